@@ -1,0 +1,34 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/config";
+
+export interface LoginState {
+  error: string | null;
+  email: string;
+}
+
+/** Only same-site paths are allowed as the place to return to after signing in. */
+function safeReturnPath(value: FormDataEntryValue | null): string {
+  const path = typeof value === "string" ? value : "/";
+  return path.startsWith("/") && !path.startsWith("//") ? path : "/";
+}
+
+export async function login(_previous: LoginState, form: FormData): Promise<LoginState> {
+  const email = String(form.get("email") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  if (!email || !password) return { error: "Enter your e-mail and password.", email };
+  try {
+    await signIn("credentials", { email, password, redirectTo: safeReturnPath(form.get("returnTo")) });
+    return { error: null, email };
+  } catch (error) {
+    // signIn redirects by throwing on success; only auth failures are answered here.
+    if (error instanceof AuthError) {
+      return {
+        error: error.type === "CredentialsSignin" ? "Wrong e-mail or password." : "Signing in failed; try again.",
+        email,
+      };
+    }
+    throw error;
+  }
+}

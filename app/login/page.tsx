@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth/config";
+import { CanaryMark } from "@/components/canary-mark";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  if ((await auth())?.user?.id) redirect("/");
+  const { callbackUrl } = await searchParams;
+  const returnTo = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <div className="mb-6 flex items-center gap-2">
+          <CanaryMark />
+          <h1 className="text-xl font-semibold">Sign in to LLM Canary</h1>
+        </div>
+        <LoginForm returnTo={returnTo} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,54 @@
+import { appendAuditEvent } from "../audit/repo";
+import { NotFoundError, UnauthorizedError } from "../errors";
+import { newId } from "../ids";
+import type { Db } from "../db/types";
+import { parseInput } from "../validation";
+import type { Actor } from "./actor";
+import { generateApiKey, parseApiKey, secretMatches } from "./api-keys";
+import { findApiKeyById, findApiKeyBySelector, insertApiKey, listApiKeys as listRows, markApiKeyRevoked } from "./repo";
+import { ApiKeyDto, CreateApiKeyInput } from "./schemas";
+
+export async function createApiKey(db: Db, actor: Actor, raw: unknown): Promise<{ key: string; apiKey: ApiKeyDto }> {
+  const input = parseInput(CreateApiKeyInput, raw);
+  const generated = generateApiKey();
+  const apiKey = await db.$transaction(async (tx) => {
+    const row = await insertApiKey(tx, {
+      id: newId("key"),
+      name: input.name,
+      selector: generated.selector,
+      secretHash: generated.secretHash,
+      scopes: input.scopes,
+      createdById: actor.type === "user" ? actor.id : null,
+    });
+    const dto = ApiKeyDto.parse(row);
+    await appendAuditEvent(tx, { actor, action: "api_key.create", entityType: "api_key", entityId: row.id, after: dto });
+    return dto;
+  });
+  return { key: generated.key, apiKey };
+}
+
+export async function listApiKeys(db: Db): Promise<ApiKeyDto[]> {
+  return (await listRows(db)).map((row) => ApiKeyDto.parse(row));
+}
+
+export async function revokeApiKey(db: Db, actor: Actor, id: string): Promise<ApiKeyDto> {
+  return db.$transaction(async (tx) => {
+    const row = await findApiKeyById(tx, id);
+    if (!row) throw new NotFoundError(`No API key with id ${id}.`);
+    const before = ApiKeyDto.parse(row);
+    if (row.revokedAt) return before; // revoking twice changes nothing
+    const after = ApiKeyDto.parse(await markApiKeyRevoked(tx, id, new Date()));
+    await appendAuditEvent(tx, { actor, action: "api_key.revoke", entityType: "api_key", entityId: id, before, after });
+    return after;
+  });
+}
+
+/** The key's row when the presented key is valid and not revoked; 401 otherwise. */
+export async function verifyApiKey(db: Db, presented: string): Promise<ApiKeyDto> {
+  const parsed = parseApiKey(presented);
+  if (!parsed) throw new UnauthorizedError("The API key is malformed; expected lck_<selector>_<secret>.");
+  const row = await findApiKeyBySelector(db, parsed.selector);
+  if (!row || !secretMatches(parsed.secret, row.secretHash)) throw new UnauthorizedError("The API key is not valid.");
+  if (row.revokedAt) throw new UnauthorizedError("The API key has been revoked.");
+  return ApiKeyDto.parse(row);
+}

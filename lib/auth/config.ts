@@ -1,0 +1,57 @@
+import { cache } from "react";
+import NextAuth, { type Session } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { getPrisma } from "../db/client";
+import { authenticate } from "./user-service";
+import { isRole, type Role } from "./scopes";
+
+// Sessions are signed JWT cookies (the Credentials provider requires them). They carry the
+// user id and role for display; anything that authorizes an action re-reads the user from the
+// database (lib/http/route.ts), so a changed role or a disabled user takes effect at once.
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name?: string | null; role: Role };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+const nextAuth = NextAuth({
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/login" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const email = typeof credentials?.email === "string" ? credentials.email : "";
+        const password = typeof credentials?.password === "string" ? credentials.password : "";
+        if (!email || !password || email.length > 254 || password.length > 200) return null;
+        const user = await authenticate(await getPrisma(), email, password);
+        return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      const role = typeof token.role === "string" && isRole(token.role) ? token.role : "viewer";
+      session.user.id = token.sub ?? "";
+      session.user.role = role;
+      return session;
+    },
+  },
+});
+
+export const { handlers, signIn, signOut } = nextAuth;
+
+/** The current session, read once per request. */
+export const auth: () => Promise<Session | null> = cache(() => nextAuth.auth());

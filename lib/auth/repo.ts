@@ -1,0 +1,49 @@
+import type { DbOrTx } from "../db/types";
+import type { ApiKeyScope } from "./scopes";
+import type { Role } from "./scopes";
+
+export function findUserByEmail(db: DbOrTx, email: string) {
+  return db.user.findUnique({ where: { email: email.toLowerCase() } });
+}
+
+export function findUserById(db: DbOrTx, id: string) {
+  return db.user.findUnique({ where: { id } });
+}
+
+export function countUsers(db: DbOrTx) {
+  return db.user.count();
+}
+
+export function insertUser(
+  db: DbOrTx,
+  data: { id: string; email: string; name: string | null; role: Role; passwordHash: string },
+) {
+  return db.user.create({ data: { ...data, email: data.email.toLowerCase() } });
+}
+
+export function touchLastLogin(db: DbOrTx, id: string, at: Date) {
+  return db.user.update({ where: { id }, data: { lastLoginAt: at } });
+}
+
+export function insertApiKey(
+  db: DbOrTx,
+  data: { id: string; name: string; selector: string; secretHash: string; scopes: ApiKeyScope[]; createdById: string | null },
+) {
+  return db.apiKey.create({ data });
+}
+
+export function findApiKeyBySelector(db: DbOrTx, selector: string) {
+  return db.apiKey.findUnique({ where: { selector } });
+}
+
+export function findApiKeyById(db: DbOrTx, id: string) {
+  return db.apiKey.findUnique({ where: { id } });
+}
+
+export function listApiKeys(db: DbOrTx) {
+  return db.apiKey.findMany({ orderBy: { createdAt: "desc" } });
+}
+
+export function markApiKeyRevoked(db: DbOrTx, id: string, at: Date) {
+  return db.apiKey.update({ where: { id }, data: { revokedAt: at } });
+}

@@ -1,0 +1,76 @@
+import { appendAuditEvent } from "../audit/repo";
+import { ConflictError } from "../errors";
+import { newId } from "../ids";
+import type { Db } from "../db/types";
+import { parseInput } from "../validation";
+import type { Actor } from "./actor";
+import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "./passwords";
+import { countUsers, findUserByEmail, insertUser, touchLastLogin } from "./repo";
+import { CreateUserInput, UserDto } from "./schemas";
+
+export interface CreatedUser {
+  user: UserDto;
+  /** Set when the password was generated: shown once, never stored in plain. */
+  generatedPassword: string | null;
+}
+
+export async function createUser(db: Db, actor: Actor, raw: unknown): Promise<CreatedUser> {
+  const input = parseInput(CreateUserInput, raw);
+  const generatedPassword = input.password ? null : generatePassword();
+  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+  const user = await db.$transaction(async (tx) => {
+    if (await findUserByEmail(tx, input.email)) {
+      throw new ConflictError(`A user with e-mail ${input.email} already exists.`);
+    }
+    const created = await insertUser(tx, {
+      id: newId("usr"),
+      email: input.email,
+      name: input.name ?? null,
+      role: input.role,
+      passwordHash,
+    });
+    const dto = UserDto.parse(created);
+    await appendAuditEvent(tx, { actor, action: "user.create", entityType: "user", entityId: created.id, after: dto });
+    return dto;
+  });
+  return { user, generatedPassword };
+}
+
+/** The user for these credentials, or null. Takes the same time whether or not the e-mail exists. */
+export async function authenticate(db: Db, email: string, password: string): Promise<UserDto | null> {
+  const user = await findUserByEmail(db, email.trim());
+  if (!user || user.disabledAt) {
+    await burnPasswordCheck(password);
+    return null;
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  await touchLastLogin(db, user.id, new Date());
+  return UserDto.parse(user);
+}
+
+export interface BootstrapResult {
+  email: string;
+  /** The generated one-time password, when none came from the environment. */
+  generatedPassword: string | null;
+}
+
+/**
+ * First start: with no users at all, create an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or with a
+ * generated password that the caller prints once. Returns null when users already exist.
+ */
+export async function ensureBootstrapAdmin(
+  db: Db,
+  fromEnv: { email?: string; password?: string },
+): Promise<BootstrapResult | null> {
+  if ((await countUsers(db)) > 0) return null;
+  const system: Actor = { type: "system", id: null, label: "bootstrap", scopes: [] };
+  const email = fromEnv.email ?? "admin@llm-canary.local";
+  try {
+    const { generatedPassword } = await createUser(db, system, { email, role: "admin", password: fromEnv.password });
+    return { email, generatedPassword };
+  } catch (error) {
+    // Another instance bootstrapped at the same moment: fine.
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
+}

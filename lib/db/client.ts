@@ -1,0 +1,120 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "./generated/client";
+import { acquireLock, type HeldLock } from "./embedded-lock";
+import { readEnv } from "../env";
+
+export type DbKind = "embedded" | "server";
+
+export type Prisma = PrismaClient;
+
+/** One open database: the Prisma client plus what migrations and health checks need. */
+export interface Database {
+  prisma: PrismaClient;
+  kind: DbKind;
+  /** Human description without credentials, for logs and /api/health. */
+  location: string;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { url: string } | { embeddedDir: string } | { memory: true };
+
+/** Opens a database. The app uses `getDatabase()`; tests and scripts open their own. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ("url" in target) return openServer(target.url);
+  return openEmbedded("memory" in target ? null : target.embeddedDir);
+}
+
+async function openServer(url: string): Promise<Database> {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const adapterFactory = new PrismaPg({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    prisma,
+    kind: "server",
+    location: redactUrl(url),
+    adapterFactory,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openEmbedded(dir: string | null): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
+  let lock: HeldLock | null = null;
+  let dataDir = "memory://";
+  if (dir) {
+    const absolute = path.resolve(dir);
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    lock = acquireLock(`${absolute}.lock`);
+    dataDir = absolute;
+  }
+  try {
+    const pglite = await PGlite.create(dataDir);
+    const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      prisma,
+      kind: "embedded",
+      location: dir ? path.resolve(dir) : "in memory",
+      adapterFactory,
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return `${u.protocol}//${u.username ? `${u.username}@` : ""}${u.host}${u.pathname}`;
+  } catch {
+    return "postgresql (unparsable URL)";
+  }
+}
+
+/** Where the app's database lives, from the environment: a server URL or the embedded directory. */
+export function appDatabaseTarget(): DatabaseTarget {
+  const env = readEnv();
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  return { embeddedDir: path.join(env.LLM_CANARY_DATA_DIR, "pglite") };
+}
+
+// One database per process. It lives on globalThis because the custom server (loaded by tsx)
+// and Next's server bundle load this module as two separate instances; two PGlite instances on
+// one directory would each lose the other's writes.
+const GLOBAL_KEY = Symbol.for("llm-canary.database");
+type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<Database> };
+
+export function getDatabase(): Promise<Database> {
+  const g = globalThis as GlobalWithDb;
+  if (!g[GLOBAL_KEY]) {
+    g[GLOBAL_KEY] = openDatabase(appDatabaseTarget());
+    g[GLOBAL_KEY].catch(() => {
+      delete g[GLOBAL_KEY]; // let a later call retry
+    });
+  }
+  return g[GLOBAL_KEY];
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const g = globalThis as GlobalWithDb;
+  const pending = g[GLOBAL_KEY];
+  delete g[GLOBAL_KEY];
+  if (pending) await (await pending).close();
+}

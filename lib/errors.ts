@@ -1,0 +1,70 @@
+// Domain errors: each carries the HTTP status and a stable code. Handlers never build error
+// responses by hand; lib/http maps these (and only these) to the product's error shape.
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(400, "invalid_request", message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "Sign in, or send a valid API key as `Authorization: Bearer <key>`.") {
+    super(401, "unauthorized", message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super(403, "forbidden", message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(404, "not_found", message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(409, "conflict", message, details);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message = "Send the body as JSON with `Content-Type: application/json`.") {
+    super(415, "unsupported_media_type", message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, "payload_too_large", `The request body is larger than the limit of ${limitBytes} bytes.`);
+  }
+}
+
+export class DatabaseUnavailableError extends AppError {
+  constructor(retryAfterSeconds = 5) {
+    super(503, "database_unavailable", "The database is unavailable; retry later.", undefined, {
+      "Retry-After": String(retryAfterSeconds),
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { getPrisma } from "../db/client";
+import type { Db } from "../db/types";
+import type { Actor } from "../auth/actor";
+import { resolveActor } from "../auth/resolve-actor";
+import { hasScope, type Scope } from "../auth/scopes";
+import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { errorResponse, jsonResponse, newRequestId } from "./respond";
+
+// The one wrapper every admin route handler goes through: authenticate (session cookie or
+// API key), authorize by scope, read the JSON body within a size limit, call the service,
+// and map errors to the product's error shape.
+
+const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+interface HandlerArgs {
+  request: Request;
+  db: Db;
+  actor: Actor;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body (unvalidated: the service validates it). Undefined for GET. */
+  body: unknown;
+}
+
+interface RouteSpec {
+  scope: Scope;
+  status?: number;
+  maxBodyBytes?: number;
+}
+
+export function route(spec: RouteSpec, handler: (args: HandlerArgs) => Promise<unknown>) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    const requestId = newRequestId();
+    try {
+      const db = await getPrisma();
+      const actor = await resolveActor(db, request);
+      if (!hasScope(actor.scopes, spec.scope)) {
+        throw new ForbiddenError(`This needs the \`${spec.scope}\` permission, which ${actor.label} does not have.`);
+      }
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await readJson(request, spec.maxBodyBytes);
+      const params = flattenParams(await context.params);
+      const query = new URL(request.url).searchParams;
+      const result = await handler({ request, db, actor, params, query, body });
+      return jsonResponse(spec.status ?? 200, result, requestId);
+    } catch (error) {
+      return errorResponse(error, requestId);
+    }
+  };
+}
+
+/** For routes without an actor (health, client API) that still want the error shape. */
+export function publicRoute(handler: (args: { request: Request }) => Promise<{ status: number; body: unknown }>) {
+  return async (request: Request): Promise<Response> => {
+    const requestId = newRequestId();
+    try {
+      const { status, body } = await handler({ request });
+      return jsonResponse(status, body, requestId);
+    } catch (error) {
+      return errorResponse(error, requestId);
+    }
+  };
+}
+
+async function readJson(request: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new UnsupportedMediaTypeError();
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const text = await readLimited(request, maxBytes);
+  if (text.trim() === "") throw new ValidationError("The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`);
+  }
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function flattenParams(params: Record<string, string | string[]> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {})) out[k] = Array.isArray(v) ? v.join("/") : v;
+  return out;
+}
+
