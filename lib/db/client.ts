@@ -108,6 +108,11 @@ export function getDatabase(): Promise<Database> {
   return g[GLOBAL_KEY];
 }
 
+/** Makes `getDatabase()` answer with a database opened elsewhere (tests call handlers this way). */
+export function useDatabase(db: Database): void {
+  (globalThis as GlobalWithDb)[GLOBAL_KEY] = Promise.resolve(db);
+}
+
 export async function getPrisma(): Promise<PrismaClient> {
   return (await getDatabase()).prisma;
 }

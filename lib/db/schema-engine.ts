@@ -32,17 +32,30 @@ function initWasm(): void {
   initialized = true;
 }
 
+export interface OpenSchemaEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and closes the connections it opened (they would keep a pool alive). */
+  close(): Promise<void>;
+}
+
 export async function createSchemaEngine(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   log: (line: string) => void = () => {},
-): Promise<SchemaEngine> {
+): Promise<OpenSchemaEngine> {
   initWasm();
-  const engine = await wasmBindings.SchemaEngine.new(
+  const opened: Adapter[] = [];
+  const engine = (await wasmBindings.SchemaEngine.new(
     { datamodels: undefined },
     (message: string) => log(message),
-    bindMigrationAwareSqlAdapterFactory(withWholeScripts(adapterFactory)),
-  );
-  return engine as unknown as SchemaEngine;
+    bindMigrationAwareSqlAdapterFactory(withWholeScripts(adapterFactory, opened)),
+  )) as unknown as SchemaEngine;
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((adapter) => adapter.dispose()));
+    },
+  };
 }
 
 type Adapter = Awaited<ReturnType<SqlMigrationAwareDriverAdapterFactory["connect"]>>;
@@ -53,8 +66,9 @@ type ScriptClient = { exec?: (sql: string) => Promise<unknown>; query: (sql: str
 // escape as unhandled rejections). Send each script whole instead — as the native engine does,
 // in one simple-protocol round trip, which Postgres runs as one implicit transaction. The
 // adapters keep their driver on `client` (pg.Pool or PGlite) in the pinned versions.
-function withWholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+function withWholeScripts(factory: SqlMigrationAwareDriverAdapterFactory, opened: Adapter[]): SqlMigrationAwareDriverAdapterFactory {
   const wrap = (adapter: Adapter): Adapter => {
+    opened.push(adapter);
     const client = (adapter as unknown as { client?: ScriptClient }).client;
     if (!client || typeof client.query !== "function") {
       throw new Error(`Unsupported driver adapter for migrations: ${adapter.adapterName}`);

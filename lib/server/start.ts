@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   process.env.AUTH_SECRET = loadAuthSecret(env.LLM_CANARY_DATA_DIR, env.AUTH_SECRET);
   process.env.AUTH_TRUST_HOST ??= "true";
 
-  if (!dev) ensureBuild();
-
+  // The database first: a second process on the same embedded directory fails here, at once.
   const db = await getDatabase();
   log(`database: ${db.kind} (${db.location})`);
+  if (!dev) ensureBuild();
   const applied = await applyMigrations(db);
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");
 

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   }
   const db = await openDatabase({ memory: true });
   try {
-    const engine = await createSchemaEngine(db.adapterFactory);
+    const { engine, close } = await createSchemaEngine(db.adapterFactory);
     const migrationsList = await readMigrationList();
     const schema = await readFile(SCHEMA_PATH, "utf8");
     const diff = await engine.diff({
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
       exitCode: null,
       filters: NO_FILTER,
     });
+    await close();
     const sql = diff.stdout ?? "";
     if (!sql.trim() || sql.includes("This is an empty migration")) {
       console.log("The schema matches the migrations: nothing to create.");

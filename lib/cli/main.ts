@@ -1,0 +1,100 @@
+// npm run cli -- <command>: operator commands for automation. Each calls the same service the
+// admin API and the console call; changes are audited with actor "cli".
+import { parseArgs } from "node:util";
+import type { Actor } from "../auth/actor";
+import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-key-service";
+import { createUser } from "../auth/user-service";
+import { appDatabaseTarget, openDatabase, type Database } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { toAppError } from "../http/respond";
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  user create --email E --role viewer|editor|operator|admin [--password P] [--name N]
+      Creates a user; without --password a password is generated and printed once.
+  api-key create --name N --scopes route,metrics,admin
+      Creates an API key and prints it once, alone on the last line.
+  api-key list
+  api-key revoke <id>
+
+The database is DATABASE_URL, or the embedded one under LLM_CANARY_DATA_DIR (.data by default;
+the embedded database can be used by one process at a time, so stop the server first).`;
+
+const CLI_ACTOR: Actor = { type: "system", id: null, label: "cli", scopes: [] };
+
+type Command = (db: Database, args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  "user create": async (db, args) => {
+    const { values } = parseArgs({
+      args,
+      options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+      strict: true,
+    });
+    const { user, generatedPassword } = await createUser(db.prisma, CLI_ACTOR, values);
+    console.log(`Created user ${user.email} (${user.role}), id ${user.id}`);
+    if (generatedPassword) console.log(`Password (shown only now): ${generatedPassword}`);
+  },
+  "api-key create": async (db, args) => {
+    const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" } }, strict: true });
+    const scopes = values.scopes === undefined ? undefined : values.scopes.split(",").map((s) => s.trim()).filter(Boolean);
+    const { key, apiKey } = await createApiKey(db.prisma, CLI_ACTOR, { name: values.name, scopes });
+    console.log(`Created API key "${apiKey.name}" (${apiKey.id}) with scopes ${apiKey.scopes.join(", ")}.`);
+    console.log("Store it now: it is shown only once.");
+    console.log(key);
+  },
+  "api-key list": async (db, args) => {
+    parseArgs({ args, options: {}, strict: true });
+    const keys = await listApiKeys(db.prisma);
+    if (keys.length === 0) {
+      console.log("No API keys.");
+      return;
+    }
+    for (const k of keys) {
+      const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
+      const used = k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : "never used";
+      console.log(`${k.id}\t${k.name}\t${k.scopes.join(",")}\t${state}\t${used}\tcreated ${k.createdAt.toISOString()}`);
+    }
+  },
+  "api-key revoke": async (db, args) => {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError("api-key revoke takes exactly one id, e.g. key_abc123");
+    const key = await revokeApiKey(db.prisma, CLI_ACTOR, positionals[0]);
+    console.log(`Revoked API key "${key.name}" (${key.id}).`);
+  },
+};
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv.slice(0, 2).join(" ");
+  const command = commands[name];
+  if (!command) {
+    console.error(argv.length === 0 || argv[0] === "help" || argv[0] === "--help" ? USAGE : `Unknown command "${argv.join(" ")}".\n\n${USAGE}`);
+    return argv.length === 0 || argv[0] === "help" || argv[0] === "--help" ? 0 : 2;
+  }
+  const db = await openDatabase(appDatabaseTarget());
+  try {
+    await applyMigrations(db);
+    await command(db, argv.slice(2));
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = toAppError(error);
+    if (known) {
+      console.error(`Error: ${known.message}`);
+      for (const d of known.details ?? []) console.error(`  ${d.path}: ${d.message}`);
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`Error: ${(error as Error).message}\n\n${USAGE}`);
+    } else {
+      console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { openDatabase, type Database } from "../../lib/db/client";
+import { applyMigrations } from "../../lib/db/migrate";
+import { testServerUrl, withDatabase } from "./test-database-url";
+
+export interface TestDatabase extends Database {
+  /** A plain pg connection string (server only), for tests that need a second connection. */
+  url: string | null;
+}
+
+/** A fresh, migrated database of its own for one test file. Close it in afterAll. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = testServerUrl();
+  if (!server) {
+    const db = await openDatabase({ memory: true });
+    await applyMigrations(db);
+    return { ...db, url: null };
+  }
+  const template = inject("templateDatabase");
+  const name = `llm_canary_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = withDatabase(server, name);
+  const db = await openDatabase({ url });
+  return {
+    ...db,
+    url,
+    close: async () => {
+      await db.close();
+      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(server: URL, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

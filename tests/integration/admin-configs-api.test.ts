@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET, POST } from "@/app/api/admin/configs/route";
+import { GET as health } from "@/app/api/health/route";
+import { createApiKey } from "@/lib/auth/api-key-service";
+import { useDatabase } from "@/lib/db/client";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+// Route handlers called with real Requests against a real database.
+
+let db: TestDatabase;
+let adminKey: string;
+let clientKey: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  useDatabase(db);
+  const cli = { type: "system", id: null, label: "test", scopes: [] } as const;
+  adminKey = (await createApiKey(db.prisma, cli, { name: "admin", scopes: ["admin"] })).key;
+  clientKey = (await createApiKey(db.prisma, cli, { name: "client", scopes: ["route", "metrics"] })).key;
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const ctx = { params: Promise.resolve({}) };
+
+function post(body: string, headers: Record<string, string> = {}) {
+  return new Request("http://test/api/admin/configs", {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+describe("POST /api/admin/configs", () => {
+  it("creates a config (201), lists it, and audits who did it", async () => {
+    const res = await POST(post(JSON.stringify({ key: "support-chat", name: "Support chat" })), ctx);
+    expect(res.status).toBe(201);
+    const created = await res.json();
+    expect(created).toMatchObject({ key: "support-chat", name: "Support chat", stableVersion: null, activeRollout: null, revision: 0 });
+    expect(created.id).toMatch(/^cfg_/);
+
+    const list = await GET(new Request("http://test/api/admin/configs", { headers: { authorization: `Bearer ${adminKey}` } }), ctx);
+    expect(list.status).toBe(200);
+    expect((await list.json()).configs.map((c: { key: string }) => c.key)).toContain("support-chat");
+
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: created.id } });
+    expect(audit).toMatchObject({ action: "config.create", actorType: "api_key", actorLabel: "key:admin" });
+  });
+
+  it("answers 409 for a key that exists", async () => {
+    await POST(post(JSON.stringify({ key: "dup", name: "One" })), ctx);
+    const res = await POST(post(JSON.stringify({ key: "dup", name: "Two" })), ctx);
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toMatchObject({ code: "conflict", message: "A config with key `dup` already exists." });
+  });
+
+  it.each([
+    ["a bad key", JSON.stringify({ key: "Not OK", name: "x" }), "key"],
+    ["a missing name", JSON.stringify({ key: "ok" }), "name"],
+    ["a wrong type", JSON.stringify({ key: 42, name: "x" }), "key"],
+  ])("answers 400 naming the field for %s, and stores nothing", async (_what, body, field) => {
+    const before = await db.prisma.config.count();
+    const res = await POST(post(body), ctx);
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe("invalid_request");
+    expect(error.message).toContain(`\`${field}\``);
+    expect(error.details[0].path).toBe(field);
+    expect(error.requestId).toMatch(/^req_/);
+    expect(await db.prisma.config.count()).toBe(before);
+  });
+
+  it("answers 400 for broken JSON, 415 for another content type and 413 for a huge body", async () => {
+    expect((await POST(post("{"), ctx)).status).toBe(400);
+    expect((await POST(post("{}", { "content-type": "text/plain" }), ctx)).status).toBe(415);
+    const huge = JSON.stringify({ key: "big", name: "x", description: "x".repeat(1_100_000) });
+    expect((await POST(post(huge), ctx)).status).toBe(413);
+    expect(await db.prisma.config.count({ where: { key: "big" } })).toBe(0);
+  });
+
+  it("answers 401 for a bad key and 403 for a key without the admin scope", async () => {
+    const bad = await POST(post("{}", { authorization: "Bearer lck_000000000000_00000000000000000000000000000000" }), ctx);
+    expect(bad.status).toBe(401);
+    const malformed = await POST(post("{}", { authorization: "Bearer nope" }), ctx);
+    expect(malformed.status).toBe(401);
+    const noScope = await POST(post(JSON.stringify({ key: "x1", name: "x" }), { authorization: `Bearer ${clientKey}` }), ctx);
+    expect(noScope.status).toBe(403);
+    expect((await noScope.json()).error.message).toContain("`admin` scope");
+  });
+});
+
+describe("GET /api/health", () => {
+  it("reports the database kind and applied migrations", async () => {
+    const res = await health(new Request("http://test/api/health"));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: "ok", database: { kind: db.kind, reachable: true, migrations: { pending: [], failed: [] } } });
+    expect(body.database.migrations.applied.length).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toMatch(/postgres(ql)?:\/\//);
+  });
+});

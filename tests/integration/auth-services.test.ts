@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "@/lib/auth/api-key-service";
+import { authenticate, createUser, ensureBootstrapAdmin } from "@/lib/auth/user-service";
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const cli: Actor = { type: "system", id: null, label: "cli", scopes: [] };
+
+describe("first start", () => {
+  it("creates one admin with a generated password, once", async () => {
+    const first = await ensureBootstrapAdmin(db.prisma, {});
+    expect(first?.email).toBe("admin@llm-canary.local");
+    expect(first?.generatedPassword).toMatch(/^[0-9a-z]{20}$/);
+    const stored = await db.prisma.user.findUniqueOrThrow({ where: { email: "admin@llm-canary.local" } });
+    expect(stored.role).toBe("admin");
+    expect(stored.passwordHash).not.toContain(first!.generatedPassword!);
+    expect(stored.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(await authenticate(db.prisma, "admin@llm-canary.local", first!.generatedPassword!)).toMatchObject({ role: "admin" });
+    expect(await ensureBootstrapAdmin(db.prisma, {})).toBeNull();
+    expect(await db.prisma.user.count()).toBe(1);
+  });
+});
+
+describe("users", () => {
+  it("stores a bcrypt hash, signs in case-insensitively by e-mail, and refuses a wrong password", async () => {
+    const { user, generatedPassword } = await createUser(db.prisma, cli, {
+      email: "Ops@Example.com",
+      role: "operator",
+      password: "correct horse battery",
+    });
+    expect(generatedPassword).toBeNull();
+    expect(user.email).toBe("ops@example.com");
+    expect(await authenticate(db.prisma, "OPS@example.com", "correct horse battery")).toMatchObject({ id: user.id, role: "operator" });
+    expect(await authenticate(db.prisma, "ops@example.com", "wrong horse battery")).toBeNull();
+    expect(await authenticate(db.prisma, "nobody@example.com", "correct horse battery")).toBeNull();
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: user.id } });
+    expect(audit).toMatchObject({ action: "user.create", actorType: "system", actorLabel: "cli" });
+    expect(JSON.stringify(audit.after)).not.toContain("passwordHash");
+  });
+
+  it("refuses a duplicate e-mail, an unknown role and a short password without writing anything", async () => {
+    await createUser(db.prisma, cli, { email: "dup@example.com", role: "viewer" });
+    const before = await db.prisma.user.count();
+    await expect(createUser(db.prisma, cli, { email: "DUP@example.com", role: "viewer" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(createUser(db.prisma, cli, { email: "x@example.com", role: "boss" })).rejects.toThrow(
+      "The `role` field must be one of viewer, editor, operator, admin.",
+    );
+    await expect(createUser(db.prisma, cli, { email: "y@example.com", role: "viewer", password: "short" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect(await db.prisma.user.count()).toBe(before);
+  });
+});
+
+describe("API keys", () => {
+  it("stores only the selector and a hash, verifies the key, and refuses it after revocation", async () => {
+    const { key, apiKey } = await createApiKey(db.prisma, cli, { name: "ci", scopes: ["route", "metrics", "route"] });
+    expect(apiKey.scopes).toEqual(["route", "metrics"]);
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    const secret = key.split("_")[2];
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(await verifyApiKey(db.prisma, key)).toMatchObject({ id: apiKey.id });
+    await expect(verifyApiKey(db.prisma, key.slice(0, -1) + (key.endsWith("a") ? "b" : "a"))).rejects.toBeInstanceOf(UnauthorizedError);
+    await revokeApiKey(db.prisma, cli, apiKey.id);
+    await expect(verifyApiKey(db.prisma, key)).rejects.toThrow("The API key has been revoked.");
+    expect((await listApiKeys(db.prisma)).find((k) => k.id === apiKey.id)?.revokedAt).toBeInstanceOf(Date);
+    const actions = await db.prisma.auditEvent.findMany({ where: { entityId: apiKey.id }, orderBy: { id: "asc" } });
+    expect(actions.map((a) => a.action)).toEqual(["api_key.create", "api_key.revoke"]);
+  });
+
+  it("rejects unknown scopes and unknown ids", async () => {
+    await expect(createApiKey(db.prisma, cli, { name: "x", scopes: ["everything"] })).rejects.toThrow(/`scopes.0` field must be one of/);
+    await expect(createApiKey(db.prisma, cli, { name: "x", scopes: [] })).rejects.toThrow(/at least one scope/);
+    await expect(revokeApiKey(db.prisma, cli, "key_missing")).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

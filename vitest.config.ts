@@ -1,0 +1,30 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    // next-auth imports "next/server" without an extension, which Node's ESM loader refuses;
+    // letting Vite transform it resolves the import the way Next does.
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/helpers/integration-global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Each file gets its own database; two workers fit two cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
