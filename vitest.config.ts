@@ -7,6 +7,8 @@ export default defineConfig({
     // next-auth imports "next/server" without an extension, which Node's ESM loader refuses;
     // letting Vite transform it resolves the import the way Next does.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
+    // Each integration file gets its own database; two workers fit two cores.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -21,8 +23,6 @@ export default defineConfig({
           globalSetup: ["tests/helpers/integration-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Each file gets its own database; two workers fit two cores.
-          maxWorkers: 2,
         },
       },
     ],

@@ -22,6 +22,14 @@ const nextAuth = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/login" },
+  logger: {
+    // A wrong password is expected traffic, not a server error: one line, no stack, no input.
+    error(error) {
+      // Class names are minified in the build; AuthError subclasses carry a stable `type`.
+      if ((error as { type?: string }).type === "CredentialsSignin") console.warn("[auth] sign-in refused: wrong e-mail or password");
+      else console.error("[auth]", error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" } },

@@ -23,8 +23,8 @@ function initWasm(): void {
   // hand. Resolved from the working directory (bundlers rewrite import.meta.url resolution).
   const require = createRequire(path.join(process.cwd(), "package.json"));
   const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
-  const module = new WebAssembly.Module(readFileSync(path.join(pkgDir, "schema_engine_bg.wasm")));
-  const instance = new WebAssembly.Instance(module, {
+  const wasmModule = new WebAssembly.Module(readFileSync(path.join(pkgDir, "schema_engine_bg.wasm")));
+  const instance = new WebAssembly.Instance(wasmModule, {
     "./schema_engine_bg.js": wasmBindings as unknown as WebAssembly.ModuleImports,
   });
   wasmBindings.__wbg_set_wasm(instance.exports);

@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 function envFor(dataDir: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, LLM_CANARY_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, LLM_CANARY_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   return env;
 }

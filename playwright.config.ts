@@ -1,0 +1,48 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_BASE_URL } from "./tests/e2e/constants";
+
+// End-to-end tests drive Debian's Chromium (Playwright's own download is unreachable offline)
+// against the production build, served by the real start command on a fresh database.
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  forbidOnly: true,
+  reporter: [["list"]],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    { name: "signed-out", testMatch: /signed-out\/.*\.spec\.ts/ },
+    {
+      name: "admin",
+      testMatch: /admin\/.*\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { storageState: "tests/.e2e/admin.json" },
+    },
+  ],
+  webServer: {
+    command: "node --import tsx tests/e2e/serve.ts",
+    url: `${E2E_BASE_URL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "../constants";
+
+test("a console page sends a signed-out visitor to the login page", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("heading", { name: "Sign in to LLM Canary" })).toBeVisible();
+});
+
+test("a wrong password gets a clear message and no session", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page.getByLabel("E-mail")).toHaveValue(E2E_ADMIN.email);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("the admin API refuses a request without a session or key", async ({ request }) => {
+  const res = await request.get("/api/admin/configs");
+  expect(res.status()).toBe(401);
+  expect((await res.json()).error.code).toBe("unauthorized");
+});
+
+test("/api/health reports the database the app runs on and its applied migrations", async ({ request }) => {
+  const res = await request.get("/api/health");
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.status).toBe("ok");
+  expect(body.database.kind).toBe(process.env.TEST_DATABASE_URL ? "server" : "embedded");
+  expect(body.database.migrations.applied.length).toBeGreaterThan(0);
+  expect(body.database.migrations.pending).toEqual([]);
+});
