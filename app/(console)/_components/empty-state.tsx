@@ -1,4 +1,4 @@
-export function EmptyState() {
+export function EmptyState({ origin }: { origin: string }) {
   return (
     <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8">
       <h2 className="text-lg font-semibold">No configs yet</h2>
@@ -10,7 +10,7 @@ export function EmptyState() {
         <li>
           Create the config — with an admin API key from <code className="font-mono">npm run cli -- api-key create</code>:
           <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-sm text-slate-100">
-            {`curl -X POST http://localhost:3000/api/admin/configs \\
+            {`curl -X POST ${origin}/api/admin/configs \\
   -H "Authorization: Bearer $LLM_CANARY_KEY" -H "Content-Type: application/json" \\
   -d '{"key":"support-chat","name":"Support chat"}'`}
           </pre>
