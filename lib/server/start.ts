@@ -30,12 +30,6 @@ async function main(): Promise<void> {
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");
 
   const admin = await ensureBootstrapAdmin(db.prisma, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
-  if (admin?.generatedPassword) {
-    log(`created the first admin account: ${admin.email}`);
-    log(`one-time password (shown only now): ${admin.generatedPassword}`);
-  } else if (admin) {
-    log(`created the first admin account from ADMIN_EMAIL: ${admin.email}`);
-  }
 
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -49,6 +43,13 @@ async function main(): Promise<void> {
   });
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log(`LLM Canary is running at http://${shownHost}:${env.PORT}`);
+  // Last, so the password is the last thing on screen even after a first-run build.
+  if (admin?.generatedPassword) {
+    log(`created the first admin account: ${admin.email}`);
+    log(`one-time password (shown only now): ${admin.generatedPassword}`);
+  } else if (admin) {
+    log(`created the first admin account from ADMIN_EMAIL: ${admin.email}`);
+  }
 
   const shutdown = (signal: string) => {
     log(`${signal}: shutting down`);
