@@ -13,6 +13,8 @@ export class AppError extends Error {
     message: string,
     readonly details?: ErrorDetail[],
     readonly headers?: Record<string, string>,
+    /** Extra fields for the error body, e.g. the current state on a 409. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -44,8 +46,9 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, details?: ErrorDetail[]) {
-    super(409, "conflict", message, details);
+  /** `current`: the state the caller lost to, so a client can show it and retry. */
+  constructor(message: string, current?: unknown) {
+    super(409, "conflict", message, undefined, undefined, current === undefined ? undefined : { current });
   }
 }
 

@@ -1,8 +1,48 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationError, type ErrorDetail } from "./errors";
 
+// Messages read as the end of a sentence that starts with the field's name:
+// "The `temperature` field must be at most 2; it was 7."
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case "invalid_type":
+        if (issue.input === undefined) return "is required";
+        return `must be ${article(issue.expected)}, not ${article(kindOf(issue.input))}`;
+      case "unrecognized_keys":
+        return `has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
+      case "too_big":
+        return `must be at most ${String(issue.maximum)}${unit(issue.origin)}`;
+      case "too_small":
+        return `must be at least ${String(issue.minimum)}${unit(issue.origin)}`;
+      case "invalid_value":
+        return `must be one of ${issue.values.map(String).join(", ")}`;
+      default:
+        return undefined;
+    }
+  },
+});
+
+function unit(origin: string): string {
+  if (origin === "string") return " characters";
+  if (origin === "array" || origin === "set") return " items";
+  return "";
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
+  return typeof value;
+}
+
+function article(kind: string): string {
+  if (kind === "null" || kind === "NaN" || kind === "undefined") return kind;
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 /** Parses with a zod schema; failures become a 400 naming each field and its problem. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request"): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request body"): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({

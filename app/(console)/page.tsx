@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
-import { listConfigs } from "@/lib/release/service";
+import { listConfigs } from "@/lib/release/config-service";
 import { ConfigTable } from "./_components/config-table";
 import { EmptyState } from "./_components/empty-state";
 

@@ -1,5 +1,5 @@
 import type { Actor } from "../auth/actor";
-import type { Prisma, Tx } from "../db/types";
+import type { DbOrTx, Prisma, Tx } from "../db/types";
 
 export interface AuditInput {
   actor: Actor;
@@ -33,4 +33,19 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<void>
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   // Dates become ISO strings; undefined means "no snapshot".
   return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+export function listAuditRows(
+  db: DbOrTx,
+  filter: { configId?: string; rolloutId?: string; before?: bigint; take: number },
+) {
+  return db.auditEvent.findMany({
+    where: {
+      ...(filter.configId ? { configId: filter.configId } : {}),
+      ...(filter.rolloutId ? { entityType: "rollout", entityId: filter.rolloutId } : {}),
+      ...(filter.before !== undefined ? { id: { lt: filter.before } } : {}),
+    },
+    orderBy: { id: "desc" },
+    take: filter.take,
+  });
 }

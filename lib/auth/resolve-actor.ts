@@ -3,7 +3,7 @@ import { ForbiddenError, UnauthorizedError } from "../errors";
 import type { Actor } from "./actor";
 import { verifyApiKey } from "./api-key-service";
 import { bearerToken } from "./api-keys";
-import { auth } from "./config";
+import { getToken } from "next-auth/jwt";
 import { findUserById } from "./repo";
 import { scopesForApiKey, scopesForRole } from "./scopes";
 
@@ -20,9 +20,19 @@ export async function resolveActor(db: Db, request: Request): Promise<Actor> {
     }
     return { type: "api_key", id: key.id, label: `key:${key.name}`, scopes: scopesForApiKey(key.scopes) };
   }
-  const session = await auth();
-  if (!session?.user?.id) throw new UnauthorizedError();
-  const user = await findUserById(db, session.user.id);
+  const session = await sessionToken(request);
+  if (!session?.sub) throw new UnauthorizedError();
+  const user = await findUserById(db, session.sub);
   if (!user || user.disabledAt) throw new UnauthorizedError("Your session is no longer valid; sign in again.");
   return { type: "user", id: user.id, label: user.email, role: user.role, scopes: scopesForRole(user.role) };
+}
+
+/**
+ * The signed session cookie of this request, decoded and checked (signature, expiry). Read from
+ * the Request itself rather than Next's request context, so handlers behave the same when tests
+ * call them directly. Behind HTTPS next-auth names the cookie with the __Secure- prefix.
+ */
+function sessionToken(request: Request) {
+  const secureCookie = (request.headers.get("cookie") ?? "").includes("__Secure-authjs.session-token");
+  return getToken({ req: request, secret: process.env.AUTH_SECRET, secureCookie });
 }

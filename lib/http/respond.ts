@@ -26,7 +26,15 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   return jsonResponse(
     known.status,
-    { error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}), requestId } },
+    {
+      error: {
+        code: known.code,
+        message: known.message,
+        ...(known.details ? { details: known.details } : {}),
+        ...known.extra,
+        requestId,
+      },
+    },
     requestId,
     known.headers,
   );

@@ -63,13 +63,14 @@ export function publicRoute(handler: (args: { request: Request }) => Promise<{ s
   };
 }
 
+/** The JSON body, or undefined when there is none (e.g. `POST .../pause` without a body). */
 async function readJson(request: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new UnsupportedMediaTypeError();
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const text = await readLimited(request, maxBytes);
-  if (text.trim() === "") throw new ValidationError("The request body is empty; send a JSON object.");
+  if (text.trim() === "") return undefined;
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new UnsupportedMediaTypeError();
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -1,151 +1,99 @@
+import { z } from "zod";
 import { APP_VERSION } from "../version";
+import { ENDPOINTS, type Endpoint } from "./endpoints";
 
-// The OpenAPI document served at /api/openapi.json. Every route under app/api is listed here;
-// tests/unit/openapi.test.ts fails when a route file has no entry.
+// The OpenAPI 3.1 document served at /api/openapi.json, generated from ENDPOINTS.
 
-const error = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message", "requestId"],
-      properties: {
-        code: { type: "string", example: "invalid_request" },
-        message: { type: "string", example: "The `key` field must be 1-64 lower-case letters, digits and inner hyphens." },
-        details: {
-          type: "array",
-          items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } },
-        },
-        requestId: { type: "string" },
-      },
-    },
-  },
-} as const;
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    current: z.unknown().optional().describe("On 409: the current state the request lost to"),
+    requestId: z.string(),
+  }),
 });
 
-const config = {
-  type: "object",
-  required: ["id", "key", "name", "description", "revision", "canaryPercent", "stableVersion", "activeRollout", "createdAt", "updatedAt"],
-  properties: {
-    id: { type: "string", example: "cfg_0a1b2c3d4e5f6g7h" },
-    key: { type: "string", example: "support-chat" },
-    name: { type: "string" },
-    description: { type: "string" },
-    revision: { type: "integer" },
-    canaryPercent: { type: "number", minimum: 0, maximum: 100 },
-    stableVersion: {
-      nullable: true,
-      type: "object",
-      properties: { id: { type: "string" }, label: { type: "string" } },
-    },
-    activeRollout: {
-      nullable: true,
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        status: { type: "string", enum: ["running", "paused", "promoted", "rolled_back", "aborted"] },
-        currentStage: { type: "integer" },
-        stageStartedAt: { type: "string", format: "date-time" },
-        canaryVersion: { type: "object", properties: { id: { type: "string" }, label: { type: "string" } } },
-      },
-    },
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-  },
-} as const;
-
-const authErrors = {
-  "401": errorResponse("No session and no valid API key"),
-  "403": errorResponse("Signed in, but without the needed permission (or an API key without the `admin` scope)"),
-  "503": errorResponse("The database is unavailable; retry after `Retry-After` seconds"),
+const ERROR_TEXT: Record<number, string> = {
+  400: "Bad input; `details` names each field and its problem",
+  401: "No session and no valid API key",
+  403: "Missing permission (role), or an API key without the `admin` scope",
+  404: "Not found",
+  409: "Conflict: stale revision or a transition the current state does not allow; `current` holds the state",
+  413: "Body over 1 MB",
+  415: "Body is not JSON",
+  503: "Database unavailable; retry after `Retry-After` seconds",
 };
 
-export const openApiDocument = {
-  openapi: "3.1.0",
-  info: {
-    title: "LLM Canary API",
-    version: APP_VERSION,
-    description:
-      "Admin API (session cookie or `Authorization: Bearer <API key with the admin scope>`) and service endpoints. Errors always have the shape of `Error`.",
-  },
-  components: {
-    securitySchemes: {
-      apiKey: { type: "http", scheme: "bearer", description: "lck_<selector>_<secret>, created with `npm run cli -- api-key create`" },
-      session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  return z.toJSONSchema(schema, {
+    io,
+    target: "draft-2020-12",
+    unrepresentable: "any",
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === "date") Object.assign(ctx.jsonSchema, { type: "string", format: "date-time" });
     },
-    schemas: { Error: error, Config: config },
-  },
-  paths: {
-    "/api/health": {
-      get: {
-        summary: "Health: database kind, reachability and migration state",
-        security: [],
-        responses: {
-          "200": { description: "Healthy" },
-          "503": { description: "Database unreachable or migrations pending/failed (same body, status degraded)" },
-        },
+  }) as Record<string, unknown>;
+}
+
+function stripMeta(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+function operation(endpoint: Endpoint) {
+  const pathParams = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  const queryParams = endpoint.query
+    ? Object.entries((jsonSchema(endpoint.query, "input").properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+        name,
+        in: "query",
+        required: ((jsonSchema(endpoint.query!, "input").required as string[] | undefined) ?? []).includes(name),
+        schema,
+      }))
+    : [];
+  const errors = endpoint.auth === "admin" ? [...(endpoint.errors ?? []), 401, 403, 503] : (endpoint.errors ?? []);
+  return {
+    summary: endpoint.summary,
+    ...(endpoint.scope ? { description: `Needs the \`${endpoint.scope}\` permission.` } : {}),
+    security: endpoint.auth === "admin" ? [{ apiKey: [] }, { session: [] }] : [],
+    parameters: [...pathParams, ...queryParams],
+    ...(endpoint.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: stripMeta(jsonSchema(endpoint.body, "input")) } } } }
+      : {}),
+    responses: {
+      [String(endpoint.status ?? 200)]: {
+        description: "OK",
+        ...(endpoint.response ? { content: { "application/json": { schema: stripMeta(jsonSchema(endpoint.response, "output")) } } } : {}),
       },
+      ...Object.fromEntries(
+        [...new Set(errors)].sort().map((status) => [
+          String(status),
+          { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        ]),
+      ),
     },
-    "/api/openapi.json": {
-      get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } },
+  };
+}
+
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const endpoint of ENDPOINTS) (paths[endpoint.path] ??= {})[endpoint.method] = operation(endpoint);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "LLM Canary API",
+      version: APP_VERSION,
+      description: "Admin API: a session cookie, or `Authorization: Bearer <API key with the admin scope>`. Every error has the shape of `Error`.",
     },
-    "/api/auth/{nextauth}": {
-      get: {
-        summary: "next-auth endpoints used by the console's sign-in and sign-out (not for API clients)",
-        security: [],
-        parameters: [{ name: "nextauth", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": { description: "next-auth response" } },
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "lck_<selector>_<secret>, from `npm run cli -- api-key create`" },
+        session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
       },
+      schemas: { Error: stripMeta(jsonSchema(ErrorBody, "output")) },
     },
-    "/api/admin/configs": {
-      get: {
-        summary: "List configs with their stable version and active rollout",
-        security: [{ apiKey: [] }, { session: [] }],
-        responses: {
-          "200": {
-            description: "All configs, by key",
-            content: {
-              "application/json": {
-                schema: { type: "object", properties: { configs: { type: "array", items: { $ref: "#/components/schemas/Config" } } } },
-              },
-            },
-          },
-          ...authErrors,
-        },
-      },
-      post: {
-        summary: "Create a config (needs configs:write)",
-        security: [{ apiKey: [] }, { session: [] }],
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["key", "name"],
-                properties: {
-                  key: { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", example: "support-chat" },
-                  name: { type: "string", maxLength: 100 },
-                  description: { type: "string", maxLength: 2000 },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          "201": { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/Config" } } } },
-          "400": errorResponse("Invalid body; `details` names each field"),
-          "409": errorResponse("A config with this key exists"),
-          "413": errorResponse("Body over 1 MB"),
-          "415": errorResponse("Body is not JSON"),
-          ...authErrors,
-        },
-      },
-    },
-  },
-} as const;
+    paths,
+  };
+}
+
+export const openApiDocument = buildOpenApiDocument();

@@ -1,4 +1,4 @@
-import type { DbOrTx } from "../db/types";
+import type { DbOrTx, Prisma, Tx } from "../db/types";
 
 const configSummary = {
   stableVersion: { select: { id: true, label: true } },
@@ -23,4 +23,18 @@ export function findConfigRowByKey(db: DbOrTx, key: string) {
 
 export function insertConfig(db: DbOrTx, data: { id: string; key: string; name: string; description: string }) {
   return db.config.create({ data, include: configSummary });
+}
+
+/** Locks the config row for the rest of the transaction: routing changes serialize on it. */
+export async function lockConfig(tx: Tx, configId: string) {
+  await tx.$queryRaw`SELECT id FROM configs WHERE id = ${configId} FOR UPDATE`;
+  return tx.config.findUniqueOrThrow({ where: { id: configId } });
+}
+
+export function updateConfigRouting(
+  tx: Tx,
+  id: string,
+  data: Pick<Prisma.ConfigUncheckedUpdateInput, "stableVersionId" | "canaryVersionId" | "canaryPercent" | "activeRolloutId">,
+) {
+  return tx.config.update({ where: { id }, data: { ...data, revision: { increment: 1 } } });
 }

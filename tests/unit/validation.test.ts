@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
-import { CreateConfigInput } from "@/lib/release/schemas";
+import { CreateConfigInput } from "@/lib/release/config-schemas";
 import { parseInput } from "@/lib/validation";
 
 describe("parseInput", () => {

@@ -1,4 +1,4 @@
-import type { ConfigDto } from "@/lib/release/schemas";
+import type { ConfigDto } from "@/lib/release/config-schemas";
 
 export function ConfigTable({ configs }: { configs: ConfigDto[] }) {
   return (

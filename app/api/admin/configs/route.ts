@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { createConfig, listConfigs } from "@/lib/release/service";
+import { createConfig, listConfigs } from "@/lib/release/config-service";
 
 export const GET = route({ scope: "configs:read" }, async ({ db }) => ({ configs: await listConfigs(db) }));
 

@@ -5,16 +5,29 @@ import { ConflictError, NotFoundError } from "../errors";
 import { newId } from "../ids";
 import { parseInput } from "../validation";
 import { findConfigRowByKey, insertConfig, listConfigRows } from "./repo";
-import { ConfigDto, CreateConfigInput } from "./schemas";
+import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "./config-schemas";
+import { findRollout } from "./rollout-repo";
+import { toRolloutDto } from "./rollout-service";
+import { findVersion } from "./version-repo";
+import { VersionDto } from "./version-schemas";
 
 export async function listConfigs(db: Db): Promise<ConfigDto[]> {
   return (await listConfigRows(db)).map((row) => ConfigDto.parse(row));
 }
 
-export async function getConfig(db: Db, key: string): Promise<ConfigDto> {
+/** A config with its full stable version and active rollout: what a client needs to act on it. */
+export async function getConfig(db: Db, key: string): Promise<ConfigDetailDto> {
   const row = await findConfigRowByKey(db, key);
   if (!row) throw new NotFoundError(`No config with key \`${key}\`.`);
-  return ConfigDto.parse(row);
+  const [stable, active] = await Promise.all([
+    row.stableVersionId ? findVersion(db, row.id, row.stableVersionId) : null,
+    row.activeRolloutId ? findRollout(db, row.activeRolloutId) : null,
+  ]);
+  return ConfigDetailDto.parse({
+    config: ConfigDto.parse(row),
+    stableVersion: stable ? VersionDto.parse(stable) : null,
+    activeRollout: active ? toRolloutDto(active) : null,
+  });
 }
 
 export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<ConfigDto> {

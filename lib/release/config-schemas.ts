@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { RolloutDto } from "./rollout-schemas";
+import { VersionDto } from "./version-schemas";
 
 export const ConfigKeySchema = z
   .string()
@@ -35,3 +37,10 @@ export const ConfigDto = z.object({
   updatedAt: z.date(),
 });
 export type ConfigDto = z.infer<typeof ConfigDto>;
+
+export const ConfigDetailDto = z.object({
+  config: ConfigDto,
+  stableVersion: VersionDto.nullable(),
+  activeRollout: RolloutDto.nullable(),
+});
+export type ConfigDetailDto = z.infer<typeof ConfigDetailDto>;

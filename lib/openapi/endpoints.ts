@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { AuditPageDto, AuditQuery } from "../audit/schemas";
+import type { Scope } from "../auth/scopes";
+import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "../release/config-schemas";
+import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
+import { ROLLOUT_ACTIONS } from "../release/transitions";
+import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
+
+// Every HTTP endpoint, described with the same zod schemas the services parse with. The OpenAPI
+// document is generated from this list; tests/unit/openapi.test.ts fails when a route file under
+// app/api has no entry here, or an entry has no route.
+
+export interface Endpoint {
+  method: "get" | "post";
+  path: string;
+  summary: string;
+  /** admin: session or API key with the admin scope; public: no credentials. */
+  auth: "admin" | "public";
+  scope?: Scope;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  errors?: number[];
+}
+
+const HealthDto = z.object({
+  status: z.enum(["ok", "degraded"]),
+  version: z.string(),
+  database: z.object({
+    kind: z.enum(["embedded", "server"]),
+    reachable: z.boolean(),
+    migrations: z.object({ applied: z.array(z.string()), pending: z.array(z.string()), failed: z.array(z.string()) }),
+  }),
+});
+
+const READ: Pick<Endpoint, "auth" | "scope"> = { auth: "admin", scope: "configs:read" };
+
+export const ENDPOINTS: Endpoint[] = [
+  { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
+  { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public" },
+  { method: "get", path: "/api/auth/{nextauth}", summary: "next-auth endpoints behind the console's sign-in and sign-out (not for API clients)", auth: "public" },
+  { method: "post", path: "/api/auth/{nextauth}", summary: "next-auth endpoints behind the console's sign-in and sign-out (not for API clients)", auth: "public" },
+
+  { method: "get", path: "/api/admin/configs", summary: "List configs with stable version and active rollout", ...READ, response: z.object({ configs: z.array(ConfigDto) }) },
+  { method: "post", path: "/api/admin/configs", summary: "Create a config", auth: "admin", scope: "configs:write", body: CreateConfigInput, response: ConfigDto, status: 201, errors: [400, 409] },
+  { method: "get", path: "/api/admin/configs/{key}", summary: "A config with its stable version, active rollout and revision", ...READ, response: ConfigDetailDto, errors: [404] },
+
+  { method: "get", path: "/api/admin/configs/{key}/versions", summary: "The config's versions, newest first", ...READ, response: z.object({ versions: z.array(VersionDto) }), errors: [404] },
+  { method: "post", path: "/api/admin/configs/{key}/versions", summary: "Create an immutable version (the first one becomes stable)", auth: "admin", scope: "configs:write", body: CreateVersionInput, response: VersionDto, status: 201, errors: [400, 404, 409] },
+  { method: "get", path: "/api/admin/configs/{key}/versions/{id}", summary: "One version", ...READ, response: VersionDto, errors: [404] },
+  { method: "get", path: "/api/admin/configs/{key}/diff", summary: "Semantic diff of two versions: changed fields and a system-prompt line diff", ...READ, query: DiffQuery, response: VersionDiffDto, errors: [400, 404] },
+
+  { method: "get", path: "/api/admin/configs/{key}/rollouts", summary: "The config's rollouts, newest first", ...READ, response: z.object({ rollouts: z.array(RolloutDto) }), errors: [404] },
+  { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
+  { method: "post", path: "/api/admin/configs/{key}/rollback", summary: "Roll back whatever is active, or revert the last promotion (reason required)", auth: "admin", scope: "rollouts:operate", body: ConfigRollbackInput, response: RolloutDto, errors: [400, 404, 409] },
+
+  { method: "get", path: "/api/admin/rollouts/{id}", summary: "One rollout", ...READ, response: RolloutDto, errors: [404] },
+  { method: "post", path: "/api/admin/rollouts/{id}/{action}", summary: `Act on a rollout: ${ROLLOUT_ACTIONS.join(", ")} (rollback and revert need a reason; send the revision you saw to guard against races)`, auth: "admin", scope: "rollouts:operate", body: RolloutActionInput, response: RolloutDto, errors: [400, 404, 409] },
+
+  { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key or rollout id", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
+];

@@ -1,0 +1,194 @@
+import { randomBytes } from "node:crypto";
+import { appendAuditEvent } from "../audit/repo";
+import type { Actor } from "../auth/actor";
+import type { Db, Prisma, Tx } from "../db/types";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import { parseInput } from "../validation";
+import { notifyConfigChanged } from "./notify";
+import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
+import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
+import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "./rollout-schemas";
+import { servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
+import { findVersion } from "./version-repo";
+
+// Every routing change runs in one transaction that first locks the config row (SELECT ... FOR
+// UPDATE): concurrent actions on a config serialize, and the loser re-reads the new state and
+// gets 409 with it. Audit event and NOTIFY are written in the same transaction.
+
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
+export function toRolloutDto(row: RolloutRow): RolloutDto {
+  const stages = row.stages as unknown as Stage[];
+  return RolloutDto.parse({
+    ...row,
+    stages,
+    include: row.includeUsers,
+    exclude: row.excludeUsers,
+    percent: servedPercent({ status: row.status, currentStage: row.currentStage, stages }),
+  });
+}
+
+export async function startRollout(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
+  const found = await findConfigRowByKey(db, key);
+  if (!found) throw new NotFoundError(`No config with key \`${key}\`.`);
+  const input = parseInput(StartRolloutInput, raw);
+  return db.$transaction(async (tx) => {
+    const config = await lockConfig(tx, found.id);
+    if (input.revision !== undefined && input.revision !== config.revision) {
+      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); reload and retry.`);
+    }
+    if (config.activeRolloutId) {
+      const active = await findRollout(tx, config.activeRolloutId);
+      throw new ConflictError(
+        `Config \`${key}\` already has an active rollout (${config.activeRolloutId}, ${active?.status}); finish it first.`,
+        active ? toRolloutDto(active) : undefined,
+      );
+    }
+    if (!config.stableVersionId) throw new ConflictError(`Config \`${key}\` has no stable version yet; create a version first.`);
+    const canary = await findVersion(tx, config.id, input.canaryVersionId);
+    if (!canary) {
+      throw new ValidationError(`The \`canaryVersionId\` field must name a version of \`${key}\`; ${input.canaryVersionId} is not one.`, [
+        { path: "canaryVersionId", message: "must name a version of this config" },
+      ]);
+    }
+    if (canary.id === config.stableVersionId) {
+      throw new ValidationError(`The \`canaryVersionId\` field names the stable version (${canary.label}); a canary must differ from stable.`, [
+        { path: "canaryVersionId", message: "must differ from the stable version" },
+      ]);
+    }
+    const row = await insertRollout(tx, {
+      id: newId("ro"),
+      configId: config.id,
+      canaryVersionId: canary.id,
+      baseVersionId: config.stableVersionId,
+      status: "running",
+      stages: input.stages as unknown as Prisma.InputJsonValue,
+      currentStage: 0,
+      stageStartedAt: new Date(),
+      salt: randomBytes(8).toString("hex"),
+      sticky: input.sticky,
+      includeUsers: input.include,
+      excludeUsers: input.exclude,
+      thresholds: input.thresholds,
+      autoPromote: input.autoPromote,
+      startedBy: actor.label,
+    });
+    const updated = await updateConfigRouting(tx, config.id, {
+      activeRolloutId: row.id,
+      canaryVersionId: canary.id,
+      canaryPercent: input.stages[0].percent,
+    });
+    const dto = toRolloutDto(row);
+    await appendAuditEvent(tx, { actor, action: "rollout.start", entityType: "rollout", entityId: row.id, configId: config.id, after: dto });
+    await notifyConfigChanged(tx, config.id, updated.revision);
+    return dto;
+  }, TX_OPTIONS);
+}
+
+export async function getRollout(db: Db, id: string): Promise<RolloutDto> {
+  const row = await findRollout(db, id);
+  if (!row) throw new NotFoundError(`No rollout with id ${id}.`);
+  return toRolloutDto(row);
+}
+
+export async function listRollouts(db: Db, key: string): Promise<RolloutDto[]> {
+  const config = await findConfigRowByKey(db, key);
+  if (!config) throw new NotFoundError(`No config with key \`${key}\`.`);
+  return (await listRolloutRows(db, config.id)).map(toRolloutDto);
+}
+
+const NEEDS_REASON: readonly RolloutAction[] = ["rollback", "revert"];
+
+/** pause, resume, advance, promote, rollback, abort, or revert (of a promotion). */
+export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string, action: RolloutAction, raw: unknown): Promise<RolloutDto> {
+  const input = parseInput(RolloutActionInput, raw ?? {});
+  if (NEEDS_REASON.includes(action) && !input.reason) {
+    throw new ValidationError(`The \`reason\` field is required to ${action === "revert" ? "revert a promotion" : "roll back"}.`, [
+      { path: "reason", message: "is required" },
+    ]);
+  }
+  const existing = await findRollout(db, rolloutId);
+  if (!existing) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  return db.$transaction(async (tx) => {
+    await lockConfig(tx, existing.configId);
+    const current = (await findRollout(tx, rolloutId))!;
+    if (input.revision !== undefined && input.revision !== current.revision) {
+      throw new ConflictError(
+        `The rollout changed since you loaded it (revision ${input.revision}, now ${current.revision}, ${current.status}); nothing was done.`,
+        toRolloutDto(current),
+      );
+    }
+    return applyLocked(tx, actor, current, action, input.reason ?? null);
+  }, TX_OPTIONS);
+}
+
+/**
+ * The article's one-call manual rollback: rolls back the active rollout, or, with none active,
+ * reverts the promotion that made the current stable version stable.
+ */
+export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
+  const input = parseInput(ConfigRollbackInput, raw);
+  const found = await findConfigRowByKey(db, key);
+  if (!found) throw new NotFoundError(`No config with key \`${key}\`.`);
+  return db.$transaction(async (tx) => {
+    const config = await lockConfig(tx, found.id);
+    if (input.revision !== undefined && input.revision !== config.revision) {
+      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`);
+    }
+    if (config.activeRolloutId) {
+      return applyLocked(tx, actor, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
+    }
+    const promotion = config.stableVersionId ? await findLastPromotion(tx, config.id, config.stableVersionId) : null;
+    if (!promotion) throw new ConflictError(`Config \`${key}\` has no active rollout and no promotion to revert.`);
+    return applyLocked(tx, actor, promotion, "revert", input.reason);
+  }, TX_OPTIONS);
+}
+
+/** Applies a transition to a rollout whose config row this transaction has locked. */
+async function applyLocked(tx: Tx, actor: Actor, row: RolloutRow, action: RolloutAction, reason: string | null): Promise<RolloutDto> {
+  const before = toRolloutDto(row);
+  const result = transition({ status: row.status, currentStage: row.currentStage, stages: before.stages }, action);
+  if (!result.ok) throw new ConflictError(result.reason, before);
+  const config = await tx.config.findUniqueOrThrow({ where: { id: row.configId } });
+  if (action === "revert" && (config.stableVersionId !== row.canaryVersionId || config.activeRolloutId)) {
+    throw new ConflictError("This promotion can no longer be reverted: the config has moved on (another stable version or an active rollout).", before);
+  }
+  const now = new Date();
+  const next: RolloutStatus = result.next.status;
+  const rolloutData: Prisma.RolloutUncheckedUpdateInput = { status: next, currentStage: result.next.currentStage };
+  if (action === "advance") rolloutData.stageStartedAt = now;
+  if (action === "pause") rolloutData.pausedAt = now;
+  if (action === "resume" && row.pausedAt) {
+    // Time spent paused does not count towards the stage's minimum duration.
+    rolloutData.stageStartedAt = new Date(row.stageStartedAt.getTime() + (now.getTime() - row.pausedAt.getTime()));
+    rolloutData.pausedAt = null;
+  }
+  if (result.ended) {
+    rolloutData.endedAt = now;
+    rolloutData.endReason = reason;
+    rolloutData.awaitingApproval = false;
+  }
+  const updatedRow = await updateRollout(tx, row.id, rolloutData);
+
+  let routing: Parameters<typeof updateConfigRouting>[2];
+  if (action === "promote") routing = { stableVersionId: row.canaryVersionId, canaryVersionId: null, canaryPercent: 0, activeRolloutId: null };
+  else if (action === "revert") routing = { stableVersionId: row.baseVersionId };
+  else if (result.ended) routing = { canaryVersionId: null, canaryPercent: 0, activeRolloutId: null };
+  else routing = { canaryPercent: result.percent };
+  const updatedConfig = await updateConfigRouting(tx, row.configId, routing);
+
+  const after = toRolloutDto(updatedRow);
+  await appendAuditEvent(tx, {
+    actor,
+    action: action === "revert" ? "rollout.revert_promotion" : `rollout.${action}`,
+    entityType: "rollout",
+    entityId: row.id,
+    configId: row.configId,
+    before,
+    after,
+    reason,
+  });
+  await notifyConfigChanged(tx, row.configId, updatedConfig.revision);
+  return after;
+}

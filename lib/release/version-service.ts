@@ -1,0 +1,83 @@
+import { appendAuditEvent } from "../audit/repo";
+import type { Actor } from "../auth/actor";
+import type { Db, Prisma } from "../db/types";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import { parseInput } from "../validation";
+import { notifyConfigChanged } from "./notify";
+import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
+import { diffVersions } from "./version-diff";
+import { findVersion, findVersionByLabel, insertVersion, listVersionRows } from "./version-repo";
+import { CreateVersionInput, DiffQuery, VersionDto, type VersionDiffDto } from "./version-schemas";
+
+async function configIdFor(db: Db, key: string): Promise<string> {
+  const config = await findConfigRowByKey(db, key);
+  if (!config) throw new NotFoundError(`No config with key \`${key}\`.`);
+  return config.id;
+}
+
+/** Versions are immutable; the first version of a config becomes its stable version. */
+export async function createVersion(db: Db, actor: Actor, key: string, raw: unknown): Promise<VersionDto> {
+  const configId = await configIdFor(db, key);
+  const input = parseInput(CreateVersionInput, raw);
+  return db.$transaction(async (tx) => {
+    const config = await lockConfig(tx, configId);
+    if (await findVersionByLabel(tx, configId, input.label)) {
+      throw new ConflictError(`Config \`${key}\` already has a version labelled \`${input.label}\`; versions are immutable, pick a new label.`);
+    }
+    if (input.parentVersionId && !(await findVersion(tx, configId, input.parentVersionId))) {
+      throw new ValidationError(`The \`parentVersionId\` field must name a version of \`${key}\`; ${input.parentVersionId} is not one.`, [
+        { path: "parentVersionId", message: "must name a version of this config" },
+      ]);
+    }
+    const row = await insertVersion(tx, {
+      id: newId("ver"),
+      configId,
+      label: input.label,
+      model: input.model,
+      systemPrompt: input.systemPrompt,
+      temperature: input.temperature,
+      topP: input.topP,
+      maxTokens: input.maxTokens,
+      retrievalStrategy: (input.retrievalStrategy ?? undefined) as Prisma.InputJsonValue | undefined,
+      params: input.params as Prisma.InputJsonValue,
+      description: input.description,
+      authorId: actor.type === "user" ? actor.id : null,
+      authorLabel: actor.label,
+      parentVersionId: input.parentVersionId ?? config.stableVersionId,
+    });
+    const dto = VersionDto.parse(row);
+    await appendAuditEvent(tx, { actor, action: "version.create", entityType: "version", entityId: row.id, configId, after: dto });
+    if (!config.stableVersionId) {
+      const updated = await updateConfigRouting(tx, configId, { stableVersionId: row.id });
+      await appendAuditEvent(tx, {
+        actor,
+        action: "config.set_stable",
+        entityType: "config",
+        entityId: configId,
+        configId,
+        before: { stableVersionId: null },
+        after: { stableVersionId: row.id },
+        reason: "first version of the config",
+      });
+      await notifyConfigChanged(tx, configId, updated.revision);
+    }
+    return dto;
+  });
+}
+
+export async function listVersions(db: Db, key: string): Promise<VersionDto[]> {
+  return (await listVersionRows(db, await configIdFor(db, key))).map((row) => VersionDto.parse(row));
+}
+
+export async function getVersion(db: Db, key: string, id: string): Promise<VersionDto> {
+  const row = await findVersion(db, await configIdFor(db, key), id);
+  if (!row) throw new NotFoundError(`Config \`${key}\` has no version ${id}.`);
+  return VersionDto.parse(row);
+}
+
+export async function diffConfigVersions(db: Db, key: string, query: Record<string, string | undefined>): Promise<VersionDiffDto> {
+  const { from, to } = parseInput(DiffQuery, query, "query");
+  const [a, b] = await Promise.all([getVersion(db, key, from), getVersion(db, key, to)]);
+  return diffVersions(a, b);
+}
