@@ -109,7 +109,7 @@ export function getDatabase(): Promise<Database> {
 }
 
 /** Makes `getDatabase()` answer with a database opened elsewhere (tests call handlers this way). */
-export function useDatabase(db: Database): void {
+export function setDatabase(db: Database): void {
   (globalThis as GlobalWithDb)[GLOBAL_KEY] = Promise.resolve(db);
 }
 

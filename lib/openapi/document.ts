@@ -36,9 +36,9 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
   }) as Record<string, unknown>;
 }
 
+/** Drops the `$schema` key: inside an OpenAPI document the dialect is the document's. */
 function stripMeta(schema: Record<string, unknown>): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = schema;
-  return rest;
+  return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema"));
 }
 
 function operation(endpoint: Endpoint) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/admin/configs/route";
 import { GET as health } from "@/app/api/health/route";
 import { createApiKey } from "@/lib/auth/api-key-service";
-import { useDatabase } from "@/lib/db/client";
+import { setDatabase } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Route handlers called with real Requests against a real database.
@@ -12,7 +12,7 @@ let adminKey: string;
 let clientKey: string;
 beforeAll(async () => {
   db = await createTestDatabase();
-  useDatabase(db);
+  setDatabase(db);
   const cli = { type: "system", id: null, label: "test", scopes: [] } as const;
   adminKey = (await createApiKey(db.prisma, cli, { name: "admin", scopes: ["admin"] })).key;
   clientKey = (await createApiKey(db.prisma, cli, { name: "client", scopes: ["route", "metrics"] })).key;
