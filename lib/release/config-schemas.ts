@@ -13,7 +13,7 @@ export const CreateConfigInput = z.object({
   key: ConfigKeySchema,
   name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   description: z.string().max(2000, "must be at most 2000 characters").default(""),
-});
+}).strict();
 export type CreateConfigInput = z.infer<typeof CreateConfigInput>;
 
 const RolloutSummary = z.object({

@@ -1,0 +1,51 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { createConfig } from "@/lib/release/config-service";
+import { CONFIG_CHANNEL } from "@/lib/release/notify";
+import { applyRolloutAction, startRollout } from "@/lib/release/rollout-service";
+import { createVersion } from "@/lib/release/version-service";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+// Other app instances learn of routing changes through LISTEN/NOTIFY: one notification per
+// committed change, none for a refused one. Needs a server (TEST_DATABASE_URL), as in CI.
+
+let db: TestDatabase;
+let listener: pg.Client | null = null;
+const received: { configId: string; revision: number }[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase();
+  if (!db.url) return;
+  listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  listener.on("notification", (n) => received.push(JSON.parse(n.payload!)));
+  await listener.query(`LISTEN ${CONFIG_CHANNEL}`);
+});
+afterAll(async () => {
+  await listener?.end();
+  await db?.close();
+});
+
+const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe("change notifications", () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)("announce each committed routing change with the new revision, and nothing for a refused one", async () => {
+    const config = await createConfig(db.prisma, system, { key: "notified", name: "Notified" });
+    const base = { model: "gpt-4o", systemPrompt: "Hi.", temperature: 0.7, maxTokens: 64 };
+    await createVersion(db.prisma, system, "notified", { ...base, label: "v1" }); // becomes stable: revision 1
+    const v2 = await createVersion(db.prisma, system, "notified", { ...base, label: "v2", temperature: 0.1 }); // no routing change
+    const ro = await startRollout(db.prisma, system, "notified", { canaryVersionId: v2.id }); // revision 2
+    await applyRolloutAction(db.prisma, system, ro.id, "pause", {}); // revision 3
+    await expect(applyRolloutAction(db.prisma, system, ro.id, "pause", {})).rejects.toThrow(/already paused/);
+    await until(() => received.length >= 3);
+    await new Promise((r) => setTimeout(r, 100)); // a stray fourth would have arrived by now
+    expect(received).toEqual([
+      { configId: config.id, revision: 1 },
+      { configId: config.id, revision: 2 },
+      { configId: config.id, revision: 3 },
+    ]);
+  });
+});
