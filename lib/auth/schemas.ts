@@ -27,7 +27,7 @@ export const CreateApiKeyInput = z.object({
     .array(z.enum(API_KEY_SCOPES, { message: `must be one of ${API_KEY_SCOPES.join(", ")}` }))
     .min(1, "must name at least one scope")
     .transform((s) => [...new Set(s)]),
-});
+}).strict();
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 
 export const ApiKeyDto = z.object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuditPageDto, AuditQuery } from "../audit/schemas";
+import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
 import type { Scope } from "../auth/scopes";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
@@ -57,6 +58,10 @@ export const ENDPOINTS: Endpoint[] = [
 
   { method: "get", path: "/api/admin/rollouts/{id}", summary: "One rollout", ...READ, response: RolloutDto, errors: [404] },
   { method: "post", path: "/api/admin/rollouts/{id}/{action}", summary: `Act on a rollout: ${ROLLOUT_ACTIONS.join(", ")} (rollback and revert need a reason; send the revision you saw to guard against races)`, auth: "admin", scope: "rollouts:operate", body: RolloutActionInput, response: RolloutDto, errors: [400, 404, 409] },
+
+  { method: "get", path: "/api/admin/api-keys", summary: "API keys (never the secret)", auth: "admin", scope: "api-keys:manage", response: z.object({ apiKeys: z.array(ApiKeyDto) }) },
+  { method: "post", path: "/api/admin/api-keys", summary: "Create an API key; `key` is in this response only", auth: "admin", scope: "api-keys:manage", body: CreateApiKeyInput, response: z.object({ key: z.string(), apiKey: ApiKeyDto }), status: 201, errors: [400] },
+  { method: "post", path: "/api/admin/api-keys/{id}/revoke", summary: "Revoke an API key (idempotent)", auth: "admin", scope: "api-keys:manage", response: ApiKeyDto, errors: [404] },
 
   { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key or rollout id", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
 ];

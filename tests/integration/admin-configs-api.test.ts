@@ -99,3 +99,35 @@ describe("GET /api/health", () => {
     expect(JSON.stringify(body)).not.toMatch(/postgres(ql)?:\/\//);
   });
 });
+
+describe("API keys through the admin API", () => {
+  it("creates a key shown once, lists it without its secret, and revokes it so it stops working", async () => {
+    const keys = await import("@/app/api/admin/api-keys/route");
+    const revoke = await import("@/app/api/admin/api-keys/[id]/revoke/route");
+    const auth = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+    const created = await keys.POST(
+      new Request("http://test/api/admin/api-keys", { method: "POST", headers: auth, body: JSON.stringify({ name: "sdk", scopes: ["route", "metrics"] }) }),
+      ctx,
+    );
+    expect(created.status).toBe(201);
+    const { key, apiKey } = await created.json();
+    expect(key).toMatch(/^lck_/);
+    const listed = await (await keys.GET(new Request("http://test/api/admin/api-keys", { headers: auth }), ctx)).json();
+    expect(JSON.stringify(listed)).not.toContain(key.split("_")[2]);
+    expect(listed.apiKeys.map((k: { id: string }) => k.id)).toContain(apiKey.id);
+
+    const newAdmin = await keys.POST(
+      new Request("http://test/api/admin/api-keys", { method: "POST", headers: auth, body: JSON.stringify({ name: "ops", scopes: ["admin"] }) }),
+      ctx,
+    );
+    const opsKey = (await newAdmin.json()).key;
+    const opsAuth = { authorization: `Bearer ${opsKey}` };
+    expect((await GET(new Request("http://test/api/admin/configs", { headers: opsAuth }), ctx)).status).toBe(200);
+    const opsId = (await db.prisma.apiKey.findFirstOrThrow({ where: { name: "ops" } })).id;
+    const revoked = await revoke.POST(new Request(`http://test/api/admin/api-keys/${opsId}/revoke`, { method: "POST", headers: auth }), {
+      params: Promise.resolve({ id: opsId }),
+    });
+    expect((await revoked.json()).revokedAt).not.toBeNull();
+    expect((await GET(new Request("http://test/api/admin/configs", { headers: opsAuth }), ctx)).status).toBe(401);
+  });
+});
