@@ -1,6 +1,5 @@
 import type { Db } from "../db/types";
-import { NotFoundError } from "../errors";
-import { findConfigRowByKey } from "../release/repo";
+import { requireConfig } from "../release/lookup";
 import { parseInput } from "../validation";
 import { listAuditRows } from "./repo";
 import { AuditEventDto, AuditQuery, type AuditPageDto } from "./schemas";
@@ -8,12 +7,7 @@ import { AuditEventDto, AuditQuery, type AuditPageDto } from "./schemas";
 /** Newest first; `nextCursor` fetches the next (older) page. */
 export async function listAuditEvents(db: Db, query: Record<string, string>): Promise<AuditPageDto> {
   const input = parseInput(AuditQuery, query, "query");
-  let configId: string | undefined;
-  if (input.config) {
-    const config = await findConfigRowByKey(db, input.config);
-    if (!config) throw new NotFoundError(`No config with key \`${input.config}\`.`);
-    configId = config.id;
-  }
+  const configId = input.config ? (await requireConfig(db, input.config)).id : undefined;
   const rows = await listAuditRows(db, {
     configId,
     rolloutId: input.rollout,

@@ -1,9 +1,10 @@
 import { appendAuditEvent } from "../audit/repo";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db/types";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError } from "../errors";
 import { newId } from "../ids";
 import { parseInput } from "../validation";
+import { requireConfig } from "./lookup";
 import { findConfigRowByKey, insertConfig, listConfigRows } from "./repo";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "./config-schemas";
 import { findRollout } from "./rollout-repo";
@@ -17,8 +18,7 @@ export async function listConfigs(db: Db): Promise<ConfigDto[]> {
 
 /** A config with its full stable version and active rollout: what a client needs to act on it. */
 export async function getConfig(db: Db, key: string): Promise<ConfigDetailDto> {
-  const row = await findConfigRowByKey(db, key);
-  if (!row) throw new NotFoundError(`No config with key \`${key}\`.`);
+  const row = await requireConfig(db, key);
   const [stable, active] = await Promise.all([
     row.stableVersionId ? findVersion(db, row.id, row.stableVersionId) : null,
     row.activeRolloutId ? findRollout(db, row.activeRolloutId) : null,

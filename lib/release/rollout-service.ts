@@ -6,7 +6,10 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { parseInput } from "../validation";
 import { notifyConfigChanged } from "./notify";
-import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
+import { requireConfig } from "./lookup";
+import { lockConfig, updateConfigRouting } from "./repo";
+
+type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "./rollout-schemas";
 import { servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
@@ -30,8 +33,7 @@ export function toRolloutDto(row: RolloutRow): RolloutDto {
 }
 
 export async function startRollout(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
-  const found = await findConfigRowByKey(db, key);
-  if (!found) throw new NotFoundError(`No config with key \`${key}\`.`);
+  const found = await requireConfig(db, key);
   const input = parseInput(StartRolloutInput, raw);
   return db.$transaction(async (tx) => {
     const config = await lockConfig(tx, found.id);
@@ -93,8 +95,7 @@ export async function getRollout(db: Db, id: string): Promise<RolloutDto> {
 }
 
 export async function listRollouts(db: Db, key: string): Promise<RolloutDto[]> {
-  const config = await findConfigRowByKey(db, key);
-  if (!config) throw new NotFoundError(`No config with key \`${key}\`.`);
+  const config = await requireConfig(db, key);
   return (await listRolloutRows(db, config.id)).map(toRolloutDto);
 }
 
@@ -111,7 +112,7 @@ export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string
   const existing = await findRollout(db, rolloutId);
   if (!existing) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   return db.$transaction(async (tx) => {
-    await lockConfig(tx, existing.configId);
+    const config = await lockConfig(tx, existing.configId);
     const current = (await findRollout(tx, rolloutId))!;
     if (input.revision !== undefined && input.revision !== current.revision) {
       throw new ConflictError(
@@ -119,7 +120,7 @@ export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string
         toRolloutDto(current),
       );
     }
-    return applyLocked(tx, actor, current, action, input.reason ?? null);
+    return applyLocked(tx, actor, config, current, action, input.reason ?? null);
   }, TX_OPTIONS);
 }
 
@@ -129,28 +130,33 @@ export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string
  */
 export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
   const input = parseInput(ConfigRollbackInput, raw);
-  const found = await findConfigRowByKey(db, key);
-  if (!found) throw new NotFoundError(`No config with key \`${key}\`.`);
+  const found = await requireConfig(db, key);
   return db.$transaction(async (tx) => {
     const config = await lockConfig(tx, found.id);
     if (input.revision !== undefined && input.revision !== config.revision) {
       throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`);
     }
     if (config.activeRolloutId) {
-      return applyLocked(tx, actor, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
+      return applyLocked(tx, actor, config, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
     }
     const promotion = config.stableVersionId ? await findLastPromotion(tx, config.id, config.stableVersionId) : null;
     if (!promotion) throw new ConflictError(`Config \`${key}\` has no active rollout and no promotion to revert.`);
-    return applyLocked(tx, actor, promotion, "revert", input.reason);
+    return applyLocked(tx, actor, config, promotion, "revert", input.reason);
   }, TX_OPTIONS);
 }
 
 /** Applies a transition to a rollout whose config row this transaction has locked. */
-async function applyLocked(tx: Tx, actor: Actor, row: RolloutRow, action: RolloutAction, reason: string | null): Promise<RolloutDto> {
+async function applyLocked(
+  tx: Tx,
+  actor: Actor,
+  config: LockedConfig,
+  row: RolloutRow,
+  action: RolloutAction,
+  reason: string | null,
+): Promise<RolloutDto> {
   const before = toRolloutDto(row);
   const result = transition({ status: row.status, currentStage: row.currentStage, stages: before.stages }, action);
   if (!result.ok) throw new ConflictError(result.reason, before);
-  const config = await tx.config.findUniqueOrThrow({ where: { id: row.configId } });
   if (action === "revert" && (config.stableVersionId !== row.canaryVersionId || config.activeRolloutId)) {
     throw new ConflictError("This promotion can no longer be reverted: the config has moved on (another stable version or an active rollout).", before);
   }

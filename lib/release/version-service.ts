@@ -5,15 +5,14 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { parseInput } from "../validation";
 import { notifyConfigChanged } from "./notify";
-import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
+import { requireConfig } from "./lookup";
+import { lockConfig, updateConfigRouting } from "./repo";
 import { diffVersions } from "./version-diff";
 import { findVersion, findVersionByLabel, insertVersion, listVersionRows } from "./version-repo";
 import { CreateVersionInput, DiffQuery, VersionDto, type VersionDiffDto } from "./version-schemas";
 
 async function configIdFor(db: Db, key: string): Promise<string> {
-  const config = await findConfigRowByKey(db, key);
-  if (!config) throw new NotFoundError(`No config with key \`${key}\`.`);
-  return config.id;
+  return (await requireConfig(db, key)).id;
 }
 
 /** Versions are immutable; the first version of a config becomes its stable version. */
