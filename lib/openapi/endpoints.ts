@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AuditPageDto, AuditQuery } from "../audit/schemas";
 import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
 import type { Scope } from "../auth/scopes";
-import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "../release/config-schemas";
+import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
 import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
@@ -55,6 +55,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/configs/{key}/rollouts", summary: "The config's rollouts, newest first", ...READ, response: z.object({ rollouts: z.array(RolloutDto) }), errors: [404] },
   { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
   { method: "post", path: "/api/admin/configs/{key}/rollback", summary: "Roll back whatever is active, or revert the last promotion (reason required)", auth: "admin", scope: "rollouts:operate", body: ConfigRollbackInput, response: RolloutDto, errors: [400, 404, 409] },
+
+  { method: "get", path: "/api/admin/configs/{key}/route-preview", summary: "Which version a user gets now, and why (bucket, threshold, lists)", ...READ, query: RoutePreviewQuery, response: RoutePreviewDto, errors: [400, 404] },
 
   { method: "get", path: "/api/admin/rollouts/{id}", summary: "One rollout", ...READ, response: RolloutDto, errors: [404] },
   { method: "post", path: "/api/admin/rollouts/{id}/{action}", summary: `Act on a rollout: ${ROLLOUT_ACTIONS.join(", ")} (rollback and revert need a reason; send the revision you saw to guard against races)`, auth: "admin", scope: "rollouts:operate", body: RolloutActionInput, response: RolloutDto, errors: [400, 404, 409] },

@@ -44,3 +44,16 @@ export const ConfigDetailDto = z.object({
   activeRollout: RolloutDto.nullable(),
 });
 export type ConfigDetailDto = z.infer<typeof ConfigDetailDto>;
+
+export const RoutePreviewQuery = z.object({ userId: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters") }).strict();
+
+export const RoutePreviewDto = z.object({
+  userId: z.string(),
+  variant: z.enum(["stable", "canary"]),
+  reason: z.enum(["no_rollout", "excluded", "included", "not_included", "bucket", "random"]),
+  bucket: z.number().int().nullable(),
+  threshold: z.number().int().nullable().describe("canary iff bucket < threshold"),
+  version: z.object({ id: z.string(), label: z.string() }).nullable(),
+  rolloutId: z.string().nullable(),
+});
+export type RoutePreviewDto = z.infer<typeof RoutePreviewDto>;

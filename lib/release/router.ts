@@ -28,6 +28,14 @@ export interface RoutingDecision {
 
 export const BUCKETS = 10_000;
 
+/** The router's view of a rollout: null unless it is running or paused (then everyone is on stable). */
+export function routingRolloutOf(
+  rollout: { status: string; salt: string; percent: number; sticky: boolean; include: readonly string[]; exclude: readonly string[] } | null,
+): RoutingRollout | null {
+  if (!rollout || (rollout.status !== "running" && rollout.status !== "paused")) return null;
+  return { salt: rollout.salt, percent: rollout.percent, sticky: rollout.sticky, include: rollout.include, exclude: rollout.exclude };
+}
+
 export function bucketOf(salt: string, userId: string): number {
   return murmur3(utf8(`${salt}:${userId}`), 0) % BUCKETS;
 }

@@ -130,3 +130,49 @@ describe("a config's life: versions, a canary, promotion and its revert", () => 
     expect(detail.body).toMatchObject({ stableVersion: { label: "v1" }, activeRollout: null, config: { canaryPercent: 0 } });
   });
 });
+
+describe("route preview", () => {
+  it("answers as the router does for the active rollout, and stable for everyone once it ends", async () => {
+    const preview = await import("@/app/api/admin/configs/[key]/route-preview/route");
+    const { bucketOf } = await import("@/lib/release/router");
+    const key = "preview";
+    await call(configs.POST, "POST", { auth, body: { key, name: "Preview" } });
+    await call(versions.POST, "POST", { auth, params: { key }, body: v("v1") });
+    const v2 = await call(versions.POST, "POST", { auth, params: { key }, body: v("v2", { temperature: 0.2 }) });
+    const stages = [50, 100].map((percent) => ({ percent, minDurationSec: 0, minSamples: 0 }));
+    const ro = (await call(configRollouts.POST, "POST", { auth, params: { key }, body: { canaryVersionId: v2.body.id, stages, exclude: ["vip"] } })).body;
+
+    let canary = 0;
+    for (let i = 0; i < 200; i++) {
+      const userId = `u-${i}`;
+      const res = await call(preview.GET, "GET", { auth, params: { key }, query: { userId } });
+      const expected = bucketOf(ro.salt, userId) < 5000 ? "canary" : "stable";
+      expect(res.body).toMatchObject({ variant: expected, reason: "bucket", bucket: bucketOf(ro.salt, userId), threshold: 5000, rolloutId: ro.id });
+      expect(res.body.version.label).toBe(expected === "canary" ? "v2" : "v1");
+      if (expected === "canary") canary++;
+    }
+    expect(canary).toBeGreaterThan(60);
+    expect(canary).toBeLessThan(140);
+    expect((await call(preview.GET, "GET", { auth, params: { key }, query: { userId: "vip" } })).body).toMatchObject({ variant: "stable", reason: "excluded" });
+
+    await call(rolloutAction.POST, "POST", { auth, params: { id: ro.id, action: "abort" }, body: {} });
+    const after = await call(preview.GET, "GET", { auth, params: { key }, query: { userId: "u-1" } });
+    expect(after.body).toMatchObject({ variant: "stable", reason: "no_rollout", rolloutId: null, version: { label: "v1" } });
+  });
+
+  it.each([
+    ["route-preview without a user", "route-preview", { key: "preview" }, {}, "userId"],
+    ["diff without `to`", "diff", { key: "preview" }, { from: "ver_x" }, "to"],
+    ["audit with limit 0", "audit", {}, { limit: "0" }, "limit"],
+    ["audit with an unknown parameter", "audit", {}, { colour: "blue" }, "(root)"],
+  ])("answers 400 for %s", async (_what, which, params, query, field) => {
+    const handlers = {
+      "route-preview": (await import("@/app/api/admin/configs/[key]/route-preview/route")).GET,
+      diff: diff.GET,
+      audit: audit.GET,
+    } as const;
+    const res = await call(handlers[which as keyof typeof handlers], "GET", { auth, params, query });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+  });
+});

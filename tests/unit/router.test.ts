@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketOf, canaryThreshold, murmur3, route, type RoutingRollout } from "@/lib/release/router";
+import { bucketOf, canaryThreshold, murmur3, route, routingRolloutOf, type RoutingRollout } from "@/lib/release/router";
 
 const rollout = (over: Partial<RoutingRollout> = {}): RoutingRollout => ({
   salt: "a1b2c3d4e5f60718",
@@ -110,5 +110,15 @@ describe("route", () => {
     expect(route("same-user", r, () => draws[i++]).variant).toBe("stable");
     const share = users.filter(() => route("x", r).variant === "canary").length / users.length;
     expect(Math.abs(share - 0.05)).toBeLessThan(0.005);
+  });
+});
+
+describe("routingRolloutOf", () => {
+  const base = { salt: "s", percent: 25, sticky: true, include: [], exclude: ["x"] };
+  it("routes by running and paused rollouts and by nothing else", () => {
+    expect(routingRolloutOf({ ...base, status: "running" })).toEqual(base);
+    expect(routingRolloutOf({ ...base, status: "paused" })).toEqual(base);
+    for (const status of ["promoted", "rolled_back", "aborted"]) expect(routingRolloutOf({ ...base, status })).toBeNull();
+    expect(routingRolloutOf(null)).toBeNull();
   });
 });
