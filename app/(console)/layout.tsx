@@ -30,6 +30,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <span className="text-slate-600">
               <span className="font-medium text-slate-900">{user.email}</span> · {user.role}
             </span>
+            <Link href="/account/password" className="text-slate-600 hover:text-slate-900">
+              Password
+            </Link>
             <form action={signOutAction}>
               <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
                 Sign out

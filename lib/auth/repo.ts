@@ -16,9 +16,13 @@ export function countUsers(db: DbOrTx) {
 
 export function insertUser(
   db: DbOrTx,
-  data: { id: string; email: string; name: string | null; role: Role; passwordHash: string },
+  data: { id: string; email: string; name: string | null; role: Role; passwordHash: string; mustChangePassword: boolean },
 ) {
   return db.user.create({ data: { ...data, email: data.email.toLowerCase() } });
+}
+
+export function setPassword(db: DbOrTx, id: string, passwordHash: string) {
+  return db.user.update({ where: { id }, data: { passwordHash, mustChangePassword: false } });
 }
 
 export function touchLastLogin(db: DbOrTx, id: string, at: Date) {

@@ -21,6 +21,17 @@ export const CreateUserInput = z.object({
 });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
 
+export const ChangePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    newPassword: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+      .max(200, "must be at most 200 characters"),
+  })
+  .strict()
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "must differ from the current password" });
+
 export const CreateApiKeyInput = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   scopes: z
@@ -46,6 +57,7 @@ export const UserDto = z.object({
   email: z.string(),
   name: z.string().nullable(),
   role: z.enum(ROLES),
+  mustChangePassword: z.boolean(),
   createdAt: z.date(),
 });
 export type UserDto = z.infer<typeof UserDto>;

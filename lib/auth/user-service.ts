@@ -1,12 +1,12 @@
 import { appendAuditEvent } from "../audit/repo";
-import { ConflictError } from "../errors";
+import { ConflictError, UnauthorizedError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import type { Db } from "../db/types";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "./passwords";
-import { countUsers, findUserByEmail, insertUser, touchLastLogin } from "./repo";
-import { CreateUserInput, UserDto } from "./schemas";
+import { countUsers, findUserByEmail, findUserById, insertUser, setPassword, touchLastLogin } from "./repo";
+import { ChangePasswordInput, CreateUserInput, UserDto } from "./schemas";
 
 export interface CreatedUser {
   user: UserDto;
@@ -28,6 +28,7 @@ export async function createUser(db: Db, actor: Actor, raw: unknown): Promise<Cr
       name: input.name ?? null,
       role: input.role,
       passwordHash,
+      mustChangePassword: generatedPassword !== null,
     });
     const dto = UserDto.parse(created);
     await appendAuditEvent(tx, { actor, action: "user.create", entityType: "user", entityId: created.id, after: dto });
@@ -46,6 +47,25 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   if (!(await verifyPassword(password, user.passwordHash))) return null;
   await touchLastLogin(db, user.id, new Date());
   return UserDto.parse(user);
+}
+
+/** The signed-in user changes their own password; clears the must-change flag of a generated one. */
+export async function changePassword(db: Db, userId: string, raw: unknown): Promise<UserDto> {
+  const input = parseInput(ChangePasswordInput, raw);
+  const user = await findUserById(db, userId);
+  if (!user || user.disabledAt) throw new UnauthorizedError("Your session is no longer valid; sign in again.");
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new ValidationError("The `currentPassword` field is not your current password.", [
+      { path: "currentPassword", message: "is not your current password" },
+    ]);
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.$transaction(async (tx) => {
+    const updated = UserDto.parse(await setPassword(tx, userId, passwordHash));
+    const actor: Actor = { type: "user", id: user.id, label: user.email, role: user.role, scopes: [] };
+    await appendAuditEvent(tx, { actor, action: "user.change_password", entityType: "user", entityId: user.id });
+    return updated;
+  });
 }
 
 export interface BootstrapResult {

@@ -11,7 +11,8 @@ import { toAppError } from "../http/respond";
 const USAGE = `Usage: npm run cli -- <command>
 
   user create --email E --role viewer|editor|operator|admin [--password P] [--name N]
-      Creates a user; without --password a password is generated and printed once.
+      Creates a user; without --password a one-time password is generated and printed once
+      (the user chooses their own at first sign-in).
   api-key create --name N --scopes route,metrics,admin
       Creates an API key and prints it once, alone on the last line.
   api-key list

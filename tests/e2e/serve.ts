@@ -3,8 +3,12 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
+import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
+import { applyMigrations } from "../../lib/db/migrate";
 import { testServerUrl, withDatabase } from "../helpers/test-database-url";
-import { E2E_ADMIN, E2E_PORT } from "./constants";
+import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_PORT } from "./constants";
 
 async function main(): Promise<void> {
   const suffix = randomBytes(4).toString("hex");
@@ -28,7 +32,26 @@ async function main(): Promise<void> {
   process.env.ADMIN_EMAIL = E2E_ADMIN.email;
   process.env.ADMIN_PASSWORD = E2E_ADMIN.password;
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
+  await createOneTimePasswordUser();
   await import("../../lib/server/start");
+}
+
+/**
+ * The first admin (from ADMIN_EMAIL, as the start command would make it) and a user holding a
+ * generated one-time password, for the first-sign-in test.
+ */
+async function createOneTimePasswordUser(): Promise<void> {
+  const db = await openDatabase(appDatabaseTarget());
+  try {
+    await applyMigrations(db);
+    await ensureBootstrapAdmin(db.prisma, { email: E2E_ADMIN.email, password: E2E_ADMIN.password });
+    const system = { type: "system", id: null, label: "e2e", scopes: [] } as const;
+    const { user, generatedPassword } = await createUser(db.prisma, system, { email: "newcomer@e2e.test", role: "viewer" });
+    mkdirSync(path.dirname(E2E_FIRST_LOGIN_FILE), { recursive: true });
+    writeFileSync(E2E_FIRST_LOGIN_FILE, JSON.stringify({ email: user.email, password: generatedPassword }));
+  } finally {
+    await db.close();
+  }
 }
 
 main().catch((error: unknown) => {

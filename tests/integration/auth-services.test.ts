@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "@/lib/auth/api-key-service";
-import { authenticate, createUser, ensureBootstrapAdmin } from "@/lib/auth/user-service";
+import { authenticate, changePassword, createUser, ensureBootstrapAdmin } from "@/lib/auth/user-service";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
@@ -22,6 +22,7 @@ describe("first start", () => {
     expect(first?.generatedPassword).toMatch(/^[0-9a-z]{20}$/);
     const stored = await db.prisma.user.findUniqueOrThrow({ where: { email: "admin@llm-canary.local" } });
     expect(stored.role).toBe("admin");
+    expect(stored.mustChangePassword).toBe(true);
     expect(stored.passwordHash).not.toContain(first!.generatedPassword!);
     expect(stored.passwordHash).toMatch(/^\$2[aby]\$12\$/);
     expect(await authenticate(db.prisma, "admin@llm-canary.local", first!.generatedPassword!)).toMatchObject({ role: "admin" });
@@ -81,5 +82,34 @@ describe("API keys", () => {
     await expect(createApiKey(db.prisma, cli, { name: "x", scopes: ["everything"] })).rejects.toThrow(/`scopes.0` field must be one of/);
     await expect(createApiKey(db.prisma, cli, { name: "x", scopes: [] })).rejects.toThrow(/at least one scope/);
     await expect(revokeApiKey(db.prisma, cli, "key_missing")).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("one-time passwords", () => {
+  it("a generated password must be changed; the change checks the current one and is audited", async () => {
+    const { user, generatedPassword } = await createUser(db.prisma, cli, { email: "new@example.com", role: "editor" });
+    expect(user.mustChangePassword).toBe(true);
+    await expect(changePassword(db.prisma, user.id, { currentPassword: "wrong one", newPassword: "a brand new passphrase" })).rejects.toThrow(
+      "The `currentPassword` field is not your current password.",
+    );
+    await expect(changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: "short" })).rejects.toThrow(
+      /`newPassword` field must be at least 12/,
+    );
+    await expect(changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: generatedPassword! })).rejects.toThrow(
+      /must differ from the current password/,
+    );
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).mustChangePassword).toBe(true);
+
+    const changed = await changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: "a brand new passphrase" });
+    expect(changed.mustChangePassword).toBe(false);
+    expect(await authenticate(db.prisma, "new@example.com", generatedPassword!)).toBeNull();
+    expect(await authenticate(db.prisma, "new@example.com", "a brand new passphrase")).toMatchObject({ id: user.id });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: user.id, action: "user.change_password" } });
+    expect(audit.actorId).toBe(user.id);
+  });
+
+  it("a password chosen by whoever created the user is not one-time", async () => {
+    const { user } = await createUser(db.prisma, cli, { email: "chosen@example.com", role: "viewer", password: "chosen by the admin" });
+    expect(user.mustChangePassword).toBe(false);
   });
 });
