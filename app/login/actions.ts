@@ -2,16 +2,11 @@
 
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/config";
+import { safeReturnPath } from "@/lib/auth/return-path";
 
 export interface LoginState {
   error: string | null;
   email: string;
-}
-
-/** Only same-site paths are allowed as the place to return to after signing in. */
-function safeReturnPath(value: FormDataEntryValue | null): string {
-  const path = typeof value === "string" ? value : "/";
-  return path.startsWith("/") && !path.startsWith("//") ? path : "/";
 }
 
 export async function login(_previous: LoginState, form: FormData): Promise<LoginState> {

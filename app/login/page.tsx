@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/config";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { CanaryMark } from "@/components/canary-mark";
 import { LoginForm } from "./login-form";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   if ((await auth())?.user?.id) redirect("/");
   const { callbackUrl } = await searchParams;
-  const returnTo = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  const returnTo = safeReturnPath(callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">

@@ -12,15 +12,23 @@ export interface ConsoleUser {
 }
 
 /**
- * For console pages and layouts: the signed-in user as the database has them now (role changes
- * and disabling apply at once), or a redirect — to the login page, or to choose a new password
- * while the user still holds a generated one-time password. Read once per request.
+ * The signed-in user as the database has them now (role changes and disabling apply at once),
+ * or a redirect to the login page. Read once per request.
  */
-export const requireUser = cache(async (): Promise<ConsoleUser> => {
+export const requireSignedIn = cache(async () => {
   const session = await auth();
   if (!session?.user?.id) redirect("/login");
   const user = await findUserById(await getPrisma(), session.user.id);
   if (!user || user.disabledAt) redirect("/login");
+  return user;
+});
+
+/**
+ * For console pages and layouts: as requireSignedIn, and a user still holding a generated
+ * one-time password is sent to choose a new one first.
+ */
+export async function requireUser(): Promise<ConsoleUser> {
+  const user = await requireSignedIn();
   if (user.mustChangePassword) redirect("/account/password");
   return { id: user.id, email: user.email, role: user.role };
-});
+}

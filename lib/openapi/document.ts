@@ -43,14 +43,14 @@ function stripMeta(schema: Record<string, unknown>): Record<string, unknown> {
 
 function operation(endpoint: Endpoint) {
   const pathParams = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
-  const queryParams = endpoint.query
-    ? Object.entries((jsonSchema(endpoint.query, "input").properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-        name,
-        in: "query",
-        required: ((jsonSchema(endpoint.query!, "input").required as string[] | undefined) ?? []).includes(name),
-        schema,
-      }))
-    : [];
+  const query = endpoint.query ? jsonSchema(endpoint.query, "input") : { properties: {}, required: [] };
+  const required = (query.required as string[] | undefined) ?? [];
+  const queryParams = Object.entries((query.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: required.includes(name),
+    schema,
+  }));
   const errors = endpoint.auth === "admin" ? [...(endpoint.errors ?? []), 401, 403, 503] : (endpoint.errors ?? []);
   return {
     summary: endpoint.summary,

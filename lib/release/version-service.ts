@@ -11,13 +11,9 @@ import { diffVersions } from "./version-diff";
 import { findVersion, findVersionByLabel, insertVersion, listVersionRows } from "./version-repo";
 import { CreateVersionInput, DiffQuery, VersionDto, type VersionDiffDto } from "./version-schemas";
 
-async function configIdFor(db: Db, key: string): Promise<string> {
-  return (await requireConfig(db, key)).id;
-}
-
 /** Versions are immutable; the first version of a config becomes its stable version. */
 export async function createVersion(db: Db, actor: Actor, key: string, raw: unknown): Promise<VersionDto> {
-  const configId = await configIdFor(db, key);
+  const configId = (await requireConfig(db, key)).id;
   const input = parseInput(CreateVersionInput, raw);
   return db.$transaction(async (tx) => {
     const config = await lockConfig(tx, configId);
@@ -66,11 +62,11 @@ export async function createVersion(db: Db, actor: Actor, key: string, raw: unkn
 }
 
 export async function listVersions(db: Db, key: string): Promise<VersionDto[]> {
-  return (await listVersionRows(db, await configIdFor(db, key))).map((row) => VersionDto.parse(row));
+  return (await listVersionRows(db, (await requireConfig(db, key)).id)).map((row) => VersionDto.parse(row));
 }
 
 export async function getVersion(db: Db, key: string, id: string): Promise<VersionDto> {
-  const row = await findVersion(db, await configIdFor(db, key), id);
+  const row = await findVersion(db, (await requireConfig(db, key)).id, id);
   if (!row) throw new NotFoundError(`Config \`${key}\` has no version ${id}.`);
   return VersionDto.parse(row);
 }

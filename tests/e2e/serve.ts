@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   process.env.ADMIN_EMAIL = E2E_ADMIN.email;
   process.env.ADMIN_PASSWORD = E2E_ADMIN.password;
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
-  await createOneTimePasswordUser();
+  await seedUsers();
   await import("../../lib/server/start");
 }
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
  * The first admin (from ADMIN_EMAIL, as the start command would make it) and a user holding a
  * generated one-time password, for the first-sign-in test.
  */
-async function createOneTimePasswordUser(): Promise<void> {
+async function seedUsers(): Promise<void> {
   const db = await openDatabase(appDatabaseTarget());
   try {
     await applyMigrations(db);

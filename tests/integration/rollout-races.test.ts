@@ -62,8 +62,9 @@ describe("races on one rollout", () => {
 
     const final = await getRollout(db.prisma, ro.id);
     expect(final).toEqual(winners[0].value);
+    const actionFor = { promoted: "promote", rolled_back: "rollback", paused: "pause", aborted: "abort", running: "advance" } as const;
     const chain = await auditChain(ro.id);
-    expect(chain.map((e) => e.action)).toEqual(["rollout.start", `rollout.${["promote", "rollback", "pause", "abort", "advance"].find((a) => final.status === { promote: "promoted", rollback: "rolled_back", pause: "paused", abort: "aborted", advance: "running" }[a])}`]);
+    expect(chain.map((e) => e.action)).toEqual(["rollout.start", `rollout.${actionFor[final.status]}`]);
 
     const config = await db.prisma.config.findUniqueOrThrow({ where: { id: ro.configId } });
     if (final.status === "running" || final.status === "paused") {

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth/config";
+import { requireSignedIn } from "@/lib/auth/session";
 import { changePassword } from "@/lib/auth/user-service";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -11,12 +11,11 @@ export interface PasswordState {
 }
 
 export async function changePasswordAction(_previous: PasswordState, form: FormData): Promise<PasswordState> {
-  const session = await auth();
-  if (!session?.user?.id) redirect("/login");
+  const user = await requireSignedIn();
   const newPassword = String(form.get("newPassword") ?? "");
   if (newPassword !== String(form.get("confirmPassword") ?? "")) return { error: "The two new passwords differ." };
   try {
-    await changePassword(await getPrisma(), session.user.id, {
+    await changePassword(await getPrisma(), user.id, {
       currentPassword: String(form.get("currentPassword") ?? ""),
       newPassword,
     });

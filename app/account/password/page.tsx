@@ -1,9 +1,6 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { CanaryMark } from "@/components/canary-mark";
-import { auth } from "@/lib/auth/config";
-import { findUserById } from "@/lib/auth/repo";
-import { getPrisma } from "@/lib/db/client";
+import { requireSignedIn } from "@/lib/auth/session";
 import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Choose a password" };
@@ -11,10 +8,7 @@ export const dynamic = "force-dynamic";
 
 // Outside the console layout on purpose: the console sends users with a one-time password here.
 export default async function PasswordPage() {
-  const session = await auth();
-  if (!session?.user?.id) redirect("/login");
-  const user = await findUserById(await getPrisma(), session.user.id);
-  if (!user || user.disabledAt) redirect("/login");
+  const user = await requireSignedIn();
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
