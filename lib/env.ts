@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // How often the client API's snapshot polls for changes it may have missed (LISTEN/NOTIFY is the fast path).
+  LLM_CANARY_SNAPSHOT_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(3_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

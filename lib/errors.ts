@@ -71,3 +71,9 @@ export class DatabaseUnavailableError extends AppError {
     });
   }
 }
+
+export class MethodNotAllowedError extends AppError {
+  constructor(allowed: readonly string[]) {
+    super(405, "method_not_allowed", `Use ${allowed.join(" or ")} here.`, undefined, { Allow: allowed.join(", ") });
+  }
+}

@@ -2,6 +2,7 @@ import { appendAuditEvent } from "../audit/repo";
 import { NotFoundError, UnauthorizedError } from "../errors";
 import { newId } from "../ids";
 import type { Db } from "../db/types";
+import { notifyChange } from "../snapshot/notify";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
 import { generateApiKey, parseApiKey, secretMatches } from "./api-keys";
@@ -22,6 +23,7 @@ export async function createApiKey(db: Db, actor: Actor, raw: unknown): Promise<
     });
     const dto = ApiKeyDto.parse(row);
     await appendAuditEvent(tx, { actor, action: "api_key.create", entityType: "api_key", entityId: row.id, after: dto });
+    await notifyChange(tx, { kind: "api_key", apiKeyId: row.id });
     return dto;
   });
   return { key: generated.key, apiKey };
@@ -39,6 +41,7 @@ export async function revokeApiKey(db: Db, actor: Actor, id: string): Promise<Ap
     if (row.revokedAt) return before; // revoking twice changes nothing
     const after = ApiKeyDto.parse(await markApiKeyRevoked(tx, id, new Date()));
     await appendAuditEvent(tx, { actor, action: "api_key.revoke", entityType: "api_key", entityId: id, before, after });
+    await notifyChange(tx, { kind: "api_key", apiKeyId: id });
     return after;
   });
 }

@@ -51,3 +51,11 @@ export function listApiKeys(db: DbOrTx) {
 export function markApiKeyRevoked(db: DbOrTx, id: string, at: Date) {
   return db.apiKey.update({ where: { id }, data: { revokedAt: at } });
 }
+
+/** Records when keys were last used, many at once; never moves a time backwards. */
+export function touchApiKeysLastUsed(db: DbOrTx, uses: { id: string; at: Date }[]) {
+  return db.$executeRaw`
+    UPDATE api_keys AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
+    FROM json_to_recordset(${JSON.stringify(uses)}::json) AS u(id text, at timestamptz)
+    WHERE k.id = u.id`;
+}

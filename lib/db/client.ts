@@ -3,6 +3,7 @@ import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
 import { acquireLock, type HeldLock } from "./embedded-lock";
+import { listenOnServer, type ListenHandlers, type Listener } from "./listen";
 import { readEnv } from "../env";
 
 export type DbKind = "embedded" | "server";
@@ -16,6 +17,8 @@ export interface Database {
   /** Human description without credentials, for logs and /api/health. */
   location: string;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** LISTEN on a channel: a connection of its own on a server, in-process on the embedded database. */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -29,13 +32,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openServer(url: string): Promise<Database> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  const adapterFactory = new PrismaPg({ connectionString: url, max: 10 });
+  // A short connect timeout: with the server down, /api/metrics answers 503 quickly instead of
+  // holding the client's batch.
+  const adapterFactory = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     prisma,
     kind: "server",
     location: redactUrl(url),
     adapterFactory,
+    listen: async (channel, handlers) => listenOnServer(url, channel, handlers),
     close: () => prisma.$disconnect(),
   };
 }
@@ -62,6 +68,11 @@ async function openEmbedded(dir: string | null): Promise<Database> {
       kind: "embedded",
       location: dir ? path.resolve(dir) : "in memory",
       adapterFactory,
+      listen: async (channel, handlers) => {
+        const unsubscribe = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
+        handlers.onUp();
+        return { close: () => unsubscribe() };
+      },
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();

@@ -19,14 +19,20 @@ export function jsonResponse(status: number, body: unknown, requestId: string, h
 
 /** Maps any thrown value to the product's error shape. Unknown errors never leak internals. */
 export function errorResponse(error: unknown, requestId: string): Response {
+  const { status, body, headers } = errorPayload(error, requestId);
+  return jsonResponse(status, body, requestId, headers);
+}
+
+/** Status, body and headers of the error answer: shared by Next handlers and the hot path. */
+export function errorPayload(error: unknown, requestId: string): { status: number; body: unknown; headers?: Record<string, string> } {
   const known = toAppError(error);
   if (!known) {
     console.error(`[${requestId}] unhandled error`, error);
-    return jsonResponse(500, { error: { code: "internal", message: "Something went wrong on our side.", requestId } }, requestId);
+    return { status: 500, body: { error: { code: "internal", message: "Something went wrong on our side.", requestId } } };
   }
-  return jsonResponse(
-    known.status,
-    {
+  return {
+    status: known.status,
+    body: {
       error: {
         code: known.code,
         message: known.message,
@@ -35,9 +41,8 @@ export function errorResponse(error: unknown, requestId: string): Response {
         requestId,
       },
     },
-    requestId,
-    known.headers,
-  );
+    headers: known.headers,
+  };
 }
 
 const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03"]);

@@ -3,6 +3,7 @@ import type { Actor } from "../auth/actor";
 import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { newId } from "../ids";
+import { notifyChange } from "../snapshot/notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { findConfigRowByKey, insertConfig, listConfigRows } from "./repo";
@@ -45,6 +46,7 @@ export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<
       configId: dto.id,
       after: dto,
     });
+    await notifyChange(tx, { kind: "config", configId: dto.id, revision: dto.revision });
     return dto;
   });
 }

@@ -4,8 +4,8 @@ import type { Actor } from "../auth/actor";
 import type { Db, Prisma, Tx } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import { notifyChange } from "../snapshot/notify";
 import { parseInput } from "../validation";
-import { notifyConfigChanged } from "./notify";
 import { requireConfig } from "./lookup";
 import { lockConfig, updateConfigRouting } from "./repo";
 
@@ -83,7 +83,7 @@ export async function startRollout(db: Db, actor: Actor, key: string, raw: unkno
     });
     const dto = toRolloutDto(row);
     await appendAuditEvent(tx, { actor, action: "rollout.start", entityType: "rollout", entityId: row.id, configId: config.id, after: dto });
-    await notifyConfigChanged(tx, config.id, updated.revision);
+    await notifyChange(tx, { kind: "config", configId: config.id, revision: updated.revision });
     return dto;
   }, TX_OPTIONS);
 }
@@ -195,6 +195,6 @@ async function applyLocked(
     after,
     reason,
   });
-  await notifyConfigChanged(tx, row.configId, updatedConfig.revision);
+  await notifyChange(tx, { kind: "config", configId: row.configId, revision: updatedConfig.revision });
   return after;
 }

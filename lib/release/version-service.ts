@@ -3,8 +3,8 @@ import type { Actor } from "../auth/actor";
 import type { Db, Prisma } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import { notifyChange } from "../snapshot/notify";
 import { parseInput } from "../validation";
-import { notifyConfigChanged } from "./notify";
 import { requireConfig } from "./lookup";
 import { lockConfig, updateConfigRouting } from "./repo";
 import { diffVersions } from "./version-diff";
@@ -55,7 +55,9 @@ export async function createVersion(db: Db, actor: Actor, key: string, raw: unkn
         after: { stableVersionId: row.id },
         reason: "first version of the config",
       });
-      await notifyConfigChanged(tx, configId, updated.revision);
+      await notifyChange(tx, { kind: "config", configId, revision: updated.revision });
+    } else {
+      await notifyChange(tx, { kind: "version", configId, versionId: row.id });
     }
     return dto;
   });

@@ -9,6 +9,7 @@ import next from "next";
 import { ensureBootstrapAdmin } from "../auth/user-service";
 import { closeDatabase, getDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
+import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
 
@@ -31,11 +32,13 @@ async function main(): Promise<void> {
 
   const admin = await ensureBootstrapAdmin(db.prisma, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 
+  const clientApi = await startClientApi(db, { pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS });
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // The client API is served here, ahead of Next; everything else is Next's.
   const server = createServer((req, res) => {
-    void handle(req, res);
+    if (!clientApi.handle(req, res)) void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -55,10 +58,13 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
-    closeDatabase().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    clientApi
+      .stop()
+      .then(() => closeDatabase())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));

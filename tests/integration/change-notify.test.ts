@@ -2,24 +2,24 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { createConfig } from "@/lib/release/config-service";
-import { CONFIG_CHANNEL } from "@/lib/release/notify";
 import { applyRolloutAction, startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
+import { CHANGE_CHANNEL, type Change } from "@/lib/snapshot/notify";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
-// Other app instances learn of routing changes through LISTEN/NOTIFY: one notification per
-// committed change, none for a refused one. Needs a server (TEST_DATABASE_URL), as in CI.
+// Other app instances learn of changes through LISTEN/NOTIFY: one notification per committed
+// change, none for a refused one. Needs a server (TEST_DATABASE_URL), as in CI.
 
 let db: TestDatabase;
 let listener: pg.Client | null = null;
-const received: { configId: string; revision: number }[] = [];
+const received: Change[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   if (!db.url) return;
   listener = new pg.Client({ connectionString: db.url });
   await listener.connect();
   listener.on("notification", (n) => received.push(JSON.parse(n.payload!)));
-  await listener.query(`LISTEN ${CONFIG_CHANNEL}`);
+  await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
 });
 afterAll(async () => {
   await listener?.end();
@@ -32,17 +32,18 @@ const until = async (check: () => boolean) => {
 };
 
 describe("change notifications", () => {
-  it.skipIf(!process.env.TEST_DATABASE_URL)("announce each committed routing change with the new revision, and nothing for a refused one", async () => {
-    const config = await createConfig(db.prisma, system, { key: "notified", name: "Notified" });
+  it.skipIf(!process.env.TEST_DATABASE_URL)("announce each committed change (routing with the new revision), and nothing for a refused one", async () => {
+    const config = await createConfig(db.prisma, system, { key: "notified", name: "Notified" }); // revision 0
     const base = { model: "gpt-4o", systemPrompt: "Hi.", temperature: 0.7, maxTokens: 64 };
     await createVersion(db.prisma, system, "notified", { ...base, label: "v1" }); // becomes stable: revision 1
-    const v2 = await createVersion(db.prisma, system, "notified", { ...base, label: "v2", temperature: 0.1 }); // no routing change
+    const v2 = await createVersion(db.prisma, system, "notified", { ...base, label: "v2", temperature: 0.1 }); // a new version, no routing change
     const ro = await startRollout(db.prisma, system, "notified", { canaryVersionId: v2.id }); // revision 2
     await applyRolloutAction(db.prisma, system, ro.id, "pause", {}); // revision 3
     await expect(applyRolloutAction(db.prisma, system, ro.id, "pause", {})).rejects.toThrow(/already paused/);
     await applyRolloutAction(db.prisma, system, ro.id, "resume", {}); // revision 4
     // Notifications arrive in commit order: one from the refused pause would come before revision 4.
-    await until(() => received.length >= 4);
-    expect(received).toEqual([1, 2, 3, 4].map((revision) => ({ configId: config.id, revision })));
+    await until(() => received.length >= 6);
+    const routing = (revision: number): Change => ({ kind: "config", configId: config.id, revision });
+    expect(received).toEqual([routing(0), routing(1), { kind: "version", configId: config.id, versionId: v2.id }, routing(2), routing(3), routing(4)]);
   });
 });

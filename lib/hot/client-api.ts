@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { KeyUsage } from "../auth/key-usage";
+import type { Database } from "../db/client";
+import { MethodNotAllowedError } from "../errors";
+import { newRequestId } from "../http/respond";
+import { recordFeedback } from "../metrics/feedback-service";
+import { ingestBatch } from "../metrics/ingest-service";
+import { FEEDBACK_MAX_BODY_BYTES, METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
+import { SnapshotStore, type SnapshotStoreOptions } from "../snapshot/store";
+import { authenticateClient } from "./client-auth";
+import { readJsonBody, send, sendError, type HotResponse } from "./http";
+import { answerRoute } from "./route-handler";
+
+// The client API — /api/route, /api/metrics, /api/feedback — served by the custom server itself,
+// ahead of Next (see README, Decisions): every other request goes to Next's handler.
+
+export const CLIENT_API_PATHS = ["/api/route", "/api/metrics", "/api/feedback"] as const;
+
+const KEY_USAGE_FLUSH_MS = 10_000;
+
+export interface ClientApi {
+  /** Serves the request when its path is a client API path; false hands it to the next handler. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  readonly store: SnapshotStore;
+  stop(): Promise<void>;
+}
+
+export async function startClientApi(db: Database, options: SnapshotStoreOptions = {}): Promise<ClientApi> {
+  const store = new SnapshotStore(db, options);
+  await store.start();
+  const usage = new KeyUsage();
+  const flushTimer = setInterval(() => void usage.flush(db.prisma).catch(() => undefined), KEY_USAGE_FLUSH_MS);
+  flushTimer.unref();
+
+  const snapshotHeaders = (): Record<string, string> | undefined => {
+    if (store.live) return undefined;
+    const ageSeconds = Math.round((Date.now() - store.current.loadedAt.getTime()) / 1000);
+    return { "x-canary-snapshot": "stale", "x-canary-snapshot-age": String(ageSeconds) };
+  };
+
+  async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
+    const snapshot = store.current;
+    const method = req.method ?? "GET";
+    if (path === "/api/route") {
+      if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
+      const key = authenticateClient(snapshot, req.headers.authorization, "route");
+      usage.touch(key.id);
+      const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
+      const answer = answerRoute(snapshot, query ?? (await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES)), query ? "query" : "request body", requestId);
+      return { ...answer, headers: snapshotHeaders() };
+    }
+    if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
+    const key = authenticateClient(snapshot, req.headers.authorization, "metrics");
+    usage.touch(key.id);
+    if (path === "/api/metrics") {
+      const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
+      return { status: 202, json: JSON.stringify(await ingestBatch(db.prisma, snapshot, body)) };
+    }
+    const body = await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES);
+    return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };
+  }
+
+  return {
+    store,
+    handle(req, res) {
+      const url = req.url ?? "/";
+      const q = url.indexOf("?");
+      const path = q === -1 ? url : url.slice(0, q);
+      if (!(CLIENT_API_PATHS as readonly string[]).includes(path)) return false;
+      const requestId = newRequestId();
+      serve(path, req, requestId).then(
+        (answer) => send(res, requestId, answer),
+        (error: unknown) => sendError(res, requestId, error),
+      );
+      return true;
+    },
+    async stop() {
+      clearInterval(flushTimer);
+      await store.stop();
+      await usage.flush(db.prisma).catch(() => undefined);
+    },
+  };
+}

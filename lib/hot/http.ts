@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { errorPayload } from "../http/respond";
+
+// Plain node:http helpers for the hot path: the same body rules and error shape as the Next
+// handlers (lib/http/route.ts), without the framework's per-request cost.
+
+export interface HotResponse {
+  status: number;
+  /** Already serialized JSON. */
+  json: string;
+  headers?: Record<string, string>;
+}
+
+export function send(res: ServerResponse, requestId: string, answer: HotResponse): void {
+  res.writeHead(answer.status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    "x-request-id": requestId,
+    ...answer.headers,
+  });
+  res.end(answer.json);
+}
+
+export function sendError(res: ServerResponse, requestId: string, error: unknown): void {
+  const { status, body, headers } = errorPayload(error, requestId);
+  send(res, requestId, { status, json: JSON.stringify(body), headers });
+}
+
+/** The JSON body within `maxBytes`: 413 beyond it, 415 unless it is JSON, 400 when malformed. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume(); // drain, so the connection can carry the answer
+    throw new PayloadTooLargeError(maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      req.resume();
+      throw new PayloadTooLargeError(maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new ValidationError("The request body is empty; send a JSON object.");
+  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new UnsupportedMediaTypeError();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`);
+  }
+}

@@ -1,0 +1,27 @@
+import { ConflictError, NotFoundError } from "../errors";
+import { route } from "../release/router";
+import type { Snapshot } from "../snapshot/snapshot";
+import { parseInput } from "../validation";
+import type { HotResponse } from "./http";
+import { RouteInput } from "./route-schemas";
+
+/**
+ * POST|GET /api/route: which version this user gets, answered from the in-memory snapshot with
+ * the same pure router as the route preview and the SDK. The answer is assembled from strings
+ * serialized once per snapshot.
+ */
+export function answerRoute(snapshot: Snapshot, raw: unknown, source: "query" | "request body", requestId: string): HotResponse {
+  const input = parseInput(RouteInput, raw, source);
+  const config = snapshot.configsByKey.get(input.config);
+  if (!config) throw new NotFoundError(`No config with key \`${input.config}\`.`);
+  if (!config.stable) throw new ConflictError(`Config \`${input.config}\` has no version yet; create one before routing to it.`);
+  const decision = route(input.userId, config.rollout?.routing ?? null);
+  const version = decision.variant === "canary" && config.canary ? config.canary : config.stable;
+  const variant = version === config.stable ? "stable" : "canary";
+  const id = input.requestId ?? requestId;
+  const json =
+    `{"requestId":${JSON.stringify(id)},"config":${JSON.stringify(config.key)},"variant":"${variant}",` +
+    `"versionId":${JSON.stringify(version.id)},"versionLabel":${JSON.stringify(version.label)},` +
+    `"rolloutId":${config.rollout ? JSON.stringify(config.rollout.id) : "null"},"llm":${version.llmJson}}`;
+  return { status: 200, json };
+}

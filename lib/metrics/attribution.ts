@@ -1,0 +1,80 @@
+import type { ErrorDetail } from "../errors";
+import type { Snapshot } from "../snapshot/snapshot";
+import { latencyBucket } from "./latency-buckets";
+import type { OutcomeEventInput } from "./schemas";
+
+// Which rollout and variant an outcome belongs to, decided at ingest from the routing snapshot
+// (the client reports only its config and version): during a rollout its canary version is the
+// canary and its base version the stable control group. Outside a rollout there is no
+// comparison; the variant then only says whether the version is the config's stable one.
+
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+export const MAX_AGE_MS = 30 * 24 * 3_600_000;
+
+export interface OutcomeRow {
+  config_id: string;
+  request_id: string;
+  version_id: string;
+  rollout_id: string | null;
+  variant: "stable" | "canary";
+  is_error: boolean;
+  error_type: string | null;
+  latency_ms: number;
+  latency_bucket: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+  rating: number | null;
+  input: string | null;
+  output: string | null;
+  at: string;
+}
+
+export type Attribution = { rows: OutcomeRow[]; problems: [] } | { rows: null; problems: ErrorDetail[] };
+
+export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date): Attribution {
+  const rows: OutcomeRow[] = [];
+  const problems: ErrorDetail[] = [];
+  events.forEach((event, i) => {
+    const config = snapshot.configsByKey.get(event.config);
+    if (!config) {
+      problems.push({ path: `events.${i}.config`, message: `names no config (\`${event.config}\`)` });
+      return;
+    }
+    if (snapshot.versionConfig.get(event.versionId) !== config.id) {
+      problems.push({ path: `events.${i}.versionId`, message: `names no version of config \`${event.config}\` (${event.versionId})` });
+      return;
+    }
+    const at = event.at ? new Date(event.at) : now;
+    if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
+      problems.push({ path: `events.${i}.at`, message: "is more than 5 minutes in the future; check the client's clock" });
+      return;
+    }
+    if (at.getTime() < now.getTime() - MAX_AGE_MS) {
+      problems.push({ path: `events.${i}.at`, message: "is more than 30 days in the past" });
+      return;
+    }
+    const rollout = config.rollout;
+    const inRollout = rollout !== null && (event.versionId === rollout.canaryVersionId || event.versionId === rollout.baseVersionId);
+    const isCanary = inRollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;
+    rows.push({
+      config_id: config.id,
+      request_id: event.requestId,
+      version_id: event.versionId,
+      rollout_id: inRollout ? rollout.id : null,
+      variant: isCanary ? "canary" : "stable",
+      is_error: event.isError,
+      error_type: event.errorType ?? null,
+      latency_ms: Math.round(event.latencyMs),
+      latency_bucket: latencyBucket(event.latencyMs),
+      input_tokens: event.inputTokens ?? null,
+      output_tokens: event.outputTokens ?? null,
+      cost_usd: event.costUsd ?? null,
+      rating: event.rating ?? null,
+      input: event.input,
+      output: event.output,
+      at: at.toISOString(),
+    });
+  });
+  return problems.length ? { rows: null, problems } : { rows, problems: [] };
+}

@@ -1,0 +1,48 @@
+import type { Tx } from "../db/types";
+
+export interface RatedOutcome {
+  id: bigint;
+  config_id: string;
+  config_key: string;
+  version_id: string;
+  rollout_id: string | null;
+  at: Date;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
+}
+
+/** The outcomes reported under this request id (one per config), locked for the transaction. */
+export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null) {
+  return tx.$queryRaw<RatedOutcome[]>`
+    SELECT o.id, o.config_id, c.key AS config_key, o.version_id, o.rollout_id, o.at, o.rating, o.rating_comment, o.rated_at
+    FROM outcomes o JOIN configs c ON c.id = o.config_id
+    WHERE o.request_id = ${requestId} AND (${configKey}::text IS NULL OR c.key = ${configKey}::text)
+    ORDER BY c.key
+    FOR UPDATE OF o`;
+}
+
+/** Sets the rating; the one it replaces moves to rating_history, so no rating is ever lost. */
+export function setOutcomeRating(tx: Tx, outcome: RatedOutcome, rating: number, comment: string | null) {
+  const previous =
+    outcome.rating === null
+      ? "[]"
+      : JSON.stringify([{ rating: outcome.rating, comment: outcome.rating_comment, at: outcome.rated_at?.toISOString() ?? null }]);
+  return tx.$executeRaw`
+    UPDATE outcomes SET rating = ${rating}::smallint, rating_comment = ${comment}::text, rated_at = now(),
+      rating_history = rating_history || ${previous}::jsonb
+    WHERE id = ${outcome.id}`;
+}
+
+/**
+ * Moves the outcome's rating in its rollup row (the minute the request happened): one more
+ * rating, or one replaced by another. `histDelta` is +1 at the new rating and -1 at the old.
+ */
+export function shiftRollupRating(tx: Tx, outcome: RatedOutcome, added: number, sumDelta: number, histDelta: number[]) {
+  return tx.$executeRaw`
+    UPDATE metric_rollups SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
+      rating_hist = llm_canary_hist_sum(rating_hist, ${`{${histDelta.join(",")}}`}::integer[])
+    WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
+      AND minute = date_trunc('minute', ${outcome.at}::timestamptz, 'UTC')
+      AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
+}

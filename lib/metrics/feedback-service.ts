@@ -1,0 +1,33 @@
+import type { Db } from "../db/types";
+import { ConflictError, NotFoundError } from "../errors";
+import { parseInput } from "../validation";
+import { lockOutcomesByRequestId, setOutcomeRating, shiftRollupRating } from "./feedback-repo";
+import { FeedbackInput, type FeedbackDto } from "./schemas";
+
+/**
+ * POST /api/feedback: a late rating for a reported outcome. It lands in the outcome and in the
+ * rollup of the minute the request happened, in one transaction; a second rating replaces the
+ * first in both, and the outcome keeps the replaced one in its rating history.
+ */
+export async function recordFeedback(db: Db, raw: unknown): Promise<FeedbackDto> {
+  const input = parseInput(FeedbackInput, raw);
+  return db.$transaction(async (tx) => {
+    const matches = await lockOutcomesByRequestId(tx, input.requestId, input.config ?? null);
+    if (matches.length === 0) {
+      const where = input.config ? ` in config \`${input.config}\`` : "";
+      throw new NotFoundError(`No outcome with request id "${input.requestId}" was reported${where}; send the outcome to /api/metrics first.`);
+    }
+    if (matches.length > 1) {
+      const keys = matches.map((m) => `\`${m.config_key}\``).join(", ");
+      throw new ConflictError(`Request id "${input.requestId}" was reported for several configs (${keys}); send \`config\` to say which.`);
+    }
+    const [outcome] = matches;
+    const old = outcome.rating;
+    await setOutcomeRating(tx, outcome, input.rating, input.comment ?? null);
+    const histDelta = [0, 0, 0, 0, 0];
+    histDelta[input.rating - 1] += 1;
+    if (old !== null) histDelta[old - 1] -= 1;
+    await shiftRollupRating(tx, outcome, old === null ? 1 : 0, input.rating - (old ?? 0), histDelta);
+    return { requestId: input.requestId, config: outcome.config_key, rating: input.rating, replaced: old };
+  });
+}

@@ -1,0 +1,25 @@
+import type { Db } from "../db/types";
+import { ValidationError } from "../errors";
+import type { Snapshot } from "../snapshot/snapshot";
+import { parseInput } from "../validation";
+import { attributeEvents } from "./attribution";
+import { insertOutcomes } from "./ingest-repo";
+import { MetricsBatchInput, type MetricsAcceptedDto } from "./schemas";
+
+/**
+ * POST /api/metrics: validates every event (any problem refuses the whole batch, naming each
+ * event's index and field), attributes each to its rollout and variant, and stores the batch in
+ * one statement.
+ */
+export async function ingestBatch(db: Db, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<MetricsAcceptedDto> {
+  const { events } = parseInput(MetricsBatchInput, raw);
+  const attribution = attributeEvents(snapshot, events, now);
+  if (!attribution.rows) {
+    const [first] = attribution.problems;
+    const others = attribution.problems.length - 1;
+    const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";
+    throw new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems);
+  }
+  const accepted = await insertOutcomes(db, attribution.rows);
+  return { accepted, duplicates: events.length - accepted };
+}

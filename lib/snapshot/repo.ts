@@ -1,0 +1,60 @@
+import type { Db, DbOrTx } from "../db/types";
+
+// What the client API answers from, read in one REPEATABLE READ transaction so configs,
+// versions and keys agree with each other and with the change fingerprint read alongside.
+
+const llmFields = {
+  id: true,
+  label: true,
+  model: true,
+  systemPrompt: true,
+  temperature: true,
+  topP: true,
+  maxTokens: true,
+  retrievalStrategy: true,
+  params: true,
+} as const;
+
+export async function loadSnapshotRows(db: Db) {
+  return db.$transaction(
+    async (tx) => {
+      const configs = await tx.config.findMany({
+        select: {
+          id: true,
+          key: true,
+          revision: true,
+          canaryPercent: true,
+          stableVersion: { select: llmFields },
+          canaryVersion: { select: llmFields },
+          activeRollout: {
+            select: { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true },
+          },
+        },
+      });
+      const versions = await tx.version.findMany({ select: { id: true, configId: true } });
+      const apiKeys = await tx.apiKey.findMany({
+        where: { revokedAt: null },
+        select: { id: true, name: true, selector: true, secretHash: true, scopes: true },
+      });
+      const fingerprint = await changeFingerprint(tx);
+      return { configs, versions, apiKeys, fingerprint };
+    },
+    { isolationLevel: "RepeatableRead" },
+  );
+}
+
+export type SnapshotRows = Awaited<ReturnType<typeof loadSnapshotRows>>;
+
+/**
+ * Changes whenever anything in the snapshot may have changed: config revisions only grow and
+ * every routing change bumps one; configs, versions and keys are never deleted; revoking sets
+ * revoked_at once. The polling fallback compares it every few seconds.
+ */
+export async function changeFingerprint(db: DbOrTx): Promise<string> {
+  const rows = await db.$queryRaw<{ fingerprint: string }[]>`
+    SELECT concat_ws(':',
+      (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs),
+      (SELECT count(*) FROM versions),
+      (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys)) AS fingerprint`;
+  return rows[0].fingerprint;
+}

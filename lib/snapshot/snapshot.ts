@@ -1,0 +1,97 @@
+import type { ApiKeyScope } from "../auth/scopes";
+import { routingRolloutOf, type RoutingRollout } from "../release/router";
+import type { SnapshotRows } from "./repo";
+
+// The client API's view of the world, immutable once built: a new snapshot replaces the old one
+// whole, so a request never sees half of a change.
+
+export interface VersionEntry {
+  id: string;
+  label: string;
+  /** The `llm` object of a /api/route answer, serialized once per snapshot, not per request. */
+  llmJson: string;
+}
+
+export interface RolloutEntry {
+  id: string;
+  baseVersionId: string;
+  canaryVersionId: string;
+  routing: RoutingRollout;
+}
+
+export interface ConfigEntry {
+  id: string;
+  key: string;
+  revision: number;
+  stable: VersionEntry | null;
+  canary: VersionEntry | null;
+  /** The active (running or paused) rollout, or null: then everyone gets stable. */
+  rollout: RolloutEntry | null;
+}
+
+export interface KeyEntry {
+  id: string;
+  name: string;
+  secretHash: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+export interface Snapshot {
+  configsByKey: ReadonlyMap<string, ConfigEntry>;
+  /** Every version id → its config id: /api/metrics checks that a version belongs to its config. */
+  versionConfig: ReadonlyMap<string, string>;
+  keysBySelector: ReadonlyMap<string, KeyEntry>;
+  fingerprint: string;
+  loadedAt: Date;
+}
+
+type LlmRow = NonNullable<SnapshotRows["configs"][number]["stableVersion"]>;
+
+function versionEntry(row: LlmRow | null): VersionEntry | null {
+  if (!row) return null;
+  const llm = {
+    model: row.model,
+    systemPrompt: row.systemPrompt,
+    temperature: row.temperature,
+    topP: row.topP,
+    maxTokens: row.maxTokens,
+    retrievalStrategy: row.retrievalStrategy,
+    params: row.params,
+  };
+  return { id: row.id, label: row.label, llmJson: JSON.stringify(llm) };
+}
+
+export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
+  const configsByKey = new Map<string, ConfigEntry>();
+  for (const row of rows.configs) {
+    const active = row.activeRollout;
+    const routing = active
+      ? routingRolloutOf({
+          status: active.status,
+          salt: active.salt,
+          percent: row.canaryPercent,
+          sticky: active.sticky,
+          include: active.includeUsers,
+          exclude: active.excludeUsers,
+        })
+      : null;
+    configsByKey.set(row.key, {
+      id: row.id,
+      key: row.key,
+      revision: row.revision,
+      stable: versionEntry(row.stableVersion),
+      canary: versionEntry(row.canaryVersion),
+      rollout:
+        active && routing
+          ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }
+          : null,
+    });
+  }
+  return {
+    configsByKey,
+    versionConfig: new Map(rows.versions.map((v) => [v.id, v.configId])),
+    keysBySelector: new Map(rows.apiKeys.map((k) => [k.selector, { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes }])),
+    fingerprint: rows.fingerprint,
+    loadedAt,
+  };
+}

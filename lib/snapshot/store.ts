@@ -1,0 +1,121 @@
+import type { Database } from "../db/client";
+import type { Listener } from "../db/listen";
+import { CHANGE_CHANNEL } from "./notify";
+import { changeFingerprint, loadSnapshotRows } from "./repo";
+import { buildSnapshot, type Snapshot } from "./snapshot";
+
+// Keeps the process's routing snapshot current: LISTEN for changes (reload on each, coalesced),
+// reload after the listener reconnects (notifications sent meanwhile are lost), and poll a
+// change fingerprint every few seconds as the fallback. While the database cannot be reached
+// the last snapshot keeps serving and `live` is false.
+
+export interface SnapshotStoreOptions {
+  pollMs?: number;
+  log?: (message: string) => void;
+}
+
+const DEFAULT_POLL_MS = 3_000;
+
+export class SnapshotStore {
+  private snapshot: Snapshot | null = null;
+  private listener: Listener | null = null;
+  private listening = false;
+  private reachable = true;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: SnapshotStoreOptions = {},
+  ) {}
+
+  /** The current snapshot; start() has loaded one. */
+  get current(): Snapshot {
+    if (!this.snapshot) throw new Error("The routing snapshot has not been loaded; call start() first.");
+    return this.snapshot;
+  }
+
+  /** False while the database is unreachable or changes cannot be heard: answers may be stale. */
+  get live(): boolean {
+    return this.listening && this.reachable;
+  }
+
+  async start(): Promise<void> {
+    this.listener = await this.db.listen(CHANGE_CHANNEL, {
+      onNotify: () => void this.reload().catch(() => undefined),
+      onUp: () => {
+        if (!this.listening && this.snapshot) this.log("listening for changes again; reloading the routing snapshot");
+        this.listening = true;
+        void this.reload().catch(() => undefined);
+      },
+      onDown: (error) => {
+        if (this.listening) this.log(`lost the change listener (${describe(error)}); serving the last snapshot, reconnecting`);
+        this.listening = false;
+      },
+    });
+    await this.reload();
+    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? DEFAULT_POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  /** Loads a new snapshot. Calls while one load runs share a single follow-up load. */
+  reload(): Promise<void> {
+    if (this.inFlight) {
+      this.queued ??= this.inFlight
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.reload();
+        });
+      return this.queued;
+    }
+    this.inFlight = this.load().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async load(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const rows = await loadSnapshotRows(this.db.prisma);
+      this.snapshot = buildSnapshot(rows, new Date());
+      this.setReachable(true);
+    } catch (error) {
+      this.setReachable(false, error);
+      throw error;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const fingerprint = await changeFingerprint(this.db.prisma);
+      this.setReachable(true);
+      if (this.snapshot && fingerprint !== this.snapshot.fingerprint) await this.reload();
+    } catch (error) {
+      this.setReachable(false, error);
+    }
+  }
+
+  private setReachable(reachable: boolean, error?: unknown): void {
+    if (this.reachable && !reachable) this.log(`database unreachable (${describe(error)}); serving the snapshot of ${this.snapshot?.loadedAt.toISOString() ?? "never"}`);
+    if (!this.reachable && reachable) this.log("database reachable again");
+    this.reachable = reachable;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.listener?.close();
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((m: string) => console.info(`[llm-canary] ${m}`)))(message);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
+}

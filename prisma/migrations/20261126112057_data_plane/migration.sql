@@ -1,0 +1,21 @@
+-- AlterTable
+ALTER TABLE "outcomes" ADD COLUMN     "rating_history" JSONB NOT NULL DEFAULT '[]';
+
+-- CreateIndex
+CREATE INDEX "outcomes_request_id_idx" ON "outcomes"("request_id");
+
+-- Hand-written: histogram helpers for the set-based ingest (lib/metrics/ingest-repo.ts).
+-- A histogram is an integer array of counts; slot i (1-based) counts bucket i - 1.
+CREATE FUNCTION llm_canary_hist_of(buckets integer[], size integer) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(coalesce(c.n, 0) ORDER BY s.i), '{}')
+  FROM generate_series(1, size) AS s(i)
+  LEFT JOIN (SELECT b + 1 AS slot, count(*)::integer AS n FROM unnest(buckets) AS b GROUP BY b) AS c ON c.slot = s.i
+$$;
+
+-- Element-wise sum; the shorter array counts as zeros where it ends.
+CREATE FUNCTION llm_canary_hist_sum(a integer[], b integer[]) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}')
+  FROM unnest(a, b) WITH ORDINALITY AS u(x, y, i)
+$$;
