@@ -10,11 +10,12 @@ import { SnapshotStore, type SnapshotStoreOptions } from "../snapshot/store";
 import { authenticateClient } from "./client-auth";
 import { readJsonBody, send, sendError, type HotResponse } from "./http";
 import { answerRoute } from "./route-handler";
+import { answerRoutingState } from "./routing-state";
 
 // The client API — /api/route, /api/metrics, /api/feedback — served by the custom server itself,
 // ahead of Next (see README, Decisions): every other request goes to Next's handler.
 
-export const CLIENT_API_PATHS = ["/api/route", "/api/metrics", "/api/feedback"] as const;
+export const CLIENT_API_PATHS = ["/api/route", "/api/routing-state", "/api/metrics", "/api/feedback"] as const;
 
 const KEY_USAGE_FLUSH_MS = 10_000;
 
@@ -41,17 +42,21 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
   async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
     const snapshot = store.current;
     const method = req.method ?? "GET";
+    const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
+    if (path === "/api/routing-state") {
+      if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
+      usage.touch(authenticateClient(snapshot, req.headers.authorization, "route").id);
+      const answer = answerRoutingState(snapshot, query!, req.headers["if-none-match"]);
+      return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
+    }
     if (path === "/api/route") {
       if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
-      const key = authenticateClient(snapshot, req.headers.authorization, "route");
-      usage.touch(key.id);
-      const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
+      usage.touch(authenticateClient(snapshot, req.headers.authorization, "route").id);
       const answer = answerRoute(snapshot, query ?? (await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES)), query ? "query" : "request body", requestId);
       return { ...answer, headers: snapshotHeaders() };
     }
     if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
-    const key = authenticateClient(snapshot, req.headers.authorization, "metrics");
-    usage.touch(key.id);
+    usage.touch(authenticateClient(snapshot, req.headers.authorization, "metrics").id);
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return { status: 202, json: JSON.stringify(await ingestBatch(db.prisma, snapshot, body)) };

@@ -19,7 +19,7 @@ export function send(res: ServerResponse, requestId: string, answer: HotResponse
     "x-request-id": requestId,
     ...answer.headers,
   });
-  res.end(answer.json);
+  res.end(answer.status === 304 ? undefined : answer.json);
 }
 
 export function sendError(res: ServerResponse, requestId: string, error: unknown): void {

@@ -123,6 +123,26 @@ describe("POST and GET /api/route", () => {
     expect(get.body.error).toMatchObject({ message: "The `userId` field is required.", details: [{ path: "userId", message: "is required" }] });
   });
 
+  it("serves the routing state for local evaluation, with an ETag that changes with the config's revision", async () => {
+    const state = await send(srv.baseUrl, "/api/routing-state?config=chat", { auth: routeKey });
+    expect(state.status).toBe(200);
+    expect(state.body).toMatchObject({
+      config: "chat",
+      stable: { versionId: stableId, versionLabel: "v1", llm: { model: "gpt-4o" } },
+      canary: { versionId: canaryId, versionLabel: "v2", llm: { model: "gpt-4o-mini" } },
+      rollout: { id: rolloutId, salt, percent: 30, sticky: true, include: [], exclude: [] },
+    });
+    for (const userId of ["a", "b", "c", "d", "e", "f"]) {
+      expect(route(userId, state.body.rollout).variant).toBe((await ask(userId)).body.variant);
+    }
+    const etag = state.headers.get("etag")!;
+    const again = await fetch(`${srv.baseUrl}/api/routing-state?config=chat`, { headers: { authorization: routeKey, "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect((await send(srv.baseUrl, "/api/routing-state?config=nope", { auth: routeKey })).status).toBe(404);
+    expect((await send(srv.baseUrl, "/api/routing-state", { auth: routeKey })).body.error.message).toBe("The `config` field is required.");
+    expect((await send(srv.baseUrl, "/api/routing-state?config=chat", { auth: metricsKey })).status).toBe(403);
+  });
+
   it("sends everyone to stable once a rollback commits, and refuses a revoked key, without polling", async () => {
     // Find a user on the canary first, so the change is visible.
     let canaryUser = "";
@@ -131,6 +151,8 @@ describe("POST and GET /api/route", () => {
     const rollbackMs = await waitFor(async () => (await ask(canaryUser)).body.variant === "stable");
     const after = await ask(canaryUser);
     expect(after.body).toMatchObject({ variant: "stable", versionId: stableId, rolloutId: null });
+    const state = await send(srv.baseUrl, "/api/routing-state?config=chat", { auth: routeKey });
+    expect(state.body).toMatchObject({ canary: null, rollout: null });
 
     const selector = parseApiKey(routeKey.replace("Bearer ", ""))!.selector;
     const key = await db.prisma.apiKey.findUniqueOrThrow({ where: { selector } });
