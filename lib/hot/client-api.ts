@@ -59,7 +59,7 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
     usage.touch(authenticateClient(snapshot, req.headers.authorization, "metrics").id);
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
-      return { status: 202, json: JSON.stringify(await ingestBatch(db.prisma, snapshot, body)) };
+      return { status: 202, json: JSON.stringify(await ingestBatch(db, snapshot, body)) };
     }
     const body = await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES);
     return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };

@@ -30,11 +30,13 @@ export interface OutcomeRow {
   at: string;
 }
 
+/** `rows` holds each (config, request id) once: a repeat inside the batch is a duplicate. */
 export type Attribution = { rows: OutcomeRow[]; problems: [] } | { rows: null; problems: ErrorDetail[] };
 
 export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date): Attribution {
   const rows: OutcomeRow[] = [];
   const problems: ErrorDetail[] = [];
+  const seen = new Set<string>();
   events.forEach((event, i) => {
     const config = snapshot.configsByKey.get(event.config);
     if (!config) {
@@ -54,6 +56,9 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       problems.push({ path: `events.${i}.at`, message: "is more than 30 days in the past" });
       return;
     }
+    const key = `${config.id}\u0000${event.requestId}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const rollout = config.rollout;
     const inRollout = rollout !== null && (event.versionId === rollout.canaryVersionId || event.versionId === rollout.baseVersionId);
     const isCanary = inRollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;

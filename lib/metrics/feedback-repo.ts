@@ -12,12 +12,17 @@ export interface RatedOutcome {
   rated_at: Date | null;
 }
 
-/** The outcomes reported under this request id (one per config), locked for the transaction. */
+/**
+ * The outcomes reported under this request id (one per config), locked for the transaction.
+ * Looked up per config through the (config_id, request_id) key: configs are few, and an index
+ * on request_id alone would tax every ingested row.
+ */
 export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null) {
   return tx.$queryRaw<RatedOutcome[]>`
     SELECT o.id, o.config_id, c.key AS config_key, o.version_id, o.rollout_id, o.at, o.rating, o.rating_comment, o.rated_at
     FROM outcomes o JOIN configs c ON c.id = o.config_id
-    WHERE o.request_id = ${requestId} AND (${configKey}::text IS NULL OR c.key = ${configKey}::text)
+    WHERE o.request_id = ${requestId}
+      AND o.config_id IN (SELECT id FROM configs WHERE ${configKey}::text IS NULL OR key = ${configKey}::text)
     ORDER BY c.key
     FOR UPDATE OF o`;
 }

@@ -1,4 +1,4 @@
-import type { Db } from "../db/types";
+import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import type { Snapshot } from "../snapshot/snapshot";
 import { parseInput } from "../validation";
@@ -11,7 +11,7 @@ import { MetricsBatchInput, type MetricsAcceptedDto } from "./schemas";
  * event's index and field), attributes each to its rollout and variant, and stores the batch in
  * one statement.
  */
-export async function ingestBatch(db: Db, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<MetricsAcceptedDto> {
+export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<MetricsAcceptedDto> {
   const { events } = parseInput(MetricsBatchInput, raw);
   const attribution = attributeEvents(snapshot, events, now);
   if (!attribution.rows) {

@@ -95,7 +95,7 @@ describe("invariants the database enforces", () => {
 
   it("keeps request ids unique per config", async () => {
     const { config, v1 } = await configWithTwoVersions("outcomes");
-    const outcome = { configId: config.id, requestId: "r1", versionId: v1.id, variant: "stable" as const, isError: false, latencyMs: 900, at: new Date() };
+    const outcome = { configId: config.id, requestId: "r1", versionId: v1.id, variant: "stable" as const, isError: false, latencyMs: 900, latencyBucket: 79, at: new Date() };
     await db.prisma.outcome.create({ data: outcome });
     await expect(db.prisma.outcome.create({ data: outcome })).rejects.toMatchObject({ code: "P2002" });
   });

@@ -1,8 +1,10 @@
--- AlterTable
-ALTER TABLE "outcomes" ADD COLUMN     "rating_history" JSONB NOT NULL DEFAULT '[]';
+-- DropIndex: per-version reads go through metric_rollups; one index less on every ingested row.
+DROP INDEX "outcomes_version_id_at_idx";
 
--- CreateIndex
-CREATE INDEX "outcomes_request_id_idx" ON "outcomes"("request_id");
+-- AlterTable (no outcome could be stored before this migration; the default only covers the ALTER)
+ALTER TABLE "outcomes" ADD COLUMN     "latency_bucket" SMALLINT NOT NULL DEFAULT 0,
+ADD COLUMN     "rating_history" JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE "outcomes" ALTER COLUMN "latency_bucket" DROP DEFAULT;
 
 -- Hand-written: histogram helpers for the set-based ingest (lib/metrics/ingest-repo.ts).
 -- A histogram is an integer array of counts; slot i (1-based) counts bucket i - 1.

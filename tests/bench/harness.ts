@@ -1,0 +1,146 @@
+// Shared by the `npm run bench:*` scripts: a fresh database on a real PostgreSQL server, the
+// production server and the bare baseline as child processes, autocannon, and the report.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import type { Actor } from "../../lib/auth/actor";
+import { createApiKey } from "../../lib/auth/api-key-service";
+import { openDatabase } from "../../lib/db/client";
+import { applyMigrations } from "../../lib/db/migrate";
+import { createConfig } from "../../lib/release/config-service";
+import { startRollout } from "../../lib/release/rollout-service";
+import { createVersion } from "../../lib/release/version-service";
+
+export const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = `llm_canary_bench_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: SERVER_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString() });
+  try {
+    await applyMigrations(db);
+  } finally {
+    await db.close();
+  }
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export interface Seeded {
+  authorization: string;
+  configKey: string;
+  configId: string;
+  stableId: string;
+  canaryId: string;
+  rolloutId: string;
+}
+
+/** A config with a stable version and a 10 % canary, and a key with the route and metrics scopes. */
+export async function seed(url: string): Promise<Seeded> {
+  const db = await openDatabase({ url });
+  const system: Actor = { type: "system", id: null, label: "bench", scopes: [] };
+  try {
+    const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: "You are a helpful support agent.\nAnswer briefly.", temperature: 0.7, maxTokens: 512 });
+    const config = await createConfig(db.prisma, system, { key: "bench-chat", name: "Bench chat" });
+    const stable = await createVersion(db.prisma, system, "bench-chat", version("v1"));
+    const canary = await createVersion(db.prisma, system, "bench-chat", version("v2"));
+    const rollout = await startRollout(db.prisma, system, "bench-chat", {
+      canaryVersionId: canary.id,
+      stages: [{ percent: 10, minDurationSec: 3600, minSamples: 100 }, { percent: 100, minDurationSec: 3600, minSamples: 100 }],
+    });
+    const { key } = await createApiKey(db.prisma, system, { name: "bench", scopes: ["route", "metrics"] });
+    return { authorization: `Bearer ${key}`, configKey: config.key, configId: config.id, stableId: stable.id, canaryId: canary.id, rolloutId: rollout.id };
+  } finally {
+    await db.close();
+  }
+}
+
+export interface Running {
+  port: number;
+  stop(): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+}
+
+/** The production server (`npm start`'s command) on the given database. */
+export async function startApp(databaseUrl: string, port: number): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/start.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LLM_CANARY_DATA_DIR: mkdtempSync(path.join(tmpdir(), "llm-canary-bench-")),
+      ADMIN_EMAIL: "bench@example.com",
+      ADMIN_PASSWORD: "bench-password-long-enough",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await waitForLine(child, /is running at/, "the app");
+  return { port, stop: stopper(child) };
+}
+
+export async function startBare(port: number, bodyBytes: number, status = 200): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("tests", "bench", "bare-server.ts"), String(port), String(bodyBytes), String(status)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await waitForLine(child, /listening/, "the bare server");
+  return { port, stop: stopper(child) };
+}
+
+export type LoadResult = autocannon.Result;
+
+export function load(options: autocannon.Options): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("   ")).join("\n");
+}
