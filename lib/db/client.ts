@@ -16,6 +16,7 @@ export interface Database {
   kind: DbKind;
   /** Human description without credentials, for logs and /api/health. */
   location: string;
+  /** For the migration engine only (lib/db/schema-engine.ts). */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /**
    * A statement straight to the driver, for the ingest hot path: Prisma adds about a quarter to
@@ -41,13 +42,14 @@ async function openServer(url: string): Promise<Database> {
   // down, /api/metrics answers 503 quickly instead of holding the client's batch.
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => undefined); // an idle connection dropped by the server; the pool replaces it
-  const adapterFactory = new PrismaPg(pool);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     kind: "server",
     location: redactUrl(url),
-    adapterFactory,
+    // The engine takes a session advisory lock and releases it on the same connection: it needs
+    // a connection of its own, closed when the engine is done, never one from the shared pool.
+    adapterFactory: new PrismaPg({ connectionString: url, max: 1 }),
     query: async <T>(text: string, params: unknown[], name?: string) => (await pool.query({ text, values: params, name })).rows as T[],
     listen: async (channel, handlers) => listenOnServer(url, channel, handlers),
     close: async () => {

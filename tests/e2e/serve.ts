@@ -8,7 +8,7 @@ import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
 import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { testServerUrl, withDatabase } from "../helpers/test-database-url";
-import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_PORT } from "./constants";
+import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT } from "./constants";
 
 async function main(): Promise<void> {
   const suffix = randomBytes(4).toString("hex");
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   process.env.ADMIN_PASSWORD = E2E_ADMIN.password;
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
   await seedUsers();
+  writeFileSync(E2E_DATABASE_FILE, JSON.stringify({ url: process.env.DATABASE_URL ?? null }));
   await import("../../lib/server/start");
 }
 
