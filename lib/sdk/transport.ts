@@ -1,0 +1,261 @@
+// The wire: fetch with the API key and a timeout, the server's error shape as CanaryError, the
+// retry schedule, and outcome events checked the way the server checks them. Only web-standard
+// globals (fetch, AbortController, setTimeout, crypto): the same code runs in Node ≥ 18 and browsers.
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export type CanaryErrorInit = Partial<Pick<CanaryError, "status" | "details" | "requestId" | "retryAfterMs" | "events">> & { cause?: unknown };
+
+/**
+ * Every failure the SDK throws or passes to `onError`. `code` is the server's error code
+ * (`invalid_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+ * `database_unavailable`, …) or one of the SDK's own: `network_error`, `timeout`, `unavailable`,
+ * `invalid_event`, `buffer_full`, `client_closed`, `retries_exhausted`, `gave_up`.
+ */
+export class CanaryError extends Error {
+  readonly code: string;
+  /** The HTTP status, or null when no answer came (network error, timeout) or none applies. */
+  readonly status: number | null;
+  /** Per-field problems, e.g. `{ path: "events.3.latencyMs", message: "must be 0 or more" }`. */
+  readonly details: readonly ErrorDetail[];
+  /** The server's id for the failed request, to quote when asking for help. */
+  readonly requestId: string | null;
+  readonly retryAfterMs: number | null;
+  /** The outcome events this error made the SDK give up on (empty when none were). */
+  readonly events: readonly WireEvent[];
+
+  constructor(code: string, message: string, init: CanaryErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "CanaryError";
+    this.code = code;
+    this.status = init.status ?? null;
+    this.details = init.details ?? [];
+    this.requestId = init.requestId ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
+    this.events = init.events ?? [];
+  }
+
+  /** True when the server was unreachable or asked to come back later: worth a retry or a fallback. */
+  get unavailable(): boolean {
+    if (this.status === null) return this.code === "network_error" || this.code === "timeout" || this.code === "unavailable";
+    return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+
+  /** A copy carrying the events it made the SDK give up on. */
+  withEvents(events: readonly WireEvent[]): CanaryError {
+    const { status, details, requestId, retryAfterMs } = this;
+    return new CanaryError(this.code, this.message, { status, details, requestId, retryAfterMs, events, cause: this.cause });
+  }
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface CallInit {
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Lets the request outlive the page (browsers cap such bodies at 64 KiB in total). */
+  keepalive?: boolean;
+}
+
+export class Transport {
+  private readonly baseUrl: string;
+  private readonly authorization: string;
+
+  constructor(
+    baseUrl: string,
+    apiKey: string,
+    private readonly fetchImpl: typeof fetch,
+    private readonly timeoutMs: number,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    // Accept the key as copied from an Authorization header too.
+    this.authorization = `Bearer ${apiKey.replace(/^Bearer\s+/i, "")}`;
+  }
+
+  /** Any HTTP status is an answer; only a failure to get one throws (`network_error`, `timeout`). */
+  async request(method: "GET" | "POST", path: string, init: CallInit = {}): Promise<HttpAnswer> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), init.timeoutMs ?? this.timeoutMs);
+    holdProcess(timer, false);
+    const headers: Record<string, string> = { authorization: this.authorization, accept: "application/json", ...init.headers };
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      // Called unbound: a browser's fetch throws "Illegal invocation" when `this` is not the window.
+      const fetchImpl = this.fetchImpl;
+      const response = await fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: controller.signal,
+        keepalive: init.keepalive,
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: parseJson(text) };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new CanaryError("timeout", `${method} ${path} got no answer within ${init.timeoutMs ?? this.timeoutMs} ms.`, { cause: error });
+      }
+      throw new CanaryError("network_error", `${method} ${path} failed: ${(error as Error).message ?? String(error)}.`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // a proxy's HTML error page, say: kept for the message
+  }
+}
+
+/** The server's `{ error: { code, message, details, requestId } }` as a CanaryError. */
+export function errorFrom(answer: HttpAnswer): CanaryError {
+  const error = isRecord(answer.body) && isRecord(answer.body.error) ? answer.body.error : {};
+  const code = typeof error.code === "string" ? error.code : `http_${answer.status}`;
+  const message = typeof error.message === "string" ? error.message : `The server answered ${answer.status}.`;
+  const details = Array.isArray(error.details) ? error.details.filter(isDetail) : [];
+  const requestId = typeof error.requestId === "string" ? error.requestId : answer.headers.get("x-request-id");
+  return new CanaryError(code, message, { status: answer.status, details, requestId, retryAfterMs: parseRetryAfter(answer.headers.get("retry-after")) });
+}
+
+/** The server asking for a pause longer than this is still retried after it: events must not wait for hours. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  return Number.isNaN(ms) ? null : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+export interface RetryPolicy {
+  /** Attempts per batch, the first included. */
+  maxAttempts: number;
+  /** The ceiling of the first pause; it doubles after each failed attempt. */
+  baseDelayMs: number;
+  /** The ceiling never grows past this. */
+  maxDelayMs: number;
+}
+
+/**
+ * The pause after `attempt` failed attempts: exponential with "equal jitter" (between half and
+ * all of the ceiling), so clients that failed together do not come back together, yet every
+ * pause grows. The server's Retry-After is a floor, never shortened.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs: number | null, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = ceiling / 2 + (random() * ceiling) / 2;
+  return Math.max(retryAfterMs ?? 0, jittered);
+}
+
+/** Whether a Node timer keeps the process alive (ref) or not (unref); browser timers are numbers, without either. */
+export function holdProcess(timer: unknown, hold: boolean): void {
+  const method = hold ? "ref" : "unref";
+  if (typeof timer === "object" && timer !== null && method in timer) (timer as Record<typeof method, () => void>)[method]();
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isDetail(value: unknown): value is ErrorDetail {
+  return isRecord(value) && typeof value.path === "string" && typeof value.message === "string";
+}
+
+/** What `report()` takes: the route answer's `requestId`, `config` and `versionId` (spreading the whole answer is fine) and how the call went. */
+export interface OutcomeEvent {
+  requestId: string;
+  config: string;
+  versionId: string;
+  isError: boolean;
+  latencyMs: number;
+  /** 1..5; a later `feedback()` replaces it. */
+  rating?: number | null;
+  errorType?: string | null;
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  costUsd?: number | null;
+  /** Samples of the prompt and the answer; cut to 4000 characters, as the server would. */
+  input?: string | null;
+  output?: string | null;
+  /** When it happened. Default: when the server receives it (a client clock more than 5 minutes fast gets the batch refused). */
+  at?: string | Date | null;
+}
+
+/** An outcome as sent to POST /api/metrics: known fields only, `at` as ISO 8601. */
+export interface WireEvent extends Omit<OutcomeEvent, "at"> {
+  at?: string;
+}
+
+export const MAX_BATCH_EVENTS = 1000;
+const MAX_SAMPLE_CHARS = 4000;
+const CONFIG_KEY = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/**
+ * The event as sent, or why the server would refuse it: one bad event makes it refuse a whole
+ * batch, so they are caught here. Only known fields are kept; samples are cut as the server would.
+ */
+export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
+  if (!isRecord(outcome)) return "the outcome must be an object";
+  const { requestId, config, versionId, isError, latencyMs } = outcome;
+  if (!text(requestId, 1, 200) || hasControlChars(requestId)) return "`requestId` must be 1-200 characters without control characters";
+  if (typeof config !== "string" || !CONFIG_KEY.test(config)) return "`config` must be a config key like support-chat";
+  if (!text(versionId, 1, 64)) return "`versionId` must be the route answer's version id";
+  if (typeof isError !== "boolean") return "`isError` must be a boolean";
+  if (!number(latencyMs, 0, 3_600_000)) return "`latencyMs` must be a number from 0 to 3600000";
+  const event: WireEvent = { requestId, config, versionId, isError, latencyMs };
+  const { rating, errorType, inputTokens, outputTokens, costUsd, input, output, at } = outcome;
+  if (rating != null && !(Number.isInteger(rating) && number(rating, 1, 5))) return "`rating` must be a whole number from 1 to 5";
+  if (errorType != null && !text(errorType, 0, 100)) return "`errorType` must be a string of at most 100 characters";
+  for (const [name, count] of [["inputTokens", inputTokens], ["outputTokens", outputTokens]] as const) {
+    if (count != null && !(Number.isInteger(count) && number(count, 0, 100_000_000))) return `\`${name}\` must be a whole number from 0 to 100000000`;
+  }
+  if (costUsd != null && !number(costUsd, 0, 10_000)) return "`costUsd` must be a number from 0 to 10000";
+  if (input != null && typeof input !== "string") return "`input` must be a string";
+  if (output != null && typeof output !== "string") return "`output` must be a string";
+  const when = at == null ? null : new Date(at);
+  if (when && Number.isNaN(when.getTime())) return "`at` must be a Date or an ISO 8601 date-time";
+  // The server's window, by this clock: a bad `at` would get the whole batch refused.
+  if (when && (when.getTime() > Date.now() + 5 * 60_000 || when.getTime() < Date.now() - 30 * 86_400_000)) {
+    return "`at` must be within the last 30 days and not in the future";
+  }
+  return Object.assign(
+    event,
+    rating == null ? {} : { rating },
+    errorType == null ? {} : { errorType },
+    inputTokens == null ? {} : { inputTokens },
+    outputTokens == null ? {} : { outputTokens },
+    costUsd == null ? {} : { costUsd },
+    input == null ? {} : { input: input.slice(0, MAX_SAMPLE_CHARS) },
+    output == null ? {} : { output: output.slice(0, MAX_SAMPLE_CHARS) },
+    when ? { at: when.toISOString() } : {},
+  );
+}
+
+function text(value: unknown, min: number, max: number): value is string {
+  return typeof value === "string" && value.length >= min && value.length <= max;
+}
+
+function number(value: unknown, min: number, max: number): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
+}
+
+function hasControlChars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
