@@ -5,7 +5,7 @@ import { MethodNotAllowedError } from "../errors";
 import { newRequestId } from "../http/respond";
 import { recordFeedback } from "../metrics/feedback-service";
 import { ingestBatch } from "../metrics/ingest-service";
-import { FEEDBACK_MAX_BODY_BYTES, METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
+import { METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
 import { SnapshotStore, type SnapshotStoreOptions } from "../snapshot/store";
 import { authenticateClient } from "./client-auth";
 import { readJsonBody, send, sendError, type HotResponse } from "./http";
@@ -18,6 +18,8 @@ import { answerRoutingState } from "./routing-state";
 export const CLIENT_API_PATHS = ["/api/route", "/api/routing-state", "/api/metrics", "/api/feedback"] as const;
 
 const KEY_USAGE_FLUSH_MS = 10_000;
+/** Route and feedback bodies are small; /api/metrics has its own, larger limit. */
+const SMALL_BODY_MAX_BYTES = 64_000;
 
 export interface ClientApi {
   /** Serves the request when its path is a client API path; false hands it to the next handler. */
@@ -52,7 +54,7 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
     if (path === "/api/route") {
       if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
       usage.touch(authenticateClient(snapshot, req.headers.authorization, "route").id);
-      const answer = answerRoute(snapshot, query ?? (await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES)), query ? "query" : "request body", requestId);
+      const answer = answerRoute(snapshot, query ?? (await readJsonBody(req, SMALL_BODY_MAX_BYTES)), query ? "query" : "request body", requestId);
       return { ...answer, headers: snapshotHeaders() };
     }
     if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
@@ -61,7 +63,7 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return { status: 202, json: JSON.stringify(await ingestBatch(db, snapshot, body)) };
     }
-    const body = await readJsonBody(req, FEEDBACK_MAX_BODY_BYTES);
+    const body = await readJsonBody(req, SMALL_BODY_MAX_BYTES);
     return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };
   }
 

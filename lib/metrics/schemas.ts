@@ -7,7 +7,6 @@ export const MAX_SAMPLE_CHARS = 4000;
 export const MAX_LATENCY_MS = 3_600_000;
 /** A full batch of events with maximal samples fits; anything larger is refused with 413. */
 export const METRICS_MAX_BODY_BYTES = 10_000_000;
-export const FEEDBACK_MAX_BODY_BYTES = 64_000;
 
 export const RequestIdSchema = z
   .string()

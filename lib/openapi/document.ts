@@ -17,10 +17,10 @@ const ErrorBody = z.object({
 const ERROR_TEXT: Record<number, string> = {
   400: "Bad input; `details` names each field and its problem",
   401: "No session and no valid API key",
-  403: "Missing permission (role), or an API key without the `admin` scope",
+  403: "Missing permission (role), or an API key without the scope this endpoint needs",
   404: "Not found",
   409: "Conflict: stale revision or a transition the current state does not allow; `current` holds the state",
-  413: "Body over 1 MB",
+  413: "Body over the endpoint's limit (1 MB for the admin API, 10 MB for /api/metrics, 64 KB for other client calls)",
   415: "Body is not JSON",
   503: "Database unavailable; retry after `Retry-After` seconds",
 };
@@ -51,11 +51,12 @@ function operation(endpoint: Endpoint) {
     required: required.includes(name),
     schema,
   }));
-  const errors = endpoint.auth === "admin" ? [...(endpoint.errors ?? []), 401, 403, 503] : (endpoint.errors ?? []);
+  const errors = [...(endpoint.errors ?? []), ...(endpoint.auth === "admin" ? [401, 403, 503] : endpoint.auth === "client" ? [401, 403] : [])];
+  const needs = endpoint.scope ? `the \`${endpoint.scope}\` permission` : endpoint.keyScope ? `an API key with the \`${endpoint.keyScope}\` scope` : null;
   return {
     summary: endpoint.summary,
-    ...(endpoint.scope ? { description: `Needs the \`${endpoint.scope}\` permission.` } : {}),
-    security: endpoint.auth === "admin" ? [{ apiKey: [] }, { session: [] }] : [],
+    ...(needs ? { description: `Needs ${needs}.` } : {}),
+    security: endpoint.auth === "admin" ? [{ apiKey: [] }, { session: [] }] : endpoint.auth === "client" ? [{ apiKey: [] }] : [],
     parameters: [...pathParams, ...queryParams],
     ...(endpoint.body
       ? { requestBody: { required: true, content: { "application/json": { schema: stripMeta(jsonSchema(endpoint.body, "input")) } } } }
@@ -83,7 +84,9 @@ export function buildOpenApiDocument() {
     info: {
       title: "LLM Canary API",
       version: APP_VERSION,
-      description: "Admin API: a session cookie, or `Authorization: Bearer <API key with the admin scope>`. Every error has the shape of `Error`.",
+      description:
+        "Client API (/api/route, /api/routing-state, /api/metrics, /api/feedback): `Authorization: Bearer <API key with the route or metrics scope>`. " +
+        "Admin API: a session cookie, or `Authorization: Bearer <API key with the admin scope>`. Every error has the shape of `Error`.",
     },
     components: {
       securitySchemes: {

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { AuditPageDto, AuditQuery } from "../audit/schemas";
 import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
-import type { Scope } from "../auth/scopes";
+import type { ApiKeyScope, Scope } from "../auth/scopes";
+import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
+import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
+import { FeedbackDto, FeedbackInput, MetricsAcceptedDto, MetricsBatchInput } from "../metrics/schemas";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
@@ -9,15 +12,16 @@ import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../re
 
 // Every HTTP endpoint, described with the same zod schemas the services parse with. The OpenAPI
 // document is generated from this list; tests/unit/openapi.test.ts fails when a route file under
-// app/api has no entry here, or an entry has no route.
+// app/api or a client API path (lib/hot/client-api.ts) has no entry here, or an entry has no route.
 
 export interface Endpoint {
   method: "get" | "post";
   path: string;
   summary: string;
-  /** admin: session or API key with the admin scope; public: no credentials. */
-  auth: "admin" | "public";
+  /** admin: session or API key with the admin scope; client: API key with `keyScope`; public: none. */
+  auth: "admin" | "client" | "public";
   scope?: Scope;
+  keyScope?: ApiKeyScope;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -37,7 +41,15 @@ const HealthDto = z.object({
 
 const READ: Pick<Endpoint, "auth" | "scope"> = { auth: "admin", scope: "configs:read" };
 
+const ROUTE_ERRORS = [400, 404, 409, 413, 415];
+
 export const ENDPOINTS: Endpoint[] = [
+  { method: "post", path: "/api/route", summary: "Which version this user gets (sticky), with its LLM settings; answered from memory", auth: "client", keyScope: "route", body: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
+  { method: "get", path: "/api/route", summary: "The same as POST /api/route, with query parameters", auth: "client", keyScope: "route", query: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
+  { method: "get", path: "/api/routing-state", summary: "A config's routing state for local evaluation with lib/release/router.ts; ETag, 304 when unchanged", auth: "client", keyScope: "route", query: RoutingStateQuery, response: RoutingStateDto, errors: [400, 404] },
+  { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes; idempotent on (config, requestId); one bad event refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
+  { method: "post", path: "/api/feedback", summary: "A late 1-5 rating for a reported request; a second one replaces the first", auth: "client", keyScope: "metrics", body: FeedbackInput, response: FeedbackDto, status: 202, errors: [400, 404, 409, 413, 415, 503] },
+
   { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public" },
   { method: "get", path: "/api/auth/{nextauth}", summary: "next-auth endpoints behind the console's sign-in and sign-out (not for API clients)", auth: "public" },
