@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { attributeEvents } from "@/lib/metrics/attribution";
+import type { OutcomeEventInput } from "@/lib/metrics/schemas";
+import type { ConfigEntry, Snapshot } from "@/lib/snapshot/snapshot";
+
+const now = new Date("2026-11-26T12:00:00Z");
+const version = (id: string) => ({ id, label: id, llmJson: "{}" });
+const chat: ConfigEntry = {
+  id: "cfg_chat",
+  key: "chat",
+  revision: 3,
+  stable: version("ver_a"),
+  canary: version("ver_b"),
+  rollout: { id: "ro_1", baseVersionId: "ver_a", canaryVersionId: "ver_b", routing: { salt: "s", percent: 5, sticky: true, include: [], exclude: [] } },
+};
+const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null };
+const snapshot: Snapshot = {
+  configsByKey: new Map([["chat", chat], ["quiet", quiet]]),
+  versionConfig: new Map([["ver_a", "cfg_chat"], ["ver_b", "cfg_chat"], ["ver_old", "cfg_chat"], ["ver_q1", "cfg_quiet"], ["ver_q0", "cfg_quiet"]]),
+  keysBySelector: new Map(),
+  fingerprint: "x",
+  loadedAt: now,
+};
+const event = (over: Partial<OutcomeEventInput>): OutcomeEventInput => ({
+  requestId: "r",
+  config: "chat",
+  versionId: "ver_a",
+  isError: false,
+  latencyMs: 1200.4,
+  input: null,
+  output: null,
+  ...over,
+});
+
+describe("attributing outcomes to a rollout and variant", () => {
+  it("splits a rollout's traffic into its canary and its stable control group", () => {
+    const { rows } = attributeEvents(snapshot, [event({ requestId: "1", versionId: "ver_b" }), event({ requestId: "2", versionId: "ver_a" })], now);
+    expect(rows!.map((r) => [r.variant, r.rollout_id])).toEqual([["canary", "ro_1"], ["stable", "ro_1"]]);
+    expect(rows![0]).toMatchObject({ config_id: "cfg_chat", latency_ms: 1200, latency_bucket: 82, at: now.toISOString() });
+  });
+
+  it("keeps versions outside the active rollout out of it, and names stable outside a rollout", () => {
+    const { rows } = attributeEvents(
+      snapshot,
+      [event({ requestId: "1", versionId: "ver_old" }), event({ requestId: "2", config: "quiet", versionId: "ver_q1" }), event({ requestId: "3", config: "quiet", versionId: "ver_q0" })],
+      now,
+    );
+    expect(rows!.map((r) => [r.variant, r.rollout_id])).toEqual([["canary", null], ["stable", null], ["canary", null]]);
+  });
+
+  it("counts a request id once per config within a batch", () => {
+    const { rows } = attributeEvents(snapshot, [event({ requestId: "same" }), event({ requestId: "same", latencyMs: 5 }), event({ requestId: "same", config: "quiet", versionId: "ver_q1" })], now);
+    expect(rows!.map((r) => [r.config_id, r.latency_ms])).toEqual([["cfg_chat", 1200], ["cfg_quiet", 1200]]);
+  });
+
+  it("reports every unknown config, foreign version and implausible time by index and field", () => {
+    const result = attributeEvents(
+      snapshot,
+      [
+        event({ config: "nope" }),
+        event({ versionId: "ver_q1" }),
+        event({ at: "2026-11-26T12:06:00Z" }),
+        event({ at: "2026-10-01T00:00:00Z" }),
+        event({ at: "2026-11-26T12:04:00Z" }),
+      ],
+      now,
+    );
+    expect(result.problems.map((p) => p.path)).toEqual(["events.0.config", "events.1.versionId", "events.2.at", "events.3.at"]);
+    expect(result.rows).toBeNull();
+  });
+});
