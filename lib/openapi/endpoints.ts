@@ -37,6 +37,12 @@ const HealthDto = z.object({
     reachable: z.boolean(),
     migrations: z.object({ applied: z.array(z.string()), pending: z.array(z.string()), failed: z.array(z.string()) }),
   }),
+  clientApi: z.object({
+    snapshot: z
+      .object({ state: z.enum(["live", "stale"]), loadedAt: z.string(), configs: z.number().int() })
+      .nullable()
+      .describe("the client API's in-memory routing snapshot; stale while the database is unreachable; null when this process serves no client API"),
+  }),
 });
 
 const READ: Pick<Endpoint, "auth" | "scope"> = { auth: "admin", scope: "configs:read" };

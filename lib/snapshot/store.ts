@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import type { Listener } from "../db/listen";
 import { CHANGE_CHANNEL } from "./notify";
+import { registerSnapshotStore } from "./registry";
 import { changeFingerprint, loadSnapshotRows } from "./repo";
 import { buildSnapshot, type Snapshot } from "./snapshot";
 
@@ -56,6 +57,7 @@ export class SnapshotStore {
       },
     });
     await this.reload();
+    registerSnapshotStore(this);
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? DEFAULT_POLL_MS);
     this.pollTimer.unref();
   }
@@ -107,6 +109,7 @@ export class SnapshotStore {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    registerSnapshotStore(null);
     if (this.pollTimer) clearInterval(this.pollTimer);
     await this.listener?.close();
   }

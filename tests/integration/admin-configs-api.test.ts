@@ -96,6 +96,7 @@ describe("GET /api/health", () => {
     const body = await res.json();
     expect(body).toMatchObject({ status: "ok", database: { kind: db.kind, reachable: true, migrations: { pending: [], failed: [] } } });
     expect(body.database.migrations.applied.length).toBeGreaterThan(0);
+    expect(body.clientApi).toEqual({ snapshot: null }); // no client API runs in this test process
     expect(JSON.stringify(body)).not.toMatch(/postgres(ql)?:\/\//);
   });
 });

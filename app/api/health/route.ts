@@ -1,6 +1,7 @@
 import { getDatabase } from "@/lib/db/client";
 import { checkDatabase } from "@/lib/db/health";
 import { publicRoute } from "@/lib/http/route";
+import { snapshotStatus } from "@/lib/snapshot/registry";
 import { APP_VERSION } from "@/lib/version";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +13,6 @@ export const GET = publicRoute(async () => {
   const healthy = database.reachable && database.migrations.pending.length === 0 && database.migrations.failed.length === 0;
   return {
     status: healthy ? 200 : 503,
-    body: { status: healthy ? "ok" : "degraded", version: APP_VERSION, database },
+    body: { status: healthy ? "ok" : "degraded", version: APP_VERSION, database, clientApi: { snapshot: snapshotStatus() } },
   };
 });

@@ -24,7 +24,7 @@ test("the admin API refuses a request without a session or key", async ({ reques
   expect((await res.json()).error.code).toBe("unauthorized");
 });
 
-test("/api/health reports the database the app runs on and its applied migrations", async ({ request }) => {
+test("/api/health reports the database the app runs on, its applied migrations and the live routing snapshot", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
   const body = await res.json();
@@ -32,4 +32,6 @@ test("/api/health reports the database the app runs on and its applied migration
   expect(body.database.kind).toBe(process.env.TEST_DATABASE_URL ? "server" : "embedded");
   expect(body.database.migrations.applied.length).toBeGreaterThan(0);
   expect(body.database.migrations.pending).toEqual([]);
+  // The snapshot lives in the custom server's module graph; health runs in Next's bundle.
+  expect(body.clientApi.snapshot).toMatchObject({ state: "live", loadedAt: expect.any(String) });
 });
