@@ -97,4 +97,15 @@ test("a rollback through instance A changes /api/route answers on instance B wit
     return `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`;
   };
   console.info(`[two instances] rollback through A seen on B, ${TRIALS} trials: after A answered ${summary(fromAnswer)}; after the request was sent ${summary(fromRequest)}`);
+
+  // Revoking the key through A: B refuses it (through NOTIFY: its polling is off).
+  const keyId = (await created.json()).apiKey.id as string;
+  const revokeSent = performance.now();
+  expect((await request.post(`/api/admin/api-keys/${keyId}/revoke`)).status()).toBe(200);
+  for (;;) {
+    const answer = await fetch(`http://127.0.0.1:${B_PORT}/api/route?config=${key}&userId=probe`, { headers: { authorization } });
+    if (answer.status === 401) break;
+    expect(performance.now() - revokeSent, "instance B still accepts the revoked key").toBeLessThan(5_000);
+  }
+  console.info(`[two instances] revoked key refused by B ${(performance.now() - revokeSent).toFixed(1)} ms after the revoke was sent`);
 });
