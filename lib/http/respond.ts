@@ -58,5 +58,9 @@ export function toAppError(error: unknown): AppError | null {
   if (typeof e.cause?.originalCode === "string" && UNREACHABLE_CODES.has(e.cause.originalCode)) {
     return new DatabaseUnavailableError();
   }
+  // node-postgres says these in words only: no free connection in time, or the connection died mid-query.
+  if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/.test(error.message)) {
+    return new DatabaseUnavailableError();
+  }
   return null;
 }

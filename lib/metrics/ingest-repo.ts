@@ -5,7 +5,8 @@ import { LATENCY_BUCKETS } from "./latency-buckets";
 // One statement per batch: store the outcomes not stored before (idempotent on config and
 // request id) and add exactly those to the per-minute rollups, so raw rows and rollups can never
 // disagree. The histogram helpers are SQL functions from the data_plane migration. Rollups have
-// two partial unique keys (inside a rollout or not), hence two upserts.
+// two partial unique keys (inside a rollout or not), hence two upserts; each takes its row locks
+// in key order, so concurrent batches queue on a shared rollup row instead of deadlocking.
 
 const ROLLUP_COLUMNS = `config_id, version_id, rollout_id, variant, minute, count, errors, rating_count, rating_sum,
   rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, cost_usd, cost_count`;
@@ -57,11 +58,11 @@ WITH input AS (
   GROUP BY config_id, version_id, rollout_id, variant, date_trunc('minute', at, 'UTC')
 ), in_rollout AS (
   INSERT INTO metric_rollups (${ROLLUP_COLUMNS})
-  SELECT ${ROLLUP_SELECT} FROM grouped WHERE rollout_id IS NOT NULL
+  SELECT ${ROLLUP_SELECT} FROM grouped WHERE rollout_id IS NOT NULL ORDER BY rollout_id, version_id, minute
   ON CONFLICT (rollout_id, version_id, minute) WHERE rollout_id IS NOT NULL DO UPDATE SET ${ROLLUP_ADD}
 ), outside_rollout AS (
   INSERT INTO metric_rollups (${ROLLUP_COLUMNS})
-  SELECT ${ROLLUP_SELECT} FROM grouped WHERE rollout_id IS NULL
+  SELECT ${ROLLUP_SELECT} FROM grouped WHERE rollout_id IS NULL ORDER BY version_id, minute
   ON CONFLICT (version_id, minute) WHERE rollout_id IS NULL DO UPDATE SET ${ROLLUP_ADD}
 )
 SELECT count(*)::integer AS accepted FROM inserted`;
@@ -78,6 +79,14 @@ const COLUMNS = [
  */
 export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {
   const columns = COLUMNS.map((column) => rows.map((row) => row[column]));
-  const [result] = await db.query<{ accepted: number }>(INGEST_SQL, columns, "llm_canary_ingest");
-  return Number(result.accepted);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [result] = await db.query<{ accepted: number }>(INGEST_SQL, columns, "llm_canary_ingest");
+      return Number(result.accepted);
+    } catch (error) {
+      // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw error;
+    }
+  }
 }

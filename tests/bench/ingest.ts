@@ -41,6 +41,9 @@ function batchBody(seeded: Seeded, prefix: string): string {
   return `{"events":[${events.join(",")}]}`;
 }
 
+/** Answers other than 202, by status, with the first body of each: a benchmark must not hide failures. */
+const refusals = new Map<number, { count: number; body: string }>();
+
 function ingest(port: number, seeded: Seeded, run: string, onAccepted: (n: number) => void): Promise<LoadResult> {
   let n = 0;
   return load({
@@ -56,7 +59,10 @@ function ingest(port: number, seeded: Seeded, run: string, onAccepted: (n: numbe
           return request;
         },
         onResponse: (status, body) => {
-          if (status === 202) onAccepted((JSON.parse(body) as { accepted: number }).accepted);
+          if (status === 202) return onAccepted((JSON.parse(body) as { accepted: number }).accepted);
+          const seen = refusals.get(status) ?? { count: 0, body: body.slice(0, 300) };
+          seen.count++;
+          refusals.set(status, seen);
         },
       },
     ],
@@ -176,6 +182,7 @@ function report(r: {
   const vsDirect = appRate / directRate;
   console.info(`\nratio app / direct INSERT: ${vsDirect.toFixed(2)} (target ≥ 0.50: ${vsDirect >= 0.5 ? "met" : "MISSED"}); app / bare HTTP: ${(appRate / bareRate).toFixed(2)}`);
   console.info(`events/s: ${fmt(appRate)} (target ≥ 50,000: ${appRate >= 50_000 ? "met" : "MISSED"}); failed batches: ${r.appResult.non2xx + r.appResult.errors}`);
+  for (const [status, { count, body }] of refusals) console.info(`answered ${status} ${count} times, e.g. ${body}`);
   console.info(`/api/route alongside: ${fmt(r.routeResult.requests.average)} req/s, p99 ${r.routeResult.latency.p99} ms (target ≤ 50 ms: ${r.routeResult.latency.p99 <= 50 ? "met" : "MISSED"})`);
   console.info(
     `nothing lost: accepted ${fmt(r.accepted)}, stored ${fmt(r.check.stored)} (${fmt(r.check.unacknowledged)} from batches still in flight at the end), ` +

@@ -16,6 +16,8 @@ describe("error responses", () => {
     expect(toAppError({ name: "DriverAdapterError", cause: { kind: "DatabaseNotReachable" } })).toBeInstanceOf(
       DatabaseUnavailableError,
     );
+    expect(toAppError(new Error("timeout exceeded when trying to connect"))).toBeInstanceOf(DatabaseUnavailableError);
+    expect(toAppError(new Error("Connection terminated unexpectedly"))).toBeInstanceOf(DatabaseUnavailableError);
     const res = errorResponse(new DatabaseUnavailableError(7), "req_2");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("7");
