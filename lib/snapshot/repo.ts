@@ -16,20 +16,18 @@ const llmFields = {
 } as const;
 
 export async function loadSnapshotRows(db: Db) {
+  // Flat queries joined in code: Prisma runs a nested relation select as parallel queries on the
+  // transaction's one connection, which node-postgres warns about.
   return db.$transaction(
     async (tx) => {
       const configs = await tx.config.findMany({
-        select: {
-          id: true,
-          key: true,
-          revision: true,
-          canaryPercent: true,
-          stableVersion: { select: llmFields },
-          canaryVersion: { select: llmFields },
-          activeRollout: {
-            select: { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true },
-          },
-        },
+        select: { id: true, key: true, revision: true, canaryPercent: true, stableVersionId: true, canaryVersionId: true, activeRolloutId: true },
+      });
+      const liveVersionIds = configs.flatMap((c) => [c.stableVersionId, c.canaryVersionId]).filter((id): id is string => id !== null);
+      const liveVersions = await tx.version.findMany({ where: { id: { in: liveVersionIds } }, select: llmFields });
+      const activeRollouts = await tx.rollout.findMany({
+        where: { id: { in: configs.map((c) => c.activeRolloutId).filter((id): id is string => id !== null) } },
+        select: { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true },
       });
       const versions = await tx.version.findMany({ select: { id: true, configId: true } });
       const apiKeys = await tx.apiKey.findMany({
@@ -37,7 +35,7 @@ export async function loadSnapshotRows(db: Db) {
         select: { id: true, name: true, selector: true, secretHash: true, scopes: true },
       });
       const fingerprint = await changeFingerprint(tx);
-      return { configs, versions, apiKeys, fingerprint };
+      return { configs, liveVersions, activeRollouts, versions, apiKeys, fingerprint };
     },
     { isolationLevel: "RepeatableRead" },
   );

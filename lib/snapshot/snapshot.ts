@@ -45,9 +45,9 @@ export interface Snapshot {
   loadedAt: Date;
 }
 
-type LlmRow = NonNullable<SnapshotRows["configs"][number]["stableVersion"]>;
+type LlmRow = SnapshotRows["liveVersions"][number];
 
-function versionEntry(row: LlmRow | null): VersionEntry | null {
+function versionEntry(row: LlmRow | undefined): VersionEntry | null {
   if (!row) return null;
   const llm = {
     model: row.model,
@@ -62,9 +62,11 @@ function versionEntry(row: LlmRow | null): VersionEntry | null {
 }
 
 export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
+  const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
+  const rollouts = new Map(rows.activeRollouts.map((r) => [r.id, r]));
   const configsByKey = new Map<string, ConfigEntry>();
   for (const row of rows.configs) {
-    const active = row.activeRollout;
+    const active = row.activeRolloutId ? rollouts.get(row.activeRolloutId) : undefined;
     const routing = active
       ? routingRolloutOf({
           status: active.status,
@@ -79,8 +81,8 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
       id: row.id,
       key: row.key,
       revision: row.revision,
-      stable: versionEntry(row.stableVersion),
-      canary: versionEntry(row.canaryVersion),
+      stable: versionEntry(row.stableVersionId ? versions.get(row.stableVersionId) : undefined),
+      canary: versionEntry(row.canaryVersionId ? versions.get(row.canaryVersionId) : undefined),
       rollout:
         active && routing
           ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }
