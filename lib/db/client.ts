@@ -40,7 +40,8 @@ async function openServer(url: string): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // One pool for Prisma and the raw hot-path statements. A short connect timeout: with the server
   // down, /api/metrics answers 503 quickly instead of holding the client's batch.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // Timeouts bound how long a hung server holds a request (and a pooled connection).
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, query_timeout: 35_000 });
   pool.on("error", () => undefined); // an idle connection dropped by the server; the pool replaces it
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
@@ -85,7 +86,7 @@ async function openEmbedded(dir: string | null): Promise<Database> {
       listen: async (channel, handlers) => {
         const unsubscribe = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
         handlers.onUp();
-        return { close: () => unsubscribe() };
+        return { reconnect: () => undefined, close: () => unsubscribe() };
       },
       close: async () => {
         await prisma.$disconnect();

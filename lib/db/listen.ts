@@ -13,6 +13,8 @@ export interface ListenHandlers {
 }
 
 export interface Listener {
+  /** Drops the connection and listens on a new one (then `onUp` asks for a reload). */
+  reconnect(): void;
   close(): Promise<void>;
 }
 
@@ -24,10 +26,13 @@ export function listenOnServer(url: string, channel: string, handlers: ListenHan
   let current: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
   let retryMs = FIRST_RETRY_MS;
+  let failCurrent: ((error: unknown) => void) | null = null;
 
   const connect = async () => {
     timer = null;
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    // TCP keepalive after 10 s idle: a connection silently dropped (NAT, failover) is noticed in
+    // tens of seconds instead of the OS default of two hours.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
@@ -58,12 +63,16 @@ export function listenOnServer(url: string, channel: string, handlers: ListenHan
       return;
     }
     current = client;
+    failCurrent = fail;
     retryMs = FIRST_RETRY_MS;
     handlers.onUp();
   };
 
   void connect();
   return {
+    reconnect() {
+      if (current) failCurrent?.(new Error("reconnecting"));
+    },
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);

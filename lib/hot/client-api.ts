@@ -1,13 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { KeyUsage } from "../auth/key-usage";
+import type { ApiKeyScope } from "../auth/scopes";
 import type { Database } from "../db/client";
 import { MethodNotAllowedError } from "../errors";
 import { newRequestId } from "../http/respond";
 import { recordFeedback } from "../metrics/feedback-service";
 import { ingestBatch } from "../metrics/ingest-service";
 import { METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
+import { isMaybeNewer } from "../snapshot/miss";
+import type { Snapshot } from "../snapshot/snapshot";
 import { SnapshotStore, type SnapshotStoreOptions } from "../snapshot/store";
 import { authenticateClient } from "./client-auth";
+import { corsHeaders, preflightHeaders } from "./cors";
 import { readJsonBody, send, sendError, type HotResponse } from "./http";
 import { answerRoute } from "./route-handler";
 import { answerRoutingState } from "./routing-state";
@@ -28,7 +32,13 @@ export interface ClientApi {
   stop(): Promise<void>;
 }
 
-export async function startClientApi(db: Database, options: SnapshotStoreOptions = {}): Promise<ClientApi> {
+export interface ClientApiOptions extends SnapshotStoreOptions {
+  /** Origins browsers may call from: "*" (the default) or exact origins. */
+  corsOrigins?: readonly string[];
+}
+
+export async function startClientApi(db: Database, options: ClientApiOptions = {}): Promise<ClientApi> {
+  const corsOrigins = options.corsOrigins ?? ["*"];
   const store = new SnapshotStore(db, options);
   await store.start();
   const usage = new KeyUsage();
@@ -41,27 +51,41 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
     return { "x-canary-snapshot": "stale", "x-canary-snapshot-age": String(ageSeconds) };
   };
 
+  /** Answers from the current snapshot; on a possible miss, once more from a fresher one. */
+  async function withSnapshot<T>(answer: (snapshot: Snapshot) => Promise<T> | T): Promise<T> {
+    try {
+      return await answer(store.current);
+    } catch (error) {
+      if (!isMaybeNewer(error)) throw error;
+      return answer(await store.refreshAfterMiss());
+    }
+  }
+
   async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
-    const snapshot = store.current;
     const method = req.method ?? "GET";
     const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
+    // Authenticate before reading a body, so an unknown caller cannot make this process read one.
+    const authenticate = (scope: ApiKeyScope) =>
+      withSnapshot((snapshot) => usage.touch(authenticateClient(snapshot, req.headers.authorization, scope).id));
     if (path === "/api/routing-state") {
       if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
-      usage.touch(authenticateClient(snapshot, req.headers.authorization, "route").id);
-      const answer = answerRoutingState(snapshot, query!, req.headers["if-none-match"]);
-      return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
+      await authenticate("route");
+      return withSnapshot((snapshot) => {
+        const answer = answerRoutingState(snapshot, query!, req.headers["if-none-match"]);
+        return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
+      });
     }
     if (path === "/api/route") {
       if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
-      usage.touch(authenticateClient(snapshot, req.headers.authorization, "route").id);
-      const answer = answerRoute(snapshot, query ?? (await readJsonBody(req, SMALL_BODY_MAX_BYTES)), query ? "query" : "request body", requestId);
-      return { ...answer, headers: snapshotHeaders() };
+      await authenticate("route");
+      const input = query ?? (await readJsonBody(req, SMALL_BODY_MAX_BYTES));
+      return withSnapshot((snapshot) => ({ ...answerRoute(snapshot, input, query ? "query" : "request body", requestId), headers: snapshotHeaders() }));
     }
     if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
-    usage.touch(authenticateClient(snapshot, req.headers.authorization, "metrics").id);
+    await authenticate("metrics");
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
-      return { status: 202, json: JSON.stringify(await ingestBatch(db, snapshot, body)) };
+      return withSnapshot(async (snapshot) => ({ status: 202, json: JSON.stringify(await ingestBatch(db, snapshot, body)) }));
     }
     const body = await readJsonBody(req, SMALL_BODY_MAX_BYTES);
     return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };
@@ -75,9 +99,15 @@ export async function startClientApi(db: Database, options: SnapshotStoreOptions
       const path = q === -1 ? url : url.slice(0, q);
       if (!(CLIENT_API_PATHS as readonly string[]).includes(path)) return false;
       const requestId = newRequestId();
+      const origin = req.headers.origin;
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, preflightHeaders(corsOrigins, origin)).end();
+        return true;
+      }
+      const cors = corsHeaders(corsOrigins, origin);
       serve(path, req, requestId).then(
-        (answer) => send(res, requestId, answer),
-        (error: unknown) => sendError(res, requestId, error),
+        (answer) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } }),
+        (error: unknown) => sendError(res, requestId, error, cors),
       );
       return true;
     },

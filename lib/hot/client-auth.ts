@@ -1,6 +1,7 @@
 import { bearerToken, parseApiKey, secretMatches } from "../auth/api-keys";
 import type { ApiKeyScope } from "../auth/scopes";
 import { ForbiddenError, UnauthorizedError } from "../errors";
+import { maybeNewer } from "../snapshot/miss";
 import type { KeyEntry, Snapshot } from "../snapshot/snapshot";
 
 /**
@@ -14,7 +15,9 @@ export function authenticateClient(snapshot: Snapshot, authorization: string | u
   const parsed = parseApiKey(token);
   if (!parsed) throw new UnauthorizedError("The API key is malformed; expected lck_<selector>_<secret>.");
   const key = snapshot.keysBySelector.get(parsed.selector);
-  if (!key || !secretMatches(parsed.secret, key.secretHash)) throw new UnauthorizedError("The API key is not valid, or it has been revoked.");
+  const invalid = () => new UnauthorizedError("The API key is not valid, or it has been revoked.");
+  if (!key) throw maybeNewer(invalid()); // perhaps created a moment ago on another instance
+  if (!secretMatches(parsed.secret, key.secretHash)) throw invalid();
   if (!key.scopes.includes(scope)) {
     throw new ForbiddenError(`The API key "${key.name}" lacks the \`${scope}\` scope; it has: ${key.scopes.join(", ") || "none"}.`);
   }

@@ -22,9 +22,9 @@ export function send(res: ServerResponse, requestId: string, answer: HotResponse
   res.end(answer.status === 304 ? undefined : answer.json);
 }
 
-export function sendError(res: ServerResponse, requestId: string, error: unknown): void {
+export function sendError(res: ServerResponse, requestId: string, error: unknown, extraHeaders?: Record<string, string>): void {
   const { status, body, headers } = errorPayload(error, requestId);
-  send(res, requestId, { status, json: JSON.stringify(body), headers });
+  send(res, requestId, { status, json: JSON.stringify(body), headers: { ...headers, ...extraHeaders } });
 }
 
 /** The JSON body within `maxBytes`: 413 beyond it, 415 unless it is JSON, 400 when malformed. */

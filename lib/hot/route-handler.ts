@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from "../errors";
-import { route } from "../release/router";
+import { pickVersion, route } from "../release/router";
+import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
 import { parseInput } from "../validation";
 import type { HotResponse } from "./http";
@@ -13,11 +14,9 @@ import { RouteInput } from "./route-schemas";
 export function answerRoute(snapshot: Snapshot, raw: unknown, source: "query" | "request body", requestId: string): HotResponse {
   const input = parseInput(RouteInput, raw, source);
   const config = snapshot.configsByKey.get(input.config);
-  if (!config) throw new NotFoundError(`No config with key \`${input.config}\`.`);
-  if (!config.stable) throw new ConflictError(`Config \`${input.config}\` has no version yet; create one before routing to it.`);
-  const decision = route(input.userId, config.rollout?.routing ?? null);
-  const version = decision.variant === "canary" && config.canary ? config.canary : config.stable;
-  const variant = version === config.stable ? "stable" : "canary";
+  if (!config) throw maybeNewer(new NotFoundError(`No config with key \`${input.config}\`.`));
+  if (!config.stable) throw maybeNewer(new ConflictError(`Config \`${input.config}\` has no version yet; create one before routing to it.`));
+  const { variant, version } = pickVersion(route(input.userId, config.rollout?.routing ?? null), config.stable, config.canary);
   const id = input.requestId ?? requestId;
   const json =
     `{"requestId":${JSON.stringify(id)},"config":${JSON.stringify(config.key)},"variant":"${variant}",` +

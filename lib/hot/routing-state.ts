@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NotFoundError } from "../errors";
+import { maybeNewer } from "../snapshot/miss";
 import type { ConfigEntry, Snapshot, VersionEntry } from "../snapshot/snapshot";
 import { parseInput } from "../validation";
 import type { HotResponse } from "./http";
@@ -51,7 +52,7 @@ function stateJson(config: ConfigEntry): string {
 export function answerRoutingState(snapshot: Snapshot, query: Record<string, string>, ifNoneMatch: string | undefined): HotResponse {
   const { config: key } = parseInput(RoutingStateQuery, query, "query");
   const config = snapshot.configsByKey.get(key);
-  if (!config) throw new NotFoundError(`No config with key \`${key}\`.`);
+  if (!config) throw maybeNewer(new NotFoundError(`No config with key \`${key}\`.`));
   const headers = { etag: `"${config.id}.${config.revision}"`, "cache-control": "no-cache" };
   if (ifNoneMatch === headers.etag) return { status: 304, json: "", headers };
   return { status: 200, json: stateJson(config), headers };

@@ -45,21 +45,28 @@ export function errorPayload(error: unknown, requestId: string): { status: numbe
   };
 }
 
-const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03"]);
-const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+// Errors that say "the database cannot answer now, try again": connection failures (class 08),
+// shutdown (57P01-57P03), too many connections or out of resources (53xxx), deadlock and
+// serialization failures of statements that are safe to retry (40P01, 40001), and Prisma's own
+// connection and transaction-start timeouts.
+const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "57P01", "57P02", "57P03", "40P01", "40001"]);
+const UNREACHABLE_CLASSES = ["08", "53"];
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
+
+function unreachableCode(code: unknown): boolean {
+  return typeof code === "string" && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2))));
+}
 
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (typeof error !== "object" || error === null) return null;
   const e = error as { code?: unknown; cause?: { kind?: unknown; originalCode?: unknown }; meta?: { target?: unknown } };
   if (e.code === "P2002") return new ConflictError("This already exists (a unique value is taken).");
-  if (typeof e.code === "string" && UNREACHABLE_CODES.has(e.code)) return new DatabaseUnavailableError();
+  if (unreachableCode(e.code) || unreachableCode(e.cause?.originalCode)) return new DatabaseUnavailableError();
   if (typeof e.cause?.kind === "string" && UNREACHABLE_KINDS.has(e.cause.kind)) return new DatabaseUnavailableError();
-  if (typeof e.cause?.originalCode === "string" && UNREACHABLE_CODES.has(e.cause.originalCode)) {
-    return new DatabaseUnavailableError();
-  }
-  // node-postgres says these in words only: no free connection in time, or the connection died mid-query.
-  if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/.test(error.message)) {
+  // node-postgres says these in words only: no free connection in time, the connection died
+  // mid-query, or a query or statement timeout.
+  if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|statement timeout/.test(error.message)) {
     return new DatabaseUnavailableError();
   }
   return null;

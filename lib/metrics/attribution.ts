@@ -1,15 +1,16 @@
 import type { ErrorDetail } from "../errors";
-import type { Snapshot } from "../snapshot/snapshot";
+import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
 import { latencyBucket } from "./latency-buckets";
+import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "./limits";
 import type { OutcomeEventInput } from "./schemas";
 
-// Which rollout and variant an outcome belongs to, decided at ingest from the routing snapshot
-// (the client reports only its config and version): during a rollout its canary version is the
-// canary and its base version the stable control group. Outside a rollout there is no
+// Which rollout and variant an outcome belongs to, decided at ingest from the routing snapshot.
+// The rollout is the one the route answer named (`rolloutId`; null: none), or, when the client
+// did not send it, the rollout that was running at `at` and compares this version — so a late
+// outcome of an ended rollout never lands in the next one. Within a rollout its canary version
+// is the canary and its base version the stable control group. Outside a rollout there is no
 // comparison; the variant then only says whether the version is the config's stable one.
 
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-export const MAX_AGE_MS = 30 * 24 * 3_600_000;
 
 export interface OutcomeRow {
   config_id: string;
@@ -59,14 +60,17 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
     const key = `${config.id}\u0000${event.requestId}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const rollout = config.rollout;
-    const inRollout = rollout !== null && (event.versionId === rollout.canaryVersionId || event.versionId === rollout.baseVersionId);
-    const isCanary = inRollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;
+    const rollout = rolloutOf(config, event, at.getTime());
+    if (typeof rollout === "string") {
+      problems.push({ path: `events.${i}.rolloutId`, message: rollout });
+      return;
+    }
+    const isCanary = rollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;
     rows.push({
       config_id: config.id,
       request_id: event.requestId,
       version_id: event.versionId,
-      rollout_id: inRollout ? rollout.id : null,
+      rollout_id: rollout?.id ?? null,
       variant: isCanary ? "canary" : "stable",
       is_error: event.isError,
       error_type: event.errorType ?? null,
@@ -82,4 +86,17 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
     });
   });
   return problems.length ? { rows: null, problems } : { rows, problems: [] };
+}
+
+/** The event's rollout, null for none, or why the `rolloutId` it names cannot be right. */
+function rolloutOf(config: ConfigEntry, event: OutcomeEventInput, at: number): RolloutSpan | null | string {
+  const serves = (span: RolloutSpan) => event.versionId === span.baseVersionId || event.versionId === span.canaryVersionId;
+  if (event.rolloutId === null) return null;
+  if (event.rolloutId === undefined) {
+    return config.rollouts.find((span) => serves(span) && at >= span.startedAt && (span.endedAt === null || at <= span.endedAt)) ?? null;
+  }
+  const span = config.rollouts.find((s) => s.id === event.rolloutId);
+  if (!span) return `names no rollout of config \`${config.key}\` (${event.rolloutId})`;
+  if (!serves(span)) return `names rollout ${span.id}, which does not serve version ${event.versionId}`;
+  return span;
 }

@@ -5,14 +5,14 @@ import { LATENCY_BUCKETS } from "./latency-buckets";
 // One statement per batch: store the outcomes not stored before (idempotent on config and
 // request id) and add exactly those to the per-minute rollups, so raw rows and rollups can never
 // disagree. The histogram helpers are SQL functions from the data_plane migration. Rollups have
-// two partial unique keys (inside a rollout or not), hence two upserts; each takes its row locks
-// in key order, so concurrent batches queue on a shared rollup row instead of deadlocking.
+// two partial unique keys (inside a rollout or not), hence two upserts. Rows are inserted and
+// upserted in key order, so concurrent batches with overlapping keys queue instead of deadlocking.
 
 const ROLLUP_COLUMNS = `config_id, version_id, rollout_id, variant, minute, count, errors, rating_count, rating_sum,
-  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, cost_usd, cost_count`;
+  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_count`;
 
 const ROLLUP_SELECT = `config_id, version_id, rollout_id, variant::"Variant", minute, count, errors, rating_count, rating_sum,
-  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, cost_usd, cost_count`;
+  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_count`;
 
 const ROLLUP_ADD = `count = metric_rollups.count + excluded.count,
     errors = metric_rollups.errors + excluded.errors,
@@ -23,6 +23,7 @@ const ROLLUP_ADD = `count = metric_rollups.count + excluded.count,
     latency_hist = llm_canary_hist_sum(metric_rollups.latency_hist, excluded.latency_hist),
     input_tokens = metric_rollups.input_tokens + excluded.input_tokens,
     output_tokens = metric_rollups.output_tokens + excluded.output_tokens,
+    token_count = metric_rollups.token_count + excluded.token_count,
     cost_usd = metric_rollups.cost_usd + excluded.cost_usd,
     cost_count = metric_rollups.cost_count + excluded.cost_count`;
 
@@ -37,7 +38,7 @@ WITH input AS (
     latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at)
   SELECT config_id, request_id, version_id, rollout_id, variant::"Variant", is_error, error_type, latency_ms,
     latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at
-  FROM input
+  FROM input ORDER BY config_id, request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
   RETURNING config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
@@ -52,6 +53,7 @@ WITH input AS (
     llm_canary_hist_of(array_agg(latency_bucket::integer), ${LATENCY_BUCKETS}) AS latency_hist,
     coalesce(sum(input_tokens), 0)::bigint AS input_tokens,
     coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
+    (count(*) FILTER (WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL))::integer AS token_count,
     coalesce(sum(cost_usd), 0)::double precision AS cost_usd,
     count(cost_usd)::integer AS cost_count
   FROM inserted

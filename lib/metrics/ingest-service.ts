@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
+import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
 import { parseInput } from "../validation";
 import { attributeEvents } from "./attribution";
@@ -18,7 +19,7 @@ export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown
     const [first] = attribution.problems;
     const others = attribution.problems.length - 1;
     const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";
-    throw new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems);
+    throw maybeNewer(new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems));
   }
   const accepted = await insertOutcomes(db, attribution.rows);
   return { accepted, duplicates: events.length - accepted };

@@ -1,20 +1,29 @@
 import { z } from "zod";
 import { ConfigKeySchema } from "../release/config-schemas";
 
-export const MAX_BATCH_EVENTS = 1000;
-/** `input` and `output` samples longer than this are cut (not refused): they are samples. */
-export const MAX_SAMPLE_CHARS = 4000;
-export const MAX_LATENCY_MS = 3_600_000;
-/** A full batch of events with maximal samples fits; anything larger is refused with 413. */
+import {
+  MAX_BATCH_EVENTS,
+  MAX_COMMENT_CHARS,
+  MAX_COST_USD,
+  MAX_ERROR_TYPE_CHARS,
+  MAX_LATENCY_MS,
+  MAX_REQUEST_ID_CHARS,
+  MAX_SAMPLE_CHARS,
+  MAX_TOKENS,
+  MAX_VERSION_ID_CHARS,
+} from "./limits";
+
+export { MAX_BATCH_EVENTS, MAX_LATENCY_MS, MAX_SAMPLE_CHARS } from "./limits";
+/** Fits a full batch with samples of typical text; a client with larger bodies sends smaller batches (413 says so). */
 export const METRICS_MAX_BODY_BYTES = 10_000_000;
 
 export const RequestIdSchema = z
   .string()
   .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters")
+  .max(MAX_REQUEST_ID_CHARS, `must be at most ${MAX_REQUEST_ID_CHARS} characters`)
   .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
-const count = z.number().int("must be a whole number").min(0, "must be 0 or more").max(100_000_000, "must be at most 100000000");
+const count = z.number().int("must be a whole number").min(0, "must be 0 or more").max(MAX_TOKENS, `must be at most ${MAX_TOKENS}`);
 const sample = z
   .string()
   .nullish()
@@ -26,14 +35,19 @@ export const OutcomeEventInput = z
   .object({
     requestId: RequestIdSchema,
     config: ConfigKeySchema,
-    versionId: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+    versionId: z.string().min(1, "must not be empty").max(MAX_VERSION_ID_CHARS, `must be at most ${MAX_VERSION_ID_CHARS} characters`),
+    rolloutId: z
+      .string()
+      .max(MAX_VERSION_ID_CHARS, `must be at most ${MAX_VERSION_ID_CHARS} characters`)
+      .nullish()
+      .describe("the route answer's rolloutId (null: routed outside any rollout); when absent, the rollout that served this version at `at`"),
     isError: z.boolean(),
     latencyMs: z.number().min(0, "must be 0 or more").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} (one hour)`),
     rating: RatingSchema.nullish(),
-    errorType: z.string().max(100, "must be at most 100 characters").nullish(),
+    errorType: z.string().max(MAX_ERROR_TYPE_CHARS, `must be at most ${MAX_ERROR_TYPE_CHARS} characters`).nullish(),
     inputTokens: count.nullish(),
     outputTokens: count.nullish(),
-    costUsd: z.number().min(0, "must be 0 or more").max(10_000, "must be at most 10000").nullish(),
+    costUsd: z.number().min(0, "must be 0 or more").max(MAX_COST_USD, `must be at most ${MAX_COST_USD}`).nullish(),
     input: sample,
     output: sample,
     at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time like 2026-11-26T10:00:00Z" }).nullish(),
@@ -57,7 +71,7 @@ export const FeedbackInput = z
   .object({
     requestId: RequestIdSchema,
     rating: RatingSchema,
-    comment: z.string().max(2000, "must be at most 2000 characters").nullish(),
+    comment: z.string().max(MAX_COMMENT_CHARS, `must be at most ${MAX_COMMENT_CHARS} characters`).nullish(),
     config: ConfigKeySchema.optional().describe("only needed when the same request id was reported for several configs"),
   })
   .strict();

@@ -1,13 +1,9 @@
 import { z } from "zod";
+import { CONFIG_KEY_PATTERN } from "../metrics/limits";
 import { RolloutDto } from "./rollout-schemas";
 import { VersionDto } from "./version-schemas";
 
-export const ConfigKeySchema = z
-  .string()
-  .regex(
-    /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
-    "must be 1-64 lower-case letters, digits and inner hyphens, like support-chat",
-  );
+export const ConfigKeySchema = z.string().regex(CONFIG_KEY_PATTERN, "must be 1-64 lower-case letters, digits and inner hyphens, like support-chat");
 
 export const CreateConfigInput = z.object({
   key: ConfigKeySchema,

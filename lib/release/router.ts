@@ -69,6 +69,11 @@ export function route(
   };
 }
 
+/** The version a decision selects: the canary only when there is one, stable otherwise. */
+export function pickVersion<V>(decision: RoutingDecision, stable: V, canary: V | null): { variant: Variant; version: V } {
+  return decision.variant === "canary" && canary !== null ? { variant: "canary", version: canary } : { variant: "stable", version: stable };
+}
+
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }

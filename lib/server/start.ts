@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   const admin = await ensureBootstrapAdmin(db.prisma, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 
-  const clientApi = await startClientApi(db, { pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS });
+  const clientApi = await startClientApi(db, { pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS, corsOrigins: env.LLM_CANARY_CORS_ORIGINS });
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();

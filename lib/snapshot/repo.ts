@@ -29,13 +29,17 @@ export async function loadSnapshotRows(db: Db) {
         where: { id: { in: configs.map((c) => c.activeRolloutId).filter((id): id is string => id !== null) } },
         select: { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true },
       });
+      const rolloutSpans = await tx.rollout.findMany({
+        select: { id: true, configId: true, baseVersionId: true, canaryVersionId: true, createdAt: true, endedAt: true },
+        orderBy: { createdAt: "desc" },
+      });
       const versions = await tx.version.findMany({ select: { id: true, configId: true } });
       const apiKeys = await tx.apiKey.findMany({
         where: { revokedAt: null },
         select: { id: true, name: true, selector: true, secretHash: true, scopes: true },
       });
       const fingerprint = await changeFingerprint(tx);
-      return { configs, liveVersions, activeRollouts, versions, apiKeys, fingerprint };
+      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, apiKeys, fingerprint };
     },
     { isolationLevel: "RepeatableRead" },
   );

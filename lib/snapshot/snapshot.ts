@@ -19,6 +19,15 @@ export interface RolloutEntry {
   routing: RoutingRollout;
 }
 
+/** When a rollout ran and which two versions it compared: late outcomes are attributed by it. */
+export interface RolloutSpan {
+  id: string;
+  baseVersionId: string;
+  canaryVersionId: string;
+  startedAt: number; // ms since epoch
+  endedAt: number | null;
+}
+
 export interface ConfigEntry {
   id: string;
   key: string;
@@ -27,6 +36,8 @@ export interface ConfigEntry {
   canary: VersionEntry | null;
   /** The active (running or paused) rollout, or null: then everyone gets stable. */
   rollout: RolloutEntry | null;
+  /** Every rollout of the config, newest first. */
+  rollouts: readonly RolloutSpan[];
 }
 
 export interface KeyEntry {
@@ -64,6 +75,12 @@ function versionEntry(row: LlmRow | undefined): VersionEntry | null {
 export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
   const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
   const rollouts = new Map(rows.activeRollouts.map((r) => [r.id, r]));
+  const spans = new Map<string, RolloutSpan[]>();
+  for (const r of rows.rolloutSpans) {
+    const list = spans.get(r.configId) ?? [];
+    list.push({ id: r.id, baseVersionId: r.baseVersionId, canaryVersionId: r.canaryVersionId, startedAt: r.createdAt.getTime(), endedAt: r.endedAt?.getTime() ?? null });
+    spans.set(r.configId, list);
+  }
   const configsByKey = new Map<string, ConfigEntry>();
   for (const row of rows.configs) {
     const active = row.activeRolloutId ? rollouts.get(row.activeRolloutId) : undefined;
@@ -87,6 +104,7 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
         active && routing
           ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }
           : null,
+      rollouts: spans.get(row.id) ?? [],
     });
   }
   return {

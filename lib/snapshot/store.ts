@@ -26,11 +26,18 @@ export class SnapshotStore {
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private stopped = false;
+  private lastNotifyAt = 0;
+  private lastMissReload = 0;
+  private missReload: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly options: SnapshotStoreOptions = {},
   ) {}
+
+  private get pollMs(): number {
+    return this.options.pollMs ?? DEFAULT_POLL_MS;
+  }
 
   /** The current snapshot; start() has loaded one. */
   get current(): Snapshot {
@@ -45,7 +52,10 @@ export class SnapshotStore {
 
   async start(): Promise<void> {
     this.listener = await this.db.listen(CHANGE_CHANNEL, {
-      onNotify: () => void this.reload().catch(() => undefined),
+      onNotify: () => {
+        this.lastNotifyAt = Date.now();
+        void this.reload().catch(() => undefined);
+      },
       onUp: () => {
         if (!this.listening && this.snapshot) this.log("listening for changes again; reloading the routing snapshot");
         this.listening = true;
@@ -58,8 +68,26 @@ export class SnapshotStore {
     });
     await this.reload();
     registerSnapshotStore(this);
-    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? DEFAULT_POLL_MS);
+    this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
+  }
+
+  /**
+   * A snapshot that includes every change committed before this call, for a request that found
+   * something unknown (lib/snapshot/miss.ts). Such loads start at most once a second and every
+   * miss meanwhile waits for the next one, so unknown keys cannot make the database work per
+   * request.
+   */
+  async refreshAfterMiss(): Promise<Snapshot> {
+    this.missReload ??= (async () => {
+      // Always yields first, so the line below clears this very promise, not the one before it.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, this.lastMissReload + 1_000 - Date.now())));
+      this.lastMissReload = Date.now();
+      this.missReload = null; // later misses may have changes this load started too early to see
+      await this.reload().catch(() => undefined);
+    })();
+    await this.missReload;
+    return this.current;
   }
 
   /** Loads a new snapshot. Calls while one load runs share a single follow-up load. */
@@ -95,7 +123,15 @@ export class SnapshotStore {
     try {
       const fingerprint = await changeFingerprint(this.db.prisma);
       this.setReachable(true);
-      if (this.snapshot && fingerprint !== this.snapshot.fingerprint) await this.reload();
+      if (this.snapshot && fingerprint !== this.snapshot.fingerprint) {
+        // A change no notification announced: the listening connection may be dead without
+        // knowing it (a dropped NAT mapping, a failover). Listen anew.
+        if (this.listening && Date.now() - this.lastNotifyAt > this.pollMs) {
+          this.log("a change arrived without its notification; reconnecting the change listener");
+          this.listener?.reconnect();
+        }
+        await this.reload();
+      }
     } catch (error) {
       this.setReachable(false, error);
     }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { revokeApiKey } from "@/lib/auth/api-key-service";
-import { parseApiKey } from "@/lib/auth/api-keys";
+import { generateApiKey, parseApiKey } from "@/lib/auth/api-keys";
+import { insertApiKey } from "@/lib/auth/repo";
 import { createConfig } from "@/lib/release/config-service";
 import { route } from "@/lib/release/router";
 import { rollbackConfig, startRollout } from "@/lib/release/rollout-service";
@@ -141,6 +142,26 @@ describe("POST and GET /api/route", () => {
     expect((await send(srv.baseUrl, "/api/routing-state?config=nope", { auth: routeKey })).status).toBe(404);
     expect((await send(srv.baseUrl, "/api/routing-state", { auth: routeKey })).body.error.message).toBe("The `config` field is required.");
     expect((await send(srv.baseUrl, "/api/routing-state?config=chat", { auth: metricsKey })).status).toBe(403);
+  });
+
+  it("finds a change it was not told about (a key inserted without NOTIFY) by reloading once on the miss", async () => {
+    const generated = generateApiKey();
+    await insertApiKey(db.prisma, { id: "key_silent", name: "silent", selector: generated.selector, secretHash: generated.secretHash, scopes: ["route"], createdById: null });
+    const answer = await send(srv.baseUrl, "/api/route", { auth: `Bearer ${generated.key}`, body: { config: "chat", userId: "u" } });
+    expect(answer.status).toBe(200);
+  });
+
+  it("answers browsers' CORS preflights and exposes its headers to them", async () => {
+    const preflight = await fetch(`${srv.baseUrl}/api/route`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/authorization/);
+    const answer = await fetch(`${srv.baseUrl}/api/route?config=chat&userId=u`, { headers: { authorization: routeKey, origin: "https://app.example.com" } });
+    expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+    expect(answer.headers.get("access-control-expose-headers")).toMatch(/x-canary-snapshot/);
   });
 
   it("sends everyone to stable once a rollback commits, and refuses a revoked key, without polling", async () => {

@@ -12,8 +12,13 @@ const chat: ConfigEntry = {
   stable: version("ver_a"),
   canary: version("ver_b"),
   rollout: { id: "ro_1", baseVersionId: "ver_a", canaryVersionId: "ver_b", routing: { salt: "s", percent: 5, sticky: true, include: [], exclude: [] } },
+  rollouts: [
+    { id: "ro_1", baseVersionId: "ver_a", canaryVersionId: "ver_b", startedAt: Date.parse("2026-11-26T11:00:00Z"), endedAt: null },
+    // An earlier attempt at the same change, rolled back at 10:30.
+    { id: "ro_0", baseVersionId: "ver_a", canaryVersionId: "ver_b", startedAt: Date.parse("2026-11-26T10:00:00Z"), endedAt: Date.parse("2026-11-26T10:30:00Z") },
+  ],
 };
-const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null };
+const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [] };
 const snapshot: Snapshot = {
   configsByKey: new Map([["chat", chat], ["quiet", quiet]]),
   versionConfig: new Map([["ver_a", "cfg_chat"], ["ver_b", "cfg_chat"], ["ver_old", "cfg_chat"], ["ver_q1", "cfg_quiet"], ["ver_q0", "cfg_quiet"]]),
@@ -46,6 +51,32 @@ describe("attributing outcomes to a rollout and variant", () => {
       now,
     );
     expect(rows!.map((r) => [r.variant, r.rollout_id])).toEqual([["canary", null], ["stable", null], ["canary", null]]);
+  });
+
+  it("takes the rollout the route answer named, and otherwise the one running at the outcome's time", () => {
+    const events = [
+      event({ requestId: "named", versionId: "ver_b", rolloutId: "ro_0", at: "2026-11-26T11:59:00Z" }),
+      event({ requestId: "none", versionId: "ver_a", rolloutId: null }),
+      event({ requestId: "late", versionId: "ver_b", at: "2026-11-26T10:20:00Z" }),
+      event({ requestId: "between", versionId: "ver_b", at: "2026-11-26T10:45:00Z" }),
+      event({ requestId: "now", versionId: "ver_b" }),
+    ];
+    const { rows } = attributeEvents(snapshot, events, now);
+    expect(rows!.map((r) => [r.request_id, r.rollout_id, r.variant])).toEqual([
+      ["named", "ro_0", "canary"],
+      ["none", null, "stable"],
+      ["late", "ro_0", "canary"],
+      ["between", null, "canary"],
+      ["now", "ro_1", "canary"],
+    ]);
+  });
+
+  it("refuses a rollout id that is not the config's or does not serve the version", () => {
+    const result = attributeEvents(snapshot, [event({ rolloutId: "ro_9" }), event({ requestId: "x", versionId: "ver_old", rolloutId: "ro_1" })], now);
+    expect(result.problems).toEqual([
+      { path: "events.0.rolloutId", message: "names no rollout of config `chat` (ro_9)" },
+      { path: "events.1.rolloutId", message: "names rollout ro_1, which does not serve version ver_old" },
+    ]);
   });
 
   it("counts a request id once per config within a batch", () => {

@@ -18,6 +18,9 @@ describe("error responses", () => {
     );
     expect(toAppError(new Error("timeout exceeded when trying to connect"))).toBeInstanceOf(DatabaseUnavailableError);
     expect(toAppError(new Error("Connection terminated unexpectedly"))).toBeInstanceOf(DatabaseUnavailableError);
+    expect(toAppError(new Error("Connection terminated due to connection timeout"))).toBeInstanceOf(DatabaseUnavailableError);
+    for (const code of ["08006", "53300", "57P01", "40P01", "P2028"]) expect(toAppError({ code })).toBeInstanceOf(DatabaseUnavailableError);
+    expect(toAppError({ code: "23505" })).toBeNull(); // a constraint violation is not the database being away
     const res = errorResponse(new DatabaseUnavailableError(7), "req_2");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("7");
