@@ -38,6 +38,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
   const rows: OutcomeRow[] = [];
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
+  const nowIso = now.toISOString(); // most events carry no `at`: format the shared time once
   events.forEach((event, i) => {
     const config = snapshot.configsByKey.get(event.config);
     if (!config) {
@@ -82,7 +83,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       rating: event.rating ?? null,
       input: event.input,
       output: event.output,
-      at: at.toISOString(),
+      at: event.at ? at.toISOString() : nowIso,
     });
   });
   return problems.length ? { rows: null, problems } : { rows, problems: [] };

@@ -102,9 +102,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** The production server (`npm start`'s command) on the given database. */
+/** The production server (`npm start`'s command) on the given database; BENCH_PROFILE_DIR: write a CPU profile there. */
 export async function startApp(databaseUrl: string, port: number): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/server/start.ts"], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/start.ts"], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
