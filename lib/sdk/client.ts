@@ -1,13 +1,18 @@
+import { MAX_BATCH_EVENTS } from "../metrics/limits";
+import { sendFeedback, type FeedbackResult } from "./feedback";
 import { LocalRouter, defaultAnswer, newRequestId, type DefaultSettings, type RouteAnswer, type RoutedAnswer } from "./local-routing";
+import { normalizeEvent, type OutcomeEvent } from "./outcome-event";
 import { OutcomeQueue, type DeliveryStats } from "./outcome-queue";
-import { CanaryError, MAX_BATCH_EVENTS, Transport, errorFrom, isRecord, normalizeEvent, type OutcomeEvent, type RetryPolicy } from "./transport";
+import { CanaryError, Transport, errorFrom, isRecord, type RetryPolicy } from "./transport";
 
 // The LLM Canary client SDK: route users to a config's stable or canary version (remotely, or
 // locally with the server's own router), report outcomes in batches, send late feedback.
 // No dependencies and only web-standard globals, so it runs in Node ≥ 18 and in browsers.
 
 export { CanaryError } from "./transport";
-export type { ErrorDetail, OutcomeEvent, RetryPolicy, WireEvent } from "./transport";
+export type { ErrorDetail, RetryPolicy } from "./transport";
+export type { OutcomeEvent, WireEvent } from "./outcome-event";
+export type { FeedbackResult } from "./feedback";
 export type { DeliveryStats } from "./outcome-queue";
 export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAnswer, RouteSource } from "./local-routing";
 
@@ -26,9 +31,9 @@ export interface CanaryClientOptions {
   flushIntervalMs?: number;
   /** Outcomes held (buffered or being retried) before `report()` drops new ones, counted and passed to `onError`. Default 10,000. */
   maxBufferedEvents?: number;
-  /** Retries of a batch after network errors, 408, 429 and 5xx. Default 8 attempts, pauses from 500 ms doubling up to 30 s, jittered, never shorter than Retry-After. */
+  /** Retries of a batch or a `feedback()` after network errors, 408, 429 and 5xx. Default 8 attempts, pauses from 500 ms doubling up to 30 s, jittered, never shorter than Retry-After. */
   retry?: Partial<RetryPolicy>;
-  /** How long `close()` and the exit flush keep trying before giving up on what is left. Default 5000 ms. */
+  /** How long `close()` and the exit flush keep trying before giving up on what is left, and how long `feedback()` waits for its outcome's delivery. Default 5000 ms. */
   closeTimeoutMs?: number;
   /** Flush on Node's `beforeExit` and the browser's `pagehide`. Default true. */
   flushOnExit?: boolean;
@@ -49,15 +54,6 @@ export interface RouteOptions {
   requestId?: string;
 }
 
-/** POST /api/feedback's answer. */
-export interface FeedbackResult {
-  requestId: string;
-  config: string;
-  rating: number;
-  /** The rating this one replaced, if any. */
-  replaced: number | null;
-}
-
 export interface CanaryClient {
   /**
    * Which version `userId` gets, shaped as the server's /api/route answer plus `source`. When
@@ -66,9 +62,17 @@ export interface CanaryClient {
    * else a CanaryError with code `unavailable`. Other failures (unknown config, bad key) throw.
    */
   route(config: string, userId: string, options?: RouteOptions): Promise<RouteAnswer>;
-  /** Queues an outcome; never throws. False when it was refused (invalid, buffer full, closed): `onError` hears why. */
+  /**
+   * Queues an outcome; never throws. False when it was refused (invalid, buffer full, closed):
+   * `onError` hears why. Spread the route answer into it, so its `rolloutId` goes along.
+   */
   report(outcome: OutcomeEvent): boolean;
-  /** A late 1..5 rating for a reported request; waits for that outcome's delivery if it is still queued. Throws CanaryError (404 when never reported). */
+  /**
+   * A late 1..5 rating for a reported request. If that outcome is still queued, first waits for
+   * its delivery (and that of the outcomes queued before it), at most `closeTimeoutMs`. Retried
+   * like a batch on network errors, 429 and 5xx. Throws CanaryError: 404 when the outcome was
+   * never reported or not delivered yet, 400 for a bad rating, the last failure once retries run out.
+   */
   feedback(requestId: string, rating: number, comment?: string, options?: { config?: string }): Promise<FeedbackResult>;
   /** Resolves when every outcome reported so far was delivered or given up (never rejects). */
   flush(): Promise<void>;
@@ -135,11 +139,9 @@ export function createClient(options: CanaryClientOptions): CanaryClient {
     },
     async feedback(requestId, rating, comment, feedbackOptions = {}) {
       // The server answers 404 until the outcome is stored.
-      if (queue.holds(requestId)) await queue.flush();
+      await queue.delivery(requestId, feedbackOptions.config, settings.closeTimeoutMs);
       const body = { requestId, rating, ...(comment === undefined ? {} : { comment }), ...(feedbackOptions.config ? { config: feedbackOptions.config } : {}) };
-      const answer = await transport.request("POST", "/api/feedback", { body });
-      if (answer.status < 200 || answer.status >= 300) throw errorFrom(answer);
-      return answer.body as FeedbackResult;
+      return sendFeedback(transport, body, settings.retry);
     },
     flush: () => queue.flush(),
     close() {

@@ -1,4 +1,4 @@
-import { route as routeUser, type RoutingRollout, type Variant } from "../release/router";
+import { pickVersion, route as routeUser, type RoutingRollout, type Variant } from "../release/router";
 import { CanaryError, errorFrom, holdProcess, isRecord, type Transport } from "./transport";
 
 // Local evaluation: each config's routing state (versions, salt, percent, lists) fetched from
@@ -71,12 +71,11 @@ export interface RoutingState {
 export function answerFromState(state: RoutingState, userId: string, requestId: string, source: RoutedAnswer["source"]): RoutedAnswer {
   const stable = state.stable;
   if (!stable) throw new CanaryError("conflict", `Config \`${state.config}\` has no version yet; create one before routing to it.`, { status: 409 });
-  const decision = routeUser(userId, state.rollout);
-  const version = decision.variant === "canary" && state.canary ? state.canary : stable;
+  const { variant, version } = pickVersion(routeUser(userId, state.rollout), stable, state.canary);
   return {
     requestId,
     config: state.config,
-    variant: version === stable ? "stable" : "canary",
+    variant,
     versionId: version.versionId,
     versionLabel: version.versionLabel,
     rolloutId: state.rollout ? state.rollout.id : null,

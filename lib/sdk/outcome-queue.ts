@@ -1,9 +1,12 @@
-import { CanaryError, errorFrom, holdProcess, isRecord, retryDelayMs, type RetryPolicy, type Transport, type WireEvent } from "./transport";
+import { deliverBatch, splitRefusal, type BatchSender } from "./batch-delivery";
+import type { WireEvent } from "./outcome-event";
+import { CanaryError, errorFrom, holdProcess, isRecord, type RetryPolicy, type Transport } from "./transport";
 
 // Outcome reporting. Events wait in a bounded FIFO buffer and leave in batches, one batch in
 // flight at a time, so `flush()` can tell exactly when everything reported before it has been
 // delivered or given up (events settle in order). Resending is always safe: the server stores
-// each (config, requestId) once.
+// each (config, requestId) once. A batch the server refuses for some of its events loses only
+// those; one too large for its body limit is sent in halves.
 
 export interface DeliveryStats {
   /** Waiting for a batch. */
@@ -16,7 +19,7 @@ export interface DeliveryStats {
   duplicates: number;
   /** Refused by `report()`: buffer full, invalid, or the client closed. */
   dropped: number;
-  /** Given up after sending: refused by the server (400, 401, 403…) or retries exhausted. */
+  /** Given up after sending: refused by the server (the event, or its whole batch: 400, 401, 403…) or retries exhausted. */
   failed: number;
 }
 
@@ -52,7 +55,16 @@ export class OutcomeQueue {
   private readonly counts = { delivered: 0, duplicates: 0, dropped: 0, failed: 0 };
   private readonly interval: ReturnType<typeof setInterval>;
 
+  private readonly sender: BatchSender;
+
   constructor(private readonly o: QueueOptions) {
+    this.sender = {
+      ...o,
+      deadline: () => this.deadline,
+      wait: (ms) => this.wait(ms),
+      acknowledge: (count, body) => this.acknowledge(count, body),
+      giveUp: (error, events) => this.giveUp(error, events),
+    };
     this.interval = setInterval(() => this.buffer.length > 0 && this.drain(), o.flushIntervalMs);
     holdProcess(this.interval, false);
   }
@@ -79,13 +91,21 @@ export class OutcomeQueue {
 
   /** Resolves once every event added so far was delivered or given up (and reported). */
   flush(): Promise<void> {
-    const upTo = this.lastSeq;
-    if (this.lowestPending() > upTo) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
-    // Someone is waiting now, so a retry pause may hold the process open.
-    if (this.pause) holdProcess(this.pause.timer, true);
-    this.drain();
-    return done;
+    return this.settled(this.lastSeq, null);
+  }
+
+  /**
+   * Resolves once the queued outcomes of `requestId` (of `config`, if given), and everything
+   * queued before them, were delivered or given up — or after `timeoutMs`, whichever comes first.
+   */
+  delivery(requestId: string, config: string | undefined, timeoutMs: number): Promise<void> {
+    let upTo = 0;
+    const note = (p: Pending) => {
+      if (p.event.requestId === requestId && (config === undefined || p.event.config === config)) upTo = Math.max(upTo, p.seq);
+    };
+    this.buffer.forEach(note);
+    this.inFlight.forEach((batch) => batch.forEach(note));
+    return upTo === 0 ? Promise.resolve() : this.settled(upTo, timeoutMs);
   }
 
   /** A flush that gives up on what is left after `timeoutMs`: for close() (which also stops the timer) and process exit. */
@@ -123,15 +143,20 @@ export class OutcomeQueue {
     const events = batch.map((p) => p.event);
     this.inFlight.add(batch);
     // If the page survives (back/forward cache), unsent events go back to the front: resending is safe.
-    const requeue = () => void this.buffer.unshift(...batch);
+    const requeue = (keep: readonly WireEvent[] = events) => void this.buffer.unshift(...batch.filter((p) => keep.includes(p.event)));
     this.o.transport
       .request("POST", "/api/metrics", { body: { events }, keepalive: true })
       .then((answer) => {
         if (answer.status >= 200 && answer.status < 300) return this.acknowledge(events.length, answer.body);
         const error = errorFrom(answer);
+        const refusal = splitRefusal(error, events);
         if (error.unavailable) requeue();
-        else this.giveUp(error, events);
-      }, requeue)
+        else if (!refusal) this.giveUp(error, events);
+        else {
+          this.giveUp(refusal.error, refusal.error.events);
+          requeue(refusal.rest);
+        }
+      }, () => requeue())
       .finally(() => {
         this.inFlight.delete(batch);
         this.settle();
@@ -142,11 +167,6 @@ export class OutcomeQueue {
     let count = this.buffer.length;
     for (const batch of this.inFlight) count += batch.length;
     return count;
-  }
-
-  holds(requestId: string): boolean {
-    const match = (p: Pending) => p.event.requestId === requestId;
-    return this.buffer.some(match) || [...this.inFlight].some((batch) => batch.some(match));
   }
 
   stats(): DeliveryStats {
@@ -168,41 +188,10 @@ export class OutcomeQueue {
       const batch = this.buffer.splice(0, this.o.batchSize);
       this.inFlight.add(batch);
       try {
-        await this.deliver(batch.map((p) => p.event));
+        await deliverBatch(this.sender, batch.map((p) => p.event));
       } finally {
         this.inFlight.delete(batch);
         this.settle();
-      }
-    }
-  }
-
-  private async deliver(events: WireEvent[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const left = this.deadline === null ? this.o.timeoutMs : this.deadline - Date.now();
-      if (left <= 0) return this.giveUp(new CanaryError("gave_up", `${events.length} outcome(s) not delivered before the close or exit timeout.`), events);
-      let error: CanaryError;
-      try {
-        const answer = await this.o.transport.request("POST", "/api/metrics", { body: { events }, timeoutMs: Math.min(left, this.o.timeoutMs) });
-        if (answer.status >= 200 && answer.status < 300) return this.acknowledge(events.length, answer.body);
-        // Huge samples can push a batch past the body limit; halves always fit eventually.
-        if (answer.status === 413 && events.length > 1) {
-          const half = Math.ceil(events.length / 2);
-          await this.deliver(events.slice(0, half));
-          return this.deliver(events.slice(half));
-        }
-        error = errorFrom(answer);
-      } catch (caught) {
-        error = caught instanceof CanaryError ? caught : new CanaryError("network_error", String(caught), { cause: caught });
-      }
-      // 400 can never succeed and 401/403 need a new key: retrying would only block later batches.
-      if (!error.unavailable) return this.giveUp(error, events);
-      if (attempt >= this.o.retry.maxAttempts) {
-        const message = `${events.length} outcome(s) not delivered after ${attempt} attempts; the last one failed: ${error.message}`;
-        return this.giveUp(new CanaryError("retries_exhausted", message, { status: error.status, cause: error }), events);
-      }
-      if (!(await this.wait(retryDelayMs(attempt, error.retryAfterMs, this.o.retry)))) {
-        const message = `${events.length} outcome(s) not delivered before the close or exit timeout; the last attempt failed: ${error.message}`;
-        return this.giveUp(new CanaryError("gave_up", message, { status: error.status, cause: error }), events);
       }
     }
   }
@@ -225,9 +214,15 @@ export class OutcomeQueue {
     if (isRecord(body) && typeof body.duplicates === "number") this.counts.duplicates += body.duplicates;
   }
 
-  private giveUp(error: CanaryError, events: WireEvent[]): void {
+  private giveUp(error: CanaryError, events: readonly WireEvent[]): void {
     this.counts.failed += events.length;
-    this.report(error.withEvents(events));
+    // They are settled now: no longer in flight, even while the rest of their batch is.
+    const settled = new Set(events);
+    for (const batch of this.inFlight) {
+      for (let i = batch.length - 1; i >= 0; i--) if (settled.has(batch[i].event)) batch.splice(i, 1);
+    }
+    this.report(error.events === events ? error : error.withEvents(events));
+    this.settle();
   }
 
   private noteFull(event: WireEvent): void {
@@ -252,8 +247,27 @@ export class OutcomeQueue {
 
   private lowestPending(): number {
     let low = this.buffer.length > 0 ? this.buffer[0].seq : Infinity;
-    for (const batch of this.inFlight) low = Math.min(low, batch[0].seq);
+    for (const batch of this.inFlight) if (batch.length > 0) low = Math.min(low, batch[0].seq);
     return low;
+  }
+
+  /** Resolves once every event up to `upTo` is settled, or after `timeoutMs` (null: no bound). */
+  private settled(upTo: number, timeoutMs: number | null): Promise<void> {
+    if (this.lowestPending() > upTo) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter = { upTo, resolve: () => void (clearTimeout(timer), resolve()) };
+      if (timeoutMs !== null) {
+        timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve();
+        }, timeoutMs);
+      }
+      this.waiters.push(waiter);
+      // Someone is waiting now, so a retry pause may hold the process open.
+      if (this.pause) holdProcess(this.pause.timer, true);
+      this.drain();
+    });
   }
 
   private settle(): void {

@@ -1,6 +1,8 @@
-// The wire: fetch with the API key and a timeout, the server's error shape as CanaryError, the
-// retry schedule, and outcome events checked the way the server checks them. Only web-standard
-// globals (fetch, AbortController, setTimeout, crypto): the same code runs in Node ≥ 18 and browsers.
+import type { WireEvent } from "./outcome-event";
+
+// The wire: fetch with the API key and a timeout, the server's error shape as CanaryError, and
+// the retry schedule. Only web-standard globals (fetch, AbortController, setTimeout, crypto):
+// the same code runs in Node ≥ 18 and browsers.
 
 export interface ErrorDetail {
   path: string;
@@ -19,7 +21,10 @@ export class CanaryError extends Error {
   readonly code: string;
   /** The HTTP status, or null when no answer came (network error, timeout) or none applies. */
   readonly status: number | null;
-  /** Per-field problems, e.g. `{ path: "events.3.latencyMs", message: "must be 0 or more" }`. */
+  /**
+   * Per-field problems, e.g. `{ path: "rating", message: "must be from 1 to 5" }`. When
+   * the server refused some events of a batch, `events.N.…` names this error's `events[N]`.
+   */
   readonly details: readonly ErrorDetail[];
   /** The server's id for the failed request, to quote when asking for help. */
   readonly requestId: string | null;
@@ -172,90 +177,4 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isDetail(value: unknown): value is ErrorDetail {
   return isRecord(value) && typeof value.path === "string" && typeof value.message === "string";
-}
-
-/** What `report()` takes: the route answer's `requestId`, `config` and `versionId` (spreading the whole answer is fine) and how the call went. */
-export interface OutcomeEvent {
-  requestId: string;
-  config: string;
-  versionId: string;
-  isError: boolean;
-  latencyMs: number;
-  /** 1..5; a later `feedback()` replaces it. */
-  rating?: number | null;
-  errorType?: string | null;
-  inputTokens?: number | null;
-  outputTokens?: number | null;
-  costUsd?: number | null;
-  /** Samples of the prompt and the answer; cut to 4000 characters, as the server would. */
-  input?: string | null;
-  output?: string | null;
-  /** When it happened. Default: when the server receives it (a client clock more than 5 minutes fast gets the batch refused). */
-  at?: string | Date | null;
-}
-
-/** An outcome as sent to POST /api/metrics: known fields only, `at` as ISO 8601. */
-export interface WireEvent extends Omit<OutcomeEvent, "at"> {
-  at?: string;
-}
-
-export const MAX_BATCH_EVENTS = 1000;
-const MAX_SAMPLE_CHARS = 4000;
-const CONFIG_KEY = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
-/**
- * The event as sent, or why the server would refuse it: one bad event makes it refuse a whole
- * batch, so they are caught here. Only known fields are kept; samples are cut as the server would.
- */
-export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
-  if (!isRecord(outcome)) return "the outcome must be an object";
-  const { requestId, config, versionId, isError, latencyMs } = outcome;
-  if (!text(requestId, 1, 200) || hasControlChars(requestId)) return "`requestId` must be 1-200 characters without control characters";
-  if (typeof config !== "string" || !CONFIG_KEY.test(config)) return "`config` must be a config key like support-chat";
-  if (!text(versionId, 1, 64)) return "`versionId` must be the route answer's version id";
-  if (typeof isError !== "boolean") return "`isError` must be a boolean";
-  if (!number(latencyMs, 0, 3_600_000)) return "`latencyMs` must be a number from 0 to 3600000";
-  const event: WireEvent = { requestId, config, versionId, isError, latencyMs };
-  const { rating, errorType, inputTokens, outputTokens, costUsd, input, output, at } = outcome;
-  if (rating != null && !(Number.isInteger(rating) && number(rating, 1, 5))) return "`rating` must be a whole number from 1 to 5";
-  if (errorType != null && !text(errorType, 0, 100)) return "`errorType` must be a string of at most 100 characters";
-  for (const [name, count] of [["inputTokens", inputTokens], ["outputTokens", outputTokens]] as const) {
-    if (count != null && !(Number.isInteger(count) && number(count, 0, 100_000_000))) return `\`${name}\` must be a whole number from 0 to 100000000`;
-  }
-  if (costUsd != null && !number(costUsd, 0, 10_000)) return "`costUsd` must be a number from 0 to 10000";
-  if (input != null && typeof input !== "string") return "`input` must be a string";
-  if (output != null && typeof output !== "string") return "`output` must be a string";
-  const when = at == null ? null : new Date(at);
-  if (when && Number.isNaN(when.getTime())) return "`at` must be a Date or an ISO 8601 date-time";
-  // The server's window, by this clock: a bad `at` would get the whole batch refused.
-  if (when && (when.getTime() > Date.now() + 5 * 60_000 || when.getTime() < Date.now() - 30 * 86_400_000)) {
-    return "`at` must be within the last 30 days and not in the future";
-  }
-  return Object.assign(
-    event,
-    rating == null ? {} : { rating },
-    errorType == null ? {} : { errorType },
-    inputTokens == null ? {} : { inputTokens },
-    outputTokens == null ? {} : { outputTokens },
-    costUsd == null ? {} : { costUsd },
-    input == null ? {} : { input: input.slice(0, MAX_SAMPLE_CHARS) },
-    output == null ? {} : { output: output.slice(0, MAX_SAMPLE_CHARS) },
-    when ? { at: when.toISOString() } : {},
-  );
-}
-
-function text(value: unknown, min: number, max: number): value is string {
-  return typeof value === "string" && value.length >= min && value.length <= max;
-}
-
-function number(value: unknown, min: number, max: number): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
-}
-
-function hasControlChars(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }

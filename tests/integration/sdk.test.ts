@@ -106,13 +106,13 @@ async function deadBaseUrl(): Promise<string> {
   return url;
 }
 
-/** A real proxy in front of the client API whose first /api/metrics requests fail as scripted. */
-async function startFaultyProxy(faults: ("503" | "429" | "reset")[]) {
+/** A real proxy in front of the client API whose first requests to `faultPath` fail as scripted. */
+async function startFaultyProxy(faults: ("503" | "429" | "reset")[], faultPath = "/api/metrics") {
   const seen: string[] = [];
   const target = new URL(srv.baseUrl);
   const server = createServer((req, res) => {
-    const fault = req.url === "/api/metrics" ? faults.shift() : undefined;
-    if (req.url === "/api/metrics") seen.push(fault ?? "pass");
+    const fault = req.url === faultPath ? faults.shift() : undefined;
+    if (req.url === faultPath) seen.push(fault ?? "pass");
     if (fault === "reset") return void req.socket.destroy();
     if (fault) {
       req.resume();
@@ -255,6 +255,56 @@ describe("report()", () => {
     expect(errors).toEqual([]);
   });
 
+  it("sends the route answer's rolloutId, so the outcome counts for that rollout; null stores it outside any rollout", async () => {
+    const { client, errors } = sdk();
+    const answer = await client.route("chat", "attributed-user");
+    if (answer.source === "default") throw new Error("expected a routed answer");
+    expect(answer.rolloutId).toEqual(expect.any(String));
+    // From before the rollout started (by `at`), so only the rolloutId sent can put it in the rollout.
+    client.report({ ...answer, requestId: "attr-rollout", isError: false, latencyMs: 10, at: new Date(Date.now() - 3_600_000) });
+    client.report({ ...answer, requestId: "attr-none", rolloutId: null, isError: false, latencyMs: 10 });
+    expect(client.report({ ...answer, requestId: "attr-bad", rolloutId: "r".repeat(65), isError: false, latencyMs: 10 })).toBe(false);
+    await client.flush();
+    const stored = async (requestId: string) => db.prisma.outcome.findFirst({ where: { requestId }, select: { rolloutId: true, versionId: true } });
+    expect(await stored("attr-rollout")).toEqual({ rolloutId: answer.rolloutId, versionId: answer.versionId });
+    expect(await stored("attr-none")).toEqual({ rolloutId: null, versionId: answer.versionId });
+    expect(errors.map((e) => [e.code, e.message])).toEqual([["invalid_event", expect.stringMatching(/`rolloutId`/)]]);
+  });
+
+  it("drops only the events the server refuses (2 of 300) and delivers the rest at once", async () => {
+    const recorder = recordingFetch();
+    const { client, errors } = sdk({ fetch: recorder.fetch });
+    const foreign = new Set([17, 240]); // a version of another config: only the server knows
+    for (let i = 0; i < 300; i++) client.report(outcome(`partial-${i}`, foreign.has(i) ? { versionId: searchVersion } : {}));
+    await client.flush();
+    expect(recorder.statuses("/api/metrics")).toEqual([400, 202]);
+    expect(await storedCount("partial-")).toBe(298);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: "invalid_request",
+      status: 400,
+      requestId: expect.stringMatching(/^req_/),
+      details: [
+        { path: "events.0.versionId", message: expect.stringMatching(/names no version of config `chat`/) },
+        { path: "events.1.versionId", message: expect.stringMatching(/names no version of config `chat`/) },
+      ],
+    });
+    expect(errors[0].events.map((e) => e.requestId)).toEqual(["partial-17", "partial-240"]);
+    expect(client.stats()).toEqual({ buffered: 0, inFlight: 0, delivered: 298, duplicates: 0, dropped: 0, failed: 2 });
+  });
+
+  it("sends a batch too large for the server's 10 MB body limit in halves", async () => {
+    const recorder = recordingFetch();
+    const { client, errors } = sdk({ fetch: recorder.fetch });
+    const sample = "€".repeat(4000); // 3 bytes each in UTF-8: 500 such events make 12 MB
+    for (let i = 0; i < 500; i++) client.report(outcome(`large-${i}`, { input: sample, output: sample }));
+    await client.flush();
+    expect(recorder.statuses("/api/metrics")).toEqual([413, 202, 202]);
+    expect(await storedCount("large-")).toBe(500);
+    expect(client.stats()).toMatchObject({ delivered: 500, failed: 0 });
+    expect(errors).toEqual([]);
+  });
+
   it("retries through 503 with Retry-After, a reset connection and a 429, and loses nothing", async () => {
     const proxy = await startFaultyProxy(["503", "503"]);
     try {
@@ -280,15 +330,15 @@ describe("report()", () => {
     }
   });
 
-  it("gives up on a batch the server refuses (400, 401) at once, reporting its events; catches bad events before sending", async () => {
-    const recorder = recordingFetch();
-    const { client, errors } = sdk({ fetch: recorder.fetch });
-    client.report(outcome("refused-1", { versionId: searchVersion })); // a version of another config: only the server knows
+  it("gives up on a batch the server refuses as a whole (400 not naming events, 401) at once, reporting its events; catches bad events before sending", async () => {
+    // Something on the way adds a field to the body: the server refuses the body, not an event.
+    const mangling: typeof fetch = (input, init) => fetch(input, { ...init, body: String(init?.body).replace(/}$/, ',"via":"proxy"}') });
+    const { client, errors } = sdk({ fetch: mangling });
+    client.report(outcome("refused-1"));
     client.report(outcome("refused-2"));
     await client.flush();
-    expect(recorder.statuses("/api/metrics")).toEqual([400]);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: "invalid_request", status: 400, details: [{ path: "events.0.versionId" }], requestId: expect.stringMatching(/^req_/) });
+    expect(errors[0]).toMatchObject({ code: "invalid_request", status: 400, details: [{ path: "(root)" }], requestId: expect.stringMatching(/^req_/) });
     expect(errors[0].events.map((e) => e.requestId)).toEqual(["refused-1", "refused-2"]);
     expect(await storedCount("refused-")).toBe(0);
 
@@ -375,5 +425,19 @@ describe("feedback()", () => {
     expect(row).toMatchObject({ rating: 5, latencyMs: 321, versionId: answer.versionId });
     await expect(client.feedback("never-reported", 3)).rejects.toMatchObject({ code: "not_found", status: 404 });
     await expect(client.feedback(answer.requestId, 9)).rejects.toMatchObject({ status: 400, details: [{ path: "rating" }] });
+  });
+
+  it("retries the feedback itself through 503 with Retry-After and a reset connection", async () => {
+    const proxy = await startFaultyProxy(["503", "reset"], "/api/feedback");
+    try {
+      const { client, errors } = sdk({ baseUrl: proxy.baseUrl, flushIntervalMs: 60_000 });
+      client.report(outcome("feedback-retried"));
+      expect(await client.feedback("feedback-retried", 2, "slow")).toEqual({ requestId: "feedback-retried", config: "chat", rating: 2, replaced: null });
+      expect(proxy.seen).toEqual(["503", "reset", "pass"]);
+      expect(await db.prisma.outcome.findFirst({ where: { requestId: "feedback-retried" }, select: { rating: true, ratingComment: true } })).toEqual({ rating: 2, ratingComment: "slow" });
+      expect(errors).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { route, type RoutingRollout } from "@/lib/release/router";
 import { answerFromState, newRequestId, type RoutingState } from "@/lib/sdk/local-routing";
-import { CanaryError, MAX_RETRY_AFTER_MS, normalizeEvent, parseRetryAfter, retryDelayMs } from "@/lib/sdk/transport";
+import { normalizeEvent } from "@/lib/sdk/outcome-event";
+import { CanaryError, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs } from "@/lib/sdk/transport";
 
 // The SDK's pure parts: the retry schedule, Retry-After, which errors count as "unavailable",
 // outcome events checked as the server checks them, and local answers built as the server builds them.
@@ -68,11 +69,26 @@ describe("normalizeEvent", () => {
     expect(normalizeEvent({ ...base, at: sameInstantPlusOne })).toMatchObject({ at: at.toISOString() });
   });
 
+  it("keeps the route answer's `rolloutId`, null included (routed outside any rollout), and omits it when absent", () => {
+    expect(normalizeEvent({ ...base, rolloutId: "rol_1", variant: "canary", source: "server" } as never)).toEqual({ ...base, rolloutId: "rol_1" });
+    expect(normalizeEvent({ ...base, rolloutId: null })).toEqual({ ...base, rolloutId: null });
+    expect(normalizeEvent({ ...base, rolloutId: undefined })).toEqual(base);
+    expect(Object.keys(normalizeEvent(base) as object)).not.toContain("rolloutId");
+  });
+
+  it("refuses a `source: \"default\"` answer spread into it: no version served it", () => {
+    const answer = { requestId: "r1", config: "chat", variant: "stable", versionId: null, versionLabel: null, rolloutId: null, source: "default" };
+    expect(normalizeEvent({ ...answer, isError: false, latencyMs: 5 } as never)).toMatch(/`versionId`/);
+  });
+
   it.each([
     [{ requestId: "" }, /`requestId`/],
     [{ requestId: "a\nb" }, /control characters/],
     [{ config: "Support Chat" }, /`config`/],
     [{ versionId: null }, /`versionId`/],
+    [{ rolloutId: "" }, /`rolloutId`/],
+    [{ rolloutId: "r".repeat(65) }, /`rolloutId`/],
+    [{ rolloutId: 7 }, /`rolloutId`/],
     [{ isError: "no" }, /`isError`/],
     [{ latencyMs: -1 }, /`latencyMs`/],
     [{ latencyMs: Number.NaN }, /`latencyMs`/],

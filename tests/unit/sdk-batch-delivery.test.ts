@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { WireEvent } from "@/lib/sdk/outcome-event";
+import { splitRefusal } from "@/lib/sdk/batch-delivery";
+import { CanaryError, type ErrorDetail } from "@/lib/sdk/transport";
+
+// A 400 from POST /api/metrics: which events it refused, and what is sent again.
+
+const events: WireEvent[] = Array.from({ length: 5 }, (_, i) => ({ requestId: `r${i}`, config: "chat", versionId: "ver_1", isError: false, latencyMs: i }));
+const refusal = (details: ErrorDetail[], status = 400) => new CanaryError("invalid_request", "The batch was refused.", { status, details, requestId: "req_srv" });
+
+describe("splitRefusal", () => {
+  it("drops the events the details name and keeps the rest in order, the details re-indexed into the error's events", () => {
+    const error = refusal([
+      { path: "events.3.versionId", message: "names no version of config `chat` (ver_x)" },
+      { path: "events.1.at", message: "is more than 30 days in the past" },
+      { path: "events.3.rolloutId", message: "names no rollout" },
+    ]);
+    const split = splitRefusal(error, events)!;
+    expect(split.rest.map((e) => e.requestId)).toEqual(["r0", "r2", "r4"]);
+    expect(split.error).toMatchObject({ code: "invalid_request", status: 400, requestId: "req_srv", cause: error });
+    expect(split.error.events.map((e) => e.requestId)).toEqual(["r1", "r3"]);
+    expect(split.error.details).toEqual([
+      { path: "events.0.at", message: "is more than 30 days in the past" },
+      { path: "events.1.versionId", message: "names no version of config `chat` (ver_x)" },
+      { path: "events.1.rolloutId", message: "names no rollout" },
+    ]);
+    expect(split.error.message).toMatch(/^2 outcome\(s\) refused by the server and dropped: `events\.0\.at` is more .* \(and 2 more problems\)\. The other 3 of the batch are sent again\.$/);
+  });
+
+  it("leaves nothing to resend when every event was refused", () => {
+    const split = splitRefusal(refusal([{ path: "events.0", message: "x" }, { path: "events.1.config", message: "x" }]), events.slice(0, 2))!;
+    expect(split.rest).toEqual([]);
+    expect(split.error.message).not.toMatch(/sent again/);
+  });
+
+  it.each([
+    ["no details", [], 400],
+    ["a detail about the batch", [{ path: "events", message: "must hold at most 1000 events" }, { path: "events.0.at", message: "x" }], 400],
+    ["the body", [{ path: "(root)", message: "x" }], 400],
+    ["an index outside the batch", [{ path: "events.5.at", message: "x" }], 400],
+    ["a lookalike path", [{ path: "events.1x.at", message: "x" }], 400],
+    ["another status", [{ path: "events.0.at", message: "x" }], 409],
+  ])("is null (the whole batch is refused) for %s", (_, details, status) => {
+    expect(splitRefusal(refusal(details, status), events)).toBeNull();
+  });
+});
