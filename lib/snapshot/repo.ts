@@ -34,10 +34,8 @@ export async function loadSnapshotRows(db: Db) {
         orderBy: { createdAt: "desc" },
       });
       const versions = await tx.version.findMany({ select: { id: true, configId: true } });
-      const apiKeys = await tx.apiKey.findMany({
-        where: { revokedAt: null },
-        select: { id: true, name: true, selector: true, secretHash: true, scopes: true },
-      });
+      // Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
+      const apiKeys = await tx.apiKey.findMany({ select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true } });
       const fingerprint = await changeFingerprint(tx);
       return { configs, liveVersions, activeRollouts, rolloutSpans, versions, apiKeys, fingerprint };
     },

@@ -45,12 +45,14 @@ export interface KeyEntry {
   name: string;
   secretHash: string;
   scopes: readonly ApiKeyScope[];
+  revoked: boolean;
 }
 
 export interface Snapshot {
   configsByKey: ReadonlyMap<string, ConfigEntry>;
   /** Every version id → its config id: /api/metrics checks that a version belongs to its config. */
   versionConfig: ReadonlyMap<string, string>;
+  /** Every API key, revoked ones included. */
   keysBySelector: ReadonlyMap<string, KeyEntry>;
   fingerprint: string;
   loadedAt: Date;
@@ -110,7 +112,9 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
   return {
     configsByKey,
     versionConfig: new Map(rows.versions.map((v) => [v.id, v.configId])),
-    keysBySelector: new Map(rows.apiKeys.map((k) => [k.selector, { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes }])),
+    keysBySelector: new Map(
+      rows.apiKeys.map((k) => [k.selector, { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null }]),
+    ),
     fingerprint: rows.fingerprint,
     loadedAt,
   };

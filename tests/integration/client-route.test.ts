@@ -179,6 +179,7 @@ describe("POST and GET /api/route", () => {
     const key = await db.prisma.apiKey.findUniqueOrThrow({ where: { selector } });
     await revokeApiKey(db.prisma, system, key.id);
     const revokeMs = await waitFor(async () => (await ask(canaryUser)).status === 401);
+    expect((await ask(canaryUser)).body.error.message).toMatch(/has been revoked/); // known as revoked: answered at once, no reload
     console.info(`[client-route] rollback seen after ${rollbackMs.toFixed(1)} ms, revocation after ${revokeMs.toFixed(1)} ms`);
   });
 });
