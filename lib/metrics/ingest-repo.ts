@@ -9,10 +9,10 @@ import { LATENCY_BUCKETS } from "./latency-buckets";
 // upserted in key order, so concurrent batches with overlapping keys queue instead of deadlocking.
 
 const ROLLUP_COLUMNS = `config_id, version_id, rollout_id, variant, minute, count, errors, rating_count, rating_sum,
-  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_count`;
+  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_sq_sum, cost_count`;
 
 const ROLLUP_SELECT = `config_id, version_id, rollout_id, variant::"Variant", minute, count, errors, rating_count, rating_sum,
-  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_count`;
+  rating_hist, latency_sum_ms, latency_hist, input_tokens, output_tokens, token_count, cost_usd, cost_sq_sum, cost_count`;
 
 const ROLLUP_ADD = `count = metric_rollups.count + excluded.count,
     errors = metric_rollups.errors + excluded.errors,
@@ -25,6 +25,7 @@ const ROLLUP_ADD = `count = metric_rollups.count + excluded.count,
     output_tokens = metric_rollups.output_tokens + excluded.output_tokens,
     token_count = metric_rollups.token_count + excluded.token_count,
     cost_usd = metric_rollups.cost_usd + excluded.cost_usd,
+    cost_sq_sum = metric_rollups.cost_sq_sum + excluded.cost_sq_sum,
     cost_count = metric_rollups.cost_count + excluded.cost_count`;
 
 const INGEST_SQL = `
@@ -55,6 +56,7 @@ WITH input AS (
     coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
     (count(*) FILTER (WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL))::integer AS token_count,
     coalesce(sum(cost_usd), 0)::double precision AS cost_usd,
+    coalesce(sum(cost_usd * cost_usd), 0)::double precision AS cost_sq_sum,
     count(cost_usd)::integer AS cost_count
   FROM inserted
   GROUP BY config_id, version_id, rollout_id, variant, date_trunc('minute', at, 'UTC')

@@ -58,11 +58,11 @@ const outcomeCount = async () => db.prisma.outcome.count();
 async function rollupsVsRecomputed() {
   const stored = await db.prisma.metricRollup.findMany({ orderBy: [{ versionId: "asc" }, { minute: "asc" }] });
   const outcomes = await db.prisma.outcome.findMany();
-  const recomputed = new Map<string, { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: number; latencyHist: number[]; costCount: number; inputTokens: number; tokenCount: number }>();
+  const recomputed = new Map<string, { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: number; latencyHist: number[]; costCount: number; costSqSum: number; inputTokens: number; tokenCount: number }>();
   for (const o of outcomes) {
     const minute = new Date(Math.floor(o.at.getTime() / 60_000) * 60_000).toISOString();
     const k = `${o.rolloutId}|${o.versionId}|${minute}`;
-    const r = recomputed.get(k) ?? { count: 0, errors: 0, ratingCount: 0, ratingSum: 0, ratingHist: [0, 0, 0, 0, 0], latencySumMs: 0, latencyHist: Array(LATENCY_BUCKETS).fill(0), costCount: 0, inputTokens: 0, tokenCount: 0 };
+    const r = recomputed.get(k) ?? { count: 0, errors: 0, ratingCount: 0, ratingSum: 0, ratingHist: [0, 0, 0, 0, 0], latencySumMs: 0, latencyHist: Array(LATENCY_BUCKETS).fill(0), costCount: 0, costSqSum: 0, inputTokens: 0, tokenCount: 0 };
     r.count++;
     r.errors += o.isError ? 1 : 0;
     if (o.rating !== null) {
@@ -73,6 +73,7 @@ async function rollupsVsRecomputed() {
     r.latencySumMs += o.latencyMs;
     r.latencyHist[latencyBucket(o.latencyMs)]++;
     r.costCount += o.costUsd === null ? 0 : 1;
+    r.costSqSum += (o.costUsd ?? 0) ** 2;
     r.inputTokens += o.inputTokens ?? 0;
     r.tokenCount += o.inputTokens === null && o.outputTokens === null ? 0 : 1;
     recomputed.set(k, r);
@@ -89,6 +90,7 @@ async function rollupsVsRecomputed() {
         latencySumMs: Number(s.latencySumMs),
         latencyHist: s.latencyHist,
         costCount: s.costCount,
+        costSqSum: s.costSqSum,
         inputTokens: Number(s.inputTokens),
         tokenCount: s.tokenCount,
       },

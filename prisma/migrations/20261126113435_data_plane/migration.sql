@@ -6,8 +6,10 @@ ALTER TABLE "outcomes" ADD COLUMN     "latency_bucket" SMALLINT NOT NULL DEFAULT
 ADD COLUMN     "rating_history" JSONB NOT NULL DEFAULT '[]';
 ALTER TABLE "outcomes" ALTER COLUMN "latency_bucket" DROP DEFAULT;
 
--- AlterTable: per-request token averages count only the outcomes that reported tokens
-ALTER TABLE "metric_rollups" ADD COLUMN     "token_count" INTEGER NOT NULL DEFAULT 0;
+-- AlterTable: per-request token averages count only the outcomes that reported tokens; the
+-- judge needs the variance of cost per request
+ALTER TABLE "metric_rollups" ADD COLUMN     "cost_sq_sum" DOUBLE PRECISION NOT NULL DEFAULT 0,
+ADD COLUMN     "token_count" INTEGER NOT NULL DEFAULT 0;
 
 -- Hand-written: histogram helpers for the set-based ingest (lib/metrics/ingest-repo.ts).
 -- A histogram is an integer array of counts; slot i (1-based) counts bucket i - 1.
