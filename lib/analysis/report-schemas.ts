@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() }).describe("estimate with its 95% confidence interval");
+
+export const VariantSummaryDto = z.object({
+  requests: z.number().int(),
+  errorRate: Interval.nullable(),
+  latencyMs: z.object({ p50: Interval, p95: Interval, p99: Interval }).nullable(),
+  rating: z.object({ mean: Interval.nullable(), count: z.number().int(), distribution: z.array(z.number().int()).describe("counts of ratings 1..5") }),
+  costPerRequest: Interval.nullable(),
+});
+export type VariantSummaryDto = z.infer<typeof VariantSummaryDto>;
+
+export const VerdictDto = z.object({
+  guardrail: z.enum(["error_rate", "latency", "rating", "cost"]),
+  status: z.enum(["pass", "fail", "inconclusive"]),
+  canary: z.number().nullable(),
+  stable: z.number().nullable(),
+  limit: z.number().nullable(),
+  sure: z.number(),
+  samples: z.object({ canary: z.number().int(), stable: z.number().int() }),
+  sentence: z.string(),
+});
+
+export const StageProgressDto = z.object({
+  index: z.number().int(),
+  percent: z.number(),
+  minDurationSec: z.number().int(),
+  elapsedSec: z.number().int(),
+  minSamples: z.number().int(),
+  samples: z.number().int().describe("canary requests in this stage"),
+  last: z.boolean(),
+});
+export type StageProgressDto = z.infer<typeof StageProgressDto>;
+
+export const RecommendationDto = z.object({
+  action: z.enum(["rollback", "advance", "promote", "wait", "none"]),
+  reason: z.string(),
+});
+export type RecommendationDto = z.infer<typeof RecommendationDto>;
+
+export const RolloutReportDto = z.object({
+  rolloutId: z.string(),
+  status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
+  generatedAt: z.date(),
+  stable: VariantSummaryDto,
+  canary: VariantSummaryDto,
+  verdicts: z.array(VerdictDto),
+  stage: StageProgressDto.nullable(),
+  recommendation: RecommendationDto,
+});
+export type RolloutReportDto = z.infer<typeof RolloutReportDto>;

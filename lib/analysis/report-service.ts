@@ -1,0 +1,35 @@
+import type { DbOrTx } from "../db/types";
+import { NotFoundError } from "../errors";
+import { findRollout } from "../release/rollout-repo";
+import { toRolloutDto } from "../release/rollout-service";
+import { judge } from "./judge";
+import { recommend, stageProgress } from "./recommend";
+import { RolloutReportDto } from "./report-schemas";
+import { loadRolloutStats } from "./stats-repo";
+import { summarize } from "./summary";
+
+/**
+ * GET /api/admin/rollouts/{id}/report: both variants' statistics with intervals over the whole
+ * rollout, every guardrail's verdict (judged on the whole rollout: the tests stay valid however
+ * long it runs), the current stage's progress and the recommendation the controller acts on.
+ */
+export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new Date()): Promise<RolloutReportDto> {
+  const row = await findRollout(db, rolloutId);
+  if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  const rollout = toRolloutDto(row);
+  const whole = await loadRolloutStats(db, rolloutId);
+  const active = rollout.status === "running" || rollout.status === "paused";
+  const stageStats = active ? await loadRolloutStats(db, rolloutId, rollout.stageStartedAt) : null;
+  const verdicts = judge(whole.stable, whole.canary, rollout.thresholds);
+  const progress = stageProgress(rollout, stageStats?.canary.requests ?? 0, now);
+  return RolloutReportDto.parse({
+    rolloutId,
+    status: rollout.status,
+    generatedAt: now,
+    stable: summarize(whole.stable),
+    canary: summarize(whole.canary),
+    verdicts,
+    stage: progress,
+    recommendation: recommend(rollout, verdicts, progress),
+  });
+}

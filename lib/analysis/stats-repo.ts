@@ -1,0 +1,54 @@
+import type { DbOrTx } from "../db/types";
+import { emptyStats, type VariantStats } from "./variant-stats";
+
+// Sums of a rollout's per-minute rollups, per variant, optionally from a minute on (a stage).
+// Histograms are summed element-wise in SQL, so a rollout of any length costs one pass over its
+// rollup rows, never over raw outcomes.
+
+interface TotalsRow {
+  variant: "stable" | "canary";
+  requests: bigint;
+  errors: bigint;
+  cost_sum: number;
+  cost_sq_sum: number;
+  cost_count: bigint;
+}
+
+interface HistRow {
+  variant: "stable" | "canary";
+  kind: "latency" | "rating";
+  slot: bigint;
+  total: bigint;
+}
+
+export async function loadRolloutStats(db: DbOrTx, rolloutId: string, since: Date = new Date(0)): Promise<Record<"stable" | "canary", VariantStats>> {
+  const totals = await db.$queryRaw<TotalsRow[]>`
+    SELECT variant::text AS variant, sum(count)::bigint AS requests, sum(errors)::bigint AS errors,
+      sum(cost_usd)::float8 AS cost_sum, sum(cost_sq_sum)::float8 AS cost_sq_sum, sum(cost_count)::bigint AS cost_count
+    FROM metric_rollups WHERE rollout_id = ${rolloutId} AND minute >= date_trunc('minute', ${since}::timestamptz, 'UTC')
+    GROUP BY variant`;
+  const hists = await db.$queryRaw<HistRow[]>`
+    SELECT r.variant::text AS variant, h.kind, h.slot, sum(h.value)::bigint AS total
+    FROM metric_rollups r
+    CROSS JOIN LATERAL (
+      SELECT 'latency' AS kind, slot, value FROM unnest(r.latency_hist) WITH ORDINALITY AS l(value, slot)
+      UNION ALL
+      SELECT 'rating', slot, value FROM unnest(r.rating_hist) WITH ORDINALITY AS g(value, slot)
+    ) h
+    WHERE r.rollout_id = ${rolloutId} AND r.minute >= date_trunc('minute', ${since}::timestamptz, 'UTC')
+    GROUP BY r.variant, h.kind, h.slot`;
+  const result = { stable: emptyStats(), canary: emptyStats() };
+  for (const row of totals) {
+    const s = result[row.variant];
+    s.requests = Number(row.requests);
+    s.errors = Number(row.errors);
+    s.costSum = row.cost_sum;
+    s.costSqSum = row.cost_sq_sum;
+    s.costCount = Number(row.cost_count);
+  }
+  for (const row of hists) {
+    const target = row.kind === "latency" ? result[row.variant].latencyHist : result[row.variant].ratingHist;
+    target[Number(row.slot) - 1] = Number(row.total);
+  }
+  return result;
+}
