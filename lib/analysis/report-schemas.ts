@@ -42,6 +42,9 @@ export type RecommendationDto = z.infer<typeof RecommendationDto>;
 export const RolloutReportDto = z.object({
   rolloutId: z.string(),
   status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
+  revision: z.number().int().describe("the rollout's revision this report saw: send it with an action"),
+  autoPromote: z.boolean(),
+  awaitingApproval: z.boolean(),
   generatedAt: z.date(),
   stable: VariantSummaryDto,
   canary: VariantSummaryDto,

@@ -25,6 +25,9 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
   return RolloutReportDto.parse({
     rolloutId,
     status: rollout.status,
+    revision: rollout.revision,
+    autoPromote: rollout.autoPromote,
+    awaitingApproval: rollout.awaitingApproval,
     generatedAt: now,
     stable: summarize(whole.stable),
     canary: summarize(whole.canary),

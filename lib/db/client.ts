@@ -3,6 +3,7 @@ import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
 import { acquireLock, type HeldLock } from "./embedded-lock";
+import { processLeaderLock, serverLeaderLock, type LeaderLock } from "./leader-lock";
 import { listenOnServer, type ListenHandlers, type Listener } from "./listen";
 import { readEnv } from "../env";
 
@@ -23,6 +24,8 @@ export interface Database {
    * a 500-row batch. `name` makes it a prepared statement (once per pooled connection).
    */
   query<T>(text: string, params: unknown[], name?: string): Promise<T[]>;
+  /** A lock at most one process holds at a time (lib/db/leader-lock.ts). */
+  leaderLock(name: string): LeaderLock;
   /** LISTEN on a channel: a connection of its own on a server, in-process on the embedded database. */
   listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ async function openServer(url: string): Promise<Database> {
     adapterFactory: new PrismaPg({ connectionString: url, max: 1 }),
     query: async <T>(text: string, params: unknown[], name?: string) => (await pool.query({ text, values: params, name })).rows as T[],
     listen: async (channel, handlers) => listenOnServer(url, channel, handlers),
+    leaderLock: (name) => serverLeaderLock(url, name),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -83,6 +87,7 @@ async function openEmbedded(dir: string | null): Promise<Database> {
       location: dir ? path.resolve(dir) : "in memory",
       adapterFactory,
       query: async <T>(text: string, params: unknown[]) => (await pglite.query<T>(text, params)).rows,
+      leaderLock: () => processLeaderLock,
       listen: async (channel, handlers) => {
         const unsubscribe = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
         handlers.onUp();

@@ -35,6 +35,8 @@ export interface ClientApi {
 export interface ClientApiOptions extends SnapshotStoreOptions {
   /** Origins browsers may call from: "*" (the default) or exact origins. */
   corsOrigins?: readonly string[];
+  /** Told which rollouts an ingested batch added outcomes to (the controller judges them at once). */
+  onIngested?: (rolloutIds: readonly string[]) => void;
 }
 
 export async function startClientApi(db: Database, options: ClientApiOptions = {}): Promise<ClientApi> {
@@ -85,7 +87,11 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     await authenticate("metrics");
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
-      return withSnapshot(async (snapshot) => ({ status: 202, json: JSON.stringify(await ingestBatch(db, snapshot, body)) }));
+      return withSnapshot(async (snapshot) => {
+        const { answer, rolloutIds } = await ingestBatch(db, snapshot, body);
+        if (rolloutIds.length) options.onIngested?.(rolloutIds);
+        return { status: 202, json: JSON.stringify(answer) };
+      });
     }
     const body = await readJsonBody(req, SMALL_BODY_MAX_BYTES);
     return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };

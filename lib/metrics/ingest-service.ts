@@ -10,9 +10,9 @@ import { MetricsBatchInput, type MetricsAcceptedDto } from "./schemas";
 /**
  * POST /api/metrics: validates every event (any problem refuses the whole batch, naming each
  * event's index and field), attributes each to its rollout and variant, and stores the batch in
- * one statement.
+ * one statement. Also returns the rollouts the stored outcomes belong to.
  */
-export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<MetricsAcceptedDto> {
+export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
   const { events } = parseInput(MetricsBatchInput, raw);
   const attribution = attributeEvents(snapshot, events, now);
   if (!attribution.rows) {
@@ -22,5 +22,7 @@ export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown
     throw maybeNewer(new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems));
   }
   const accepted = await insertOutcomes(db, attribution.rows);
-  return { accepted, duplicates: events.length - accepted };
+  // The rollouts this batch may have changed the verdict of: the controller judges them now.
+  const rolloutIds = accepted ? [...new Set(attribution.rows.flatMap((row) => (row.rollout_id ? [row.rollout_id] : [])))] : [];
+  return { answer: { accepted, duplicates: events.length - accepted }, rolloutIds };
 }

@@ -31,3 +31,8 @@ export function insertRollout(db: DbOrTx, data: Prisma.RolloutUncheckedCreateInp
 export function updateRollout(db: DbOrTx, id: string, data: Prisma.RolloutUncheckedUpdateInput): Promise<RolloutRow> {
   return db.rollout.update({ where: { id }, data: { ...data, revision: { increment: 1 } }, include: rolloutInclude });
 }
+
+export async function listRunningRolloutIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.rollout.findMany({ where: { status: "running" }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => row.id);
+}

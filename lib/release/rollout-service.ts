@@ -125,6 +125,34 @@ export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string
 }
 
 /**
+ * The last stage is done and nothing fails, but the rollout does not promote itself: mark it as
+ * waiting for a person (the controller calls this; the console shows it).
+ */
+export async function markAwaitingApproval(db: Db, actor: Actor, rolloutId: string, revision: number): Promise<RolloutDto> {
+  const existing = await findRollout(db, rolloutId);
+  if (!existing) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  return db.$transaction(async (tx) => {
+    await lockConfig(tx, existing.configId);
+    const current = (await findRollout(tx, rolloutId))!;
+    if (current.revision !== revision || current.status !== "running" || current.awaitingApproval) {
+      throw new ConflictError(`The rollout changed (revision ${current.revision}, ${current.status}); nothing was done.`, toRolloutDto(current));
+    }
+    const after = toRolloutDto(await updateRollout(tx, rolloutId, { awaitingApproval: true }));
+    await appendAuditEvent(tx, {
+      actor,
+      action: "rollout.awaiting_approval",
+      entityType: "rollout",
+      entityId: rolloutId,
+      configId: current.configId,
+      before: toRolloutDto(current),
+      after,
+      reason: "the last stage is done and no guardrail fails",
+    });
+    return after;
+  }, TX_OPTIONS);
+}
+
+/**
  * The article's one-call manual rollback: rolls back the active rollout, or, with none active,
  * reverts the promotion that made the current stable version stable.
  */

@@ -9,6 +9,7 @@ import next from "next";
 import { ensureBootstrapAdmin } from "../auth/user-service";
 import { closeDatabase, getDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
+import { startController } from "../controller/loop";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
 
   const admin = await ensureBootstrapAdmin(db.prisma, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 
-  const clientApi = await startClientApi(db, { pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS, corsOrigins: env.LLM_CANARY_CORS_ORIGINS });
+  const controller = startController(db, { tickMs: env.LLM_CANARY_CONTROLLER_TICK_MS });
+  const clientApi = await startClientApi(db, {
+    pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS,
+    corsOrigins: env.LLM_CANARY_CORS_ORIGINS,
+    onIngested: (rolloutIds) => controller.poke(rolloutIds),
+  });
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -58,8 +64,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
-    clientApi
-      .stop()
+    Promise.all([clientApi.stop(), controller.stop()])
       .then(() => closeDatabase())
       .then(
         () => process.exit(0),
