@@ -3,7 +3,8 @@ import { getRolloutReport } from "../analysis/report-service";
 import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { listRunningRolloutIds } from "../release/rollout-repo";
-import { applyRolloutAction, markAwaitingApproval } from "../release/rollout-service";
+import { markAwaitingApproval } from "../release/rollout-service";
+import { actOnRollout } from "../analysis/rollout-actions";
 
 // One controller pass: judge each running rollout and do what its report recommends, through
 // the same services a person's click uses, as the actor `controller`. Every action sends the
@@ -26,15 +27,15 @@ export async function controlRollout(db: Db, rolloutId: string, now = new Date()
   const revision = report.revision;
   try {
     if (action === "rollback") {
-      await applyRolloutAction(db, CONTROLLER, rolloutId, "rollback", { reason: `Automatic rollback: ${reason}`.slice(0, 1000), revision });
+      await actOnRollout(db, CONTROLLER, rolloutId, "rollback", { reason: `Automatic rollback: ${reason}`.slice(0, 1000), revision }, report);
       return { rolloutId, action, reason };
     }
     if (action === "advance") {
-      await applyRolloutAction(db, CONTROLLER, rolloutId, "advance", { revision });
+      await actOnRollout(db, CONTROLLER, rolloutId, "advance", { revision }, report);
       return { rolloutId, action, reason };
     }
     if (action === "promote" && report.autoPromote) {
-      await applyRolloutAction(db, CONTROLLER, rolloutId, "promote", { revision });
+      await actOnRollout(db, CONTROLLER, rolloutId, "promote", { revision }, report);
       return { rolloutId, action, reason };
     }
     if (action === "promote" && !report.awaitingApproval) {

@@ -77,6 +77,8 @@ describe("the controller", () => {
     expect(row.endReason).toMatch(/^Automatic rollback: canary error rate 20\.0% \(40 of 200\) vs stable 1\.0%/);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: id, action: "rollout.rollback" } });
     expect([audit.actorType, audit.actorLabel]).toEqual(["controller", "controller"]);
+    const kept = await db.prisma.rolloutReport.findFirstOrThrow({ where: { rolloutId: id } });
+    expect([kept.event, kept.actor]).toEqual(["rollback", "controller"]); // the evidence it acted on
   });
 
   it("advances a finished stage, then waits for a person at 100 % unless the rollout promotes itself", async () => {

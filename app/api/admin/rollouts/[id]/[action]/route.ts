@@ -1,6 +1,6 @@
+import { actOnRollout } from "@/lib/analysis/rollout-actions";
 import { NotFoundError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-import { applyRolloutAction } from "@/lib/release/rollout-service";
 import { ROLLOUT_ACTIONS, type RolloutAction } from "@/lib/release/transitions";
 
 // POST /api/admin/rollouts/{id}/{pause|resume|advance|promote|rollback|abort|revert}
@@ -9,5 +9,5 @@ export const POST = route({ scope: "rollouts:operate" }, ({ db, actor, params, b
   if (!ROLLOUT_ACTIONS.includes(action)) {
     throw new NotFoundError(`Unknown rollout action \`${params.action}\`; use one of ${ROLLOUT_ACTIONS.join(", ")}.`);
   }
-  return applyRolloutAction(db, actor, params.id, action, body);
+  return actOnRollout(db, actor, params.id, action, body);
 });

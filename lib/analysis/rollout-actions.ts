@@ -1,0 +1,64 @@
+import { z } from "zod";
+import type { Actor } from "../auth/actor";
+import type { Db } from "../db/types";
+import { NotFoundError } from "../errors";
+import { requireConfig } from "../release/lookup";
+import { findRollout } from "../release/rollout-repo";
+import { applyRolloutAction, rollbackConfig } from "../release/rollout-service";
+import type { RolloutAction } from "../release/transitions";
+import { insertReportSnapshot, listReportSnapshots } from "./report-history-repo";
+import { RolloutReportDto } from "./report-schemas";
+import { getRolloutReport } from "./report-service";
+
+// Rollout actions that end a stage or the rollout keep the report that stood just before them —
+// the evidence for the step — so a rollout's history can be read long after it ended. Every
+// caller (the admin API, the controller) acts through these, so no step goes unrecorded.
+// Saving happens after the action committed; a failure to save is logged, never reported as
+// the action failing.
+
+const RECORDED: readonly RolloutAction[] = ["advance", "promote", "rollback", "abort"];
+
+export async function actOnRollout(db: Db, actor: Actor, rolloutId: string, action: RolloutAction, raw: unknown, evidence?: RolloutReportDto) {
+  const before = RECORDED.includes(action) ? (evidence ?? (await getRolloutReport(db, rolloutId).catch(() => null))) : null;
+  const after = await applyRolloutAction(db, actor, rolloutId, action, raw);
+  if (before) await keep(db, actor, action, before);
+  return after;
+}
+
+/** The article's one-call rollback (of the active rollout, or reverting the last promotion). */
+export async function rollbackConfigRecorded(db: Db, actor: Actor, key: string, raw: unknown) {
+  const { activeRolloutId } = await requireConfig(db, key);
+  const before = activeRolloutId ? await getRolloutReport(db, activeRolloutId).catch(() => null) : null;
+  const after = await rollbackConfig(db, actor, key, raw);
+  if (before && after.id === before.rolloutId) await keep(db, actor, "rollback", before);
+  return after;
+}
+
+async function keep(db: Db, actor: Actor, event: RolloutAction, report: RolloutReportDto): Promise<void> {
+  try {
+    const stage = report.stage?.index ?? 0;
+    await insertReportSnapshot(db, { rolloutId: report.rolloutId, event, stage, actor: actor.label, report: JSON.parse(JSON.stringify(report)) });
+  } catch (error) {
+    console.error(`[llm-canary] could not keep the report of rollout ${report.rolloutId} before ${event}:`, error);
+  }
+}
+
+export const ReportSnapshotDto = z.object({
+  id: z.string(),
+  event: z.string(),
+  stage: z.number().int(),
+  actor: z.string(),
+  createdAt: z.date(),
+  report: RolloutReportDto,
+});
+
+/** GET /api/admin/rollouts/{id}/reports: the kept reports, oldest first. */
+export async function listRolloutReports(db: Db, rolloutId: string) {
+  if (!(await findRollout(db, rolloutId))) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  const rows = await listReportSnapshots(db, rolloutId);
+  return {
+    reports: rows.map((row) =>
+      ReportSnapshotDto.parse({ ...row, id: String(row.id), report: { ...(row.report as object), generatedAt: new Date((row.report as { generatedAt: string }).generatedAt) } }),
+    ),
+  };
+}
