@@ -5,7 +5,8 @@ import { toRolloutDto } from "../release/rollout-service";
 import { judge } from "./judge";
 import { recommend, stageProgress } from "./recommend";
 import { RolloutReportDto } from "./report-schemas";
-import { loadRolloutStats } from "./stats-repo";
+import { prepareSeries, SeriesDto } from "./series";
+import { loadRolloutMinutes, loadRolloutStats } from "./stats-repo";
 import { summarize } from "./summary";
 
 /**
@@ -35,4 +36,11 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
     stage: progress,
     recommendation: recommend(rollout, verdicts, progress),
   });
+}
+
+/** GET /api/admin/rollouts/{id}/series: both variants per minute (or wider buckets), from start to now or the end. */
+export async function getRolloutSeries(db: DbOrTx, rolloutId: string, now = new Date()): Promise<SeriesDto> {
+  const row = await findRollout(db, rolloutId);
+  if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  return SeriesDto.parse(prepareSeries(await loadRolloutMinutes(db, rolloutId), row.createdAt, row.endedAt ?? now));
 }

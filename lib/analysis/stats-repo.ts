@@ -52,3 +52,31 @@ export async function loadRolloutStats(db: DbOrTx, rolloutId: string, since: Dat
   }
   return result;
 }
+
+export interface MinuteRow {
+  minute: Date;
+  variant: "stable" | "canary";
+  count: number;
+  errors: number;
+  ratingHist: number[];
+  latencyHist: number[];
+  costSum: number;
+  costSqSum: number;
+  costCount: number;
+}
+
+/** A rollout's rollup rows, oldest minute first (one per variant and minute within a rollout). */
+export async function loadRolloutMinutes(db: DbOrTx, rolloutId: string): Promise<MinuteRow[]> {
+  const rows = await db.metricRollup.findMany({ where: { rolloutId }, orderBy: { minute: "asc" } });
+  return rows.map((r) => ({
+    minute: r.minute,
+    variant: r.variant,
+    count: r.count,
+    errors: r.errors,
+    ratingHist: r.ratingHist,
+    latencyHist: r.latencyHist,
+    costSum: r.costUsd,
+    costSqSum: r.costSqSum,
+    costCount: r.costCount,
+  }));
+}

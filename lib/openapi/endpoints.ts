@@ -3,6 +3,7 @@ import { AuditPageDto, AuditQuery } from "../audit/schemas";
 import { RolloutReportDto } from "../analysis/report-schemas";
 import { ReportSnapshotDto } from "../analysis/rollout-actions";
 import { SamplesPageDto, SamplesQuery } from "../analysis/samples-service";
+import { SeriesDto } from "../analysis/series";
 import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
 import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
@@ -82,6 +83,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/rollouts/{id}", summary: "One rollout", ...READ, response: RolloutDto, errors: [404] },
   { method: "get", path: "/api/admin/rollouts/{id}/reports", summary: "The reports kept just before each stage advance, promotion, rollback and abort, oldest first", ...READ, response: z.object({ reports: z.array(ReportSnapshotDto) }), errors: [404] },
   { method: "get", path: "/api/admin/rollouts/{id}/samples", summary: "Requests of one variant, newest first: the worst-rated (maxRating) and/or erroring ones, with input and output samples", ...READ, query: SamplesQuery, response: SamplesPageDto, errors: [400, 404] },
+  { method: "get", path: "/api/admin/rollouts/{id}/series", summary: "Stable and canary per minute (wider buckets for long rollouts): requests, error rate, mean rating, p50/p95 latency, cost per request, canary share; null where there was no data", ...READ, response: SeriesDto, errors: [404] },
   { method: "get", path: "/api/admin/rollouts/{id}/report", summary: "Stable vs canary with 95% intervals, each guardrail's verdict with its sentence, the stage's progress and the recommendation the controller acts on", ...READ, response: RolloutReportDto, errors: [404] },
   { method: "post", path: "/api/admin/rollouts/{id}/{action}", summary: `Act on a rollout: ${ROLLOUT_ACTIONS.join(", ")} (rollback and revert need a reason; send the revision you saw to guard against races)`, auth: "admin", scope: "rollouts:operate", body: RolloutActionInput, response: RolloutDto, errors: [400, 404, 409] },
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as report from "@/app/api/admin/rollouts/[id]/report/route";
+import * as series from "@/app/api/admin/rollouts/[id]/series/route";
 import type { Actor } from "@/lib/auth/actor";
 import { setDatabase } from "@/lib/db/client";
 import { createConfig } from "@/lib/release/config-service";
@@ -70,6 +71,12 @@ describe("GET /api/admin/rollouts/{id}/report", () => {
     expect(res.body.canary.errorRate.high).toBeLessThan(0.27);
     expect(res.body.stable.latencyMs.p50.value).toBeGreaterThan(1000);
     expect(res.body.stage).toMatchObject({ index: 0, percent: 1, samples: 200, minSamples: 100 });
+
+    const chart = await call(series.GET, "GET", { auth: adminAuth, params: { id } });
+    expect(chart.status).toBe(200);
+    const total = chart.body.points.reduce((sum: number, p: { canary: { requests: number } }) => sum + p.canary.requests, 0);
+    expect(total).toBe(200);
+    expect(chart.body.points.at(-1).canary.errorRate).toBeCloseTo(0.2, 5);
   });
 
   it("passes a healthy canary and waits for the stage's minimum duration, then recommends advancing", async () => {
