@@ -39,6 +39,15 @@ export const RecommendationDto = z.object({
 });
 export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
+export const StageSummaryDto = z.object({
+  index: z.number().int(),
+  percent: z.number(),
+  startedAt: z.date(),
+  endedAt: z.date().nullable().describe("null for the current stage"),
+  stable: VariantSummaryDto,
+  canary: VariantSummaryDto,
+});
+
 export const RolloutReportDto = z.object({
   rolloutId: z.string(),
   status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
@@ -49,6 +58,7 @@ export const RolloutReportDto = z.object({
   stable: VariantSummaryDto,
   canary: VariantSummaryDto,
   verdicts: z.array(VerdictDto),
+  stages: z.array(StageSummaryDto).describe("each stage reached, with both variants' statistics in it"),
   stage: StageProgressDto.nullable(),
   recommendation: RecommendationDto,
 });

@@ -6,7 +6,7 @@ import { judge } from "./judge";
 import { recommend, stageProgress } from "./recommend";
 import { RolloutReportDto } from "./report-schemas";
 import { prepareSeries, SeriesDto } from "./series";
-import { loadRolloutMinutes, loadRolloutStats } from "./stats-repo";
+import { loadRolloutMinutes, loadRolloutStats, loadStageStarts } from "./stats-repo";
 import { summarize } from "./summary";
 
 /**
@@ -23,6 +23,14 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
   const stageStats = active ? await loadRolloutStats(db, rolloutId, rollout.stageStartedAt) : null;
   const verdicts = judge(whole.stable, whole.canary, rollout.thresholds);
   const progress = stageProgress(rollout, stageStats?.canary.requests ?? 0, now);
+  const starts = [rollout.createdAt, ...(await loadStageStarts(db, rolloutId))];
+  const stages = await Promise.all(
+    starts.map(async (startedAt, index) => {
+      const endedAt = starts[index + 1] ?? rollout.endedAt;
+      const stats = await loadRolloutStats(db, rolloutId, startedAt, endedAt ?? now);
+      return { index, percent: rollout.stages[index]?.percent ?? 100, startedAt, endedAt, stable: summarize(stats.stable), canary: summarize(stats.canary) };
+    }),
+  );
   return RolloutReportDto.parse({
     rolloutId,
     status: rollout.status,
@@ -33,6 +41,7 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
     stable: summarize(whole.stable),
     canary: summarize(whole.canary),
     verdicts,
+    stages,
     stage: progress,
     recommendation: recommend(rollout, verdicts, progress),
   });

@@ -43,6 +43,8 @@ async function keep(db: Db, actor: Actor, event: RolloutAction, report: RolloutR
   }
 }
 
+const DATE_KEYS = new Set(["generatedAt", "startedAt", "endedAt"]);
+
 export const ReportSnapshotDto = z.object({
   id: z.string(),
   event: z.string(),
@@ -56,9 +58,7 @@ export const ReportSnapshotDto = z.object({
 export async function listRolloutReports(db: Db, rolloutId: string) {
   if (!(await findRollout(db, rolloutId))) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const rows = await listReportSnapshots(db, rolloutId);
-  return {
-    reports: rows.map((row) =>
-      ReportSnapshotDto.parse({ ...row, id: String(row.id), report: { ...(row.report as object), generatedAt: new Date((row.report as { generatedAt: string }).generatedAt) } }),
-    ),
-  };
+  // Kept as JSON: its times come back as strings.
+  const revive = (key: string, value: unknown) => (DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value);
+  return { reports: rows.map((row) => ReportSnapshotDto.parse({ ...row, id: String(row.id), report: JSON.parse(JSON.stringify(row.report), revive) })) };
 }

@@ -67,6 +67,9 @@ describe("a rollout's kept reports", () => {
     expect(advance.actor).toMatch(/^key:/);
     expect(advance.report).toMatchObject({ rolloutId: id, status: "running", canary: { requests: 100 }, stable: { requests: 200 } });
     expect(advance.report.verdicts).toHaveLength(4);
+    const rollback = res.body.reports[1].report;
+    expect(rollback.stages.map((s: { index: number; percent: number; endedAt: string | null }) => [s.index, s.percent, s.endedAt === null])).toEqual([[0, 1, false], [1, 5, true]]);
+    expect(rollback.stages[0].canary.requests).toBe(100);
     expect((await call(reports.GET, "GET", { auth, params: { id: "ro_nope" } })).status).toBe(404);
   });
 });
