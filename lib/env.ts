@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // How often the client API's snapshot polls for changes it may have missed (LISTEN/NOTIFY is the fast path).
   LLM_CANARY_SNAPSHOT_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(3_000),
+  // Where people reach the console, for links in alerts (e.g. https://canary.example.com).
+  LLM_CANARY_PUBLIC_URL: z.string().url().optional(),
   // How often the controller (on the leading instance) judges every running rollout.
   LLM_CANARY_CONTROLLER_TICK_MS: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { alertRolloutStep } from "../alerts/rollout-alerts";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db/types";
 import { NotFoundError } from "../errors";
@@ -11,6 +12,7 @@ import { RolloutReportDto } from "./report-schemas";
 import { getRolloutReport } from "./report-service";
 
 // Rollout actions that end a stage or the rollout keep the report that stood just before them —
+// and raise their alerts (lib/alerts/rollout-alerts.ts) —
 // the evidence for the step — so a rollout's history can be read long after it ended. Every
 // caller (the admin API, the controller) acts through these, so no step goes unrecorded.
 // Saving happens after the action committed; a failure to save is logged, never reported as
@@ -22,6 +24,7 @@ export async function actOnRollout(db: Db, actor: Actor, rolloutId: string, acti
   const before = RECORDED.includes(action) ? (evidence ?? (await getRolloutReport(db, rolloutId).catch(() => null))) : null;
   const after = await applyRolloutAction(db, actor, rolloutId, action, raw);
   if (before) await keep(db, actor, action, before);
+  await alertRolloutStep(db, actor, action, after);
   return after;
 }
 
@@ -31,6 +34,7 @@ export async function rollbackConfigRecorded(db: Db, actor: Actor, key: string, 
   const before = activeRolloutId ? await getRolloutReport(db, activeRolloutId).catch(() => null) : null;
   const after = await rollbackConfig(db, actor, key, raw);
   if (before && after.id === before.rolloutId) await keep(db, actor, "rollback", before);
+  await alertRolloutStep(db, actor, "rollback", after);
   return after;
 }
 

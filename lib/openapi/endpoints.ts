@@ -4,6 +4,7 @@ import { RolloutReportDto } from "../analysis/report-schemas";
 import { ReportSnapshotDto } from "../analysis/rollout-actions";
 import { SamplesPageDto, SamplesQuery } from "../analysis/samples-service";
 import { SeriesDto } from "../analysis/series";
+import { ChannelDto, CreateChannelInput, DeliveryDto, UpdateChannelInput } from "../alerts/schemas";
 import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
 import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
@@ -19,7 +20,7 @@ import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../re
 // app/api or a client API path (lib/hot/client-api.ts) has no entry here, or an entry has no route.
 
 export interface Endpoint {
-  method: "get" | "post";
+  method: "get" | "post" | "patch";
   path: string;
   summary: string;
   /** admin: session or API key with the admin scope; client: API key with `keyScope`; public: none. */
@@ -90,6 +91,13 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/api-keys", summary: "API keys (never the secret)", auth: "admin", scope: "api-keys:manage", response: z.object({ apiKeys: z.array(ApiKeyDto) }) },
   { method: "post", path: "/api/admin/api-keys", summary: "Create an API key; `key` is in this response only", auth: "admin", scope: "api-keys:manage", body: CreateApiKeyInput, response: z.object({ key: z.string(), apiKey: ApiKeyDto }), status: 201, errors: [400] },
   { method: "post", path: "/api/admin/api-keys/{id}/revoke", summary: "Revoke an API key (idempotent)", auth: "admin", scope: "api-keys:manage", response: ApiKeyDto, errors: [404] },
+
+  { method: "get", path: "/api/admin/alert-channels", summary: "Alert channels (the secret is never shown)", auth: "admin", scope: "alerts:manage", response: z.object({ channels: z.array(ChannelDto) }) },
+  { method: "post", path: "/api/admin/alert-channels", summary: "Add a channel: generic webhook (JSON, HMAC-SHA256 signature), Slack incoming webhook, or DingTalk robot; optional event filter", auth: "admin", scope: "alerts:manage", body: CreateChannelInput, response: ChannelDto, status: 201, errors: [400] },
+  { method: "get", path: "/api/admin/alert-channels/{id}", summary: "One alert channel", auth: "admin", scope: "alerts:manage", response: ChannelDto, errors: [404] },
+  { method: "patch", path: "/api/admin/alert-channels/{id}", summary: "Change a channel (any fields; enabled: false mutes it)", auth: "admin", scope: "alerts:manage", body: UpdateChannelInput, response: ChannelDto, errors: [400, 404] },
+  { method: "post", path: "/api/admin/alert-channels/{id}/test", summary: "Send a test alert now and answer with the attempt (status, HTTP status, error)", auth: "admin", scope: "alerts:manage", response: DeliveryDto, errors: [404] },
+  { method: "get", path: "/api/admin/alert-channels/{id}/deliveries", summary: "The channel's delivery log, newest first: attempts, last HTTP status and error, next retry", auth: "admin", scope: "alerts:manage", response: z.object({ deliveries: z.array(DeliveryDto) }), errors: [404] },
 
   { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key or rollout id", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
 ];

@@ -38,3 +38,7 @@ export function updateConfigRouting(
 ) {
   return tx.config.update({ where: { id }, data: { ...data, revision: { increment: 1 } } });
 }
+
+export function findConfigKeyById(db: DbOrTx, id: string) {
+  return db.config.findUnique({ where: { id }, select: { key: true } });
+}

@@ -9,6 +9,7 @@ import next from "next";
 import { ensureBootstrapAdmin } from "../auth/user-service";
 import { closeDatabase, getDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
+import { startAlertDispatcher } from "../alerts/dispatch";
 import { startController } from "../controller/loop";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const admin = await ensureBootstrapAdmin(db.prisma, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 
   const controller = startController(db, { tickMs: env.LLM_CANARY_CONTROLLER_TICK_MS });
+  const alerts = startAlertDispatcher(db.prisma, 1_000, log);
   const clientApi = await startClientApi(db, {
     pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS,
     corsOrigins: env.LLM_CANARY_CORS_ORIGINS,
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
-    Promise.all([clientApi.stop(), controller.stop()])
+    Promise.all([clientApi.stop(), controller.stop(), alerts.stop()])
       .then(() => closeDatabase())
       .then(
         () => process.exit(0),
