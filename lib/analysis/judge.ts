@@ -32,6 +32,8 @@ export interface Assessment {
   limit: number | null;
   /** How sure the verdict is (fail: that the canary is worse; pass: that it is not), 0..1. */
   sure: number;
+  /** ln of the likelihood ratio "worse by the threshold" : "no worse" — the evidence so far. */
+  llr: number;
   samples: { canary: number; stable: number };
   /** Error counts (error rate only). */
   events?: { canary: number; stable: number };
@@ -39,6 +41,7 @@ export interface Assessment {
 
 export interface Verdict extends Assessment {
   sentence: string;
+  warning: boolean;
 }
 
 export const JUDGE_SETTINGS = {
@@ -53,10 +56,11 @@ export function assess(stable: VariantStats, canary: VariantStats, t: Thresholds
 }
 
 export function judge(stable: VariantStats, canary: VariantStats, t: Thresholds): Verdict[] {
-  return assess(stable, canary, t).map((a) => ({ ...a, sentence: describe(a, t) }));
+  return assess(stable, canary, t).map((a) => ({ ...a, sentence: describe(a, t), warning: isWarning(a) }));
 }
 
-function decided(base: Omit<Assessment, "status" | "sure">, llr: number): Assessment {
+function decided(fields: Omit<Assessment, "status" | "sure" | "llr">, llr: number): Assessment {
+  const base = { ...fields, llr };
   if (base.samples.canary < JUDGE_SETTINGS.minCanary[base.guardrail] || base.samples.stable < JUDGE_SETTINGS.minStable[base.guardrail]) {
     return { ...base, status: "inconclusive", sure: 0 };
   }
@@ -64,6 +68,14 @@ function decided(base: Omit<Assessment, "status" | "sure">, llr: number): Assess
   if (decision === "worse") return { ...base, status: "fail", sure: sureness(llr) };
   if (decision === "no_worse") return { ...base, status: "pass", sure: 1 - Math.exp(llr) };
   return { ...base, status: "inconclusive", sure: 0 };
+}
+
+/**
+ * A guardrail heading for a fail: enough samples, not failing yet, but the evidence already 20:1
+ * for "worse" (a rollback needs 400:1). Worth a person's look before the controller acts.
+ */
+export function isWarning(a: Assessment): boolean {
+  return a.status === "inconclusive" && a.llr >= Math.log(20) && a.samples.canary >= JUDGE_SETTINGS.minCanary[a.guardrail] && a.samples.stable >= JUDGE_SETTINGS.minStable[a.guardrail];
 }
 
 function errorRate(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
@@ -164,6 +176,7 @@ export function describe(a: Assessment, t: Thresholds): string {
   }
   if (a.status === "fail") return `${what}; worse than ${limit}, ${percent(a.sure, 2)} sure`;
   if (a.status === "pass") return `${what}; not worse than ${limit}, ${percent(a.sure, 0)} sure`;
+  if (isWarning(a)) return `${what}; heading for worse than ${limit} (evidence ${Math.round(Math.exp(a.llr))}:1, a rollback needs 400:1)`;
   return `${what}; not enough evidence yet against ${limit}`;
 }
 

@@ -29,11 +29,13 @@ export function stageProgress(state: RolloutState, stageCanarySamples: number, n
   };
 }
 
-export function recommend(state: RolloutState, verdicts: readonly (Assessment & { sentence: string })[], progress: StageProgressDto | null): RecommendationDto {
+export function recommend(state: RolloutState, verdicts: readonly (Assessment & { sentence: string; warning: boolean })[], progress: StageProgressDto | null): RecommendationDto {
   if (!progress) return { action: "none", reason: `The rollout has ended (${state.status.replace("_", " ")}).` };
   const failing = verdicts.filter((v) => v.status === "fail");
   if (failing.length) return { action: "rollback", reason: failing.map((v) => v.sentence).join("; ") };
   if (state.status === "paused") return { action: "wait", reason: "Paused: nothing advances until it is resumed." };
+  const warnings = verdicts.filter((v) => v.warning);
+  if (warnings.length) return { action: "wait", reason: `Holding: ${warnings.map((v) => v.sentence).join("; ")}.` };
   const stage = `stage ${progress.index + 1} of ${state.stages.length} (${progress.percent}%)`;
   const missing: string[] = [];
   if (progress.elapsedSec < progress.minDurationSec) missing.push(`${minutes(progress.elapsedSec)} of ${minutes(progress.minDurationSec)}`);

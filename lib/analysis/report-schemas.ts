@@ -18,6 +18,8 @@ export const VerdictDto = z.object({
   stable: z.number().nullable(),
   limit: z.number().nullable(),
   sure: z.number(),
+  llr: z.number().describe("ln of the likelihood ratio worse:no-worse so far; a fail needs ln 400"),
+  warning: z.boolean().describe("not failing yet, but the evidence is already 20:1 for worse"),
   samples: z.object({ canary: z.number().int(), stable: z.number().int() }),
   sentence: z.string(),
 });
@@ -50,6 +52,7 @@ export const StageSummaryDto = z.object({
 
 export const RolloutReportDto = z.object({
   rolloutId: z.string(),
+  configId: z.string(),
   status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
   revision: z.number().int().describe("the rollout's revision this report saw: send it with an action"),
   autoPromote: z.boolean(),

@@ -33,6 +33,7 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
   );
   return RolloutReportDto.parse({
     rolloutId,
+    configId: rollout.configId,
     status: rollout.status,
     revision: rollout.revision,
     autoPromote: rollout.autoPromote,

@@ -49,3 +49,9 @@ export function listAuditRows(
     take: filter.take,
   });
 }
+
+/** Whether an event of this action on this entity, its reason starting so, was ever written. */
+export async function hasAuditEvent(db: DbOrTx, filter: { entityId: string; action: string; reasonPrefix: string }): Promise<boolean> {
+  const row = await db.auditEvent.findFirst({ where: { entityId: filter.entityId, action: filter.action, reason: { startsWith: filter.reasonPrefix } }, select: { id: true } });
+  return row !== null;
+}

@@ -1,9 +1,10 @@
-import type { Actor } from "../auth/actor";
 import { getRolloutReport } from "../analysis/report-service";
 import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { listRunningRolloutIds } from "../release/rollout-repo";
 import { markAwaitingApproval } from "../release/rollout-service";
+import { CONTROLLER } from "./actor";
+import { raiseWarnings } from "./warnings";
 import { actOnRollout } from "../analysis/rollout-actions";
 
 // One controller pass: judge each running rollout and do what its report recommends, through
@@ -12,11 +13,11 @@ import { actOnRollout } from "../analysis/rollout-actions";
 // pass just moves on. The schedule lives in the database (stage start, stages), so a restart
 // loses nothing and does not restart a stage's clock.
 
-export const CONTROLLER: Actor = { type: "controller", id: null, label: "controller", scopes: [] };
+export { CONTROLLER };
 
 export interface ControllerStep {
   rolloutId: string;
-  action: "rollback" | "advance" | "promote" | "await_approval";
+  action: "rollback" | "advance" | "promote" | "await_approval" | "warning";
   reason: string;
 }
 
@@ -25,6 +26,9 @@ export async function controlRollout(db: Db, rolloutId: string, now = new Date()
   if (report.status !== "running") return null;
   const { action, reason } = report.recommendation;
   const revision = report.revision;
+  if (action !== "rollback" && (await raiseWarnings(db, report)).length) {
+    return { rolloutId, action: "warning", reason: report.verdicts.filter((v) => v.warning).map((v) => v.sentence).join("; ") };
+  }
   try {
     if (action === "rollback") {
       await actOnRollout(db, CONTROLLER, rolloutId, "rollback", { reason: `Automatic rollback: ${reason}`.slice(0, 1000), revision }, report);

@@ -92,6 +92,16 @@ describe("the controller", () => {
     expect((await controlAll(db.prisma)).filter((s) => s.rolloutId === manual)).toEqual([]); // nothing more to do
   });
 
+  it("warns once, in the audit log and as an alert, when a guardrail heads for a fail, and holds the stage meanwhile", async () => {
+    const id = await rolloutWithTraffic("ctl-warn", 0.04);
+    const steps = (await controlAll(db.prisma)).filter((s) => s.rolloutId === id);
+    expect(steps).toEqual([{ rolloutId: id, action: "warning", reason: expect.stringMatching(/^canary error rate .*; heading for worse than .* \(evidence \d+:1, a rollback needs 400:1\)$/) }]);
+    expect(await rolloutRow(id)).toMatchObject({ status: "running", currentStage: 0 }); // held, not advanced
+    expect((await controlAll(db.prisma)).filter((s) => s.rolloutId === id)).toEqual([]); // once
+    const warnings = await db.prisma.auditEvent.findMany({ where: { entityId: id, action: "rollout.judge_warning" } });
+    expect(warnings.map((w) => [w.actorLabel, w.reason?.split(":")[0]])).toEqual([["controller", "error_rate"]]);
+  });
+
   it("judges a rollout as soon as a batch of its outcomes is stored, without waiting for a tick", async () => {
     const loop = startController(db, { tickMs: 3_600_000, log: () => undefined });
     pokeTarget = (ids) => loop.poke(ids);
