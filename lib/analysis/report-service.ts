@@ -5,8 +5,8 @@ import { toRolloutDto } from "../release/rollout-service";
 import { judge } from "./judge";
 import { recommend, stageProgress } from "./recommend";
 import { RolloutReportDto } from "./report-schemas";
-import { prepareSeries, SeriesDto } from "./series";
-import { loadRolloutMinutes, loadRolloutStats, loadStageStarts } from "./stats-repo";
+import { prepareSeries, resolutionFor, SeriesDto } from "./series";
+import { loadRolloutHours, loadRolloutMinutes, loadRolloutStats, loadStageStarts } from "./stats-repo";
 import { summarize } from "./summary";
 
 /**
@@ -52,5 +52,7 @@ export async function getRolloutReport(db: DbOrTx, rolloutId: string, now = new 
 export async function getRolloutSeries(db: DbOrTx, rolloutId: string, now = new Date()): Promise<SeriesDto> {
   const row = await findRollout(db, rolloutId);
   if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
-  return SeriesDto.parse(prepareSeries(await loadRolloutMinutes(db, rolloutId), row.createdAt, row.endedAt ?? now));
+  const to = row.endedAt ?? now;
+  const rows = resolutionFor(row.createdAt, to) >= 60 ? await loadRolloutHours(db, rolloutId) : await loadRolloutMinutes(db, rolloutId);
+  return SeriesDto.parse(prepareSeries(rows, row.createdAt, to));
 }

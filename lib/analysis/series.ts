@@ -45,10 +45,15 @@ function point(stats: VariantStats): z.infer<typeof VariantPoint> {
   };
 }
 
-/** Series from `from` to `to` (both minutes), every bucket present. */
-export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date): SeriesDto {
+/** Bucket width in minutes for a chart from `from` to `to`: the finest with at most MAX_POINTS points. */
+export function resolutionFor(from: Date, to: Date): number {
   const spanMin = Math.max(1, Math.floor((to.getTime() - from.getTime()) / 60_000) + 1);
-  const resolutionMinutes = RESOLUTIONS_MIN.find((r) => spanMin / r <= MAX_POINTS) ?? RESOLUTIONS_MIN[RESOLUTIONS_MIN.length - 1];
+  return RESOLUTIONS_MIN.find((r) => spanMin / r <= MAX_POINTS) ?? RESOLUTIONS_MIN[RESOLUTIONS_MIN.length - 1];
+}
+
+/** Series from `from` to `to`, every bucket present; rows per minute or (for widths of an hour and up) per hour. */
+export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date): SeriesDto {
+  const resolutionMinutes = resolutionFor(from, to);
   const step = resolutionMinutes * 60_000;
   const start = Math.floor(from.getTime() / step) * step;
   const count = Math.floor((to.getTime() - start) / step) + 1;

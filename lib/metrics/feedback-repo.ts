@@ -40,14 +40,21 @@ export function setOutcomeRating(tx: Tx, outcome: RatedOutcome, rating: number, 
 }
 
 /**
- * Moves the outcome's rating in its rollup row (the minute the request happened): one more
- * rating, or one replaced by another. `histDelta` is +1 at the new rating and -1 at the old.
+ * Moves the outcome's rating in its rollup rows (the minute and the hour the request happened):
+ * one more rating, or one replaced by another. `histDelta` is +1 at the new rating and -1 at the old.
  */
-export function shiftRollupRating(tx: Tx, outcome: RatedOutcome, added: number, sumDelta: number, histDelta: number[]) {
-  return tx.$executeRaw`
+export async function shiftRollupRating(tx: Tx, outcome: RatedOutcome, added: number, sumDelta: number, histDelta: number[]) {
+  const hist = `{${histDelta.join(",")}}`;
+  await tx.$executeRaw`
     UPDATE metric_rollups SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
-      rating_hist = llm_canary_hist_sum(rating_hist, ${`{${histDelta.join(",")}}`}::integer[])
+      rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])
     WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
       AND minute = date_trunc('minute', ${outcome.at}::timestamptz, 'UTC')
+      AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
+  await tx.$executeRaw`
+    UPDATE metric_rollups_hourly SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
+      rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])
+    WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
+      AND hour = date_trunc('hour', ${outcome.at}::timestamptz, 'UTC')
       AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
 }

@@ -96,6 +96,22 @@ async function rollupsVsRecomputed() {
       },
     ]),
   );
+  // The hourly rollups must hold the same sums, per hour.
+  const hourly = await db.prisma.metricRollupHourly.findMany();
+  const byHour = new Map<string, { count: number; errors: number; ratingSum: number; costCount: number }>();
+  for (const [k, r] of recomputed) {
+    const [rollout, version, minuteIso] = k.split("|");
+    const hour = new Date(Math.floor(Date.parse(minuteIso) / 3_600_000) * 3_600_000).toISOString();
+    const key = `${rollout}|${version}|${hour}`;
+    const h = byHour.get(key) ?? { count: 0, errors: 0, ratingSum: 0, costCount: 0 };
+    h.count += r.count;
+    h.errors += r.errors;
+    h.ratingSum += r.ratingSum;
+    h.costCount += r.costCount;
+    byHour.set(key, h);
+  }
+  const storedHourly = Object.fromEntries(hourly.map((h) => [`${h.rolloutId}|${h.versionId}|${h.hour.toISOString()}`, { count: h.count, errors: h.errors, ratingSum: h.ratingSum, costCount: h.costCount }]));
+  expect(storedHourly).toEqual(Object.fromEntries(byHour));
   return { stored: Object.fromEntries(storedMap), recomputed: Object.fromEntries(recomputed) };
 }
 

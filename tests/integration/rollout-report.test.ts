@@ -6,6 +6,7 @@ import { setDatabase } from "@/lib/db/client";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
+import { loadRolloutStats } from "@/lib/analysis/stats-repo";
 import { adminKey, call } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
@@ -91,5 +92,36 @@ describe("GET /api/admin/rollouts/{id}/report", () => {
     const advance = await call(report.GET, "GET", { auth: adminAuth, params: { id: ready } });
     expect(advance.body.recommendation).toEqual({ action: "advance", reason: "Stage 1 of 2 (10%) is done and no guardrail fails." });
     expect((await call(report.GET, "GET", { auth: adminAuth, params: { id: "ro_missing" } })).status).toBe(404);
+  });
+});
+
+describe("statistics over a span of hours", () => {
+  it("add whole hours from the hourly rollups and the edge minutes from the minute rollups, matching the raw outcomes", async () => {
+    const key = "hours";
+    await createConfig(db.prisma, system, { key, name: key });
+    const stable = await createVersion(db.prisma, system, key, version("v1"));
+    const next = await createVersion(db.prisma, system, key, version("v2"));
+    const rollout = await startRollout(db.prisma, system, key, { canaryVersionId: next.id });
+    await srv.api.store.reload();
+    const now = Date.now();
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      requestId: `h-${i}`,
+      config: key,
+      versionId: i % 4 === 0 ? next.id : stable.id,
+      rolloutId: rollout.id,
+      isError: i % 9 === 0,
+      latencyMs: 500 + i,
+      at: new Date(now - 4 * 3_600_000 + i * 24_000).toISOString(), // one every 24 s over four hours
+    }));
+    expect((await send(srv.baseUrl, "/api/metrics", { auth: metricsKey, body: { events } })).status).toBe(202);
+    const since = new Date(now - 3.3 * 3_600_000);
+    const until = new Date(now - 0.6 * 3_600_000);
+    const stats = await loadRolloutStats(db.prisma, rollout.id, since, until);
+    const [raw] = await db.prisma.$queryRaw<{ canary: bigint; errors: bigint }[]>`
+      SELECT count(*) FILTER (WHERE variant = 'canary') AS canary, count(*) FILTER (WHERE variant = 'canary' AND is_error) AS errors
+      FROM outcomes WHERE rollout_id = ${rollout.id} AND date_trunc('minute', at, 'UTC') >= date_trunc('minute', ${since}::timestamptz, 'UTC') AND date_trunc('minute', at, 'UTC') <= ${until}`;
+    expect([stats.canary.requests, stats.canary.errors]).toEqual([Number(raw.canary), Number(raw.errors)]);
+    expect(stats.canary.latencyHist.reduce((a, b) => a + b, 0)).toBe(Number(raw.canary));
+    expect(await db.prisma.metricRollupHourly.count({ where: { rolloutId: rollout.id } })).toBeGreaterThanOrEqual(8); // 2 variants × 4-5 hours
   });
 });
