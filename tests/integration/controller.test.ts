@@ -116,6 +116,19 @@ describe("the controller", () => {
     }
   });
 
+  it("resumes after a restart where it was: same stage, same stage clock", async () => {
+    const id = await rolloutWithTraffic("ctl-restart", 0.01, { stages: [{ percent: 10, minDurationSec: 3600, minSamples: 50 }, { percent: 100, minDurationSec: 0, minSamples: 50 }] });
+    const before = await rolloutRow(id);
+    const first = startController(db, { tickMs: 3_600_000, log: () => undefined });
+    await waitFor(async () => first.isLeader());
+    await first.stop(); // the process goes away mid-stage
+    const second = startController(db, { tickMs: 3_600_000, log: () => undefined });
+    await waitFor(async () => second.isLeader());
+    await second.stop();
+    const after = await rolloutRow(id);
+    expect([after.status, after.currentStage, after.stageStartedAt.getTime()]).toEqual(["running", 0, before.stageStartedAt.getTime()]);
+  });
+
   it.skipIf(!process.env.TEST_DATABASE_URL)("has one leader across instances, and another takes over when it goes", async () => {
     const other = await openDatabase({ url: db.url! });
     const a = startController(db, { tickMs: 200, log: () => undefined });
