@@ -45,12 +45,21 @@ function article(kind: string): string {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request body"): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
+  throw validationError(issueDetails(result.error), what);
+}
+
+/** Each issue as `{ path, message }`, the path dotted (e.g. `events.12.rating`). */
+function issueDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(root)",
     message: issue.message,
   }));
+}
+
+/** A 400 that names the first problem and counts the rest; `details` lists them all. */
+export function validationError(details: ErrorDetail[], what = "request body"): ValidationError {
   const first = details[0];
   const subject = first.path === "(root)" ? `The ${what}` : `The \`${first.path}\` field`;
   const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? "s" : ""})` : "";
-  throw new ValidationError(`${subject} ${first.message}${more}.`, details);
+  return new ValidationError(`${subject} ${first.message}${more}.`, details);
 }

@@ -2,10 +2,32 @@ import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
-import { parseInput } from "../validation";
+import { parseInput, validationError } from "../validation";
 import { attributeEvents } from "./attribution";
 import { insertOutcomes } from "./ingest-repo";
-import { MetricsBatchInput, type MetricsAcceptedDto } from "./schemas";
+import { MetricsBatchEnvelope, OutcomeEventInput, type MetricsAcceptedDto } from "./schemas";
+
+const SLICE = 100;
+const EventSlice = OutcomeEventInput.array();
+
+/**
+ * Checks the events a hundred at a time, yielding to the event loop between slices: a full batch
+ * takes several milliseconds to check, and /api/route requests on the same process should not
+ * wait behind it. Every problem of every event is reported, as one schema parse would.
+ */
+async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
+  const { events } = parseInput(MetricsBatchEnvelope, raw);
+  const checked: OutcomeEventInput[] = [];
+  const problems = [];
+  for (let offset = 0; offset < events.length; offset += SLICE) {
+    if (offset > 0) await new Promise((resolve) => setImmediate(resolve));
+    const result = EventSlice.safeParse(events.slice(offset, offset + SLICE));
+    if (result.success) checked.push(...result.data);
+    else problems.push(...result.error.issues.map((issue) => ({ path: ["events", Number(issue.path[0]) + offset, ...issue.path.slice(1)].join("."), message: issue.message })));
+  }
+  if (problems.length) throw validationError(problems);
+  return checked;
+}
 
 /**
  * POST /api/metrics: validates every event (any problem refuses the whole batch, naming each
@@ -13,7 +35,7 @@ import { MetricsBatchInput, type MetricsAcceptedDto } from "./schemas";
  * one statement. Also returns the rollouts the stored outcomes belong to.
  */
 export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
-  const { events } = parseInput(MetricsBatchInput, raw);
+  const events = await checkEvents(raw);
   const attribution = attributeEvents(snapshot, events, now);
   if (!attribution.rows) {
     const [first] = attribution.problems;

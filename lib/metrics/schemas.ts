@@ -55,11 +55,12 @@ export const OutcomeEventInput = z
   .strict();
 export type OutcomeEventInput = z.infer<typeof OutcomeEventInput>;
 
-export const MetricsBatchInput = z
-  .object({
-    events: z.array(OutcomeEventInput).min(1, "must hold at least 1 event").max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
-  })
-  .strict();
+const eventList = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, "must hold at least 1 event").max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`);
+
+export const MetricsBatchInput = z.object({ events: eventList(OutcomeEventInput) }).strict();
+/** The batch with its events not yet checked: the service checks them a slice at a time. */
+export const MetricsBatchEnvelope = z.object({ events: eventList(z.unknown()) }).strict();
 
 export const MetricsAcceptedDto = z.object({
   accepted: z.number().int().describe("events stored now"),

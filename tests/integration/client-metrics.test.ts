@@ -150,6 +150,10 @@ describe("POST /api/metrics", () => {
         { path: "events.0.latencyMs", message: /0 or more/ },
         { path: "events.2.rating", message: /from 1 to 5/ },
       ]],
+      [{ events: [...Array.from({ length: 250 }, () => event()), event({ rating: 0 }), event(), event({ isError: 1 })] }, 400, [
+        { path: "events.250.rating", message: /from 1 to 5/ },
+        { path: "events.252.isError", message: /must be a boolean/ },
+      ]],
       [{ events: [event({ latencyMs: Number.MAX_SAFE_INTEGER })] }, 400, [{ path: "events.0.latencyMs", message: /at most 3600000/ }]],
       [{ events: [event({ requestId: "" })] }, 400, [{ path: "events.0.requestId", message: /must not be empty/ }]],
       [{ events: [event({ costUsd: "1" })] }, 400, [{ path: "events.0.costUsd", message: /number/ }]],
