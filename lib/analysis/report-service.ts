@@ -6,7 +6,7 @@ import { judge } from "./judge";
 import { recommend, stageProgress } from "./recommend";
 import { RolloutReportDto } from "./report-schemas";
 import { prepareSeries, resolutionFor, SeriesDto } from "./series";
-import { loadRolloutHours, loadRolloutMinutes, loadRolloutStats, loadStageStarts } from "./stats-repo";
+import { loadRolloutBuckets, loadRolloutStats, loadStageStarts } from "./stats-repo";
 import { summarize } from "./summary";
 
 /**
@@ -53,6 +53,6 @@ export async function getRolloutSeries(db: DbOrTx, rolloutId: string, now = new 
   const row = await findRollout(db, rolloutId);
   if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const to = row.endedAt ?? now;
-  const rows = resolutionFor(row.createdAt, to) >= 60 ? await loadRolloutHours(db, rolloutId) : await loadRolloutMinutes(db, rolloutId);
+  const rows = await loadRolloutBuckets(db, rolloutId, resolutionFor(row.createdAt, to) >= 60 ? "hour" : "minute");
   return SeriesDto.parse(prepareSeries(rows, row.createdAt, to));
 }

@@ -86,11 +86,17 @@ export interface MinuteRow {
   costCount: number;
 }
 
-/** A rollout's rollup rows, oldest minute first (one per variant and minute within a rollout). */
-export async function loadRolloutMinutes(db: DbOrTx, rolloutId: string): Promise<MinuteRow[]> {
-  const rows = await db.metricRollup.findMany({ where: { rolloutId }, orderBy: { minute: "asc" } });
+/**
+ * A rollout's rollup rows at one resolution, oldest first (one per variant and bucket within a
+ * rollout): per minute, or per hour for charts of long rollouts. `minute` is the bucket's start.
+ */
+export async function loadRolloutBuckets(db: DbOrTx, rolloutId: string, unit: "minute" | "hour"): Promise<MinuteRow[]> {
+  const rows =
+    unit === "minute"
+      ? (await db.metricRollup.findMany({ where: { rolloutId }, orderBy: { minute: "asc" } })).map((r) => ({ ...r, start: r.minute }))
+      : (await db.metricRollupHourly.findMany({ where: { rolloutId }, orderBy: { hour: "asc" } })).map((r) => ({ ...r, start: r.hour }));
   return rows.map((r) => ({
-    minute: r.minute,
+    minute: r.start,
     variant: r.variant,
     count: r.count,
     errors: r.errors,
@@ -110,20 +116,4 @@ export async function loadStageStarts(db: DbOrTx, rolloutId: string): Promise<Da
     orderBy: { at: "asc" },
   });
   return rows.map((row) => row.at);
-}
-
-/** The same per hour, for charts of long rollouts. */
-export async function loadRolloutHours(db: DbOrTx, rolloutId: string): Promise<MinuteRow[]> {
-  const rows = await db.metricRollupHourly.findMany({ where: { rolloutId }, orderBy: { hour: "asc" } });
-  return rows.map((r) => ({
-    minute: r.hour,
-    variant: r.variant,
-    count: r.count,
-    errors: r.errors,
-    ratingHist: r.ratingHist,
-    latencyHist: r.latencyHist,
-    costSum: r.costUsd,
-    costSqSum: r.costSqSum,
-    costCount: r.costCount,
-  }));
 }

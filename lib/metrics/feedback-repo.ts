@@ -1,3 +1,4 @@
+import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/types";
 
 export interface RatedOutcome {
@@ -45,16 +46,12 @@ export function setOutcomeRating(tx: Tx, outcome: RatedOutcome, rating: number, 
  */
 export async function shiftRollupRating(tx: Tx, outcome: RatedOutcome, added: number, sumDelta: number, histDelta: number[]) {
   const hist = `{${histDelta.join(",")}}`;
-  await tx.$executeRaw`
-    UPDATE metric_rollups SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
-      rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])
-    WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
-      AND minute = date_trunc('minute', ${outcome.at}::timestamptz, 'UTC')
-      AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
-  await tx.$executeRaw`
-    UPDATE metric_rollups_hourly SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
-      rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])
-    WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
-      AND hour = date_trunc('hour', ${outcome.at}::timestamptz, 'UTC')
-      AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
+  for (const [table, unit] of [["metric_rollups", "minute"], ["metric_rollups_hourly", "hour"]] as const) {
+    await tx.$executeRaw`
+      UPDATE ${Prisma.raw(table)} SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
+        rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])
+      WHERE config_id = ${outcome.config_id} AND version_id = ${outcome.version_id}
+        AND ${Prisma.raw(unit)} = date_trunc(${unit}, ${outcome.at}::timestamptz, 'UTC')
+        AND rollout_id IS NOT DISTINCT FROM ${outcome.rollout_id}::text`;
+  }
 }
