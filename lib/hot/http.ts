@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { PayloadTooLargeError, ValidationError } from "../errors";
+import { parseJsonText } from "../http/json-body";
 import { errorPayload } from "../http/respond";
 
 // Plain node:http helpers for the hot path: the same body rules and error shape as the Next
@@ -44,12 +45,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     }
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new ValidationError("The request body is empty; send a JSON object.");
-  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new UnsupportedMediaTypeError();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`);
-  }
+  const body = parseJsonText(Buffer.concat(chunks).toString("utf8"), req.headers["content-type"]);
+  // Every client call needs a body (unlike an admin action such as pause).
+  if (body === undefined) throw new ValidationError("The request body is empty; send a JSON object.");
+  return body;
 }

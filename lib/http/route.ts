@@ -3,7 +3,8 @@ import type { Db } from "../db/types";
 import type { Actor } from "../auth/actor";
 import { resolveActor } from "../auth/resolve-actor";
 import { hasScope, type Scope } from "../auth/scopes";
-import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { ForbiddenError, PayloadTooLargeError } from "../errors";
+import { parseJsonText } from "./json-body";
 import { errorResponse, jsonResponse, newRequestId } from "./respond";
 
 // The one wrapper every admin route handler goes through: authenticate (session cookie or
@@ -67,15 +68,7 @@ export function publicRoute(handler: (args: { request: Request }) => Promise<{ s
 async function readJson(request: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  const text = await readLimited(request, maxBytes);
-  if (text.trim() === "") return undefined;
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new UnsupportedMediaTypeError();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`);
-  }
+  return parseJsonText(await readLimited(request, maxBytes), request.headers.get("content-type"));
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
