@@ -3,8 +3,9 @@ import { controlAll, controlRollout, type ControllerStep } from "./controller";
 
 // The controller's loop: every tick, the instance holding the leader lock judges every running
 // rollout (one leader across instances, so ticks are not repeated N times). Independently, any
-// instance that stores outcomes for a rollout judges that rollout right away ("poke"), so a clear
-// regression is rolled back within moments of the batch that shows it — safe on several
+// instance that stores outcomes for a rollout judges that rollout right away ("poke"; at most
+// once a second, since under steady traffic every batch pokes), so a clear regression is rolled
+// back within about a second of the batch that shows it — safe on several
 // instances at once, because every action is guarded by the rollout's revision.
 
 export interface ControllerLoop {
@@ -18,6 +19,8 @@ export interface ControllerOptions {
   tickMs: number;
   /** How long a poke waits to coalesce with others. */
   pokeDelayMs?: number;
+  /** At least this long between judgements triggered by pokes: under steady ingest every batch pokes. */
+  pokeIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -29,6 +32,7 @@ export function startController(db: Database, options: ControllerOptions): Contr
   let tickTimer: NodeJS.Timeout | null = null;
   let pokeTimer: NodeJS.Timeout | null = null;
   const poked = new Set<string>();
+  let lastPokeFlush = 0;
   // One pass at a time in this process: ticks and pokes queue behind each other.
   let work: Promise<unknown> = Promise.resolve();
 
@@ -56,6 +60,7 @@ export function startController(db: Database, options: ControllerOptions): Contr
 
   const flushPokes = () => {
     pokeTimer = null;
+    lastPokeFlush = Date.now();
     const ids = [...poked];
     poked.clear();
     void serially(async () => {
@@ -73,7 +78,8 @@ export function startController(db: Database, options: ControllerOptions): Contr
     poke(rolloutIds) {
       if (stopped) return;
       for (const id of rolloutIds) poked.add(id);
-      pokeTimer ??= setTimeout(flushPokes, options.pokeDelayMs ?? 100);
+      const wait = Math.max(options.pokeDelayMs ?? 100, lastPokeFlush + (options.pokeIntervalMs ?? 1_000) - Date.now());
+      pokeTimer ??= setTimeout(flushPokes, wait);
     },
     isLeader: () => leader,
     async stop() {
