@@ -13,7 +13,6 @@ import {
   MAX_VERSION_ID_CHARS,
 } from "./limits";
 
-export { MAX_BATCH_EVENTS, MAX_LATENCY_MS, MAX_SAMPLE_CHARS } from "./limits";
 /** Fits a full batch with samples of typical text; a client with larger bodies sends smaller batches (413 says so). */
 export const METRICS_MAX_BODY_BYTES = 10_000_000;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { latencyBucket, LATENCY_BUCKETS } from "@/lib/metrics/latency-buckets";
-import { MAX_SAMPLE_CHARS } from "@/lib/metrics/schemas";
+import { MAX_SAMPLE_CHARS } from "@/lib/metrics/limits";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
