@@ -1,6 +1,6 @@
 import type { Thresholds } from "../release/rollout-schemas";
 import { bernoulliLlr, decide, gaussianShiftLlr, sureness } from "./sprt";
-import { latencyQuantile, logLatencyMoments, ratingMoments, type VariantStats } from "./variant-stats";
+import { costMoments, latencyQuantile, logLatencyMoments, ratingMoments, type VariantStats } from "./variant-stats";
 
 // The judge: for each guardrail, canary against stable, a verdict a human can read. Every
 // guardrail is an open-ended SPRT (lib/analysis/sprt.ts) of H0 "no worse than stable" against
@@ -129,8 +129,7 @@ function rating(stable: VariantStats, canary: VariantStats, t: Thresholds): Asse
 }
 
 function cost(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
-  const mean = stable.costCount ? stable.costSum / stable.costCount : 0;
-  const stableVariance = stable.costCount > 1 ? Math.max(0, (stable.costSqSum - stable.costCount * mean * mean) / (stable.costCount - 1)) : 0;
+  const { mean, variance: stableVariance } = costMoments(stable);
   const delta = mean * (t.maxCostRatio - 1);
   const variance = Math.max(stableVariance, (0.05 * mean) ** 2, 1e-18);
   return decided(

@@ -1,5 +1,5 @@
 import type { VariantSummaryDto } from "./report-schemas";
-import { latencyQuantile, ratingMoments, type VariantStats } from "./variant-stats";
+import { costMoments, latencyQuantile, ratingMoments, type Moments, type VariantStats } from "./variant-stats";
 
 // Per-variant statistics with 95 % intervals, from rollup sums. Rates use Wilson's interval,
 // means the normal one, and quantiles the order-statistic interval (the ranks n·q ± 1.96·√(n·q·(1−q))
@@ -15,9 +15,7 @@ export function wilson(events: number, n: number) {
   return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
-function meanInterval(n: number, sum: number, sumSquares: number) {
-  const mean = sum / n;
-  const variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
+function meanInterval({ n, mean, variance }: Moments) {
   const half = Z * Math.sqrt(variance / n);
   return { value: mean, low: mean - half, high: mean + half };
 }
@@ -31,15 +29,14 @@ function quantileInterval(stats: VariantStats, n: number, q: number) {
 export function summarize(stats: VariantStats): VariantSummaryDto {
   const latencyCount = stats.latencyHist.reduce((a, b) => a + b, 0);
   const ratings = ratingMoments(stats);
-  const ratingSquares = stats.ratingHist.reduce((a, c, k) => a + c * (k + 1) ** 2, 0);
   return {
     requests: stats.requests,
     errorRate: stats.requests ? wilson(stats.errors, stats.requests) : null,
     latencyMs: latencyCount
       ? { p50: quantileInterval(stats, latencyCount, 0.5), p95: quantileInterval(stats, latencyCount, 0.95), p99: quantileInterval(stats, latencyCount, 0.99) }
       : null,
-    rating: { mean: ratings.n ? meanInterval(ratings.n, ratings.sum, ratingSquares) : null, count: ratings.n, distribution: [...stats.ratingHist] },
-    costPerRequest: stats.costCount ? meanInterval(stats.costCount, stats.costSum, stats.costSqSum) : null,
+    rating: { mean: ratings.n ? meanInterval(ratings) : null, count: ratings.n, distribution: [...stats.ratingHist] },
+    costPerRequest: stats.costCount ? meanInterval(costMoments(stats)) : null,
   };
 }
 

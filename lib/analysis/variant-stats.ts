@@ -59,8 +59,17 @@ function moments(counts: readonly number[], values: readonly number[]): Moments 
     sum += count * x;
     squares += count * x * x;
   }
+  return fromSums(n, sum, squares);
+}
+
+function fromSums(n: number, sum: number, squares: number): Moments {
   const mean = n ? sum / n : 0;
   return { n, sum, mean, variance: n > 1 ? Math.max(0, (squares - n * mean * mean) / (n - 1)) : 0 };
+}
+
+/** Moments of cost per request, over the requests that reported a cost. */
+export function costMoments(stats: VariantStats): Moments {
+  return fromSums(stats.costCount, stats.costSum, stats.costSqSum);
 }
 
 /** Moments of ln(latency in ms), from the histogram. */
