@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth/config";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { findSignedInUser } from "@/lib/auth/session";
 import { CanaryMark } from "@/components/canary-mark";
 import { LoginForm } from "./login-form";
 
@@ -9,7 +9,9 @@ export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  if ((await auth())?.user?.id) redirect("/");
+  // Asks the database, not only the cookie: a disabled user's still-valid cookie would otherwise
+  // bounce between here and the console, which sends them back to this page.
+  if (await findSignedInUser()) redirect("/");
   const { callbackUrl } = await searchParams;
   const returnTo = safeReturnPath(callbackUrl);
   return (

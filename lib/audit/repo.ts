@@ -37,17 +37,35 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
 
 export function listAuditRows(
   db: DbOrTx,
-  filter: { configId?: string; rolloutId?: string; before?: bigint; take: number },
+  filter: { configId?: string; rolloutId?: string; actor?: string; action?: ActionFilter; before?: bigint; take: number },
 ) {
   return db.auditEvent.findMany({
     where: {
       ...(filter.configId ? { configId: filter.configId } : {}),
       ...(filter.rolloutId ? { entityType: "rollout", entityId: filter.rolloutId } : {}),
+      ...(filter.actor !== undefined ? { actorLabel: filter.actor } : {}),
+      ...(filter.action ? { action: "prefix" in filter.action ? { startsWith: escapeLike(filter.action.prefix) } : filter.action.exact } : {}),
       ...(filter.before !== undefined ? { id: { lt: filter.before } } : {}),
     },
     orderBy: { id: "desc" },
     take: filter.take,
   });
+}
+
+export type ActionFilter = { exact: string } | { prefix: string };
+
+// Prisma sends startsWith as LIKE without escaping; `_` (in api_key.*) would match any character.
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+/** The distinct actor labels and actions present, each sorted and capped at `limit`. */
+export async function auditFacetRows(db: DbOrTx, limit: number): Promise<{ actors: string[]; actions: string[] }> {
+  const [actors, actions] = await Promise.all([
+    db.auditEvent.groupBy({ by: ["actorLabel"], orderBy: { actorLabel: "asc" }, take: limit }),
+    db.auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" }, take: limit }),
+  ]);
+  return { actors: actors.map((r) => r.actorLabel), actions: actions.map((r) => r.action) };
 }
 
 /** Whether an event of this action on this entity, its reason starting so, was ever written. */

@@ -1,9 +1,23 @@
 import { z } from "zod";
 
+// An action (`rollout.rollback`) or every action under a prefix (`rollout.*`).
+const ACTION_FILTER = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?$/;
+
 export const AuditQuery = z
   .object({
     config: z.string().max(64).optional(),
     rollout: z.string().max(64).optional(),
+    actor: z
+      .string()
+      .min(1, "must not be empty")
+      .max(300, "must be at most 300 characters")
+      .describe("who acted, exactly as `actorLabel` shows it: an e-mail, `controller`, `key:<name>`")
+      .optional(),
+    action: z
+      .string()
+      .max(100, "must be at most 100 characters")
+      .regex(ACTION_FILTER, "must be an action such as rollout.rollback, or a prefix ending in .* such as rollout.*")
+      .optional(),
     limit: z.coerce.number("must be a number").int("must be a whole number").min(1, "must be from 1 to 200").max(200, "must be from 1 to 200").default(50),
     cursor: z.string().regex(/^\d{1,19}$/, "must be a cursor returned by a previous page").optional(),
   })
@@ -27,3 +41,9 @@ export type AuditEventDto = z.infer<typeof AuditEventDto>;
 
 export const AuditPageDto = z.object({ events: z.array(AuditEventDto), nextCursor: z.string().nullable() });
 export type AuditPageDto = z.infer<typeof AuditPageDto>;
+
+export const AuditFacetsDto = z.object({
+  actors: z.array(z.string()).describe("distinct actor labels, sorted, at most 200"),
+  actions: z.array(z.string()).describe("distinct actions, sorted, at most 200"),
+});
+export type AuditFacetsDto = z.infer<typeof AuditFacetsDto>;

@@ -1,8 +1,10 @@
 import type { Db } from "../db/types";
 import { requireConfig } from "../release/lookup";
 import { parseInput } from "../validation";
-import { listAuditRows } from "./repo";
-import { AuditEventDto, AuditQuery, type AuditPageDto } from "./schemas";
+import { auditFacetRows, listAuditRows, type ActionFilter } from "./repo";
+import { AuditEventDto, AuditFacetsDto, AuditQuery, type AuditPageDto } from "./schemas";
+
+const FACET_LIMIT = 200;
 
 /** Newest first; `nextCursor` fetches the next (older) page. */
 export async function listAuditEvents(db: Db, query: Record<string, string>): Promise<AuditPageDto> {
@@ -11,6 +13,8 @@ export async function listAuditEvents(db: Db, query: Record<string, string>): Pr
   const rows = await listAuditRows(db, {
     configId,
     rolloutId: input.rollout,
+    actor: input.actor,
+    action: input.action ? actionFilter(input.action) : undefined,
     before: input.cursor ? BigInt(input.cursor) : undefined,
     take: input.limit + 1,
   });
@@ -19,4 +23,14 @@ export async function listAuditEvents(db: Db, query: Record<string, string>): Pr
     events: page.map((row) => AuditEventDto.parse({ ...row, id: row.id.toString() })),
     nextCursor: rows.length > input.limit ? page[page.length - 1].id.toString() : null,
   };
+}
+
+/** `rollout.*` is every action under `rollout.`; anything else is one exact action. */
+function actionFilter(action: string): ActionFilter {
+  return action.endsWith(".*") ? { prefix: action.slice(0, -1) } : { exact: action };
+}
+
+/** The actors and actions the log holds, for the console's filter choices. */
+export async function listAuditFacets(db: Db): Promise<AuditFacetsDto> {
+  return AuditFacetsDto.parse(await auditFacetRows(db, FACET_LIMIT));
 }

@@ -1,4 +1,4 @@
-import type { DbOrTx } from "../db/types";
+import type { DbOrTx, Tx } from "../db/types";
 import type { ApiKeyScope } from "./scopes";
 import type { Role } from "./scopes";
 
@@ -19,6 +19,28 @@ export function insertUser(
   data: { id: string; email: string; name: string | null; role: Role; passwordHash: string; mustChangePassword: boolean },
 ) {
   return db.user.create({ data: { ...data, email: data.email.toLowerCase() } });
+}
+
+export function listUsers(db: DbOrTx) {
+  return db.user.findMany({ orderBy: { email: "asc" } });
+}
+
+export function updateUser(db: DbOrTx, id: string, data: { role?: Role; name?: string | null; disabledAt?: Date | null }) {
+  return db.user.update({ where: { id }, data });
+}
+
+/**
+ * Locks this user's row and every enabled admin's until the transaction ends, and answers the
+ * enabled admins' ids. One statement in id order, so two concurrent changes cannot deadlock; a
+ * row another transaction changed meanwhile is re-checked after its commit, so of two demotions
+ * racing for the last two admins the second sees only one admin left.
+ */
+export async function lockUserAndEnabledAdmins(tx: Tx, id: string): Promise<{ enabledAdminIds: string[] }> {
+  const rows = await tx.$queryRaw<{ id: string; enabled_admin: boolean }[]>`
+    SELECT id, (role = 'admin' AND disabled_at IS NULL) AS enabled_admin FROM users
+    WHERE id = ${id} OR (role = 'admin' AND disabled_at IS NULL)
+    ORDER BY id FOR UPDATE`;
+  return { enabledAdminIds: rows.filter((r) => r.enabled_admin).map((r) => r.id) };
 }
 
 export function setPassword(db: DbOrTx, id: string, passwordHash: string) {

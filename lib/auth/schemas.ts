@@ -9,17 +9,35 @@ export const EmailSchema = z
   .email("must be an e-mail address")
   .transform((s) => s.toLowerCase());
 
-export const CreateUserInput = z.object({
-  email: EmailSchema,
-  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` }),
-  name: z.string().trim().min(1).max(100).optional(),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, "must be at most 200 characters")
-    .optional(),
-});
+const RoleSchema = z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` });
+const UserNameSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+export const CreateUserInput = z
+  .object({
+    email: EmailSchema,
+    role: RoleSchema,
+    name: UserNameSchema.optional(),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+      .max(200, "must be at most 200 characters")
+      .optional(),
+  })
+  .strict();
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
+
+/** An admin changes another user: any of the fields; `name: null` clears the name. */
+export const UpdateUserInput = z
+  .object({
+    role: RoleSchema.optional(),
+    name: UserNameSchema.nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.role !== undefined || v.name !== undefined || v.disabled !== undefined, {
+    message: "must contain at least one of `role`, `name`, `disabled`",
+  });
+export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 
 export const ChangePasswordInput = z
   .object({
@@ -59,5 +77,7 @@ export const UserDto = z.object({
   role: z.enum(ROLES),
   mustChangePassword: z.boolean(),
   createdAt: z.date(),
+  lastLoginAt: z.date().nullable(),
+  disabledAt: z.date().nullable().describe("set while the user is disabled: they cannot sign in and their sessions stop working"),
 });
 export type UserDto = z.infer<typeof UserDto>;

@@ -13,15 +13,22 @@ export interface ConsoleUser {
 
 /**
  * The signed-in user as the database has them now (role changes and disabling apply at once),
- * or a redirect to the login page. Read once per request.
+ * or null: no session, or a session cookie of a user since disabled or deleted. Read once per
+ * request.
  */
-export const requireSignedIn = cache(async () => {
+export const findSignedInUser = cache(async () => {
   const session = await auth();
-  if (!session?.user?.id) redirect("/login");
+  if (!session?.user?.id) return null;
   const user = await findUserById(await getPrisma(), session.user.id);
-  if (!user || user.disabledAt) redirect("/login");
-  return user;
+  return user && !user.disabledAt ? user : null;
 });
+
+/** As findSignedInUser, or a redirect to the login page. */
+export async function requireSignedIn() {
+  const user = await findSignedInUser();
+  if (!user) redirect("/login");
+  return user;
+}
 
 /**
  * For console pages and layouts: as requireSignedIn, and a user still holding a generated

@@ -1,12 +1,22 @@
 import { appendAuditEvent } from "../audit/repo";
-import { ConflictError, UnauthorizedError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import type { Db } from "../db/types";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "./passwords";
-import { countUsers, findUserByEmail, findUserById, insertUser, setPassword, touchLastLogin } from "./repo";
-import { ChangePasswordInput, CreateUserInput, UserDto } from "./schemas";
+import {
+  countUsers,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers as listUserRows,
+  lockUserAndEnabledAdmins,
+  setPassword,
+  touchLastLogin,
+  updateUser as updateUserRow,
+} from "./repo";
+import { ChangePasswordInput, CreateUserInput, UpdateUserInput, UserDto } from "./schemas";
 
 export interface CreatedUser {
   user: UserDto;
@@ -35,6 +45,52 @@ export async function createUser(db: Db, actor: Actor, raw: unknown): Promise<Cr
     return dto;
   });
   return { user, generatedPassword };
+}
+
+/** Every user, by e-mail; never the password hash. */
+export async function listUsers(db: Db): Promise<{ users: UserDto[] }> {
+  return { users: (await listUserRows(db)).map((row) => UserDto.parse(row)) };
+}
+
+/**
+ * An admin changes a user's role, name or disabled state. Nobody may demote or disable
+ * themselves, and the last enabled admin can never be demoted or disabled: the check runs on
+ * locked rows, so two concurrent demotions cannot both pass. A change to nothing writes nothing.
+ */
+export async function updateUser(db: Db, actor: Actor, id: string, raw: unknown): Promise<UserDto> {
+  const input = parseInput(UpdateUserInput, raw);
+  return db.$transaction(async (tx) => {
+    const { enabledAdminIds } = await lockUserAndEnabledAdmins(tx, id);
+    const row = await findUserById(tx, id);
+    if (!row) throw new NotFoundError(`No user with id ${id}.`);
+    const before = UserDto.parse(row);
+
+    const changes: { role?: UserDto["role"]; name?: string | null; disabledAt?: Date | null } = {};
+    if (input.role !== undefined && input.role !== row.role) changes.role = input.role;
+    if (input.name !== undefined && input.name !== row.name) changes.name = input.name;
+    if (input.disabled !== undefined && input.disabled !== (row.disabledAt !== null)) changes.disabledAt = input.disabled ? new Date() : null;
+    if (Object.keys(changes).length === 0) return before;
+
+    const demotes = changes.role !== undefined && row.role === "admin";
+    const disables = changes.disabledAt instanceof Date;
+    if (actor.type === "user" && actor.id === id && (demotes || disables)) {
+      const field = demotes ? "role" : "disabled";
+      throw new ValidationError(
+        demotes ? "You cannot change your own role; another admin has to." : "You cannot disable your own account; another admin has to.",
+        [{ path: field, message: demotes ? "cannot demote yourself" : "cannot disable yourself" }],
+      );
+    }
+    if ((demotes || disables) && enabledAdminIds.length === 1 && enabledAdminIds[0] === id) {
+      throw new ConflictError(
+        `${row.email} is the last enabled admin and cannot be ${demotes ? "demoted" : "disabled"}; make another user an admin first.`,
+        before,
+      );
+    }
+
+    const after = UserDto.parse(await updateUserRow(tx, id, changes));
+    await appendAuditEvent(tx, { actor, action: "user.update", entityType: "user", entityId: id, before, after });
+    return after;
+  });
 }
 
 /** The user for these credentials, or null. Takes the same time whether or not the e-mail exists. */

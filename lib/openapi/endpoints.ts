@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { AuditPageDto, AuditQuery } from "../audit/schemas";
+import { AuditFacetsDto, AuditPageDto, AuditQuery } from "../audit/schemas";
 import { RolloutReportDto } from "../analysis/report-schemas";
 import { ReportSnapshotDto } from "../analysis/rollout-actions";
 import { SamplesPageDto, SamplesQuery } from "../analysis/samples-service";
 import { SeriesDto } from "../analysis/series";
 import { ChannelDto, CreateChannelInput, DeliveryDto, UpdateChannelInput } from "../alerts/schemas";
-import { ApiKeyDto, CreateApiKeyInput } from "../auth/schemas";
+import { ApiKeyDto, CreateApiKeyInput, CreateUserInput, UpdateUserInput, UserDto } from "../auth/schemas";
 import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
@@ -92,6 +92,10 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/admin/api-keys", summary: "Create an API key; `key` is in this response only", auth: "admin", scope: "api-keys:manage", body: CreateApiKeyInput, response: z.object({ key: z.string(), apiKey: ApiKeyDto }), status: 201, errors: [400] },
   { method: "post", path: "/api/admin/api-keys/{id}/revoke", summary: "Revoke an API key (idempotent)", auth: "admin", scope: "api-keys:manage", response: ApiKeyDto, errors: [404] },
 
+  { method: "get", path: "/api/admin/users", summary: "Users by e-mail, with last sign-in and whether disabled (never a password)", auth: "admin", scope: "users:manage", response: z.object({ users: z.array(UserDto) }) },
+  { method: "post", path: "/api/admin/users", summary: "Create a user; without `password` a one-time password is generated, in this response only (null when one was given)", auth: "admin", scope: "users:manage", body: CreateUserInput, response: z.object({ user: UserDto, generatedPassword: z.string().nullable() }), status: 201, errors: [400, 409] },
+  { method: "patch", path: "/api/admin/users/{id}", summary: "Change a user's role, name or disabled state; nobody demotes or disables themselves, and the last enabled admin stays (409)", auth: "admin", scope: "users:manage", body: UpdateUserInput, response: UserDto, errors: [400, 404, 409] },
+
   { method: "get", path: "/api/admin/alert-channels", summary: "Alert channels (the secret is never shown)", auth: "admin", scope: "alerts:manage", response: z.object({ channels: z.array(ChannelDto) }) },
   { method: "post", path: "/api/admin/alert-channels", summary: "Add a channel: generic webhook (JSON, HMAC-SHA256 signature), Slack incoming webhook, or DingTalk robot; optional event filter", auth: "admin", scope: "alerts:manage", body: CreateChannelInput, response: ChannelDto, status: 201, errors: [400] },
   { method: "get", path: "/api/admin/alert-channels/{id}", summary: "One alert channel", auth: "admin", scope: "alerts:manage", response: ChannelDto, errors: [404] },
@@ -99,5 +103,6 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/admin/alert-channels/{id}/test", summary: "Send a test alert now and answer with the attempt (status, HTTP status, error)", auth: "admin", scope: "alerts:manage", response: DeliveryDto, errors: [404] },
   { method: "get", path: "/api/admin/alert-channels/{id}/deliveries", summary: "The channel's delivery log, newest first: attempts, last HTTP status and error, next retry", auth: "admin", scope: "alerts:manage", response: z.object({ deliveries: z.array(DeliveryDto) }), errors: [404] },
 
-  { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key or rollout id", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
+  { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key, rollout id, actor label and action (exact, or a prefix such as rollout.*)", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
+  { method: "get", path: "/api/admin/audit/facets", summary: "The distinct actor labels and actions in the audit log, sorted, at most 200 each: choices for the filters", ...READ, response: AuditFacetsDto },
 ];
