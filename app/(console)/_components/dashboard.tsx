@@ -1,0 +1,146 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { StatusBadge, VerdictBadge } from "@/components/rollout/badges";
+import { useCan } from "@/components/providers";
+import { INPUT_CLASS } from "@/components/ui/field";
+import { QueryState, StaleNotice } from "@/components/ui/query-state";
+import { formatDuration } from "@/components/ui/time";
+import { CONFIG_SORTS, filterConfigs, ROLLOUT_FILTERS, sortConfigs, type ConfigSort, type RolloutFilter } from "@/lib/console/config-list";
+import { useNow } from "@/lib/hooks/use-now";
+import { configQueries, type ConfigWire } from "@/lib/query/configs";
+import { rolloutQueries } from "@/lib/query/rollouts";
+import { CreateConfigButton } from "./create-config-dialog";
+import { EmptyState } from "./empty-state";
+
+const SORT_LABELS: Record<ConfigSort, string> = { name: "Name", updated: "Last changed", canary: "Canary share", "in-stage": "Longest in stage" };
+const FILTER_LABELS: Record<RolloutFilter, string> = { all: "All configs", active: "With an active rollout", running: "Running", paused: "Paused", none: "No active rollout" };
+
+export function Dashboard({ origin }: { origin: string }) {
+  const configs = useQuery({ ...configQueries.list(), refetchInterval: 10_000 });
+  const [text, setText] = useState("");
+  const [filter, setFilter] = useState<RolloutFilter>("all");
+  const [sort, setSort] = useState<ConfigSort>("name");
+  const canCreate = useCan("configs:write");
+  return (
+    <section aria-labelledby="configs-heading">
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <h1 id="configs-heading" className="text-2xl font-semibold">
+          Configs
+        </h1>
+        {canCreate && <CreateConfigButton />}
+      </div>
+      <QueryState isPending={configs.isPending} error={configs.error} label="configs" minHeight="h-48">
+        {() =>
+          configs.data!.length === 0 ? (
+            <EmptyState origin={origin} canCreate={canCreate} />
+          ) : (
+            <>
+              <div className="mb-3 flex flex-wrap items-end gap-3">
+                <label className="flex flex-col gap-1 text-sm font-medium">
+                  Search
+                  <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="key or name" className={INPUT_CLASS} />
+                </label>
+                <label className="flex flex-col gap-1 text-sm font-medium">
+                  Show
+                  <select value={filter} onChange={(e) => setFilter(e.target.value as RolloutFilter)} className={INPUT_CLASS}>
+                    {ROLLOUT_FILTERS.map((f) => (
+                      <option key={f} value={f}>
+                        {FILTER_LABELS[f]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="flex flex-col gap-1 text-sm font-medium">
+                  Sort by
+                  <select value={sort} onChange={(e) => setSort(e.target.value as ConfigSort)} className={INPUT_CLASS}>
+                    {CONFIG_SORTS.map((s) => (
+                      <option key={s} value={s}>
+                        {SORT_LABELS[s]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <StaleNotice error={configs.isRefetchError ? configs.error : null} />
+              </div>
+              <ConfigTable configs={sortConfigs(filterConfigs(configs.data!, text, filter), sort)} />
+            </>
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+function ConfigTable({ configs }: { configs: ConfigWire[] }) {
+  if (configs.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">No config matches these filters.</p>;
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <table className="w-full min-w-[720px] text-left text-sm">
+        <thead className="bg-slate-100 text-slate-700">
+          <tr>
+            <th scope="col" className="px-4 py-2 font-medium">Config</th>
+            <th scope="col" className="px-4 py-2 font-medium">Stable version</th>
+            <th scope="col" className="px-4 py-2 font-medium">Canary</th>
+            <th scope="col" className="px-4 py-2 font-medium">Health</th>
+          </tr>
+        </thead>
+        <tbody>
+          {configs.map((config) => (
+            <ConfigRow key={config.id} config={config} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ConfigRow({ config }: { config: ConfigWire }) {
+  const rollout = config.activeRollout;
+  return (
+    <tr className="border-t border-slate-200 align-top">
+      <td className="px-4 py-3">
+        <Link href={`/configs/${config.key}`} className="font-medium text-blue-800 underline-offset-2 hover:underline">
+          {config.name}
+        </Link>
+        <div className="font-mono text-xs text-slate-600">{config.key}</div>
+      </td>
+      <td className="px-4 py-3">{config.stableVersion?.label ?? <span className="text-slate-500">none yet</span>}</td>
+      <td className="px-4 py-3">
+        {rollout ? (
+          <div className="flex flex-col gap-1">
+            <Link href={`/rollouts/${rollout.id}`} className="font-medium text-blue-800 underline-offset-2 hover:underline">
+              {rollout.canaryVersion.label} at {config.canaryPercent}%
+            </Link>
+            <span className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
+              <StatusBadge status={rollout.status} /> stage {rollout.currentStage + 1} · <TimeInStage since={rollout.stageStartedAt} />
+            </span>
+          </div>
+        ) : (
+          <span className="text-slate-500">no active rollout</span>
+        )}
+      </td>
+      <td className="px-4 py-3">{rollout ? <Health rolloutId={rollout.id} /> : <span className="text-slate-500">—</span>}</td>
+    </tr>
+  );
+}
+
+function TimeInStage({ since }: { since: string }) {
+  const now = useNow(1_000);
+  return <span>{formatDuration((now - Date.parse(since)) / 1000)} in stage</span>;
+}
+
+function Health({ rolloutId }: { rolloutId: string }) {
+  const report = useQuery(rolloutQueries.report(rolloutId));
+  if (report.isPending) return <span className="text-xs text-slate-500">judging…</span>;
+  if (!report.data) return <span className="text-xs text-red-700">report unavailable</span>;
+  return (
+    <div className="flex flex-wrap gap-1" aria-label="Guardrail verdicts">
+      {report.data.verdicts.map((v) => (
+        <VerdictBadge key={v.guardrail} verdict={v} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { INPUT_CLASS } from "@/components/ui/field";
+import { QueryState } from "@/components/ui/query-state";
+import { LINK } from "@/components/ui/styles";
+import { Time } from "@/components/ui/time";
+import { auditQueries, type AuditEventWire, type AuditFilter } from "@/lib/query/audit";
+import { configQueries } from "@/lib/query/configs";
+
+/** Every change, newest first; filters live in the URL so a filtered view can be shared. */
+export function AuditLog({ initial }: { initial: AuditFilter }) {
+  const [filter, setFilter] = useState<AuditFilter>(initial);
+  const router = useRouter();
+  const events = useInfiniteQuery(auditQueries.page(filter));
+  const facets = useQuery(auditQueries.facets());
+  const configs = useQuery(configQueries.list());
+  const apply = (patch: Partial<AuditFilter>) => {
+    const next = { ...filter, ...patch };
+    setFilter(next);
+    const query = new URLSearchParams(Object.entries(next).filter((e): e is [string, string] => Boolean(e[1])));
+    router.replace(`/audit${query.size ? `?${query}` : ""}`, { scroll: false });
+  };
+  const configKeyById = new Map((configs.data ?? []).map((c) => [c.id, c.key]));
+  const actionPrefixes = [...new Set((facets.data?.actions ?? []).map((a) => `${a.split(".")[0]}.*`))];
+  return (
+    <section aria-labelledby="audit-heading" className="flex flex-col gap-4">
+      <h1 id="audit-heading" className="text-2xl font-semibold">
+        Audit log
+      </h1>
+      <form role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Config
+          <select value={filter.config ?? ""} onChange={(e) => apply({ config: e.target.value || undefined })} className={INPUT_CLASS}>
+            <option value="">all configs</option>
+            {(configs.data ?? []).map((c) => (
+              <option key={c.id} value={c.key}>
+                {c.key}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Actor
+          <select value={filter.actor ?? ""} onChange={(e) => apply({ actor: e.target.value || undefined })} className={INPUT_CLASS}>
+            <option value="">anyone</option>
+            {(facets.data?.actors ?? []).map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Action
+          <select value={filter.action ?? ""} onChange={(e) => apply({ action: e.target.value || undefined })} className={INPUT_CLASS}>
+            <option value="">any action</option>
+            {actionPrefixes.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+            {(facets.data?.actions ?? []).map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Rollout id
+          <input value={filter.rollout ?? ""} onChange={(e) => apply({ rollout: e.target.value.trim() || undefined })} placeholder="ro_…" className={`${INPUT_CLASS} font-mono`} />
+        </label>
+        {Object.values(filter).some(Boolean) && <Button onClick={() => apply({ config: undefined, actor: undefined, action: undefined, rollout: undefined })}>Clear filters</Button>}
+      </form>
+      <QueryState isPending={events.isPending} error={events.error} label="the audit log" minHeight="h-64">
+        {() => {
+          const rows = events.data!.pages.flatMap((p) => p.events);
+          if (rows.length === 0) return <p className="text-slate-700">No events match.</p>;
+          return (
+            <>
+              <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                <table className="w-full min-w-[760px] text-left text-sm">
+                  <thead className="bg-slate-100 text-slate-700">
+                    <tr>
+                      <th scope="col" className="px-4 py-2 font-medium">When</th>
+                      <th scope="col" className="px-4 py-2 font-medium">Who</th>
+                      <th scope="col" className="px-4 py-2 font-medium">Action</th>
+                      <th scope="col" className="px-4 py-2 font-medium">On</th>
+                      <th scope="col" className="px-4 py-2 font-medium">Reason and change</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((e) => (
+                      <AuditRow key={e.id} event={e} configKey={e.configId ? configKeyById.get(e.configId) : undefined} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {events.hasNextPage && (
+                <Button onClick={() => events.fetchNextPage()} disabled={events.isFetchingNextPage} className="self-center">
+                  {events.isFetchingNextPage ? "Loading…" : "Older events"}
+                </Button>
+              )}
+            </>
+          );
+        }}
+      </QueryState>
+    </section>
+  );
+}
+
+function AuditRow({ event: e, configKey }: { event: AuditEventWire; configKey: string | undefined }) {
+  return (
+    <tr className="border-t border-slate-200 align-top">
+      <td className="whitespace-nowrap px-4 py-2">
+        <Time value={e.at} />
+      </td>
+      <td className="px-4 py-2">
+        {e.actorLabel} <span className="text-xs text-slate-600">({e.actorType.replace("_", " ")})</span>
+      </td>
+      <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+      <td className="px-4 py-2">
+        {e.entityType === "rollout" ? (
+          <Link href={`/rollouts/${e.entityId}`} className={`${LINK} font-mono text-xs`}>
+            {e.entityId}
+          </Link>
+        ) : (
+          <span className="font-mono text-xs">{e.entityId}</span>
+        )}
+        {configKey && (
+          <div>
+            <Link href={`/configs/${configKey}`} className={`${LINK} font-mono text-xs`}>
+              {configKey}
+            </Link>
+          </div>
+        )}
+      </td>
+      <td className="max-w-md px-4 py-2">
+        {e.reason && <p className="mb-1">{e.reason}</p>}
+        {(e.before != null || e.after != null) && (
+          <details>
+            <summary className="cursor-pointer text-xs text-slate-700">Before / after</summary>
+            <div className="mt-1 grid grid-cols-1 gap-2 lg:grid-cols-2">
+              <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs" aria-label="Before">{e.before == null ? "—" : JSON.stringify(e.before, null, 2)}</pre>
+              <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs" aria-label="After">{e.after == null ? "—" : JSON.stringify(e.after, null, 2)}</pre>
+            </div>
+          </details>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,156 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useCan } from "@/components/providers";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { INPUT_CLASS } from "@/components/ui/field";
+import { QueryState } from "@/components/ui/query-state";
+import { Time } from "@/components/ui/time";
+import { configQueries, type VersionWire } from "@/lib/query/configs";
+import { LINK, LINK_BUTTON } from "@/components/ui/styles";
+import { PromptDiff, PromptView } from "./prompt-diff";
+import { StartCanaryDialog } from "./start-canary-dialog";
+
+export function VersionView({ configKey, versionId }: { configKey: string; versionId: string }) {
+  const detail = useQuery(configQueries.detail(configKey));
+  const versions = useQuery(configQueries.versions(configKey));
+  const version = useQuery(configQueries.version(configKey, versionId));
+  const stableId = detail.data?.stableVersion?.id;
+  const [compareWith, setCompareWith] = useState<string | null>(null);
+  // Against stable by default; the stable version itself is compared with the one it came from.
+  const against = compareWith ?? (versionId === stableId ? version.data?.parentVersionId : stableId) ?? null;
+  const canWrite = useCan("configs:write");
+  const canStart = useCan("rollouts:start");
+  const [starting, setStarting] = useState(false);
+  const canStartThis = canStart && detail.data && stableId && stableId !== versionId && !detail.data.activeRollout;
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/" className={LINK}>
+          Configs
+        </Link>{" "}
+        /{" "}
+        <Link href={`/configs/${configKey}`} className={`${LINK} font-mono`}>
+          {configKey}
+        </Link>{" "}
+        / {version.data?.label ?? "version"}
+      </nav>
+      <QueryState isPending={version.isPending} error={version.error} label="the version" minHeight="h-32">
+        {() => {
+          const v = version.data!;
+          return (
+            <>
+              <header className="flex flex-wrap items-start justify-between gap-4">
+                <div>
+                  <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold">
+                    <span className="font-mono">{v.label}</span>
+                    {v.id === stableId && <Badge tone="green">stable</Badge>}
+                    {v.id === detail.data?.activeRollout?.canaryVersion.id && <Badge tone="blue">canary</Badge>}
+                  </h1>
+                  <p className="text-sm text-slate-700">
+                    by {v.authorLabel}, <Time value={v.createdAt} />
+                  </p>
+                  {v.description && <p className="mt-2 max-w-2xl text-slate-800">{v.description}</p>}
+                </div>
+                <div className="flex flex-wrap gap-2">
+                  {canWrite && (
+                    <Link href={`/configs/${configKey}/versions/new?from=${v.id}`} className={LINK_BUTTON}>
+                      Edit as new version
+                    </Link>
+                  )}
+                  {canStartThis && (
+                    <Button variant="primary" onClick={() => setStarting(true)}>
+                      Start canary with {v.label}
+                    </Button>
+                  )}
+                </div>
+              </header>
+              <Settings version={v} />
+              <section aria-labelledby="diff-heading" className="flex flex-col gap-3">
+                <div className="flex flex-wrap items-end justify-between gap-3">
+                  <h2 id="diff-heading" className="text-lg font-semibold">
+                    {against ? "Changes" : "System prompt"}
+                  </h2>
+                  {versions.data && versions.data.length > 1 && (
+                    <label className="flex items-center gap-2 text-sm font-medium">
+                      Compare with
+                      <select value={against ?? ""} onChange={(e) => setCompareWith(e.target.value)} className={INPUT_CLASS}>
+                        {versions.data
+                          .filter((o) => o.id !== v.id)
+                          .map((o) => (
+                            <option key={o.id} value={o.id}>
+                              {o.label}
+                              {o.id === stableId ? " (stable)" : ""}
+                            </option>
+                          ))}
+                      </select>
+                    </label>
+                  )}
+                </div>
+                {against ? <Diff configKey={configKey} from={against} to={v.id} /> : <PromptView text={v.systemPrompt} />}
+              </section>
+              {starting && detail.data && (
+                <StartCanaryDialog detail={detail.data} candidates={(versions.data ?? []).filter((o) => o.id !== stableId)} initialVersionId={v.id} onClose={() => setStarting(false)} />
+              )}
+            </>
+          );
+        }}
+      </QueryState>
+    </div>
+  );
+}
+
+function Settings({ version }: { version: VersionWire }) {
+  const rows: [string, string][] = [
+    ["Model", version.model],
+    ["Temperature", String(version.temperature)],
+    ["top_p", String(version.topP)],
+    ["Max tokens", String(version.maxTokens)],
+    ["Retrieval", version.retrievalStrategy ? JSON.stringify(version.retrievalStrategy) : "none"],
+    ["Extra params", Object.keys(version.params).length ? JSON.stringify(version.params) : "none"],
+  ];
+  return (
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt className="text-slate-600">{label}</dt>
+          <dd className="break-words font-mono text-xs text-slate-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Diff({ configKey, from, to }: { configKey: string; from: string; to: string }) {
+  const diff = useQuery(configQueries.diff(configKey, from, to));
+  return (
+    <QueryState isPending={diff.isPending} error={diff.error} label="the diff" minHeight="h-40">
+      {() => {
+        const d = diff.data!;
+        return (
+          <div className="flex flex-col gap-3">
+            <p className="text-sm text-slate-700">
+              From <span className="font-mono font-medium">{d.from.label}</span> to <span className="font-mono font-medium">{d.to.label}</span>:
+            </p>
+            {d.changes.length === 0 ? (
+              <p className="text-sm text-slate-700">No differences.</p>
+            ) : (
+              <ul aria-label="Changed fields" className="list-disc pl-6 text-sm">
+                {d.changes.map((c) => (
+                  <li key={c.field} className="font-mono text-xs">
+                    {c.summary}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <h3 className="text-sm font-medium">System prompt {d.prompt.changed ? `(+${d.prompt.added} −${d.prompt.removed} lines)` : "(unchanged)"}</h3>
+            <PromptDiff prompt={d.prompt} />
+          </div>
+        );
+      }}
+    </QueryState>
+  );
+}

@@ -1,0 +1,83 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { VerdictBadge } from "@/components/rollout/badges";
+import { Time } from "@/components/ui/time";
+import { formatValue } from "@/lib/analysis/chart-series";
+import { rolloutQueries, type ReportWire } from "@/lib/query/rollouts";
+
+const EVENT_WORDS: Record<string, string> = { advance: "advanced", promote: "promoted", rollback: "rolled back", abort: "aborted", revert: "promotion reverted" };
+
+/** Each stage reached with both variants' figures in it, and the reports kept at each decision. */
+export function StageHistory({ rolloutId, report }: { rolloutId: string; report: ReportWire | undefined }) {
+  const kept = useQuery(rolloutQueries.reports(rolloutId));
+  return (
+    <section aria-labelledby="history-heading" className="flex flex-col gap-3">
+      <h2 id="history-heading" className="text-lg font-semibold">
+        Stage history
+      </h2>
+      {report && report.stages.length > 0 && (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="w-full min-w-[640px] text-left text-sm">
+            <thead className="bg-slate-100 text-slate-700">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">Stage</th>
+                <th scope="col" className="px-4 py-2 font-medium">From</th>
+                <th scope="col" className="px-4 py-2 font-medium">To</th>
+                <th scope="col" className="px-4 py-2 font-medium">Canary requests</th>
+                <th scope="col" className="px-4 py-2 font-medium">Error rate (stable / canary)</th>
+                <th scope="col" className="px-4 py-2 font-medium">Mean rating (stable / canary)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.stages.map((s) => (
+                <tr key={s.index} className="border-t border-slate-200">
+                  <td className="px-4 py-2">
+                    {s.index + 1} · {s.percent}%
+                  </td>
+                  <td className="px-4 py-2"><Time value={s.startedAt} /></td>
+                  <td className="px-4 py-2">{s.endedAt ? <Time value={s.endedAt} /> : "now"}</td>
+                  <td className="px-4 py-2 tabular-nums">{s.canary.requests}</td>
+                  <td className="px-4 py-2 tabular-nums">
+                    {formatValue(s.stable.errorRate?.value ?? null, "percent")} / {formatValue(s.canary.errorRate?.value ?? null, "percent")}
+                  </td>
+                  <td className="px-4 py-2 tabular-nums">
+                    {formatValue(s.stable.rating.mean?.value ?? null, "stars")} / {formatValue(s.canary.rating.mean?.value ?? null, "stars")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3 className="text-sm font-medium">Reports kept at each decision</h3>
+      {kept.isPending ? (
+        <p className="text-sm text-slate-600">Loading…</p>
+      ) : kept.error ? (
+        <p role="alert" className="text-sm text-red-800">Could not load the kept reports.</p>
+      ) : kept.data!.length === 0 ? (
+        <p className="text-sm text-slate-700">No decisions yet: a report is kept just before each advance, promotion, rollback or abort.</p>
+      ) : (
+        <ul className="flex flex-col gap-2">
+          {kept.data!.map((k) => (
+            <li key={k.id}>
+              <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+                <summary className="cursor-pointer">
+                  <span className="font-medium">Stage {k.stage + 1}: {EVENT_WORDS[k.event] ?? k.event}</span> by {k.actor}, <Time value={k.createdAt} /> — canary {k.report.canary.requests} requests, stable {k.report.stable.requests}
+                </summary>
+                <ul className="mt-2 flex flex-col gap-1">
+                  {k.report.verdicts.map((v) => (
+                    <li key={v.guardrail} className="flex items-start gap-2">
+                      <VerdictBadge verdict={v} /> <span>{v.sentence}</span>
+                    </li>
+                  ))}
+                </ul>
+                <p className="mt-2 text-slate-700">Recommendation then: {k.report.recommendation.action} — {k.report.recommendation.reason}</p>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

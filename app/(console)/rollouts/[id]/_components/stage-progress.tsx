@@ -1,0 +1,48 @@
+import { formatDuration } from "@/components/ui/time";
+import type { RolloutWire } from "@/lib/query/configs";
+import type { ReportWire } from "@/lib/query/rollouts";
+
+/** The stages as steps, and the current one's progress toward its minimum duration and samples. */
+export function StageProgress({ rollout, stage }: { rollout: RolloutWire; stage: ReportWire["stage"] }) {
+  const live = rollout.status === "running" || rollout.status === "paused";
+  return (
+    <section aria-labelledby="stage-heading" className="rounded-xl border border-slate-200 bg-white p-4">
+      <h2 id="stage-heading" className="mb-3 text-lg font-semibold">
+        Stages
+      </h2>
+      <ol className="flex flex-wrap gap-2" aria-label="Stages">
+        {rollout.stages.map((s, i) => {
+          const state = rollout.status === "promoted" || i < rollout.currentStage ? "done" : i === rollout.currentStage && live ? "current" : "next";
+          const style = state === "done" ? "border-green-300 bg-green-50 text-green-950" : state === "current" ? "border-blue-500 bg-blue-50 text-blue-950 ring-2 ring-blue-300" : "border-slate-200 bg-slate-50 text-slate-700";
+          return (
+            <li key={i} className={`rounded-md border px-3 py-1.5 text-sm ${style}`} aria-current={state === "current" ? "step" : undefined}>
+              <span className="font-medium">{s.percent}%</span> <span className="text-xs">· {formatDuration(s.minDurationSec)} · {s.minSamples} samples</span>
+              <span className="sr-only"> ({state})</span>
+            </li>
+          );
+        })}
+      </ol>
+      {live && stage && (
+        <div className="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <Progress label="Time in stage" value={stage.elapsedSec} target={stage.minDurationSec} text={`${formatDuration(stage.elapsedSec)} of ${formatDuration(stage.minDurationSec)}`} />
+          <Progress label="Canary samples in stage" value={stage.samples} target={stage.minSamples} text={`${stage.samples} of ${stage.minSamples}`} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Progress({ label, value, target, text }: { label: string; value: number; target: number; text: string }) {
+  const ratio = target <= 0 ? 1 : Math.min(1, value / target);
+  return (
+    <div>
+      <div className="mb-1 flex justify-between text-sm">
+        <span className="font-medium">{label}</span>
+        <span className="text-slate-700">{text}</span>
+      </div>
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={target} aria-valuenow={Math.min(value, target)} aria-valuetext={text} className="h-2 overflow-hidden rounded-full bg-slate-200">
+        <div className={`h-full ${ratio >= 1 ? "bg-green-600" : "bg-blue-600"}`} style={{ width: `${ratio * 100}%` }} />
+      </div>
+    </div>
+  );
+}

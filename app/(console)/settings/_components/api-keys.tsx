@@ -1,0 +1,183 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { QueryState } from "@/components/ui/query-state";
+import { Time } from "@/components/ui/time";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/scopes";
+import { errorMessage, fieldError } from "@/lib/query/api";
+import { settingsApi, settingsKeys, settingsQueries, type ApiKeyWire } from "@/lib/query/settings";
+
+const SCOPE_HINTS: Record<ApiKeyScope, string> = {
+  route: "ask /api/route which version a user gets",
+  metrics: "report outcomes and feedback",
+  admin: "the whole admin API, like an admin user",
+};
+
+export function ApiKeys() {
+  const keys = useQuery(settingsQueries.apiKeys());
+  const [creating, setCreating] = useState(false);
+  return (
+    <section aria-labelledby="keys-heading" className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="keys-heading" className="text-lg font-semibold">
+          API keys
+        </h2>
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          Create API key
+        </Button>
+      </div>
+      <p className="text-sm text-slate-700">Client apps send a key as <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. Only a hash is stored: a key is shown once, when it is created.</p>
+      <QueryState isPending={keys.isPending} error={keys.error} label="API keys" minHeight="h-24">
+        {() =>
+          keys.data!.length === 0 ? (
+            <p className="text-sm text-slate-700">No API keys yet.</p>
+          ) : (
+            <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+              <table className="w-full min-w-[640px] text-left text-sm">
+                <thead className="bg-slate-100 text-slate-700">
+                  <tr>
+                    <th scope="col" className="px-4 py-2 font-medium">Name</th>
+                    <th scope="col" className="px-4 py-2 font-medium">Scopes</th>
+                    <th scope="col" className="px-4 py-2 font-medium">Created</th>
+                    <th scope="col" className="px-4 py-2 font-medium">Last used</th>
+                    <th scope="col" className="px-4 py-2 font-medium">State</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {keys.data!.map((k) => (
+                    <KeyRow key={k.id} apiKey={k} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
+      {creating && <CreateKeyDialog onClose={() => setCreating(false)} />}
+    </section>
+  );
+}
+
+function KeyRow({ apiKey: k }: { apiKey: ApiKeyWire }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const revoke = useMutation({
+    mutationFn: () => settingsApi.revokeApiKey(k.id),
+    onSuccess: () => {
+      setConfirming(false);
+      return queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys });
+    },
+  });
+  return (
+    <tr className="border-t border-slate-200">
+      <td className="px-4 py-2">
+        <div className="font-medium">{k.name}</div>
+        <div className="font-mono text-xs text-slate-600">{k.selector}</div>
+      </td>
+      <td className="px-4 py-2">{k.scopes.join(", ")}</td>
+      <td className="px-4 py-2"><Time value={k.createdAt} /></td>
+      <td className="px-4 py-2">{k.lastUsedAt ? <Time value={k.lastUsedAt} /> : <span className="text-slate-600">never</span>}</td>
+      <td className="px-4 py-2">
+        {k.revokedAt ? (
+          <Badge tone="gray">revoked</Badge>
+        ) : (
+          <span className="flex items-center gap-2">
+            <Badge tone="green">active</Badge>
+            <Button variant="danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${k.name}`}>
+              Revoke
+            </Button>
+          </span>
+        )}
+        {confirming && (
+          <Dialog open onClose={() => setConfirming(false)} title={`Revoke "${k.name}"?`}>
+            <p className="mb-4">Every app using this key is refused within a second, on every instance. This cannot be undone.</p>
+            <FormError error={revoke.error} />
+            <div className="flex justify-end gap-2">
+              <Button onClick={() => setConfirming(false)}>Cancel</Button>
+              <Button variant="danger" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
+                {revoke.isPending ? "Revoking…" : "Revoke key"}
+              </Button>
+            </div>
+          </Dialog>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function CreateKeyDialog({ onClose }: { onClose: () => void }) {
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(["route", "metrics"]);
+  const [copied, setCopied] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const create = useMutation({
+    mutationFn: () => settingsApi.createApiKey({ name, scopes }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys }),
+  });
+  const key = create.data?.key;
+  return (
+    <Dialog open onClose={onClose} title={key ? "Your new API key" : "Create API key"}>
+      {key ? (
+        <div className="flex flex-col gap-3">
+          <p role="status">Copy it now: it is not shown again.</p>
+          <div className="flex items-center gap-2">
+            <code aria-label="New API key" className="flex-1 break-all rounded-md bg-slate-900 p-2 font-mono text-sm text-slate-100">
+              {key}
+            </code>
+            <Button
+              onClick={() =>
+                navigator.clipboard.writeText(key).then(
+                  () => setCopied("Copied."),
+                  (error: unknown) => setCopied(`Could not copy (${errorMessage(error)}); select the key and copy it by hand.`),
+                )
+              }
+            >
+              Copy
+            </Button>
+          </div>
+          {copied && <p role="status" className="text-sm text-slate-700">{copied}</p>}
+          <div className="flex justify-end">
+            <Button variant="primary" onClick={onClose}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <form
+          className="flex flex-col gap-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
+          <Field label="Name" hint="Where it is used, like checkout-service prod." error={fieldError(create.error, "name")}>
+            {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} autoFocus />}
+          </Field>
+          <fieldset>
+            <legend className="mb-1 text-sm font-medium">Scopes</legend>
+            {API_KEY_SCOPES.map((scope) => (
+              <label key={scope} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={scopes.includes(scope)} onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} />
+                <span className="font-mono">{scope}</span> — {SCOPE_HINTS[scope]}
+              </label>
+            ))}
+            {fieldError(create.error, "scopes") && <p className="text-xs font-medium text-red-700">{fieldError(create.error, "scopes")}</p>}
+          </fieldset>
+          <FormError error={create.error} />
+          <div className="flex justify-end gap-2">
+            <Button onClick={onClose}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={create.isPending}>
+              {create.isPending ? "Creating…" : "Create key"}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,22 @@
+"use client";
+
+import { useCan } from "@/components/providers";
+import { AlertChannels } from "./alert-channels";
+import { ApiKeys } from "./api-keys";
+import { Users } from "./users";
+
+/** The sections this user's role can manage; the server enforces the same scopes. */
+export function Settings() {
+  const users = useCan("users:manage");
+  const keys = useCan("api-keys:manage");
+  const alerts = useCan("alerts:manage");
+  return (
+    <div className="flex flex-col gap-10">
+      <h1 className="text-2xl font-semibold">Settings</h1>
+      {!users && !keys && !alerts && <p>Your role has no settings to manage.</p>}
+      {users && <Users />}
+      {keys && <ApiKeys />}
+      {alerts && <AlertChannels />}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useViewer } from "@/components/providers";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
+import { QueryState } from "@/components/ui/query-state";
+import { Time } from "@/components/ui/time";
+import { ROLES, type Role } from "@/lib/auth/scopes";
+import { errorMessage, fieldError } from "@/lib/query/api";
+import { settingsApi, settingsKeys, settingsQueries, type UserWire } from "@/lib/query/settings";
+
+const ROLE_HINTS: Record<Role, string> = {
+  viewer: "reads everything, changes nothing",
+  editor: "writes versions and starts canaries",
+  operator: "promotes, rolls back, pauses; manages alerts",
+  admin: "everything, including users and API keys",
+};
+
+export function Users() {
+  const users = useQuery(settingsQueries.users());
+  const [creating, setCreating] = useState(false);
+  return (
+    <section aria-labelledby="users-heading" className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="users-heading" className="text-lg font-semibold">
+          Users and roles
+        </h2>
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          Add user
+        </Button>
+      </div>
+      <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">
+        {ROLES.map((r) => (
+          <li key={r}>
+            <strong>{r}</strong>: {ROLE_HINTS[r]}
+          </li>
+        ))}
+      </ul>
+      <QueryState isPending={users.isPending} error={users.error} label="users" minHeight="h-24">
+        {() => (
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="w-full min-w-[640px] text-left text-sm">
+              <thead className="bg-slate-100 text-slate-700">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">User</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Role</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Last sign-in</th>
+                  <th scope="col" className="px-4 py-2 font-medium">State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data!.map((u) => (
+                  <UserRow key={u.id} user={u} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+      {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
+    </section>
+  );
+}
+
+function UserRow({ user }: { user: UserWire }) {
+  const viewer = useViewer();
+  const queryClient = useQueryClient();
+  const self = user.id === viewer.id;
+  const update = useMutation({
+    mutationFn: (body: { role?: Role; disabled?: boolean }) => settingsApi.updateUser(user.id, body),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: settingsKeys.users }),
+  });
+  return (
+    <tr className="border-t border-slate-200 align-top">
+      <td className="px-4 py-2">
+        <div className="font-medium">{user.email}</div>
+        {user.name && <div className="text-xs text-slate-600">{user.name}</div>}
+        {update.error && (
+          <p role="alert" className="mt-1 text-xs text-red-800">
+            {errorMessage(update.error)}
+          </p>
+        )}
+      </td>
+      <td className="px-4 py-2">
+        <select
+          aria-label={`Role of ${user.email}`}
+          value={user.role}
+          disabled={self || update.isPending}
+          title={self ? "Another admin changes your role" : undefined}
+          onChange={(e) => {
+            const role = e.target.value as Role;
+            if (window.confirm(`Make ${user.email} ${role === "admin" || role === "operator" ? "an" : "a"} ${role}?`)) update.mutate({ role });
+          }}
+          className={INPUT_CLASS}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td className="px-4 py-2">{user.lastLoginAt ? <Time value={user.lastLoginAt} /> : <span className="text-slate-600">never</span>}</td>
+      <td className="px-4 py-2">
+        <span className="flex flex-wrap items-center gap-2">
+          {user.disabledAt ? <Badge tone="gray">disabled</Badge> : user.mustChangePassword ? <Badge tone="amber">must set a password</Badge> : <Badge tone="green">active</Badge>}
+          {!self && (
+            <Button
+              variant={user.disabledAt ? "secondary" : "danger"}
+              disabled={update.isPending}
+              onClick={() => {
+                const disabled = !user.disabledAt;
+                if (window.confirm(disabled ? `Disable ${user.email}? They are signed out at once and cannot sign in.` : `Enable ${user.email} again?`)) update.mutate({ disabled });
+              }}
+            >
+              {user.disabledAt ? "Enable" : "Disable"}
+            </Button>
+          )}
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+function CreateUserDialog({ onClose }: { onClose: () => void }) {
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("viewer");
+  const queryClient = useQueryClient();
+  const create = useMutation({
+    mutationFn: () => settingsApi.createUser({ email, role, ...(name.trim() ? { name } : {}) }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.users }),
+  });
+  const created = create.data;
+  return (
+    <Dialog open onClose={onClose} title={created ? "User added" : "Add user"}>
+      {created ? (
+        <div className="flex flex-col gap-3">
+          <p role="status">
+            {created.user.email} can sign in with this one-time password and will choose their own at once. It is not shown again.
+          </p>
+          <code aria-label="One-time password" className="break-all rounded-md bg-slate-900 p-2 font-mono text-sm text-slate-100">
+            {created.generatedPassword}
+          </code>
+          <div className="flex justify-end">
+            <Button variant="primary" onClick={onClose}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <form
+          className="flex flex-col gap-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
+          <Field label="E-mail" error={fieldError(create.error, "email")}>
+            {(props) => <input {...props} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required className={INPUT_CLASS} autoFocus />}
+          </Field>
+          <Field label="Name (optional)" error={fieldError(create.error, "name")}>
+            {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} className={INPUT_CLASS} />}
+          </Field>
+          <Field label="Role" hint={ROLE_HINTS[role]} error={fieldError(create.error, "role")}>
+            {(props) => (
+              <select {...props} value={role} onChange={(e) => setRole(e.target.value as Role)} className={INPUT_CLASS}>
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <FormError error={create.error} />
+          <div className="flex justify-end gap-2">
+            <Button onClick={onClose}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={create.isPending}>
+              {create.isPending ? "Adding…" : "Add user"}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+import { errorMessage } from "@/lib/query/api";
+
+/** What every query-backed region shows before its data: a fixed-height placeholder, or the error. */
+export function QueryState({ isPending, error, children, minHeight = "h-24", label }: { isPending: boolean; error: unknown; children: () => ReactNode; minHeight?: string; label: string }) {
+  if (error && isPending) {
+    return (
+      <div role="alert" className={`flex ${minHeight} items-center rounded-lg border border-red-200 bg-red-50 px-4 text-sm text-red-800`}>
+        Could not load {label}: {errorMessage(error)}
+      </div>
+    );
+  }
+  if (isPending) {
+    return (
+      <div aria-busy="true" className={`${minHeight} animate-pulse rounded-lg bg-slate-200/60`}>
+        <span className="sr-only">Loading {label}…</span>
+      </div>
+    );
+  }
+  return <>{children()}</>;
+}
+
+/** A refresh failed but older data is still shown: say so without hiding it. */
+export function StaleNotice({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="status" className="text-xs text-amber-800">
+      Showing the last data; refreshing failed: {errorMessage(error)}
+    </p>
+  );
+}

@@ -1,0 +1,64 @@
+import { DEFAULT_STAGES, ThresholdsSchema, type Thresholds } from "../release/rollout-schemas";
+
+// The start-canary dialog's form state and the request body it becomes. Durations are edited
+// in minutes (what people think in) and sent in seconds; user lists are one id per line.
+// Validation stays on the server: the dialog shows its messages next to the fields.
+
+export interface StageRow {
+  percent: string;
+  minutes: string;
+  minSamples: string;
+}
+
+export interface CanaryForm {
+  canaryVersionId: string;
+  stages: StageRow[];
+  thresholds: Record<keyof Thresholds, string>;
+  include: string;
+  exclude: string;
+  sticky: boolean;
+  autoPromote: boolean;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});
+
+export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
+  return {
+    canaryVersionId,
+    stages: DEFAULT_STAGES.map((s) => ({ percent: String(s.percent), minutes: String(s.minDurationSec / 60), minSamples: String(s.minSamples) })),
+    thresholds: Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, String(v)])) as CanaryForm["thresholds"],
+    include: "",
+    exclude: "",
+    sticky: true,
+    autoPromote: false,
+  };
+}
+
+/** A number the server will judge, or the raw text when it is not one (so the server names the field). */
+function num(text: string): number | string {
+  const trimmed = text.trim();
+  return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function canaryRequestBody(form: CanaryForm, revision: number) {
+  return {
+    canaryVersionId: form.canaryVersionId,
+    stages: form.stages.map((s) => {
+      const minutes = num(s.minutes);
+      return { percent: num(s.percent), minDurationSec: typeof minutes === "number" ? Math.round(minutes * 60) : minutes, minSamples: num(s.minSamples) };
+    }),
+    thresholds: Object.fromEntries(Object.entries(form.thresholds).map(([k, v]) => [k, num(v)])),
+    include: lines(form.include),
+    exclude: lines(form.exclude),
+    sticky: form.sticky,
+    autoPromote: form.autoPromote,
+    revision,
+  };
+}

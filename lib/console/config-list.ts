@@ -1,0 +1,49 @@
+// Filtering and sorting the dashboard's config list. Pure, so the table and its tests agree.
+
+export interface ConfigRow {
+  key: string;
+  name: string;
+  updatedAt: string;
+  canaryPercent: number;
+  activeRollout: { status: string; stageStartedAt: string } | null;
+}
+
+export const CONFIG_SORTS = ["name", "updated", "canary", "in-stage"] as const;
+export type ConfigSort = (typeof CONFIG_SORTS)[number];
+export const ROLLOUT_FILTERS = ["all", "active", "running", "paused", "none"] as const;
+export type RolloutFilter = (typeof ROLLOUT_FILTERS)[number];
+
+export function filterConfigs<T extends ConfigRow>(rows: readonly T[], text: string, rollout: RolloutFilter): T[] {
+  const needle = text.trim().toLowerCase();
+  return rows.filter((row) => {
+    if (needle && !row.key.includes(needle) && !row.name.toLowerCase().includes(needle)) return false;
+    const status = row.activeRollout?.status;
+    switch (rollout) {
+      case "all":
+        return true;
+      case "active":
+        return status !== undefined;
+      case "none":
+        return status === undefined;
+      default:
+        return status === rollout;
+    }
+  });
+}
+
+/** Name ascending; the others put the most interesting first (newest, widest canary, longest in stage). */
+export function sortConfigs<T extends ConfigRow>(rows: readonly T[], sort: ConfigSort): T[] {
+  const byName = (a: T, b: T) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key);
+  const compare: Record<ConfigSort, (a: T, b: T) => number> = {
+    name: byName,
+    updated: (a, b) => b.updatedAt.localeCompare(a.updatedAt) || byName(a, b),
+    canary: (a, b) => b.canaryPercent - a.canaryPercent || byName(a, b),
+    // Configs without a rollout go last; among the others the oldest stage start first.
+    "in-stage": (a, b) => stageStart(a) - stageStart(b) || byName(a, b),
+  };
+  return [...rows].sort(compare[sort]);
+}
+
+function stageStart(row: ConfigRow): number {
+  return row.activeRollout ? Date.parse(row.activeRollout.stageStartedAt) : Number.POSITIVE_INFINITY;
+}
