@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assess } from "@/lib/analysis/judge";
 import { ThresholdsSchema } from "@/lib/release/rollout-schemas";
-import { draw, emptyStats, record, rng, STABLE_MODEL, type Outcome, type VariantModel } from "../helpers/llm-traffic";
+import { rng } from "@/lib/demo/random";
+import { draw, emptyStats, record, STABLE_MODEL, type Outcome, type VariantModel } from "../helpers/llm-traffic";
 
 // The acceptance test for the judge, on synthetic streams of 20,000 requests with a 5 %
 // canary share, judged after every canary request (as often as the controller could ever look).

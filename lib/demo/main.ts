@@ -1,0 +1,138 @@
+// `npm run demo`: the server, two demo configs with a canary each, and simulated users driving
+// the client API, so a newcomer watches one canary promote itself and another roll back in the
+// console within a minute or so. `--exit-when-done` stops once both rollouts have ended.
+//
+// The server runs in this process (lib/server/app-server.ts): the embedded database admits one
+// process at a time. It uses the same database as `npm start` — the embedded one under
+// LLM_CANARY_DATA_DIR (.data) or DATABASE_URL — so the console keeps the demo's history after
+// the demo, and the seed is idempotent: a rerun reuses the demo configs, keeps driving a rollout
+// that is still running, and starts a new canary where the last one ended. Stop with Ctrl-C.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { revokeApiKey } from "../auth/api-key-service";
+import { generatePassword } from "../auth/passwords";
+import { readEnv } from "../env";
+import { startServer, type ServerHandle } from "../server/app-server";
+import { watchRollouts } from "./progress";
+import { demoTraffic } from "./scenario";
+import { DEMO_ACTOR, seedDemo, type DemoSeed } from "./seed";
+import { createSimulator, type Simulator } from "./simulator";
+
+const DEMO_ADMIN_EMAIL = "demo@llm-canary.local";
+const STATUS_EVERY_MS = 5_000;
+const exitWhenDone = process.argv.includes("--exit-when-done");
+
+async function main(): Promise<void> {
+  // The controller judges every running rollout each tick; a demo wants short ticks (outcomes
+  // also trigger a judgement as they arrive).
+  process.env.LLM_CANARY_CONTROLLER_TICK_MS ??= "1000";
+  const env = readEnv();
+  const passwordFile = path.join(env.LLM_CANARY_DATA_DIR, "demo-admin-password");
+  // A password of our choosing (not a one-time one): the newcomer signs in and watches at once.
+  const password = env.ADMIN_PASSWORD ?? generatePassword();
+  const email = env.ADMIN_EMAIL ?? DEMO_ADMIN_EMAIL;
+
+  const server = await startServer({ admin: { email, password }, log });
+  let seed: DemoSeed | null = null;
+  let simulator: Simulator | null = null;
+  let stopping = false;
+  const stop = async (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${why}: stopping the traffic and flushing outcomes…`);
+    const final = await simulator?.stop().catch(() => null);
+    if (final) say(`sent ${final.sent} requests, ${final.delivery.delivered} outcomes stored, ${final.feedback} late ratings, ${final.failed} failures`);
+    // The key's secret leaves with this process: revoke it rather than leave it lying around.
+    if (seed) await revokeApiKey(server.db.prisma, DEMO_ACTOR, seed.apiKeyId).catch(() => undefined);
+    await server.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop("Ctrl-C", 0));
+  process.once("SIGTERM", () => void stop("SIGTERM", 0));
+
+  try {
+    if (server.db.kind === "server") say(`seeding the demo configs into ${server.db.location}`);
+    seed = await seedDemo(server.db.prisma);
+    simulator = createSimulator({ baseUrl: localUrl(env.HOST, env.PORT), apiKey: seed.apiKey, traffic: demoTraffic() });
+    simulator.start();
+  } catch (error) {
+    console.error(`[demo] could not seed the demo: ${error instanceof Error ? error.message : String(error)}`);
+    return stop("failed", 1);
+  }
+
+  printBanner(server, seed, { email, password, fromEnv: env.ADMIN_PASSWORD !== undefined, passwordFile });
+  const watcher = watchRollouts(server.db.prisma, seed.configs.map((c) => ({ key: c.key, rolloutId: c.rollout.id })));
+  let lastStatus = 0;
+  let announcedEnd = false;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (stopping) return;
+    try {
+      for (const line of await watcher.changes()) say(line);
+      if (watcher.allEnded()) {
+        if (!announcedEnd) {
+          announcedEnd = true;
+          for (const line of await watcher.status(simulator.counters())) say(line);
+          if (exitWhenDone) return void stop("both rollouts have ended", 0);
+          say("both rollouts have ended. Traffic keeps flowing (all on stable) so the console stays live; Ctrl-C stops. Run `npm run demo` again for new canaries.");
+        }
+      } else if (Date.now() - lastStatus >= STATUS_EVERY_MS) {
+        lastStatus = Date.now();
+        for (const line of await watcher.status(simulator.counters(), true)) say(line);
+        const { lastError, failed } = simulator.counters();
+        if (failed && lastError) say(`(${failed} failed requests so far; the last: ${lastError})`);
+      }
+    } catch (error) {
+      if (!stopping) say(`could not read the rollouts' state: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function printBanner(server: ServerHandle, seed: DemoSeed, admin: { email: string; password: string; fromEnv: boolean; passwordFile: string }): void {
+  say("");
+  say(`the console: ${server.url}`);
+  if (server.admin) {
+    say(`sign in as ${admin.email} with the password ${admin.fromEnv ? "from ADMIN_PASSWORD" : admin.password}`);
+    if (!admin.fromEnv) writeFileSync(admin.passwordFile, `${admin.password}\n`, { mode: 0o600 });
+  } else {
+    const remembered = admin.fromEnv ? null : readRemembered(admin.passwordFile);
+    say(
+      remembered
+        ? `sign in as ${DEMO_ADMIN_EMAIL} with the password ${remembered} (from ${admin.passwordFile}; unless you changed it), or with your own account`
+        : "sign in with your account (this database already had users, so the demo created none)",
+    );
+  }
+  for (const { key, action, rollout } of seed.configs) {
+    const stages = rollout.stages.map((s) => `${s.percent}%`).join(" → ");
+    say(`${key}: ${action === "started" ? "started" : "continuing"} rollout ${rollout.id}: ${rollout.baseVersion.label} (stable) → ${rollout.canaryVersion.label} (canary), stages ${stages}`);
+  }
+  say("simulated users are calling /api/route and reporting outcomes; watch the configs in the console");
+  say("");
+}
+
+function readRemembered(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where this process reaches its own server (a wildcard address is not one to connect to). */
+function localUrl(host: string, port: number): string {
+  const target = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${target}:${port}`;
+}
+
+function log(message: string): void {
+  console.info(`[llm-canary] ${message}`);
+}
+
+function say(message: string): void {
+  console.info(`[demo] ${message}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[demo] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/user-service";
+import { closeDatabase, getDatabase, type Database } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { startAlertDispatcher } from "../alerts/dispatch";
+import { startController } from "../controller/loop";
+import { startClientApi } from "../hot/client-api";
+import { readEnv } from "../env";
+import { loadAuthSecret } from "./auth-secret";
+
+// The LLM Canary server, started in this process: opens the database (embedded PGlite under
+// .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty
+// database, starts the controller, the alert dispatcher and the client API, then serves the
+// Next.js app. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call
+// it: the embedded database can be open in one process only, so the demo runs the server itself.
+
+export interface StartServerOptions {
+  /** Next's dev server instead of the production build. */
+  dev?: boolean;
+  /** The first admin on an empty database. Default: ADMIN_EMAIL / ADMIN_PASSWORD, else admin@llm-canary.local with a generated password. */
+  admin?: { email?: string; password?: string };
+  log?: (message: string) => void;
+}
+
+export interface ServerHandle {
+  /** Where the console is, e.g. http://localhost:3000. */
+  url: string;
+  db: Database;
+  /** The first admin, when this start created it. */
+  admin: BootstrapResult | null;
+  /** Stops serving, stops the background work and closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<ServerHandle> {
+  const dev = options.dev ?? false;
+  const log = options.log ?? ((message: string) => console.info(`[llm-canary] ${message}`));
+  const env = readEnv();
+  // Next reads NODE_ENV before app.prepare(); set it explicitly.
+  (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+  process.env.AUTH_SECRET = loadAuthSecret(env.LLM_CANARY_DATA_DIR, env.AUTH_SECRET);
+  process.env.AUTH_TRUST_HOST ??= "true";
+
+  // The database first: a second process on the same embedded directory fails here, at once.
+  const db = await getDatabase();
+  log(`database: ${db.kind} (${db.location})`);
+  if (!dev) ensureBuild(log);
+  const applied = await applyMigrations(db);
+  log(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");
+
+  const admin = await ensureBootstrapAdmin(db.prisma, {
+    email: options.admin?.email ?? env.ADMIN_EMAIL,
+    password: options.admin?.password ?? env.ADMIN_PASSWORD,
+  });
+
+  const controller = startController(db, { tickMs: env.LLM_CANARY_CONTROLLER_TICK_MS, log });
+  const alerts = startAlertDispatcher(db.prisma, 1_000, log);
+  const clientApi = await startClientApi(db, {
+    pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS,
+    corsOrigins: env.LLM_CANARY_CORS_ORIGINS,
+    onIngested: (rolloutIds) => controller.poke(rolloutIds),
+  });
+  const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  // The client API is served here, ahead of Next; everything else is Next's.
+  const server = createServer((req, res) => {
+    if (!clientApi.handle(req, res)) void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, resolve);
+  });
+  const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${env.PORT}`,
+    db,
+    admin,
+    stop() {
+      stopping ??= (async () => {
+        server.close();
+        server.closeAllConnections();
+        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop()]);
+        await closeDatabase();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A fresh checkout has no production build yet: make one (once). */
+function ensureBuild(log: (message: string) => void): void {
+  if (existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) return;
+  log("no production build found: running `next build` (once; run `npm run build` after changing the code)");
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: process.env });
+  if (result.status !== 0) throw new Error("`next build` failed");
+}
