@@ -36,6 +36,8 @@ export default defineConfig({
       dependencies: ["setup"],
       use: { storageState: "tests/.e2e/admin.json" },
     },
+    // Journeys that switch between roles pick each role's saved session themselves.
+    { name: "journeys", testMatch: /journeys\/.*\.spec\.ts/, dependencies: ["setup"] },
   ],
   webServer: {
     command: "node --import tsx tests/e2e/serve.ts",

@@ -15,6 +15,8 @@ export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: Char
   const last = measured[measured.length - 1];
   const bucketLabel = `${measured.length} ${measured.length === 1 ? "bucket" : "buckets"} with data`;
   const countWord = spec.metric === "meanRating" ? "ratings" : "requests";
+  // What the canary line rests on, over the whole chart: it only grows while traffic flows.
+  const canaryTotal = rows.reduce((sum, r) => sum + r.canaryCount, 0);
   return (
     <figure className="flex flex-col rounded-xl border border-slate-200 bg-white p-3" aria-label={`${spec.title} chart, ${bucketLabel}`}>
       <figcaption className="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 text-sm">
@@ -22,8 +24,7 @@ export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: Char
         <span className="text-xs text-slate-700" data-testid="chart-latest">
           {last ? (
             <>
-              {!spec.canaryOnly && <>stable {formatValue(last.stable, spec.unit)} · </>}canary {formatValue(last.canary, spec.unit)}
-              {spec.canaryOnly ? ` of ${last.stableCount} requests` : ` (${last.canaryCount} ${countWord})`} · {bucketLabel}
+              latest: {!spec.canaryOnly && <>stable {formatValue(last.stable, spec.unit)} · </>}canary {formatValue(last.canary, spec.unit)} · {canaryTotal} canary {countWord}, {bucketLabel}
             </>
           ) : (
             "no data yet"

@@ -8,7 +8,7 @@ import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
 import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { testServerUrl, withDatabase } from "../helpers/test-database-url";
-import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT } from "./constants";
+import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_USERS } from "./constants";
 
 async function main(): Promise<void> {
   const suffix = randomBytes(4).toString("hex");
@@ -38,8 +38,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * The first admin (from ADMIN_EMAIL, as the start command would make it) and a user holding a
- * generated one-time password, for the first-sign-in test.
+ * The first admin (from ADMIN_EMAIL, as the start command would make it), one user per other
+ * role, and a user holding a generated one-time password, for the first-sign-in test.
  */
 async function seedUsers(): Promise<void> {
   const db = await openDatabase(appDatabaseTarget());
@@ -47,6 +47,7 @@ async function seedUsers(): Promise<void> {
     await applyMigrations(db);
     await ensureBootstrapAdmin(db.prisma, { email: E2E_ADMIN.email, password: E2E_ADMIN.password });
     const system = { type: "system", id: null, label: "e2e", scopes: [] } as const;
+    for (const [role, { email, password }] of Object.entries(E2E_USERS)) await createUser(db.prisma, system, { email, role, password });
     const { user, generatedPassword } = await createUser(db.prisma, system, { email: "newcomer@e2e.test", role: "viewer" });
     mkdirSync(path.dirname(E2E_FIRST_LOGIN_FILE), { recursive: true });
     writeFileSync(E2E_FIRST_LOGIN_FILE, JSON.stringify({ email: user.email, password: generatedPassword }));

@@ -39,6 +39,7 @@ function CreateConfigForm({ onCancel }: { onCancel: () => void }) {
   });
   return (
     <form
+      noValidate
       className="flex flex-col gap-4"
       onSubmit={(e) => {
         e.preventDefault();

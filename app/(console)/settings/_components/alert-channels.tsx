@@ -147,6 +147,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
   return (
     <Dialog open onClose={onClose} title={channel ? `Edit ${channel.name}` : "Add alert channel"}>
       <form
+        noValidate
         className="flex flex-col gap-4"
         onSubmit={(e) => {
           e.preventDefault();

@@ -150,6 +150,7 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
         </div>
       ) : (
         <form
+          noValidate
           className="flex flex-col gap-4"
           onSubmit={(e) => {
             e.preventDefault();

@@ -155,6 +155,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
         </div>
       ) : (
         <form
+          noValidate
           className="flex flex-col gap-4"
           onSubmit={(e) => {
             e.preventDefault();

@@ -37,6 +37,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
   return (
     <Dialog open onClose={onClose} title={`Start a canary of ${detail.config.name}`} wide>
       <form
+        noValidate
         className="flex max-h-[75vh] flex-col gap-5 overflow-y-auto pr-1"
         onSubmit={(e) => {
           e.preventDefault();

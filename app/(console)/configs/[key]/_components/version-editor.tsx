@@ -58,8 +58,11 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
   const set = (patch: Partial<VersionForm>) => setForm((f) => ({ ...f, ...patch }));
   const setRetrieval = (patch: Partial<VersionForm["retrieval"]>) => set({ retrieval: { ...form.retrieval, ...patch } });
   const err = (field: string) => (localError?.field === field ? localError.message : fieldError(save.error, field));
+  // noValidate: the server's messages name the field and the rule; the browser's own bubbles
+  // would stop some submits and not others.
   return (
     <form
+      noValidate
       className="flex flex-col gap-5"
       onSubmit={(e) => {
         e.preventDefault();

@@ -35,16 +35,17 @@ export function RolloutActions({ rollout }: { rollout: RolloutWire }) {
   const [outcome, setOutcome] = useState<{ kind: "ok" | "conflict" | "error"; text: string } | null>(null);
   if (!canOperate) return null;
   const available = ACTIONS.filter((a) => transition({ status: rollout.status, currentStage: rollout.currentStage, stages: rollout.stages }, a.action).ok);
-  if (available.length === 0) return null;
   return (
     <div className="flex flex-col items-end gap-2">
-      <div role="group" aria-label="Rollout actions" className="flex flex-wrap justify-end gap-2">
-        {available.map((a) => (
-          <Button key={a.action} variant={a.variant} onClick={() => { setOutcome(null); setChosen(a); }}>
-            {a.label}
-          </Button>
-        ))}
-      </div>
+      {available.length > 0 && (
+        <div role="group" aria-label="Rollout actions" className="flex flex-wrap justify-end gap-2">
+          {available.map((a) => (
+            <Button key={a.action} variant={a.variant} onClick={() => { setOutcome(null); setChosen(a); }}>
+              {a.label}
+            </Button>
+          ))}
+        </div>
+      )}
       {outcome && (
         <p role={outcome.kind === "ok" ? "status" : "alert"} className={`max-w-xl text-right text-sm ${outcome.kind === "ok" ? "text-green-800" : "text-red-800"}`}>
           {outcome.text}
@@ -81,6 +82,7 @@ function ConfirmAction({ spec, rollout, onClose, onDone }: { spec: ActionSpec; r
   return (
     <Dialog open onClose={onClose} title={`${spec.label}?`}>
       <form
+        noValidate
         className="flex flex-col gap-4"
         onSubmit={(e) => {
           e.preventDefault();

@@ -1,0 +1,29 @@
+import { randomBytes } from "node:crypto";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { storageStateOf, type E2ERole } from "../constants";
+
+/** A page signed in as `role` (its saved session), in a context of its own. */
+export async function pageAs(browser: Browser, role: E2ERole): Promise<Page> {
+  const context = await browser.newContext({ storageState: storageStateOf(role) });
+  return context.newPage();
+}
+
+export const uniqueKey = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
+
+/**
+ * A config with a stable v1 and a v2, and optionally a running canary of v2, made through the
+ * admin API (the UI journeys that need them start here).
+ */
+export async function seedConfig(request: APIRequestContext, opts: { rollout?: boolean; stages?: unknown[] } = {}) {
+  const key = uniqueKey("e2e");
+  const post = async (path: string, data: unknown) => {
+    const res = await request.post(path, { data });
+    expect(res.status(), `${path}: ${await res.text()}`).toBe(201);
+    return res.json();
+  };
+  await post("/api/admin/configs", { key, name: `Chat ${key}` });
+  const v1 = await post(`/api/admin/configs/${key}/versions`, { label: "v1", model: "gpt-4o-mini", systemPrompt: "You are helpful.\nAnswer briefly.", temperature: 0.7, maxTokens: 512 });
+  const v2 = await post(`/api/admin/configs/${key}/versions`, { label: "v2", model: "gpt-4o-mini", systemPrompt: "You are helpful.\nCite your sources.\nAnswer briefly.", temperature: 0.4, maxTokens: 512 });
+  const rollout = opts.rollout ? await post(`/api/admin/configs/${key}/rollouts`, { canaryVersionId: v2.id, ...(opts.stages ? { stages: opts.stages } : {}) }) : null;
+  return { key, v1, v2, rollout } as { key: string; v1: { id: string }; v2: { id: string }; rollout: { id: string; revision: number } | null };
+}

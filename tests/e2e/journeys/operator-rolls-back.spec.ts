@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { E2E_USERS } from "../constants";
+import { pageAs, seedConfig } from "./fixtures";
+
+test("an operator rolls back with a reason; the rollout page, dashboard and audit log show it", async ({ browser }) => {
+  const admin = await pageAs(browser, "admin");
+  const { key, rollout } = await seedConfig(admin.request, { rollout: true });
+  const page = await pageAs(browser, "operator");
+
+  await page.goto(`/rollouts/${rollout!.id}`);
+  const actions = page.getByRole("group", { name: "Rollout actions" });
+  await actions.getByRole("button", { name: "Rollback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Rollback?" });
+  const confirm = dialog.getByRole("button", { name: "Confirm rollback" });
+  await expect(confirm).toBeDisabled(); // a rollback needs a reason
+  await dialog.getByLabel("Reason").fill("Answers cite the wrong articles");
+  await confirm.click();
+
+  await expect(page.getByRole("status").filter({ hasText: "Rollback: done" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: `Rolled back by ${E2E_USERS.operator.email}` })).toContainText("Answers cite the wrong articles");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("rolled back");
+  await expect(actions).toHaveCount(0);
+
+  await page.goto("/");
+  await expect(page.getByRole("row", { name: new RegExp(key) })).toContainText("no active rollout");
+
+  await page.goto(`/audit?config=${key}`);
+  const row = page.getByRole("row", { name: /rollout\.rollback/ });
+  await expect(row).toContainText(E2E_USERS.operator.email);
+  await expect(row).toContainText("Answers cite the wrong articles");
+});
+
+test("an action that lost a race says what changed and shows the new state", async ({ browser }) => {
+  const admin = await pageAs(browser, "admin");
+  const { rollout } = await seedConfig(admin.request, { rollout: true });
+  const page = await pageAs(browser, "operator");
+  await page.goto(`/rollouts/${rollout!.id}`);
+  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+
+  // Someone else pauses it while this page still shows it running.
+  expect((await admin.request.post(`/api/admin/rollouts/${rollout!.id}/pause`, { data: { revision: rollout!.revision } })).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Advance stage" }).click();
+  await page.getByRole("dialog", { name: "Advance stage?" }).getByRole("button", { name: "Confirm advance stage" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Not done" })).toContainText("It is now paused at stage 1");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("paused");
+  await expect(page.getByRole("button", { name: "Resume" })).toBeVisible();
+});
