@@ -21,7 +21,7 @@ export function RolloutBanner({ rollout }: { rollout: RolloutWire }) {
   return (
     <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-950">
       <strong>{byController ? "The controller rolled this canary back automatically." : `Rolled back${rollback ? ` by ${rollback.actor}` : ""}.`}</strong>{" "}
-      {rollout.endReason && <span>Reason: {rollout.endReason}</span>} Every user is on {rollout.baseVersion.label} again.
+      {rollout.endReason && <span>Reason: {/[.!?]$/.test(rollout.endReason) ? rollout.endReason : `${rollout.endReason}.`}</span>} Every user is on {rollout.baseVersion.label} again.
     </div>
   );
 }
