@@ -12,6 +12,8 @@ const nextConfig = {
     "bcryptjs",
   ],
   poweredByHeader: false,
+  // `npm run dev` reached as 127.0.0.1 as well as localhost (Next blocks other dev origins).
+  allowedDevOrigins: ["127.0.0.1"],
   reactStrictMode: true,
 };
 

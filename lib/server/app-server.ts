@@ -72,6 +72,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   const server = createServer((req, res) => {
     if (!clientApi.handle(req, res)) void handle(req, res);
   });
+  // The dev server's hot reload talks over a WebSocket; a custom server has to hand the upgrade on.
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, resolve);
