@@ -1,7 +1,7 @@
 "use client";
 
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatValue, type ChartRow, type ChartSpec } from "@/lib/analysis/chart-series";
+import { formatValue, summarizeChart, type ChartRow, type ChartSpec } from "@/lib/analysis/chart-series";
 
 export const STABLE_COLOR = "#475569"; // slate-600
 export const CANARY_COLOR = "#c2410c"; // orange-700: canary, readable on white
@@ -11,12 +11,9 @@ const LIMIT_COLOR = "#b91c1c";
 // otherwise re-animate on every refresh. Gaps stay gaps (connectNulls off). The fixed height
 // keeps the page from jumping while data loads or refreshes.
 export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: ChartRow[]; limit: number | null }) {
-  const measured = rows.filter((r) => r.canary !== null || r.stable !== null);
-  const last = measured[measured.length - 1];
-  const bucketLabel = `${measured.length} ${measured.length === 1 ? "bucket" : "buckets"} with data`;
+  const { buckets, last, canaryTotal } = summarizeChart(rows);
+  const bucketLabel = `${buckets} ${buckets === 1 ? "bucket" : "buckets"} with data`;
   const countWord = spec.metric === "meanRating" ? "ratings" : "requests";
-  // What the canary line rests on, over the whole chart: it only grows while traffic flows.
-  const canaryTotal = rows.reduce((sum, r) => sum + r.canaryCount, 0);
   return (
     <figure className="flex flex-col rounded-xl border border-slate-200 bg-white p-3" aria-label={`${spec.title} chart, ${bucketLabel}`}>
       <figcaption className="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 text-sm">

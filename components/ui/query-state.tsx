@@ -1,16 +1,20 @@
 import type { ReactNode } from "react";
 import { errorMessage } from "@/lib/query/api";
 
-/** What every query-backed region shows before its data: a fixed-height placeholder, or the error. */
-export function QueryState({ isPending, error, children, minHeight = "h-24", label }: { isPending: boolean; error: unknown; children: () => ReactNode; minHeight?: string; label: string }) {
-  if (error && isPending) {
+/**
+ * What every query-backed region shows: a fixed-height placeholder before the first data, the
+ * error when there is no data to show, else the content (a failed refresh keeps the last data;
+ * StaleNotice says so).
+ */
+export function QueryState({ query, children, minHeight = "h-24", label }: { query: { status: "pending" | "error" | "success"; error: unknown; data: unknown }; children: () => ReactNode; minHeight?: string; label: string }) {
+  if (query.status === "error" && query.data === undefined) {
     return (
       <div role="alert" className={`flex ${minHeight} items-center rounded-lg border border-red-200 bg-red-50 px-4 text-sm text-red-800`}>
-        Could not load {label}: {errorMessage(error)}
+        Could not load {label}: {errorMessage(query.error)}
       </div>
     );
   }
-  if (isPending) {
+  if (query.status === "pending") {
     return (
       <div aria-busy="true" className={`${minHeight} animate-pulse rounded-lg bg-slate-200/60`}>
         <span className="sr-only">Loading {label}…</span>

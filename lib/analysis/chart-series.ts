@@ -62,6 +62,21 @@ export function prepareChart(points: readonly SeriesPoint[], metric: ChartMetric
   });
 }
 
+export interface ChartSummary {
+  /** Buckets where either variant measured something. */
+  buckets: number;
+  /** The newest such bucket, or null before any data. */
+  last: ChartRow | null;
+  /** What the canary line rests on over the whole chart: only grows while traffic flows. */
+  canaryTotal: number;
+}
+
+/** The chart's caption: its latest values and how much data it rests on. */
+export function summarizeChart(rows: readonly ChartRow[]): ChartSummary {
+  const measured = rows.filter((r) => r.canary !== null || r.stable !== null);
+  return { buckets: measured.length, last: measured[measured.length - 1] ?? null, canaryTotal: rows.reduce((sum, r) => sum + r.canaryCount, 0) };
+}
+
 /** The horizontal line to draw: the verdict's limit, or the stage's target share for traffic. */
 export function chartLimit(spec: ChartSpec, verdicts: readonly { guardrail: string; limit: number | null }[], stagePercent: number | null): number | null {
   if (spec.metric === "canaryShare") return stagePercent === null ? null : stagePercent / 100;

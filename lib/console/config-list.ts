@@ -5,7 +5,7 @@ export interface ConfigRow {
   name: string;
   updatedAt: string;
   canaryPercent: number;
-  activeRollout: { status: string; stageStartedAt: string } | null;
+  activeRollout: { status: string; stageStartedAt: string; pausedAt: string | null } | null;
 }
 
 export const CONFIG_SORTS = ["name", "updated", "canary", "in-stage"] as const;
@@ -46,4 +46,10 @@ export function sortConfigs<T extends ConfigRow>(rows: readonly T[], sort: Confi
 
 function stageStart(row: ConfigRow): number {
   return row.activeRollout ? Date.parse(row.activeRollout.stageStartedAt) : Number.POSITIVE_INFINITY;
+}
+
+/** Seconds in the current stage as the controller counts them: the clock stands still while paused. */
+export function secondsInStage(rollout: { stageStartedAt: string; pausedAt: string | null }, now: number): number {
+  const end = rollout.pausedAt ? Date.parse(rollout.pausedAt) : now;
+  return Math.max(0, (end - Date.parse(rollout.stageStartedAt)) / 1000);
 }

@@ -20,7 +20,8 @@ export interface VersionForm {
   temperature: string;
   topP: string;
   maxTokens: string;
-  retrieval: { enabled: boolean; type: string; index: string; topK: string; minScore: string; reranker: string };
+  /** `params` is not edited in the form; it is carried over from the version the form started from. */
+  retrieval: { enabled: boolean; type: string; index: string; topK: string; minScore: string; reranker: string; params?: Record<string, unknown> };
   params: string;
   description: string;
 }
@@ -53,6 +54,7 @@ export function formFromVersion(v: VersionSource, takenLabels: readonly string[]
       topK: r?.topK === undefined ? "" : String(r.topK),
       minScore: r?.minScore === undefined ? "" : String(r.minScore),
       reranker: r?.reranker ?? "",
+      ...(r?.params ? { params: r.params } : {}),
     },
     params: JSON.stringify(v.params, null, 2),
     description: "",
@@ -94,6 +96,7 @@ export function versionRequestBody(form: VersionForm, parentVersionId: string | 
         ...(optional(r.topK) !== undefined ? { topK: optional(r.topK) } : {}),
         ...(optional(r.minScore) !== undefined ? { minScore: optional(r.minScore) } : {}),
         ...(r.reranker.trim() ? { reranker: r.reranker.trim() } : {}),
+        ...(r.params ? { params: r.params } : {}),
       }
     : null;
   return {

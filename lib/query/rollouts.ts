@@ -56,11 +56,12 @@ export const rolloutQueries = {
       },
       refetchInterval: live ? LIVE_REFRESH_MS * 3 : false,
     }),
-  reports: (id: string) =>
+  reports: (id: string, live: boolean) =>
     queryOptions({
       queryKey: [...rolloutKeys.detail(id), "reports"],
       queryFn: () => apiFetch<{ reports: ReportSnapshotWire[] }>(`${base(id)}/reports`),
       select: (data) => data.reports,
+      refetchInterval: live ? LIVE_REFRESH_MS * 2 : false,
     }),
 };
 

@@ -17,6 +17,7 @@ const RolloutSummary = z.object({
   status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
   currentStage: z.number().int(),
   stageStartedAt: z.date(),
+  pausedAt: z.date().nullable().describe("set while paused: time in stage stands still"),
   canaryVersion: z.object({ id: z.string(), label: z.string() }),
 });
 

@@ -8,6 +8,7 @@ const configSummary = {
       status: true,
       currentStage: true,
       stageStartedAt: true,
+      pausedAt: true,
       canaryVersion: { select: { id: true, label: true } },
     },
   },

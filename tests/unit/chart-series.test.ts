@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHARTS, chartLimit, formatValue, prepareChart, type SeriesPoint } from "@/lib/analysis/chart-series";
+import { CHARTS, chartLimit, formatValue, prepareChart, summarizeChart, type SeriesPoint } from "@/lib/analysis/chart-series";
 
 const empty = { requests: 0, errorRate: null, meanRating: null, ratingCount: 0, p50Ms: null, p95Ms: null, costPerRequest: null };
 const points: SeriesPoint[] = [
@@ -51,5 +51,13 @@ describe("formatValue", () => {
     expect(formatValue(0.0123, "percent")).toBe("1.23%");
     expect(formatValue(412.6, "ms")).toBe("413 ms");
     expect(formatValue(null, "stars")).toBe("—");
+  });
+});
+
+describe("summarizeChart", () => {
+  it("names the newest bucket with data and what the canary line rests on", () => {
+    const rows = prepareChart(points, "errorRate");
+    expect(summarizeChart(rows)).toEqual({ buckets: 1, last: rows[0], canaryTotal: 10 });
+    expect(summarizeChart([])).toEqual({ buckets: 0, last: null, canaryTotal: 0 });
   });
 });

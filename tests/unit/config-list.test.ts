@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { filterConfigs, sortConfigs, type ConfigRow } from "@/lib/console/config-list";
+import { filterConfigs, secondsInStage, sortConfigs, type ConfigRow } from "@/lib/console/config-list";
 
 const rows: ConfigRow[] = [
-  { key: "support-chat", name: "Support chat", updatedAt: "2026-01-02T00:00:00Z", canaryPercent: 5, activeRollout: { status: "running", stageStartedAt: "2026-01-02T10:00:00Z" } },
+  { key: "support-chat", name: "Support chat", updatedAt: "2026-01-02T00:00:00Z", canaryPercent: 5, activeRollout: { status: "running", stageStartedAt: "2026-01-02T10:00:00Z", pausedAt: null } },
   { key: "doc-search", name: "Doc search", updatedAt: "2026-01-03T00:00:00Z", canaryPercent: 0, activeRollout: null },
-  { key: "summarize", name: "Summaries", updatedAt: "2026-01-01T00:00:00Z", canaryPercent: 25, activeRollout: { status: "paused", stageStartedAt: "2026-01-01T10:00:00Z" } },
+  { key: "summarize", name: "Summaries", updatedAt: "2026-01-01T00:00:00Z", canaryPercent: 25, activeRollout: { status: "paused", stageStartedAt: "2026-01-01T10:00:00Z", pausedAt: "2026-01-01T10:05:00Z" } },
 ];
 const keys = (list: ConfigRow[]) => list.map((r) => r.key);
 
@@ -31,5 +31,13 @@ describe("sortConfigs", () => {
     const copy = [...rows];
     sortConfigs(rows, "canary");
     expect(rows).toEqual(copy);
+  });
+});
+
+describe("secondsInStage", () => {
+  it("counts to now while running and stands still while paused", () => {
+    const now = Date.parse("2026-01-02T10:01:30Z");
+    expect(secondsInStage(rows[0].activeRollout!, now)).toBe(90);
+    expect(secondsInStage(rows[2].activeRollout!, now)).toBe(300);
   });
 });

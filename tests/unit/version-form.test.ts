@@ -9,7 +9,7 @@ const source = {
   temperature: 0.3,
   topP: 0.9,
   maxTokens: 512,
-  retrievalStrategy: { type: "hybrid", index: "docs", topK: 8 },
+  retrievalStrategy: { type: "hybrid", index: "docs", topK: 8, params: { alpha: 0.4 } },
   params: { presence_penalty: 0.2 },
 };
 

@@ -6,9 +6,10 @@ import { useState } from "react";
 import { StatusBadge, VerdictBadge } from "@/components/rollout/badges";
 import { useCan } from "@/components/providers";
 import { INPUT_CLASS } from "@/components/ui/field";
+import { LINK } from "@/components/ui/styles";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { formatDuration } from "@/components/ui/time";
-import { CONFIG_SORTS, filterConfigs, ROLLOUT_FILTERS, sortConfigs, type ConfigSort, type RolloutFilter } from "@/lib/console/config-list";
+import { CONFIG_SORTS, filterConfigs, ROLLOUT_FILTERS, secondsInStage, sortConfigs, type ConfigSort, type RolloutFilter } from "@/lib/console/config-list";
 import { useNow } from "@/lib/hooks/use-now";
 import { configQueries, type ConfigWire } from "@/lib/query/configs";
 import { rolloutQueries } from "@/lib/query/rollouts";
@@ -32,7 +33,7 @@ export function Dashboard({ origin }: { origin: string }) {
         </h1>
         {canCreate && <CreateConfigButton />}
       </div>
-      <QueryState isPending={configs.isPending} error={configs.error} label="configs" minHeight="h-48">
+      <QueryState query={configs} label="configs" minHeight="h-48">
         {() =>
           configs.data!.length === 0 ? (
             <EmptyState origin={origin} canCreate={canCreate} />
@@ -77,7 +78,7 @@ export function Dashboard({ origin }: { origin: string }) {
 function ConfigTable({ configs }: { configs: ConfigWire[] }) {
   if (configs.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">No config matches these filters.</p>;
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="w-full min-w-[720px] text-left text-sm">
         <thead className="bg-slate-100 text-slate-700">
           <tr>
@@ -102,7 +103,7 @@ function ConfigRow({ config }: { config: ConfigWire }) {
   return (
     <tr className="border-t border-slate-200 align-top">
       <td className="px-4 py-3">
-        <Link href={`/configs/${config.key}`} className="font-medium text-blue-800 underline-offset-2 hover:underline">
+        <Link href={`/configs/${config.key}`} className={`${LINK} font-medium`}>
           {config.name}
         </Link>
         <div className="font-mono text-xs text-slate-600">{config.key}</div>
@@ -111,11 +112,11 @@ function ConfigRow({ config }: { config: ConfigWire }) {
       <td className="px-4 py-3">
         {rollout ? (
           <div className="flex flex-col gap-1">
-            <Link href={`/rollouts/${rollout.id}`} className="font-medium text-blue-800 underline-offset-2 hover:underline">
+            <Link href={`/rollouts/${rollout.id}`} className={`${LINK} font-medium`}>
               {rollout.canaryVersion.label} at {config.canaryPercent}%
             </Link>
             <span className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
-              <StatusBadge status={rollout.status} /> stage {rollout.currentStage + 1} · <TimeInStage since={rollout.stageStartedAt} />
+              <StatusBadge status={rollout.status} /> stage {rollout.currentStage + 1} · <TimeInStage rollout={rollout} />
             </span>
           </div>
         ) : (
@@ -127,17 +128,18 @@ function ConfigRow({ config }: { config: ConfigWire }) {
   );
 }
 
-function TimeInStage({ since }: { since: string }) {
+function TimeInStage({ rollout }: { rollout: { stageStartedAt: string; pausedAt: string | null } }) {
   const now = useNow(1_000);
-  return <span>{formatDuration((now - Date.parse(since)) / 1000)} in stage</span>;
+  return <span>{formatDuration(secondsInStage(rollout, now))} in stage</span>;
 }
 
 function Health({ rolloutId }: { rolloutId: string }) {
-  const report = useQuery(rolloutQueries.report(rolloutId));
+  // At a glance only: a slower refresh than the rollout page's, as a report is computed per call.
+  const report = useQuery({ ...rolloutQueries.report(rolloutId), refetchInterval: 30_000 });
   if (report.isPending) return <span className="text-xs text-slate-500">judging…</span>;
   if (!report.data) return <span className="text-xs text-red-700">report unavailable</span>;
   return (
-    <div className="flex flex-wrap gap-1" aria-label="Guardrail verdicts">
+    <div role="group" className="flex flex-wrap gap-1" aria-label="Guardrail verdicts">
       {report.data.verdicts.map((v) => (
         <VerdictBadge key={v.guardrail} verdict={v} />
       ))}

@@ -12,7 +12,7 @@ export function EmptyState({ origin, canCreate }: { origin: string; canCreate: b
           ) : (
             <>An editor creates the config here, or from a script with an admin API key:</>
           )}
-          <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-sm text-slate-100">
+          <pre className="mt-2 relative overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-sm text-slate-100">
             {`curl -X POST ${origin}/api/admin/configs \\
   -H "Authorization: Bearer $LLM_CANARY_KEY" -H "Content-Type: application/json" \\
   -d '{"key":"support-chat","name":"Support chat"}'`}

@@ -1,8 +1,8 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/ui/field";
@@ -12,18 +12,22 @@ import { Time } from "@/components/ui/time";
 import { auditQueries, type AuditEventWire, type AuditFilter } from "@/lib/query/audit";
 import { configQueries } from "@/lib/query/configs";
 
+const FILTER_KEYS = ["config", "rollout", "actor", "action"] as const;
+
 /** Every change, newest first; filters live in the URL so a filtered view can be shared. */
-export function AuditLog({ initial }: { initial: AuditFilter }) {
-  const [filter, setFilter] = useState<AuditFilter>(initial);
-  const router = useRouter();
-  const events = useInfiniteQuery(auditQueries.page(filter));
+export function AuditLog() {
+  const params = useSearchParams();
+  const filter: AuditFilter = Object.fromEntries(FILTER_KEYS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : [])));
+  // The table keeps showing the last result while a new filter loads (no flash to a skeleton).
+  const events = useInfiniteQuery({ ...auditQueries.page(filter), placeholderData: keepPreviousData });
   const facets = useQuery(auditQueries.facets());
   const configs = useQuery(configQueries.list());
+  const [rolloutText, setRolloutText] = useState(filter.rollout ?? "");
   const apply = (patch: Partial<AuditFilter>) => {
     const next = { ...filter, ...patch };
-    setFilter(next);
     const query = new URLSearchParams(Object.entries(next).filter((e): e is [string, string] => Boolean(e[1])));
-    router.replace(`/audit${query.size ? `?${query}` : ""}`, { scroll: false });
+    // Shallow: the URL (and useSearchParams) change without asking the server for the page again.
+    window.history.replaceState(null, "", `/audit${query.size ? `?${query}` : ""}`);
   };
   const configKeyById = new Map((configs.data ?? []).map((c) => [c.id, c.key]));
   const actionPrefixes = [...new Set((facets.data?.actions ?? []).map((a) => `${a.split(".")[0]}.*`))];
@@ -32,7 +36,15 @@ export function AuditLog({ initial }: { initial: AuditFilter }) {
       <h1 id="audit-heading" className="text-2xl font-semibold">
         Audit log
       </h1>
-      <form role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+      <form
+        role="search"
+        aria-label="Filter the audit log"
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply({ rollout: rolloutText.trim() || undefined });
+        }}
+      >
         <label className="flex flex-col gap-1 text-sm font-medium">
           Config
           <select value={filter.config ?? ""} onChange={(e) => apply({ config: e.target.value || undefined })} className={INPUT_CLASS}>
@@ -73,17 +85,26 @@ export function AuditLog({ initial }: { initial: AuditFilter }) {
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
           Rollout id
-          <input value={filter.rollout ?? ""} onChange={(e) => apply({ rollout: e.target.value.trim() || undefined })} placeholder="ro_…" className={`${INPUT_CLASS} font-mono`} />
+          <input value={rolloutText} onChange={(e) => setRolloutText(e.target.value)} onBlur={() => apply({ rollout: rolloutText.trim() || undefined })} placeholder="ro_… then Enter" className={`${INPUT_CLASS} font-mono`} />
         </label>
-        {Object.values(filter).some(Boolean) && <Button onClick={() => apply({ config: undefined, actor: undefined, action: undefined, rollout: undefined })}>Clear filters</Button>}
+        {Object.values(filter).some(Boolean) && (
+          <Button
+            onClick={() => {
+              setRolloutText("");
+              apply({ config: undefined, actor: undefined, action: undefined, rollout: undefined });
+            }}
+          >
+            Clear filters
+          </Button>
+        )}
       </form>
-      <QueryState isPending={events.isPending} error={events.error} label="the audit log" minHeight="h-64">
+      <QueryState query={events} label="the audit log" minHeight="h-64">
         {() => {
           const rows = events.data!.pages.flatMap((p) => p.events);
           if (rows.length === 0) return <p className="text-slate-700">No events match.</p>;
           return (
             <>
-              <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+              <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
                 <table className="w-full min-w-[760px] text-left text-sm">
                   <thead className="bg-slate-100 text-slate-700">
                     <tr>

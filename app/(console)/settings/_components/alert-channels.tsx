@@ -29,7 +29,7 @@ export function AlertChannels() {
         </Button>
       </div>
       <p className="text-sm text-slate-700">Told about automatic and manual rollbacks, promotions, stage advances and judge warnings; failed deliveries are retried with backoff.</p>
-      <QueryState isPending={channels.isPending} error={channels.error} label="alert channels" minHeight="h-24">
+      <QueryState query={channels} label="alert channels" minHeight="h-24">
         {() =>
           channels.data!.length === 0 ? (
             <p className="text-sm text-slate-700">No channels yet: nobody is told when the controller rolls back.</p>
@@ -92,7 +92,7 @@ function ChannelItem({ channel: c, onEdit }: { channel: ChannelWire; onEdit: () 
 function DeliveryLog({ channelId }: { channelId: string }) {
   const deliveries = useQuery(settingsQueries.deliveries(channelId));
   return (
-    <QueryState isPending={deliveries.isPending} error={deliveries.error} label="deliveries" minHeight="h-16">
+    <QueryState query={deliveries} label="deliveries" minHeight="h-16">
       {() =>
         deliveries.data!.length === 0 ? (
           <p className="mt-2 text-xs text-slate-700">Nothing sent yet.</p>
@@ -136,7 +136,8 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
   const save = useMutation({
     mutationFn: () => {
       // A blank secret on edit keeps the stored one (it is never shown again).
-      const body = { name, kind, url, events, enabled, ...(secret ? { secret } : channel ? {} : { secret: null }) };
+      // Slack webhooks are not signed: switching a channel to Slack drops any stored secret.
+      const body = { name, kind, url, events, enabled, ...(kind === "slack" ? { secret: null } : secret ? { secret } : channel ? {} : { secret: null }) };
       return channel ? settingsApi.updateChannel(channel.id, body) : settingsApi.createChannel(body);
     },
     onSuccess: async () => {

@@ -33,12 +33,12 @@ export function ApiKeys() {
         </Button>
       </div>
       <p className="text-sm text-slate-700">Client apps send a key as <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. Only a hash is stored: a key is shown once, when it is created.</p>
-      <QueryState isPending={keys.isPending} error={keys.error} label="API keys" minHeight="h-24">
+      <QueryState query={keys} label="API keys" minHeight="h-24">
         {() =>
           keys.data!.length === 0 ? (
             <p className="text-sm text-slate-700">No API keys yet.</p>
           ) : (
-            <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
               <table className="w-full min-w-[640px] text-left text-sm">
                 <thead className="bg-slate-100 text-slate-700">
                   <tr>

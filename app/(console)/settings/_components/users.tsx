@@ -41,9 +41,9 @@ export function Users() {
           </li>
         ))}
       </ul>
-      <QueryState isPending={users.isPending} error={users.error} label="users" minHeight="h-24">
+      <QueryState query={users} label="users" minHeight="h-24">
         {() => (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table className="w-full min-w-[640px] text-left text-sm">
               <thead className="bg-slate-100 text-slate-700">
                 <tr>

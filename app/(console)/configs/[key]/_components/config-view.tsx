@@ -27,14 +27,14 @@ export function ConfigView({ configKey }: { configKey: string }) {
         </Link>{" "}
         / <span className="font-mono">{configKey}</span>
       </nav>
-      <QueryState isPending={detail.isPending} error={detail.error} label="the config" minHeight="h-28">
-        {() => <ConfigHeader detail={detail.data!} versions={versions.data ?? []} />}
+      <QueryState query={detail} label="the config" minHeight="h-28">
+        {() => <ConfigHeader detail={detail.data!} versions={versions.data} />}
       </QueryState>
       <section aria-labelledby="versions-heading">
         <h2 id="versions-heading" className="mb-3 text-lg font-semibold">
           Versions
         </h2>
-        <QueryState isPending={versions.isPending} error={versions.error} label="versions" minHeight="h-40">
+        <QueryState query={versions} label="versions" minHeight="h-40">
           {() => <VersionTable configKey={configKey} versions={versions.data!} detail={detail.data} />}
         </QueryState>
       </section>
@@ -42,7 +42,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
         <h2 id="rollouts-heading" className="mb-3 text-lg font-semibold">
           Rollouts
         </h2>
-        <QueryState isPending={rollouts.isPending} error={rollouts.error} label="rollouts" minHeight="h-24">
+        <QueryState query={rollouts} label="rollouts" minHeight="h-24">
           {() =>
             rollouts.data!.length === 0 ? (
               <p className="text-sm text-slate-700">No rollouts yet.</p>
@@ -69,12 +69,12 @@ export function ConfigView({ configKey }: { configKey: string }) {
   );
 }
 
-function ConfigHeader({ detail, versions }: { detail: ConfigDetailWire; versions: VersionWire[] }) {
+function ConfigHeader({ detail, versions }: { detail: ConfigDetailWire; versions: VersionWire[] | undefined }) {
   const { config, activeRollout, stableVersion } = detail;
   const canWrite = useCan("configs:write");
   const canStart = useCan("rollouts:start");
   const [starting, setStarting] = useState(false);
-  const candidates = versions.filter((v) => v.id !== stableVersion?.id);
+  const candidates = (versions ?? []).filter((v) => v.id !== stableVersion?.id);
   return (
     <header className="flex flex-wrap items-start justify-between gap-4">
       <div>
@@ -102,7 +102,7 @@ function ConfigHeader({ detail, versions }: { detail: ConfigDetailWire; versions
           </Link>
         )}
         {canStart && stableVersion && !activeRollout && (
-          <Button variant="primary" onClick={() => setStarting(true)} disabled={candidates.length === 0} title={candidates.length === 0 ? "Save a version that differs from stable first" : undefined}>
+          <Button variant="primary" onClick={() => setStarting(true)} disabled={candidates.length === 0} title={!versions ? "Loading versions…" : candidates.length === 0 ? "Save a version that differs from stable first" : undefined}>
             Start canary
           </Button>
         )}
@@ -120,7 +120,7 @@ function VersionTable({ configKey, versions, detail }: { configKey: string; vers
   const stableId = detail?.stableVersion?.id;
   const canaryId = detail?.activeRollout?.canaryVersion.id;
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="w-full min-w-[720px] text-left text-sm">
         <thead className="bg-slate-100 text-slate-700">
           <tr>

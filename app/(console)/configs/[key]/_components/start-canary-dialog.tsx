@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
-import { fieldError } from "@/lib/query/api";
+import { ApiError, fieldError } from "@/lib/query/api";
 import { configApi, configKeys, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 
 const THRESHOLD_FIELDS: { key: keyof CanaryForm["thresholds"]; label: string; hint: string }[] = [
@@ -21,11 +21,13 @@ const THRESHOLD_FIELDS: { key: keyof CanaryForm["thresholds"]; label: string; hi
 
 export function StartCanaryDialog({ detail, candidates, onClose, initialVersionId }: { detail: ConfigDetailWire; candidates: VersionWire[]; onClose: () => void; initialVersionId?: string }) {
   const [form, setForm] = useState<CanaryForm>(() => defaultCanaryForm(initialVersionId ?? candidates[0]?.id ?? ""));
+  // The config as it was when the dialog opened: a change since then must be a 409, not a surprise.
+  const [revision] = useState(detail.config.revision);
   const router = useRouter();
   const queryClient = useQueryClient();
   const key = detail.config.key;
   const start = useMutation({
-    mutationFn: () => configApi.startRollout(key, canaryRequestBody(form, detail.config.revision)),
+    mutationFn: () => configApi.startRollout(key, canaryRequestBody(form, revision)),
     onSuccess: async (rollout) => {
       await queryClient.invalidateQueries({ queryKey: configKeys.all });
       router.push(`/rollouts/${rollout.id}`);
@@ -98,6 +100,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
               ))}
             </tbody>
           </table>
+          <StageErrors error={start.error} />
           <Button className="mt-2" onClick={() => set({ stages: [...form.stages, { percent: "100", minutes: "120", minSamples: "1000" }] })} disabled={form.stages.length >= 20}>
             Add stage
           </Button>
@@ -142,5 +145,20 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Problems with stage rows, in words (the cells themselves are only marked invalid). */
+function StageErrors({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError)) return null;
+  const problems = error.details.filter((d) => d.path.startsWith("stages"));
+  if (problems.length === 0) return null;
+  return (
+    <ul role="alert" className="mt-2 list-disc pl-5 text-xs font-medium text-red-700">
+      {problems.map((d) => {
+        const [, index, field] = d.path.split(".");
+        return <li key={d.path}>{index === undefined ? `Stages ${d.message}` : `Stage ${Number(index) + 1} ${field ?? ""} ${d.message}`}</li>;
+      })}
+    </ul>
   );
 }

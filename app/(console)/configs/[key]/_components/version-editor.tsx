@@ -31,7 +31,7 @@ export function VersionEditor({ configKey, fromVersionId }: { configKey: string;
         </Link>{" "}
         / new version
       </nav>
-      <QueryState isPending={versions.isPending} error={versions.error} label="versions" minHeight="h-96">
+      <QueryState query={versions} label="versions" minHeight="h-96">
         {() => {
           const source = versions.data!.find((v) => v.id === fromVersionId) ?? null;
           return <EditorForm key={source?.id ?? "empty"} configKey={configKey} source={source} versions={versions.data!} />;

@@ -38,7 +38,7 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
         </Link>{" "}
         / {version.data?.label ?? "version"}
       </nav>
-      <QueryState isPending={version.isPending} error={version.error} label="the version" minHeight="h-32">
+      <QueryState query={version} label="the version" minHeight="h-32">
         {() => {
           const v = version.data!;
           return (
@@ -78,6 +78,7 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
                     <label className="flex items-center gap-2 text-sm font-medium">
                       Compare with
                       <select value={against ?? ""} onChange={(e) => setCompareWith(e.target.value)} className={INPUT_CLASS}>
+                        {!against && <option value="">choose a version</option>}
                         {versions.data
                           .filter((o) => o.id !== v.id)
                           .map((o) => (
@@ -127,7 +128,7 @@ function Settings({ version }: { version: VersionWire }) {
 function Diff({ configKey, from, to }: { configKey: string; from: string; to: string }) {
   const diff = useQuery(configQueries.diff(configKey, from, to));
   return (
-    <QueryState isPending={diff.isPending} error={diff.error} label="the diff" minHeight="h-40">
+    <QueryState query={diff} label="the diff" minHeight="h-40">
       {() => {
         const d = diff.data!;
         return (

@@ -26,7 +26,7 @@ export function LiveCharts({ rolloutId, live, verdicts, stagePercent }: { rollou
         </p>
       </div>
       <StaleNotice error={series.isRefetchError ? series.error : null} />
-      <QueryState isPending={series.isPending} error={series.error} label="the charts" minHeight="h-[34rem]">
+      <QueryState query={series} label="the charts" minHeight="h-[34rem]">
         {() => (
           <div className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
             {CHARTS.map((spec) => (

@@ -6,9 +6,10 @@ import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { FormError } from "@/components/ui/form-error";
 import { ApiError, errorMessage, fieldError } from "@/lib/query/api";
 import { configKeys, type RolloutWire } from "@/lib/query/configs";
-import { rolloutApi, rolloutKeys } from "@/lib/query/rollouts";
+import { rolloutApi, rolloutKeys, rolloutQueries } from "@/lib/query/rollouts";
 import { transition, type RolloutAction } from "@/lib/release/transitions";
 
 interface ActionSpec {
@@ -56,14 +57,17 @@ export function RolloutActions({ rollout }: { rollout: RolloutWire }) {
   );
 }
 
-function ConfirmAction({ spec, rollout, onClose, onDone }: { spec: ActionSpec; rollout: RolloutWire; onClose: () => void; onDone: (o: { kind: "ok" | "conflict" | "error"; text: string }) => void }) {
+function ConfirmAction({ spec, rollout: live, onClose, onDone }: { spec: ActionSpec; rollout: RolloutWire; onClose: () => void; onDone: (o: { kind: "ok" | "conflict" | "error"; text: string }) => void }) {
+  // The state the operator confirms is the state when the dialog opened: the page keeps
+  // polling, but the question and the revision sent must not change under them.
+  const [rollout] = useState(live);
   const [reason, setReason] = useState("");
   const queryClient = useQueryClient();
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: rolloutKeys.detail(rollout.id) }), queryClient.invalidateQueries({ queryKey: configKeys.all })]);
   const act = useMutation({
     mutationFn: () => rolloutApi.act(rollout.id, spec.action, { revision: rollout.revision, ...(spec.needsReason ? { reason } : {}) }),
     onSuccess: async (next) => {
-      queryClient.setQueryData([...rolloutKeys.detail(rollout.id), "rollout"], next);
+      queryClient.setQueryData(rolloutQueries.detail(rollout.id).queryKey, next);
       onDone({ kind: "ok", text: `${spec.label}: done. The rollout is now ${describe(next)}.` });
       onClose();
       await refresh();
@@ -95,6 +99,7 @@ function ConfirmAction({ spec, rollout, onClose, onDone }: { spec: ActionSpec; r
             {(props) => <textarea {...props} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required className={INPUT_CLASS} autoFocus />}
           </Field>
         )}
+        {act.error && !fieldError(act.error, "reason") && <FormError error={act.error} />}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose} disabled={act.isPending}>
             Cancel

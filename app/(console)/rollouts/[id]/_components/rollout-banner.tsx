@@ -7,7 +7,7 @@ import { CONTROLLER } from "@/lib/controller/actor";
 
 /** Says loudly when the controller rolled the canary back (and why), or is waiting for approval. */
 export function RolloutBanner({ rollout }: { rollout: RolloutWire }) {
-  const reports = useQuery({ ...rolloutQueries.reports(rollout.id), enabled: rollout.status === "rolled_back" });
+  const reports = useQuery({ ...rolloutQueries.reports(rollout.id, false), enabled: rollout.status === "rolled_back" });
   if (rollout.awaitingApproval && rollout.status === "running") {
     return (
       <div role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950">

@@ -22,7 +22,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
   const report = useQuery(rolloutQueries.report(rolloutId));
   const live = rollout.data?.status === "running" || rollout.data?.status === "paused";
   return (
-    <QueryState isPending={rollout.isPending} error={rollout.error} label="the rollout" minHeight="h-40">
+    <QueryState query={rollout} label="the rollout" minHeight="h-40">
       {() => {
         const r = rollout.data!;
         return (
@@ -57,7 +57,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
               <h2 id="guardrails-heading" className="text-lg font-semibold">
                 Guardrails
               </h2>
-              <QueryState isPending={report.isPending} error={report.error} label="the report" minHeight="h-40">
+              <QueryState query={report} label="the report" minHeight="h-40">
                 {() => (
                   <>
                     <VerdictList report={report.data!} />
@@ -67,7 +67,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
               </QueryState>
             </section>
             <LiveCharts rolloutId={rolloutId} live={live} verdicts={report.data?.verdicts ?? []} stagePercent={live ? r.percent : null} />
-            <StageHistory rolloutId={rolloutId} report={report.data} />
+            <StageHistory rolloutId={rolloutId} report={report.data} live={live} />
             <SamplesPanel rolloutId={rolloutId} live={live} />
           </div>
         );

@@ -22,12 +22,12 @@ export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boo
         <h2 id="samples-heading" className="text-lg font-semibold">
           Canary samples
         </h2>
-        <div role="radiogroup" aria-label="Which samples" className="flex gap-1">
+        <div role="group" aria-label="Which samples" className="flex gap-1">
           {(Object.keys(VIEWS) as View[]).map((v) => (
             <button
               key={v}
-              role="radio"
-              aria-checked={view === v}
+              type="button"
+              aria-pressed={view === v}
               onClick={() => setView(v)}
               className={`rounded-md px-3 py-1 text-sm ${view === v ? "bg-slate-900 text-white" : "border border-slate-300 bg-white hover:bg-slate-100"}`}
             >
@@ -36,7 +36,7 @@ export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boo
           ))}
         </div>
       </div>
-      <QueryState isPending={samples.isPending} error={samples.error} label="samples" minHeight="h-32">
+      <QueryState query={samples} label="samples" minHeight="h-32">
         {() =>
           samples.data!.samples.length === 0 ? (
             <p className="text-sm text-slate-700">None so far.</p>

@@ -9,15 +9,15 @@ import { rolloutQueries, type ReportWire } from "@/lib/query/rollouts";
 const EVENT_WORDS: Record<string, string> = { advance: "advanced", promote: "promoted", rollback: "rolled back", abort: "aborted", revert: "promotion reverted" };
 
 /** Each stage reached with both variants' figures in it, and the reports kept at each decision. */
-export function StageHistory({ rolloutId, report }: { rolloutId: string; report: ReportWire | undefined }) {
-  const kept = useQuery(rolloutQueries.reports(rolloutId));
+export function StageHistory({ rolloutId, report, live }: { rolloutId: string; report: ReportWire | undefined; live: boolean }) {
+  const kept = useQuery(rolloutQueries.reports(rolloutId, live));
   return (
     <section aria-labelledby="history-heading" className="flex flex-col gap-3">
       <h2 id="history-heading" className="text-lg font-semibold">
         Stage history
       </h2>
       {report && report.stages.length > 0 && (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="w-full min-w-[640px] text-left text-sm">
             <thead className="bg-slate-100 text-slate-700">
               <tr>

@@ -21,7 +21,7 @@ function interval(i: Interval, unit: "percent" | "ms" | "stars" | "usd"): string
 /** Stable vs canary over the whole rollout, each estimate with its 95% interval. */
 export function VariantTable({ report }: { report: ReportWire }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="w-full min-w-[560px] text-left text-sm">
         <caption className="sr-only">Stable and canary compared, with 95% intervals</caption>
         <thead className="bg-slate-100 text-slate-700">

@@ -1,0 +1,38 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { pageAs, seedConfig } from "./fixtures";
+
+// Every console page, checked by axe (WCAG 2 A and AA: labels, contrast, roles, keyboard
+// semantics) at 1280×720, and for sideways scrolling of the page itself on a phone-sized window
+// (wide tables scroll inside their own box).
+
+test("every console page passes axe's WCAG A/AA checks and fits a narrow window", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const page = await pageAs(browser, "admin");
+  const { key, v2, rollout } = await seedConfig(page.request, { rollout: true });
+  const pages = ["/", `/configs/${key}`, `/configs/${key}/versions/${v2.id}`, `/configs/${key}/versions/new?from=${v2.id}`, `/rollouts/${rollout!.id}`, "/audit", "/settings"];
+  for (const path of pages) {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(path);
+    await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
+    const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
+    expect(serious, `axe on ${path}`).toEqual([]);
+
+    await page.setViewportSize({ width: 390, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `sideways scroll on ${path} at 390 px`).toBeLessThanOrEqual(0);
+  }
+});
+
+test("a dialog is reachable and usable with the keyboard alone", async ({ browser }) => {
+  const page = await pageAs(browser, "editor");
+  await page.goto("/");
+  await page.getByRole("button", { name: "New config" }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "New config" });
+  await expect(dialog.getByLabel("Key")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "New config" })).toBeVisible();
+});
