@@ -46,7 +46,10 @@ export function setOutcomeRating(tx: Tx, outcome: RatedOutcome, rating: number, 
  */
 export async function shiftRollupRating(tx: Tx, outcome: RatedOutcome, added: number, sumDelta: number, histDelta: number[]) {
   const hist = `{${histDelta.join(",")}}`;
-  for (const [table, unit] of [["metric_rollups", "minute"], ["metric_rollups_hourly", "hour"]] as const) {
+  // Hour before minute: the ingest statement's rollup upserts run in that order (Postgres runs
+  // a statement's unreferenced data-modifying CTEs last one first), and locking the rows in the
+  // same order keeps a rating and a batch from deadlocking over them.
+  for (const [table, unit] of [["metric_rollups_hourly", "hour"], ["metric_rollups", "minute"]] as const) {
     await tx.$executeRaw`
       UPDATE ${Prisma.raw(table)} SET rating_count = rating_count + ${added}::integer, rating_sum = rating_sum + ${sumDelta}::integer,
         rating_hist = llm_canary_hist_sum(rating_hist, ${hist}::integer[])

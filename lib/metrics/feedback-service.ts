@@ -1,7 +1,9 @@
+import type { z } from "zod";
 import type { Db } from "../db/types";
 import { ConflictError, NotFoundError } from "../errors";
 import { parseInput } from "../validation";
 import { lockOutcomesByRequestId, setOutcomeRating, shiftRollupRating } from "./feedback-repo";
+import { retryOnConflict } from "../db/retry";
 import { FeedbackInput, type FeedbackDto } from "./schemas";
 
 /**
@@ -11,6 +13,12 @@ import { FeedbackInput, type FeedbackDto } from "./schemas";
  */
 export async function recordFeedback(db: Db, raw: unknown): Promise<FeedbackDto> {
   const input = parseInput(FeedbackInput, raw);
+  // The transaction locks rollup rows a concurrent ingest batch may be upserting; when Postgres
+  // breaks a deadlock between them it is safe to run again, so the client is not told to retry.
+  return retryOnConflict(() => rateOutcome(db, input));
+}
+
+async function rateOutcome(db: Db, input: z.infer<typeof FeedbackInput>): Promise<FeedbackDto> {
   return db.$transaction(async (tx) => {
     const matches = await lockOutcomesByRequestId(tx, input.requestId, input.config ?? null);
     if (matches.length === 0) {

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client";
+import { retryOnConflict } from "../db/retry";
 import type { OutcomeRow } from "./attribution";
 import { LATENCY_BUCKETS } from "./latency-buckets";
 
@@ -77,14 +78,7 @@ const COLUMNS = [
  */
 export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {
   const columns = COLUMNS.map((column) => rows.map((row) => row[column]));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const [result] = await db.query<{ accepted: number }>(INGEST_SQL, columns, "llm_canary_ingest");
-      return Number(result.accepted);
-    } catch (error) {
-      // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
-      const code = (error as { code?: unknown }).code;
-      if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw error;
-    }
-  }
+  // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
+  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(INGEST_SQL, columns, "llm_canary_ingest"));
+  return Number(result.accepted);
 }
