@@ -175,9 +175,11 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
       }),
     ],
     stages: [
-      { percent: 10, minDurationSec: 20, minSamples: 20 },
-      { percent: 50, minDurationSec: 20, minSamples: 60 },
-      { percent: 100, minDurationSec: 20, minSamples: 100 },
+      // Enough canary samples at 10 % for the error-rate evidence to build up before any advance:
+      // the bad canary is caught on its first stage, as a small first stage is meant to do.
+      { percent: 10, minDurationSec: 20, minSamples: 60 },
+      { percent: 50, minDurationSec: 20, minSamples: 120 },
+      { percent: 100, minDurationSec: 20, minSamples: 200 },
     ],
     traffic: {
       requestsPerSecond: 15,

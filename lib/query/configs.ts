@@ -49,6 +49,11 @@ export const configQueries = {
       queryFn: () => apiFetch<VersionDiffWire>(`${base(key)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
       staleTime: Infinity,
     }),
+  routePreview: (key: string, userId: string) =>
+    queryOptions({
+      queryKey: [...configKeys.detail(key), "route-preview", userId],
+      queryFn: () => apiFetch<RoutePreviewWire>(`${base(key)}/route-preview?userId=${encodeURIComponent(userId)}`),
+    }),
   rollouts: (key: string) =>
     queryOptions({
       queryKey: [...configKeys.detail(key), "rollouts"],

@@ -14,7 +14,7 @@ export const uniqueKey = (prefix: string) => `${prefix}-${randomBytes(4).toStrin
  * A config with a stable v1 and a v2, and optionally a running canary of v2, made through the
  * admin API (the UI journeys that need them start here).
  */
-export async function seedConfig(request: APIRequestContext, opts: { rollout?: boolean; stages?: unknown[] } = {}) {
+export async function seedConfig(request: APIRequestContext, opts: { rollout?: boolean; stages?: unknown[]; include?: string[] } = {}) {
   const key = uniqueKey("e2e");
   const post = async (path: string, data: unknown) => {
     const res = await request.post(path, { data });
@@ -24,6 +24,6 @@ export async function seedConfig(request: APIRequestContext, opts: { rollout?: b
   await post("/api/admin/configs", { key, name: `Chat ${key}` });
   const v1 = await post(`/api/admin/configs/${key}/versions`, { label: "v1", model: "gpt-4o-mini", systemPrompt: "You are helpful.\nAnswer briefly.", temperature: 0.7, maxTokens: 512 });
   const v2 = await post(`/api/admin/configs/${key}/versions`, { label: "v2", model: "gpt-4o-mini", systemPrompt: "You are helpful.\nCite your sources.\nAnswer briefly.", temperature: 0.4, maxTokens: 512 });
-  const rollout = opts.rollout ? await post(`/api/admin/configs/${key}/rollouts`, { canaryVersionId: v2.id, ...(opts.stages ? { stages: opts.stages } : {}) }) : null;
+  const rollout = opts.rollout ? await post(`/api/admin/configs/${key}/rollouts`, { canaryVersionId: v2.id, ...(opts.stages ? { stages: opts.stages } : {}), ...(opts.include ? { include: opts.include } : {}) }) : null;
   return { key, v1, v2, rollout } as { key: string; v1: { id: string }; v2: { id: string }; rollout: { id: string; revision: number } | null };
 }

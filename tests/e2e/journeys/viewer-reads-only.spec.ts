@@ -3,7 +3,7 @@ import { pageAs, seedConfig } from "./fixtures";
 
 test("a viewer sees no action buttons, and the admin API refuses the viewer's session", async ({ browser }) => {
   const admin = await pageAs(browser, "admin");
-  const { key, v2, rollout } = await seedConfig(admin.request, { rollout: true });
+  const { key, v2, rollout } = await seedConfig(admin.request, { rollout: true, include: ["vip-user"] });
   const page = await pageAs(browser, "viewer");
 
   await page.goto("/");
@@ -15,6 +15,10 @@ test("a viewer sees no action buttons, and the admin API refuses the viewer's se
   await expect(page.getByRole("heading", { name: `Chat ${key}` })).toBeVisible();
   await expect(page.getByRole("link", { name: /New version|Edit as new/ })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Start canary" })).toHaveCount(0);
+  // Reading is allowed: which version a user gets, and why.
+  await page.getByLabel("User id").fill("vip-user");
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "vip-user" })).toContainText("gets v2 (canary) because the user is on the rollout's always-canary list");
 
   await page.goto(`/configs/${key}/versions/${v2.id}`);
   await expect(page.getByRole("list", { name: "Changed fields" })).toBeVisible();

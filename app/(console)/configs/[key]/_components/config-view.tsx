@@ -12,6 +12,7 @@ import { LINK, LINK_BUTTON } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { configQueries, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 import { LIVE_REFRESH_MS } from "@/lib/query/rollouts";
+import { RoutePreview } from "./route-preview";
 import { StartCanaryDialog } from "./start-canary-dialog";
 
 export function ConfigView({ configKey }: { configKey: string }) {
@@ -38,6 +39,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
           {() => <VersionTable configKey={configKey} versions={versions.data!} detail={detail.data} />}
         </QueryState>
       </section>
+      <RoutePreview configKey={configKey} />
       <section aria-labelledby="rollouts-heading">
         <h2 id="rollouts-heading" className="mb-3 text-lg font-semibold">
           Rollouts
