@@ -19,6 +19,12 @@ const EnvSchema = z.object({
   LLM_CANARY_PUBLIC_URL: z.string().url().optional(),
   // How often the controller (on the leading instance) judges every running rollout.
   LLM_CANARY_CONTROLLER_TICK_MS: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
+  // Behind a reverse proxy: take the client's address from the first X-Forwarded-For hop (for
+  // the per-IP sign-in limit). Off: the address of the connection, which a client cannot forge.
+  LLM_CANARY_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.
   LLM_CANARY_CORS_ORIGINS: z
     .string()

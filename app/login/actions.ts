@@ -1,7 +1,10 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
 import { signIn } from "@/lib/auth/config";
+import { loginThrottle, throttleMessage } from "@/lib/auth/login-throttle";
+import { CLIENT_IP_HEADER } from "@/lib/server/client-address";
 import { safeReturnPath } from "@/lib/auth/return-path";
 
 export interface LoginState {
@@ -18,6 +21,10 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
     return { error: null, email };
   } catch (error) {
     // signIn redirects by throwing on success; only auth failures are answered here.
+    if (error instanceof CredentialsSignin && error.code === "too_many_attempts") {
+      const verdict = loginThrottle().check(email, (await headers()).get(CLIENT_IP_HEADER) ?? "unknown");
+      return { error: verdict.allowed ? "Too many failed sign-ins; try again shortly." : throttleMessage(verdict), email };
+    }
     if (error instanceof AuthError) {
       return {
         error: error.type === "CredentialsSignin" ? "Wrong e-mail or password." : "Signing in failed; try again.",

@@ -1,6 +1,9 @@
 import { cache } from "react";
 import NextAuth, { type Session } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { CredentialsSignin } from "next-auth";
+import { CLIENT_IP_HEADER } from "../server/client-address";
+import { loginThrottle } from "./login-throttle";
 import { getPrisma } from "../db/client";
 import { authenticate } from "./user-service";
 import { isRole, type Role } from "./scopes";
@@ -18,6 +21,11 @@ declare module "next-auth" {
   }
 }
 
+/** Sign-in refused before the password is checked: too many recent failures (lib/auth/login-throttle.ts). */
+export class TooManyAttempts extends CredentialsSignin {
+  code = "too_many_attempts";
+}
+
 const nextAuth = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -33,12 +41,21 @@ const nextAuth = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const email = typeof credentials?.email === "string" ? credentials.email : "";
+      async authorize(credentials, request) {
+        const email = typeof credentials?.email === "string" ? credentials.email.trim() : "";
         const password = typeof credentials?.password === "string" ? credentials.password : "";
         if (!email || !password || email.length > 254 || password.length > 200) return null;
+        // Here rather than in the login form, so next-auth's own callback endpoint is limited too.
+        const throttle = loginThrottle();
+        const ip = request.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+        if (!throttle.check(email, ip).allowed) throw new TooManyAttempts();
         const user = await authenticate(await getPrisma(), email, password);
-        return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+        if (!user) {
+          throttle.fail(email, ip);
+          return null;
+        }
+        throttle.succeed(email);
+        return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),
   ],

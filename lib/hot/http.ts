@@ -17,6 +17,7 @@ export function send(res: ServerResponse, requestId: string, answer: HotResponse
   res.writeHead(answer.status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
     "x-request-id": requestId,
     ...answer.headers,
   });

@@ -5,6 +5,7 @@ import { resolveActor } from "../auth/resolve-actor";
 import { hasScope, type Scope } from "../auth/scopes";
 import { ForbiddenError, PayloadTooLargeError } from "../errors";
 import { parseJsonText } from "./json-body";
+import { assertSameOrigin } from "./same-origin";
 import { errorResponse, jsonResponse, newRequestId } from "./respond";
 
 // The one wrapper every admin route handler goes through: authenticate (session cookie or
@@ -37,6 +38,7 @@ export function route(spec: RouteSpec, handler: (args: HandlerArgs) => Promise<u
     try {
       const db = await getPrisma();
       const actor = await resolveActor(db, request);
+      if (actor.type === "user" && request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
       if (!hasScope(actor.scopes, spec.scope)) {
         throw new ForbiddenError(`This needs the \`${spec.scope}\` permission, which ${actor.label} does not have.`);
       }

@@ -11,6 +11,7 @@ import { startController } from "../controller/loop";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
+import { CLIENT_IP_HEADER, clientAddress } from "./client-address";
 
 // The LLM Canary server, started in this process: opens the database (embedded PGlite under
 // .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty
@@ -70,7 +71,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   const handle = app.getRequestHandler();
   // The client API is served here, ahead of Next; everything else is Next's.
   const server = createServer((req, res) => {
-    if (!clientApi.handle(req, res)) void handle(req, res);
+    if (clientApi.handle(req, res)) return;
+    // Next sees the client's address only through this header, which the server always sets
+    // itself, so a client cannot choose the address its sign-in attempts are counted under.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.LLM_CANARY_TRUST_PROXY);
+    void handle(req, res);
   });
   // The dev server's hot reload talks over a WebSocket; a custom server has to hand the upgrade on.
   if (dev) {

@@ -1,0 +1,81 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+import { E2E_BASE_URL } from "../constants";
+import { pageAs, uniqueKey } from "./fixtures";
+
+test("pages, the admin API and the client API send the security headers", async ({ request }) => {
+  const page = await request.get("/login");
+  const headers = page.headers();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["content-security-policy"]).toContain("script-src 'self'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect((await request.get("/api/admin/configs")).headers()["x-content-type-options"]).toBe("nosniff");
+  expect((await request.post("/api/route", { data: {} })).headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+test("the session cookie is HttpOnly and SameSite=Lax, and Secure with the __Secure- prefix behind HTTPS", async ({ browser, request }) => {
+  const admin = await pageAs(browser, "admin");
+  const email = `${uniqueKey("cookie")}@e2e.test`;
+  const password = "cookie-test-password-1";
+  expect((await admin.request.post("/api/admin/users", { data: { email, role: "viewer", password } })).status()).toBe(201);
+
+  // As a proxy terminating TLS would forward it.
+  const https = { "x-forwarded-proto": "https" };
+  const csrf = await request.get("/api/auth/csrf", { headers: https });
+  const { csrfToken } = await csrf.json();
+  expect(csrf.headers()["set-cookie"]).toMatch(/__Host-authjs\.csrf-token=.*Secure/i);
+  const signIn = await request.post("/api/auth/callback/credentials", { headers: https, form: { csrfToken, email, password }, maxRedirects: 0 });
+  const session = signIn.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Secure-authjs.session-token="));
+  expect(session?.value).toMatch(/HttpOnly/i);
+  expect(session?.value).toMatch(/; Secure/i);
+  expect(session?.value).toMatch(/SameSite=Lax/i);
+
+  const plain = (await admin.context().cookies()).find((c) => c.name === "authjs.session-token");
+  expect(plain).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+});
+
+test("a cross-site form post with the console's session is refused and changes nothing", async ({ browser }) => {
+  const page = await pageAs(browser, "admin");
+  const key = uniqueKey("csrf");
+  // Another origin (another port) serving a form that posts JSON-looking text/plain to the admin API.
+  const evil: Server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<form method="POST" action="${E2E_BASE_URL}/api/admin/configs" enctype="text/plain">
+      <input name='{"key":"${key}","name":"x","pad":"' value='"}'><button>Win a prize</button></form>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+  try {
+    await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/admin/configs") && r.request().method() === "POST");
+    await page.getByRole("button", { name: "Win a prize" }).click();
+    const response = await answer;
+    expect(response.status()).toBe(403);
+    expect(await response.text()).toContain("only acts for pages of the console itself");
+  } finally {
+    evil.close();
+  }
+  expect((await page.request.get(`/api/admin/configs/${key}`)).status()).toBe(404);
+});
+
+test("sign-in is limited per account: after five failures even the right password waits, with a clear message", async ({ browser }) => {
+  const admin = await pageAs(browser, "admin");
+  const email = `${uniqueKey("throttle")}@e2e.test`;
+  const password = "throttle-test-password-1";
+  expect((await admin.request.post("/api/admin/users", { data: { email, role: "viewer", password } })).status()).toBe(201);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const attempt = async (withPassword: string) => {
+    await page.goto("/login");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(withPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return page.locator("form").getByRole("alert");
+  };
+  for (let i = 0; i < 5; i++) await expect(await attempt("wrong-password-123")).toHaveText("Wrong e-mail or password.");
+  await expect(await attempt(password)).toHaveText(/^Too many failed sign-ins for this account; try again in 1[45] minutes\.$/);
+  await context.close();
+});
