@@ -38,6 +38,8 @@ export default defineConfig({
     },
     // Journeys that switch between roles pick each role's saved session themselves.
     { name: "journeys", testMatch: /journeys\/.*\.spec\.ts/, dependencies: ["setup"] },
+    // Last, once everything else has run against the server: checks the server's whole log.
+    { name: "final", testMatch: /final\/.*\.spec\.ts/, dependencies: ["signed-out", "admin", "journeys"] },
   ],
   webServer: {
     command: "node --import tsx tests/e2e/serve.ts",

@@ -10,6 +10,9 @@ export const E2E_USERS = {
 } as const;
 export type E2ERole = keyof typeof E2E_USERS | "admin";
 export const storageStateOf = (role: E2ERole) => `tests/.e2e/${role}.json`;
+/** Everything the e2e server prints, and the secrets it was given: the log check greps one for the other. */
+export const E2E_SERVER_LOG = "tests/.e2e/server.log";
+export const E2E_SECRETS_FILE = "tests/.e2e/secrets.json";
 /** Where the tests leave the README's screenshots. */
 export const SCREENSHOT_DIR = "public/screenshots";
 /** Where serve.ts tells the tests which database the server runs on ({ url: null } when embedded). */

@@ -3,14 +3,28 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
 import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { testServerUrl, withDatabase } from "../helpers/test-database-url";
-import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_USERS } from "./constants";
+import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_SECRETS_FILE, E2E_SERVER_LOG, E2E_USERS } from "./constants";
+
+/** Everything this process prints also goes to a file, for the check that no secret is logged. */
+function teeOutput(): void {
+  mkdirSync(path.dirname(E2E_SERVER_LOG), { recursive: true });
+  writeFileSync(E2E_SERVER_LOG, "");
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      appendFileSync(E2E_SERVER_LOG, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array));
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}
 
 async function main(): Promise<void> {
+  teeOutput();
   const suffix = randomBytes(4).toString("hex");
   const server = testServerUrl();
   if (server) {
@@ -32,6 +46,7 @@ async function main(): Promise<void> {
   process.env.ADMIN_EMAIL = E2E_ADMIN.email;
   process.env.ADMIN_PASSWORD = E2E_ADMIN.password;
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
+  writeFileSync(E2E_SECRETS_FILE, JSON.stringify({ authSecret: process.env.AUTH_SECRET }));
   await seedUsers();
   writeFileSync(E2E_DATABASE_FILE, JSON.stringify({ url: process.env.DATABASE_URL ?? null }));
   await import("../../lib/server/start");
