@@ -13,22 +13,27 @@ import { toRolloutDto } from "./rollout-service";
 import { findVersion } from "./version-repo";
 import { VersionDto } from "./version-schemas";
 
+// Reads of several rows (a config with its rollout and versions) run in one REPEATABLE READ
+// transaction: Prisma turns an `include` into separate SELECTs, and an action committing between
+// them would otherwise show a config routing to a rollout that has already ended.
+const ONE_SNAPSHOT = { isolationLevel: "RepeatableRead" } as const;
+
 export async function listConfigs(db: Db): Promise<ConfigDto[]> {
-  return (await listConfigRows(db)).map((row) => ConfigDto.parse(row));
+  return db.$transaction(async (tx) => (await listConfigRows(tx)).map((row) => ConfigDto.parse(row)), ONE_SNAPSHOT);
 }
 
 /** A config with its full stable version and active rollout: what a client needs to act on it. */
 export async function getConfig(db: Db, key: string): Promise<ConfigDetailDto> {
-  const row = await requireConfig(db, key);
-  const [stable, active] = await Promise.all([
-    row.stableVersionId ? findVersion(db, row.id, row.stableVersionId) : null,
-    row.activeRolloutId ? findRollout(db, row.activeRolloutId) : null,
-  ]);
-  return ConfigDetailDto.parse({
-    config: ConfigDto.parse(row),
-    stableVersion: stable ? VersionDto.parse(stable) : null,
-    activeRollout: active ? toRolloutDto(active) : null,
-  });
+  return db.$transaction(async (tx) => {
+    const row = await requireConfig(tx, key);
+    const stable = row.stableVersionId ? await findVersion(tx, row.id, row.stableVersionId) : null;
+    const active = row.activeRolloutId ? await findRollout(tx, row.activeRolloutId) : null;
+    return ConfigDetailDto.parse({
+      config: ConfigDto.parse(row),
+      stableVersion: stable ? VersionDto.parse(stable) : null,
+      activeRollout: active ? toRolloutDto(active) : null,
+    });
+  }, ONE_SNAPSHOT);
 }
 
 export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<ConfigDto> {

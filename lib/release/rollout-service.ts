@@ -7,7 +7,8 @@ import { newId } from "../ids";
 import { notifyChange } from "../snapshot/notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
-import { lockConfig, updateConfigRouting } from "./repo";
+import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
+import { ConfigDto } from "./config-schemas";
 
 type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
@@ -38,7 +39,7 @@ export async function startRollout(db: Db, actor: Actor, key: string, raw: unkno
   return db.$transaction(async (tx) => {
     const config = await lockConfig(tx, found.id);
     if (input.revision !== undefined && input.revision !== config.revision) {
-      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); reload and retry.`);
+      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); reload and retry.`, await currentConfig(tx, key));
     }
     if (config.activeRolloutId) {
       const active = await findRollout(tx, config.activeRolloutId);
@@ -162,7 +163,7 @@ export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unk
   return db.$transaction(async (tx) => {
     const config = await lockConfig(tx, found.id);
     if (input.revision !== undefined && input.revision !== config.revision) {
-      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`);
+      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`, await currentConfig(tx, key));
     }
     if (config.activeRolloutId) {
       return applyLocked(tx, actor, config, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
@@ -171,6 +172,17 @@ export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unk
     if (!promotion) throw new ConflictError(`Config \`${key}\` has no active rollout and no promotion to revert.`);
     return applyLocked(tx, actor, config, promotion, "revert", input.reason);
   }, TX_OPTIONS);
+}
+
+/**
+ * What a caller with a stale revision lost to, for the 409's `current`: the config's active
+ * rollout when it has one (what a rollback or a second start would act on), else the config.
+ */
+async function currentConfig(tx: Tx, key: string): Promise<RolloutDto | ConfigDto | undefined> {
+  const row = await findConfigRowByKey(tx, key);
+  if (!row) return undefined;
+  const active = row.activeRolloutId ? await findRollout(tx, row.activeRolloutId) : null;
+  return active ? toRolloutDto(active) : ConfigDto.parse(row);
 }
 
 /** Applies a transition to a rollout whose config row this transaction has locked. */
