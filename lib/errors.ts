@@ -72,6 +72,15 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/** The database answers, but this request waited too long for a turn (a burst on the same rows). */
+export class ServerBusyError extends AppError {
+  constructor(retryAfterSeconds = 1) {
+    super(503, "busy", "The server is busy with other writes to the same data; retry in a moment.", undefined, {
+      "Retry-After": String(retryAfterSeconds),
+    });
+  }
+}
+
 export class MethodNotAllowedError extends AppError {
   constructor(allowed: readonly string[]) {
     super(405, "method_not_allowed", `Use ${allowed.join(" or ")} here.`, undefined, { Allow: allowed.join(", ") });

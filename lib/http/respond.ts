@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { AppError, ConflictError, DatabaseUnavailableError } from "../errors";
+import { isRetryableConflict } from "../db/retry";
+import { AppError, ConflictError, DatabaseUnavailableError, ServerBusyError } from "../errors";
 
 export function newRequestId(): string {
   return `req_${randomUUID()}`;
@@ -46,12 +47,12 @@ export function errorPayload(error: unknown, requestId: string): { status: numbe
 }
 
 // Errors that say "the database cannot answer now, try again": connection failures (class 08),
-// shutdown (57P01-57P03), too many connections or out of resources (53xxx), deadlock and
-// serialization failures of statements that are safe to retry (40P01, 40001), and Prisma's own
-// connection and transaction-start timeouts.
-const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "57P01", "57P02", "57P03", "40P01", "40001"]);
+// shutdown (57P01-57P03), too many connections or out of resources (53xxx), and Prisma's own
+// connection timeouts. Conflicts that outlived their retries (deadlock, serialization failure)
+// and transactions that could not start in time mean "busy", not "down": see isRetryableConflict.
+const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "57P01", "57P02", "57P03"]);
 const UNREACHABLE_CLASSES = ["08", "53"];
-const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
 function unreachableCode(code: unknown): boolean {
   return typeof code === "string" && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2))));
@@ -62,6 +63,8 @@ export function toAppError(error: unknown): AppError | null {
   if (typeof error !== "object" || error === null) return null;
   const e = error as { code?: unknown; cause?: { kind?: unknown; originalCode?: unknown }; meta?: { target?: unknown } };
   if (e.code === "P2002") return new ConflictError("This already exists (a unique value is taken).");
+  // A transaction that could not start in time: the pool is busy with writers queued on the same rows.
+  if (e.code === "P2028" || isRetryableConflict(error)) return new ServerBusyError();
   if (unreachableCode(e.code) || unreachableCode(e.cause?.originalCode)) return new DatabaseUnavailableError();
   if (typeof e.cause?.kind === "string" && UNREACHABLE_KINDS.has(e.cause.kind)) return new DatabaseUnavailableError();
   // node-postgres says these in words only: no free connection in time, the connection died

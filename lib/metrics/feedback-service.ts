@@ -18,6 +18,10 @@ export async function recordFeedback(db: Db, raw: unknown): Promise<FeedbackDto>
   return retryOnConflict(() => rateOutcome(db, input));
 }
 
+// A burst of ratings for one minute queues on that minute's rollup rows (a few hundred a second
+// here): a rating may wait for a connection longer than Prisma's 2 s default and still be fine.
+const RATING_TX = { maxWait: 10_000, timeout: 20_000 };
+
 async function rateOutcome(db: Db, input: z.infer<typeof FeedbackInput>): Promise<FeedbackDto> {
   return db.$transaction(async (tx) => {
     const matches = await lockOutcomesByRequestId(tx, input.requestId, input.config ?? null);
@@ -37,5 +41,5 @@ async function rateOutcome(db: Db, input: z.infer<typeof FeedbackInput>): Promis
     if (old !== null) histDelta[old - 1] -= 1;
     await shiftRollupRating(tx, outcome, old === null ? 1 : 0, input.rating - (old ?? 0), histDelta);
     return { requestId: input.requestId, config: outcome.config_key, rating: input.rating, replaced: old };
-  });
+  }, RATING_TX);
 }

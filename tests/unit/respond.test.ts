@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ConflictError, DatabaseUnavailableError, NotFoundError } from "@/lib/errors";
+import { ConflictError, DatabaseUnavailableError, NotFoundError, ServerBusyError } from "@/lib/errors";
 import { errorResponse, toAppError } from "@/lib/http/respond";
 
 describe("error responses", () => {
@@ -19,7 +19,12 @@ describe("error responses", () => {
     expect(toAppError(new Error("timeout exceeded when trying to connect"))).toBeInstanceOf(DatabaseUnavailableError);
     expect(toAppError(new Error("Connection terminated unexpectedly"))).toBeInstanceOf(DatabaseUnavailableError);
     expect(toAppError(new Error("Connection terminated due to connection timeout"))).toBeInstanceOf(DatabaseUnavailableError);
-    for (const code of ["08006", "53300", "57P01", "40P01", "P2028"]) expect(toAppError({ code })).toBeInstanceOf(DatabaseUnavailableError);
+    for (const code of ["08006", "53300", "57P01", "P2024"]) expect(toAppError({ code })).toBeInstanceOf(DatabaseUnavailableError);
+    // Waiting too long for a turn, or a conflict that outlived its retries: busy, not down.
+    for (const error of [{ code: "P2028" }, { code: "40P01" }, { code: "40001" }, { cause: { kind: "TransactionWriteConflict" } }]) {
+      expect(toAppError(error)).toBeInstanceOf(ServerBusyError);
+      expect(toAppError(error)).toMatchObject({ status: 503, headers: { "Retry-After": "1" } });
+    }
     expect(toAppError({ code: "23505" })).toBeNull(); // a constraint violation is not the database being away
     const res = errorResponse(new DatabaseUnavailableError(7), "req_2");
     expect(res.status).toBe(503);
