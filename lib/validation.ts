@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError, type ErrorDetail } from "./errors";
+import { findUnstorableText } from "./http/text-check";
 
 // Messages read as the end of a sentence that starts with the field's name:
 // "The `temperature` field must be at most 2; it was 7."
@@ -33,6 +34,8 @@ function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (typeof value === "number" && Number.isNaN(value)) return "NaN";
+  // 1e309 parses to Infinity: "must be a number, not a number" would contradict itself.
+  if (typeof value === "number" && !Number.isFinite(value)) return "infinite number";
   return typeof value;
 }
 
@@ -41,11 +44,25 @@ function article(kind: string): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
+/**
+ * A page cursor: the decimal id of a row (PostgreSQL bigint), so at most 2^63 - 1 — a longer
+ * number would reach the database and overflow there.
+ */
+export const CursorSchema = (message: string) =>
+  z
+    .string()
+    .regex(/^\d{1,19}$/, message)
+    .refine((value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= 9_223_372_036_854_775_807n, message);
+
 /** Parses with a zod schema; failures become a 400 naming each field and its problem. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request body"): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request body", options: { deferTextCheck?: boolean } = {}): z.infer<S> {
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw validationError(issueDetails(result.error), what);
+  if (!result.success) throw validationError(issueDetails(result.error), what);
+  // What the schema accepted must also be storable: PostgreSQL refuses NUL and lone surrogates.
+  // (deferTextCheck: the caller checks the parts it validates later, e.g. events slice by slice.)
+  const unstorable = options.deferTextCheck ? null : findUnstorableText(result.data);
+  if (unstorable) throw validationError([unstorable], what);
+  return result.data;
 }
 
 /** Each issue as `{ path, message }`, the path dotted (e.g. `events.12.rating`). */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db, DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
 import { findRollout } from "../release/rollout-repo";
-import { parseInput } from "../validation";
+import { CursorSchema, parseInput } from "../validation";
 
 // GET /api/admin/rollouts/{id}/samples: the requests to read after (or before) a rollback — the
 // worst-rated and the erroring ones, with their input and output samples — newest first.
@@ -13,7 +13,7 @@ export const SamplesQuery = z
     maxRating: z.coerce.number().int("must be a whole number from 1 to 5").min(1, "must be from 1 to 5").max(5, "must be from 1 to 5").optional(),
     errors: z.enum(["true", "false"]).optional().describe("true: erroring requests (with maxRating: erroring or rated at most maxRating)"),
     limit: z.coerce.number().int("must be a whole number").min(1, "must be from 1 to 200").max(200, "must be from 1 to 200").default(50),
-    cursor: z.string().regex(/^\d+$/, "must be the nextCursor of a previous page").optional(),
+    cursor: CursorSchema("must be the nextCursor of a previous page").optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CursorSchema } from "../validation";
 
 // An action (`rollout.rollback`) or every action under a prefix (`rollout.*`).
 const ACTION_FILTER = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?$/;
@@ -19,7 +20,7 @@ export const AuditQuery = z
       .regex(ACTION_FILTER, "must be an action such as rollout.rollback, or a prefix ending in .* such as rollout.*")
       .optional(),
     limit: z.coerce.number("must be a number").int("must be a whole number").min(1, "must be from 1 to 200").max(200, "must be from 1 to 200").default(50),
-    cursor: z.string().regex(/^\d{1,19}$/, "must be a cursor returned by a previous page").optional(),
+    cursor: CursorSchema("must be a cursor returned by a previous page").optional(),
   })
   .strict();
 

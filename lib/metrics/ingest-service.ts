@@ -2,6 +2,7 @@ import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
+import { findUnstorableText } from "../http/text-check";
 import { parseInput, validationError } from "../validation";
 import { attributeEvents } from "./attribution";
 import { insertOutcomes } from "./ingest-repo";
@@ -16,7 +17,7 @@ const EventSlice = OutcomeEventInput.array();
  * wait behind it. Every problem of every event is reported, as one schema parse would.
  */
 async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
-  const { events } = parseInput(MetricsBatchEnvelope, raw);
+  const { events } = parseInput(MetricsBatchEnvelope, raw, "request body", { deferTextCheck: true });
   const checked: OutcomeEventInput[] = [];
   const problems = [];
   for (let offset = 0; offset < events.length; offset += SLICE) {
@@ -26,6 +27,8 @@ async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
     else problems.push(...result.error.issues.map((issue) => ({ path: ["events", Number(issue.path[0]) + offset, ...issue.path.slice(1)].join("."), message: issue.message })));
   }
   if (problems.length) throw validationError(problems);
+  const unstorable = findUnstorableText(checked);
+  if (unstorable) throw validationError([{ ...unstorable, path: `events.${unstorable.path}` }]);
   return checked;
 }
 

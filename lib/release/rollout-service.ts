@@ -104,7 +104,8 @@ const NEEDS_REASON: readonly RolloutAction[] = ["rollback", "revert"];
 
 /** pause, resume, advance, promote, rollback, abort, or revert (of a promotion). */
 export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string, action: RolloutAction, raw: unknown): Promise<RolloutDto> {
-  const input = parseInput(RolloutActionInput, raw ?? {});
+  // No body means no options; a JSON `null` body is a body, and not an object.
+  const input = parseInput(RolloutActionInput, raw === undefined ? {} : raw);
   if (NEEDS_REASON.includes(action) && !input.reason) {
     throw new ValidationError(`The \`reason\` field is required to ${action === "revert" ? "revert a promotion" : "roll back"}.`, [
       { path: "reason", message: "is required" },

@@ -12,9 +12,27 @@ export const VersionLabelSchema = z
  * the body held (it was parsed from JSON), so z.unknown() suffices and keeps the generated
  * OpenAPI schema free of recursive references.
  */
+const MAX_PARAMS_DEPTH = 32;
 const JsonObjectSchema = z
   .record(z.string().max(100, "keys must be at most 100 characters"), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= MAX_PARAMS_BYTES, `must be at most ${MAX_PARAMS_BYTES} bytes as JSON`);
+  // Depth first, without recursion: the size check serializes, and JSON.stringify of a value
+  // nested thousands deep overflows the stack.
+  .refine((value) => depthOf(value) <= MAX_PARAMS_DEPTH, `must be nested at most ${MAX_PARAMS_DEPTH} levels deep`)
+  .refine((value) => depthOf(value) > MAX_PARAMS_DEPTH || JSON.stringify(value).length <= MAX_PARAMS_BYTES, `must be at most ${MAX_PARAMS_BYTES} bytes as JSON`);
+
+/** How deeply arrays and objects nest in a parsed JSON value (iterative). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    max = Math.max(max, depth + 1);
+    if (max > MAX_PARAMS_DEPTH) return max;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) stack.push([item, depth + 1]);
+  }
+  return max;
+}
 
 export const RetrievalStrategySchema = z
   .object({

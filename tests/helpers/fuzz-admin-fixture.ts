@@ -1,0 +1,143 @@
+import fc from "fast-check";
+import type { Actor } from "../../lib/auth/actor";
+import { createApiKey } from "../../lib/auth/api-key-service";
+import { createUser } from "../../lib/auth/user-service";
+import { createAlertChannel } from "../../lib/alerts/channel-service";
+import type { Db } from "../../lib/db/types";
+import type { Endpoint } from "../../lib/openapi/endpoints";
+import { createConfig } from "../../lib/release/config-service";
+import { applyRolloutAction, startRollout } from "../../lib/release/rollout-service";
+import { ROLLOUT_ACTIONS } from "../../lib/release/transitions";
+import { createVersion } from "../../lib/release/version-service";
+
+// The real entities the admin fuzz test (tests/integration/fuzz-admin.test.ts) points its path
+// parameters at, and the valid bodies and queries it makes hostile one field at a time. Samples
+// are built afresh for each run (run number `n`): unique names, the current revision, so an input
+// that happens to be valid really is written — hostile text then reaches the database — instead of
+// ending in a 409.
+
+const system: Actor = { type: "system", id: null, label: "fuzz setup", scopes: [] };
+const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });
+
+export const label = (e: Endpoint) => `${e.method} ${e.path}`;
+
+export class AdminFixture {
+  /** "fuzz": versions v1 (stable), v2, v3 and a running rollout, kept running (see restore). */
+  readonly key = "fuzz";
+  /** "fuzz-idle": two versions and no rollout; starting one is fuzzed here (and aborted after). */
+  readonly idleKey = "fuzz-idle";
+  versionIds: string[] = [];
+  idleCanaryId = "";
+  rolloutId = "";
+  channelId = "";
+  userId = "";
+  spareKeyId = "";
+
+  private constructor(private readonly db: Db) {}
+
+  static async create(db: Db): Promise<AdminFixture> {
+    const f = new AdminFixture(db);
+    await createConfig(db, system, { key: f.key, name: "Fuzz target" });
+    for (const v of ["v1", "v2", "v3"]) f.versionIds.push((await createVersion(db, system, f.key, version(v))).id);
+    f.rolloutId = (await startRollout(db, system, f.key, { canaryVersionId: f.versionIds[1] })).id;
+    await createConfig(db, system, { key: f.idleKey, name: "Fuzz target without a rollout" });
+    await createVersion(db, system, f.idleKey, version("v1"));
+    f.idleCanaryId = (await createVersion(db, system, f.idleKey, version("v2"))).id;
+    f.channelId = (await createAlertChannel(db, system, { name: "fuzz", kind: "webhook", url: "http://127.0.0.1:9/hook", enabled: false })).id;
+    f.userId = (await createUser(db, system, { email: "target@example.com", role: "viewer", password: "a long enough password" })).user.id;
+    f.spareKeyId = (await createApiKey(db, system, { name: "spare", scopes: ["route"] })).apiKey.id;
+    return f;
+  }
+
+  private async revisionOf(key: string): Promise<number> {
+    return (await this.db.config.findUniqueOrThrow({ where: { key } })).revision;
+  }
+
+  /** Valid bodies, by endpoint. */
+  readonly bodies: Record<string, (n: number) => Promise<unknown>> = {
+    "post /api/admin/configs": async (n) => ({ key: `fuzz-new-${n}`, name: "Fuzzed", description: "made by a fuzz run" }),
+    "post /api/admin/configs/{key}/versions": async (n) => ({
+      label: `v-fuzz-${n}`,
+      model: "gpt-4o",
+      systemPrompt: "You are fuzzed.",
+      temperature: 0.5,
+      topP: 0.9,
+      maxTokens: 256,
+      retrievalStrategy: { type: "vector", index: "docs", topK: 5, minScore: 0.5, reranker: "none", params: { k: 1 } },
+      params: { seed: 1 },
+      description: "d",
+      parentVersionId: this.versionIds[0],
+    }),
+    "post /api/admin/configs/{key}/rollouts": async () => ({
+      canaryVersionId: this.idleCanaryId,
+      stages: [{ percent: 50, minDurationSec: 60, minSamples: 10 }, { percent: 100, minDurationSec: 60, minSamples: 10 }],
+      thresholds: { maxErrorRate: 0.05, maxErrorRateRatio: 3, maxRatingDrop: 0.5, maxP95LatencyRatio: 2, maxCostRatio: 2 },
+      include: ["u-1"],
+      exclude: ["u-2"],
+      sticky: true,
+      autoPromote: false,
+      revision: await this.revisionOf(this.idleKey),
+    }),
+    "post /api/admin/configs/{key}/rollback": async () => ({ reason: "fuzz", revision: await this.revisionOf(this.key) }),
+    "post /api/admin/rollouts/{id}/{action}": async () => ({
+      reason: "fuzz",
+      revision: (await this.db.rollout.findUniqueOrThrow({ where: { id: this.rolloutId } })).revision,
+    }),
+    "post /api/admin/api-keys": async (n) => ({ name: `fuzz-${n}`, scopes: ["route"] }),
+    "post /api/admin/users": async (n) => ({ email: `fuzz-${n}@example.com`, role: "viewer", name: "Fuzz", password: "a long enough password" }),
+    "patch /api/admin/users/{id}": async () => ({ role: "editor", name: "Fuzzed", disabled: false }),
+    "post /api/admin/alert-channels": async () => ({ name: "fuzz", kind: "webhook", url: "http://127.0.0.1:9/hook", secret: "0123456789", events: ["test"], enabled: false }),
+    "patch /api/admin/alert-channels/{id}": async () => ({ name: "fuzz", kind: "slack", url: "https://127.0.0.1:9/hook", secret: "0123456789", events: ["promote"], enabled: false }),
+  };
+
+  /** Valid queries, by endpoint. */
+  readonly queries: Record<string, () => Record<string, string>> = {
+    "get /api/admin/configs/{key}/diff": () => ({ from: this.versionIds[0], to: this.versionIds[1] }),
+    "get /api/admin/configs/{key}/route-preview": () => ({ userId: "u-1" }),
+    "get /api/admin/rollouts/{id}/samples": () => ({ variant: "canary", maxRating: "3", errors: "true", limit: "10", cursor: "5" }),
+    "get /api/admin/audit": () => ({ config: this.key, rollout: this.rolloutId, actor: "key:fuzz", action: "rollout.*", limit: "10", cursor: "100" }),
+  };
+
+  /** After an accepted input: put back what the next runs need (a running rollout, an idle config). */
+  async restore(endpoint: Endpoint): Promise<void> {
+    if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
+      const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
+      if (idle.activeRolloutId) await applyRolloutAction(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
+    }
+    if (["post /api/admin/configs/{key}/rollback", "post /api/admin/rollouts/{id}/{action}"].includes(label(endpoint))) {
+      const config = await this.db.config.findUniqueOrThrow({ where: { key: this.key } });
+      if (config.activeRolloutId) {
+        this.rolloutId = config.activeRolloutId;
+        return;
+      }
+      const canary = this.versionIds.find((id) => id !== config.stableVersionId)!;
+      this.rolloutId = (await startRollout(this.db, system, this.key, { canaryVersionId: canary })).id;
+    }
+  }
+
+  /**
+   * Path parameters naming real entities, resolved at each run (the rollout is replaced when an
+   * accepted action ended it); {action} varies per run.
+   */
+  params(endpoint: Endpoint): { arbitrary: fc.Arbitrary<Record<string, string>>; resolve: (generated: Record<string, string>) => Record<string, string> } {
+    const names = [...endpoint.path.matchAll(/([\w-]+)\/\{(\w+)\}/g)].map(([, parent, name]) => `${parent}/${name}`);
+    const entity: Record<string, () => string> = {
+      "configs/key": () => (label(endpoint) === "post /api/admin/configs/{key}/rollouts" ? this.idleKey : this.key),
+      "versions/id": () => this.versionIds[0],
+      "rollouts/id": () => this.rolloutId,
+      "alert-channels/id": () => this.channelId,
+      "api-keys/id": () => this.spareKeyId,
+      "users/id": () => this.userId,
+    };
+    const placeholders = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+    for (const name of placeholders) {
+      const known = name === "action" || names.some((n) => n.endsWith(`/${name}`) && entity[n]);
+      if (!known) throw new Error(`${label(endpoint)}: no real entity for {${name}}; add one to AdminFixture.params`);
+    }
+    const action: Record<string, fc.Arbitrary<string>> = endpoint.path.includes("{action}") ? { action: fc.constantFrom<string>(...ROLLOUT_ACTIONS) } : {};
+    return {
+      arbitrary: fc.record(action) as fc.Arbitrary<Record<string, string>>,
+      resolve: (generated) => ({ ...Object.fromEntries(names.map((n) => [n.split("/")[1], entity[n]()])), ...generated }),
+    };
+  }
+}

@@ -1,0 +1,256 @@
+import path from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setDatabase } from "@/lib/db/client";
+import { ENDPOINTS, type Endpoint } from "@/lib/openapi/endpoints";
+import { adminKey, sessionFor } from "../helpers/call";
+import { changedTables, listTables, stateReader, type DbState } from "../helpers/db-state";
+import { AdminFixture, label } from "../helpers/fuzz-admin-fixture";
+import { captureServerErrors, checkAnswer, checkNoPrototypePollution, expectForBody, expectForQuery, fuzzRuns, fuzzSeed, type Answer, type Expectation } from "../helpers/fuzz-checks";
+import { bodySpec, describeBody, pathsOf, renderBody, SWEEP_TEXT, sweepValues, valueAt, type BodySpec, type RenderedBody } from "../helpers/hostile";
+import { querySpec, renderQuery, SWEEP_NUMERIC_QUERY_VALUES, SWEEP_QUERY_VALUES, type QuerySpec } from "../helpers/hostile-query";
+import { knownBug, reportKnownBugs } from "../helpers/known-bugs";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+// Every admin endpoint that takes a body or a query, generated from ENDPOINTS (a new one is fuzzed
+// without touching this file), called as an admin — API key or session — with path parameters
+// naming real entities, so what is exercised is the validation of the input, not a 404. A hostile
+// input gets a 4xx in the product's error shape (a 400 naming a field the schema refuses, 413, 415),
+// never a 5xx, and leaves every table as it was. An input that happens to be valid by the schema
+// may succeed; what it changed must then be in the audit log.
+
+const RUNS = fuzzRuns(40);
+/** DEFAULT_MAX_BODY_BYTES in lib/http/route.ts (not exported): what an admin route reads at most. */
+const ADMIN_MAX_BODY_BYTES = 1_000_000;
+/** The service reads a missing body as {} here: pause, resume, … need none. */
+const MISSING_BODY_IS_EMPTY = new Set(["post /api/admin/rollouts/{id}/{action}"]);
+
+let db: TestDatabase;
+let fx: AdminFixture;
+let readState: () => Promise<DbState>;
+const serverErrors = captureServerErrors();
+const actors: Record<"key" | "session", Record<string, string>> = { key: {}, session: {} };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  setDatabase(db);
+  fx = await AdminFixture.create(db.prisma);
+  actors.key = { authorization: await adminKey(db.prisma) };
+  actors.session = { cookie: (await sessionFor(db.prisma, "admin")).cookie };
+  readState = stateReader(db, await listTables(db));
+  console.log(`fuzz-admin: FUZZ_SEED=${process.env.FUZZ_SEED ?? "20261126 (default)"}, FUZZ_RUNS=${RUNS} per endpoint`);
+});
+afterAll(async () => {
+  await db?.close();
+  serverErrors.restore();
+  reportKnownBugs("fuzz-admin");
+});
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+async function handlerFor(endpoint: Endpoint): Promise<Handler> {
+  const file = path.join(process.cwd(), "app", endpoint.path.replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
+  const handler = ((await import(file)) as Record<string, Handler | undefined>)[endpoint.method.toUpperCase()];
+  if (!handler) throw new Error(`${file} exports no ${endpoint.method.toUpperCase()}`);
+  return handler;
+}
+
+/** Calls the handler as Next would: a real Request, the body as bytes with its length, or streamed (chunked). */
+async function callHandler(handler: Handler, method: string, params: Record<string, string>, actor: "key" | "session", query?: URLSearchParams, body?: RenderedBody): Promise<Answer> {
+  const url = new URL("http://test.local/api/fuzz");
+  if (query) url.search = query.toString();
+  const headers: Record<string, string> = { ...actors[actor] };
+  let payload: BodyInit | undefined;
+  if (body) {
+    const bytes = new TextEncoder().encode(body.text);
+    if (body.contentType !== null) headers["content-type"] = body.contentType;
+    if (body.declared) {
+      headers["content-length"] = String(bytes.byteLength);
+      payload = bytes;
+    } else {
+      payload = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < bytes.byteLength; i += 65_536) controller.enqueue(bytes.subarray(i, i + 65_536));
+          controller.close();
+        },
+      });
+    }
+  }
+  const init = { method: method.toUpperCase(), headers, body: payload, duplex: "half" } as RequestInit;
+  const response = await handler(new Request(url, init), { params: Promise.resolve(params) });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** A refused input (and any GET) changed nothing; an accepted one was valid and changed only what it audited. */
+function checkDatabase(before: DbState, after: DbState, status: number, expected: Expectation, what: string, isGet: boolean): void {
+  const changes = changedTables(before, after);
+  if (isGet || status >= 400) {
+    expect(changes, `nothing changed after ${status}: ${what}`).toEqual([]);
+    return;
+  }
+  expect(expected.status, `a 2xx only for input valid by the schema (${expected.why}): ${what}`).toBe("not-5xx");
+  if (changes.length) expect(changes.some((c) => c.startsWith("audit_events:")), `a change is audited (${changes.join("; ")}): ${what}`).toBe(true);
+}
+
+/**
+ * Endpoints without a body schema (revoke a key, send a test alert) read a body only to refuse
+ * what is not JSON, too large or not labelled JSON, and otherwise ignore it. They get only those
+ * inputs: any JSON body would legitimately revoke the key or send the alert.
+ */
+function transportOnly(shape: unknown): fc.Arbitrary<BodySpec> {
+  return bodySpec(shape).filter((s) => s.kind === "notJson" || s.kind === "oversize" || (s.kind === "contentType" && !/^application\/json\b/i.test(s.contentType ?? "")));
+}
+
+/** For an endpoint without a hand-written sample: its schema's top-level keys, each a string. */
+function sampleFromShape(schema: unknown): Record<string, string> {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+  return Object.fromEntries(Object.keys(shape).map((k) => [k, "x"]));
+}
+
+const fill = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name);
+
+const fuzzedEndpoints = ENDPOINTS.filter((e) => e.auth === "admin" && (e.method !== "get" || e.query));
+const bodySample = (e: Endpoint) => fx.bodies[label(e)] ?? (async () => (e.body ? sampleFromShape(e.body) : {}));
+const querySample = (e: Endpoint) => fx.queries[label(e)] ?? (() => sampleFromShape(e.query));
+let runNumber = 0;
+
+/** Sends one hostile body and checks the answer and the database; returns the status. */
+async function bodyCase(endpoint: Endpoint, handler: Handler, generated: Record<string, string>, who: "key" | "session", spec: BodySpec): Promise<number> {
+  const params = fx.params(endpoint).resolve(generated);
+  const body = renderBody(spec, await bodySample(endpoint)(++runNumber), ADMIN_MAX_BODY_BYTES);
+  const expected = expectForBody(endpoint.body, body, { limit: ADMIN_MAX_BODY_BYTES, blank: "no-body", missingBodyIsEmpty: MISSING_BODY_IS_EMPTY.has(label(endpoint)) });
+  const before = await readState();
+  const answer = await callHandler(handler, endpoint.method, params, who, undefined, body);
+  const what = `${endpoint.method.toUpperCase()} ${fill(endpoint.path, params)} as ${who}, ${describeBody(spec)}: ${body.text.slice(0, 200)}` + serverErrors.causeOf(answer);
+  const after = await readState();
+  if (answer.status < 300) await fx.restore(endpoint);
+  const known = knownBug(label(endpoint), body.text, answer, what);
+  if (!known) checkAnswer(answer, expected, what, body.text);
+  checkDatabase(before, after, answer.status, known ? { status: "not-5xx", why: "a known bug" } : expected, what, false);
+  checkNoPrototypePollution();
+  return answer.status;
+}
+
+/** Sends one hostile query and checks the answer and that nothing changed; returns the status. */
+async function queryCase(endpoint: Endpoint, handler: Handler, generated: Record<string, string>, who: "key" | "session", spec: QuerySpec): Promise<number> {
+  const query = renderQuery(spec, querySample(endpoint)());
+  const expected = expectForQuery(endpoint.query!, query);
+  const before = await readState();
+  const answer = await callHandler(handler, "get", fx.params(endpoint).resolve(generated), who, query);
+  const what = `GET ${endpoint.path}?${query.toString().slice(0, 300)}` + serverErrors.causeOf(answer);
+  if (!knownBug(label(endpoint), [...query.values()].join("&"), answer, what)) checkAnswer(answer, expected, what, query.toString());
+  checkDatabase(before, await readState(), answer.status, expected, what, true);
+  return answer.status;
+}
+
+describe("admin endpoints under hostile input", () => {
+  it("covers every admin endpoint that takes input, starting from valid samples", async () => {
+    expect(fuzzedEndpoints.filter((e) => e.method !== "get").length).toBeGreaterThanOrEqual(12);
+    expect(fuzzedEndpoints.filter((e) => e.query).length).toBeGreaterThanOrEqual(4);
+    for (const e of fuzzedEndpoints) {
+      if (e.body && fx.bodies[label(e)]) expect(e.body.safeParse(await fx.bodies[label(e)](0)).success, label(e)).toBe(true);
+      if (e.query && fx.queries[label(e)]) expect(e.query.safeParse(fx.queries[label(e)]()).success, label(e)).toBe(true);
+    }
+  });
+
+  for (const endpoint of fuzzedEndpoints) {
+    it(`${endpoint.method.toUpperCase()} ${endpoint.path}`, async () => {
+      const handler = await handlerFor(endpoint);
+      const params = fx.params(endpoint).arbitrary;
+      const actor = fc.constantFrom("key" as const, "session" as const);
+      const seed = fuzzSeed(label(endpoint));
+      const statuses: Record<string, number> = {};
+      const tally = (status: number) => void (statuses[status] = (statuses[status] ?? 0) + 1);
+      const options = { seed, numRuns: RUNS };
+      if (endpoint.method === "get") {
+        const queries = querySpec(querySample(endpoint)());
+        await fc.assert(fc.asyncProperty(params, actor, queries, async (generated, who, spec) => tally(await queryCase(endpoint, handler, generated, who, spec))), options);
+      } else {
+        const shape = await bodySample(endpoint)(0);
+        const bodies = endpoint.body ? bodySpec(shape) : transportOnly(shape);
+        await fc.assert(fc.asyncProperty(params, actor, bodies, async (generated, who, spec) => tally(await bodyCase(endpoint, handler, generated, who, spec))), options);
+      }
+      console.log(`${label(endpoint)} (seed ${seed}): ${JSON.stringify(statuses)}`);
+    });
+  }
+});
+
+describe("every field of every admin body and query, each hostile value in turn", () => {
+  it("is refused with a 4xx or accepted, never a 500, and a refusal changes nothing", async () => {
+    const failures: string[] = [];
+    let cases = 0;
+    const attempt = (run: () => Promise<number>) =>
+      run().then(
+        () => void cases++,
+        (error: Error) => void failures.push(error.message.split("\n")[0].slice(0, 400)),
+      );
+    for (const endpoint of fuzzedEndpoints) {
+      const handler = await handlerFor(endpoint);
+      const generated: Record<string, string> = endpoint.path.includes("{action}") ? { action: "pause" } : {};
+      if (endpoint.method === "get") {
+        for (const key of Object.keys(querySample(endpoint)())) {
+          for (const value of [...SWEEP_QUERY_VALUES, ...SWEEP_NUMERIC_QUERY_VALUES]) await attempt(() => queryCase(endpoint, handler, generated, "key", { kind: "replace", key, value }));
+        }
+      } else if (endpoint.body) {
+        const shape = await bodySample(endpoint)(0);
+        const objectPaths = [[], ...pathsOf(shape).filter((p) => isPlainObject(valueAt(shape, p)))];
+        for (const path of pathsOf(shape)) {
+          for (const value of sweepValues(valueAt(shape, path))) await attempt(() => bodyCase(endpoint, handler, generated, "key", { kind: "replace", path, value }));
+        }
+        for (const key of [...SWEEP_TEXT, "__proto__"]) {
+          for (const at of objectPaths) await attempt(() => bodyCase(endpoint, handler, generated, "key", { kind: "extraKey", at, key, value: { t: "json", v: 1 } }));
+        }
+      }
+    }
+    console.log(`fuzz-admin sweep: ${cases + failures.length} inputs, ${failures.length} failed`);
+    if (failures.length) console.log(failures.join("\n"));
+    expect(failures).toEqual([]);
+  });
+});
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// The smallest input for each bug the fuzzing found, asserting what the product does now. A new
+// bug goes into tests/helpers/known-bugs.ts with an `it.fails` reproduction here until it is fixed.
+describe("product bugs the fuzzing found, now fixed", () => {
+  const endpoint = (method: string, p: string) => ENDPOINTS.find((e) => e.method === method && e.path === p)!;
+  const post = async (p: string, params: Record<string, string>, text: string) =>
+    callHandler(await handlerFor(endpoint("post", p)), "post", params, "key", undefined, { text, contentType: "application/json", declared: true });
+  const get = async (p: string, params: Record<string, string>, query: Record<string, string>) =>
+    callHandler(await handlerFor(endpoint("get", p)), "get", params, "key", new URLSearchParams(query));
+  const refused = (answer: Answer, what: string) => checkAnswer(answer, { status: "4xx", why: "hostile input" }, what);
+  const version = { label: "v-bug", model: "gpt-4o", systemPrompt: "x", temperature: 0.5, maxTokens: 10 };
+
+  it("nul-in-text: POST /api/admin/configs {name: \"a\\u0000b\"} → 400, not 500", async () => {
+    refused(await post("/api/admin/configs", {}, '{"key":"nul-name","name":"a\\u0000b"}'), "NUL in a config name");
+  });
+  it("nul-in-text: GET /api/admin/audit?actor=%00 → 400 or 200, not 500", async () => {
+    checkAnswer(await get("/api/admin/audit", {}, { actor: "\u0000" }), { status: "not-5xx", why: "a lookup" }, "NUL in an audit filter");
+  });
+  it("lone-surrogate: POST …/versions {params: {k: \"\\ud800\"}} → 400, not 500", async () => {
+    const text = JSON.stringify({ ...version, label: "v-surrogate", params: { k: "\ud800" } });
+    refused(await post("/api/admin/configs/{key}/versions", { key: fx.key }, text), "lone surrogate in params");
+  });
+  it("deep-version-params: POST …/versions {params: {k: 5000 nested arrays}} → 400, not 500", async () => {
+    const text = JSON.stringify({ ...version, label: "v-deep", params: { k: "@" } }).replace('"@"', "[".repeat(5000) + "]".repeat(5000));
+    refused(await post("/api/admin/configs/{key}/versions", { key: fx.key }, text), "deep params");
+  });
+  it("cursor-out-of-range: GET /api/admin/audit?cursor=9223372036854775808 → 400, not 500", async () => {
+    refused(await get("/api/admin/audit", {}, { cursor: "9223372036854775808" }), "audit cursor over bigint");
+  });
+  it("cursor-out-of-range: GET …/rollouts/{id}/samples?cursor=99999999999999999999 → 400, not 500", async () => {
+    refused(await get("/api/admin/rollouts/{id}/samples", { id: fx.rolloutId }, { cursor: "99999999999999999999" }), "samples cursor over bigint");
+  });
+  it("non-finite-number-message: stages.0.minSamples = 1e309 → a message that does not say \"must be a number, not a number\"", async () => {
+    const text = '{"canaryVersionId":"x","stages":[{"percent":100,"minDurationSec":0,"minSamples":1e309}]}';
+    const answer = await post("/api/admin/configs/{key}/rollouts", { key: fx.idleKey }, text);
+    expect(answer.status).toBe(400);
+    expect(answer.text).not.toMatch(/must be a number, not a number/);
+  });
+  it("null-body-is-no-body: POST /api/admin/rollouts/{id}/pause with the body `null` → 400", async () => {
+    const answer = await post("/api/admin/rollouts/{id}/{action}", { id: fx.rolloutId, action: "pause" }, "null");
+    if (answer.status < 300) await post("/api/admin/rollouts/{id}/{action}", { id: fx.rolloutId, action: "resume" }, "");
+    expect(answer.status).toBe(400);
+  });
+});
