@@ -6,6 +6,10 @@ import { startServer } from "./app-server";
 
 const dev = process.argv.includes("--dev");
 
+// When whatever reads our output goes away (a closed pipe), a log line must not take the server
+// down — nor loop: Next logs uncaught exceptions, and each log line would raise EPIPE again.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
 async function main(): Promise<void> {
   const server = await startServer({ dev, log });
   log(`LLM Canary is running at ${server.url}`);
