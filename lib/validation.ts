@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError, type ErrorDetail } from "./errors";
-import { findUnstorableText } from "./http/text-check";
+import { findUnstorableText, isCleanJson } from "./http/text-check";
 
 // Messages read as the end of a sentence that starts with the field's name:
 // "The `temperature` field must be at most 2; it was 7."
@@ -60,7 +60,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (!result.success) throw validationError(issueDetails(result.error), what);
   // What the schema accepted must also be storable: PostgreSQL refuses NUL and lone surrogates.
   // (deferTextCheck: the caller checks the parts it validates later, e.g. events slice by slice.)
-  const unstorable = options.deferTextCheck ? null : findUnstorableText(result.data);
+  const unstorable = options.deferTextCheck || isCleanJson(input) ? null : findUnstorableText(result.data);
   if (unstorable) throw validationError([unstorable], what);
   return result.data;
 }

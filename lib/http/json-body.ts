@@ -1,4 +1,5 @@
 import { UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { noteParsedJson } from "./text-check";
 
 /**
  * A request body's text as JSON, by the rules every endpoint shares: undefined when blank, 415
@@ -8,9 +9,12 @@ import { UnsupportedMediaTypeError, ValidationError } from "../errors";
 export function parseJsonText(text: string, contentType: string | null | undefined): unknown {
   if (text.trim() === "") return undefined;
   if (!/^application\/json\b/i.test(contentType ?? "")) throw new UnsupportedMediaTypeError();
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ValidationError(`The request body is not valid JSON: ${(error as Error).message}.`);
   }
+  noteParsedJson(text, value);
+  return value;
 }

@@ -2,7 +2,7 @@ import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
-import { findUnstorableText } from "../http/text-check";
+import { findUnstorableText, isCleanJson } from "../http/text-check";
 import { parseInput, validationError } from "../validation";
 import { attributeEvents } from "./attribution";
 import { insertOutcomes } from "./ingest-repo";
@@ -27,7 +27,7 @@ async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
     else problems.push(...result.error.issues.map((issue) => ({ path: ["events", Number(issue.path[0]) + offset, ...issue.path.slice(1)].join("."), message: issue.message })));
   }
   if (problems.length) throw validationError(problems);
-  const unstorable = findUnstorableText(checked);
+  const unstorable = isCleanJson(raw) ? null : findUnstorableText(checked);
   if (unstorable) throw validationError([{ ...unstorable, path: `events.${unstorable.path}` }]);
   return checked;
 }
