@@ -8,23 +8,15 @@ const subscribe = () => () => {};
  * A time in the reader's own time zone and locale. The server does not know the browser's zone,
  * so the server render shows the UTC ISO time and the browser replaces it after hydration.
  */
-export function Time({ value, relative = false }: { value: string | Date; relative?: boolean }) {
+export function Time({ value }: { value: string | Date }) {
   const date = typeof value === "string" ? new Date(value) : value;
   const onClient = useSyncExternalStore(subscribe, () => true, () => false);
-  const text = onClient ? (relative ? relativeTime(date) : date.toLocaleString()) : `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const text = onClient ? date.toLocaleString() : `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return (
     <time dateTime={date.toISOString()} title={onClient ? date.toLocaleString() : date.toISOString()}>
       {text}
     </time>
   );
-}
-
-export function relativeTime(date: Date, now = Date.now()): string {
-  const seconds = Math.round((now - date.getTime()) / 1000);
-  if (seconds < 60) return `${Math.max(0, seconds)} s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86_400)} d ago`;
 }
 
 export function formatDuration(totalSeconds: number): string {

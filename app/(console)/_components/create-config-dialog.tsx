@@ -1,5 +1,6 @@
 "use client";
 
+import { FormActions } from "@/components/ui/form-actions";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -56,12 +57,7 @@ function CreateConfigForm({ onCancel }: { onCancel: () => void }) {
         {(props) => <textarea {...props} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} className={INPUT_CLASS} />}
       </Field>
       <FormError error={create.error} />
-      <div className="flex justify-end gap-2">
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create config"}
-        </Button>
-      </div>
+      <FormActions onCancel={onCancel} pending={create.isPending} label="Create config" pendingLabel="Creating…" />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable } from "@/components/ui/data-table";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -78,23 +79,11 @@ export function Dashboard({ origin }: { origin: string }) {
 function ConfigTable({ configs }: { configs: ConfigWire[] }) {
   if (configs.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">No config matches these filters.</p>;
   return (
-    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="w-full min-w-[720px] text-left text-sm">
-        <thead className="bg-slate-100 text-slate-700">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Config</th>
-            <th scope="col" className="px-4 py-2 font-medium">Stable version</th>
-            <th scope="col" className="px-4 py-2 font-medium">Canary</th>
-            <th scope="col" className="px-4 py-2 font-medium">Health</th>
-          </tr>
-        </thead>
-        <tbody>
-          {configs.map((config) => (
-            <ConfigRow key={config.id} config={config} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable minWidth="min-w-[720px]" columns={["Config", "Stable version", "Canary", "Health"]}>
+      {configs.map((config) => (
+        <ConfigRow key={config.id} config={config} />
+      ))}
+    </DataTable>
   );
 }
 

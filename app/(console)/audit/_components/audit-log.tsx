@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable } from "@/components/ui/data-table";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
@@ -104,24 +105,11 @@ export function AuditLog() {
           if (rows.length === 0) return <p className="text-slate-700">No events match.</p>;
           return (
             <>
-              <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-                <table className="w-full min-w-[760px] text-left text-sm">
-                  <thead className="bg-slate-100 text-slate-700">
-                    <tr>
-                      <th scope="col" className="px-4 py-2 font-medium">When</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Who</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Action</th>
-                      <th scope="col" className="px-4 py-2 font-medium">On</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Reason and change</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((e) => (
-                      <AuditRow key={e.id} event={e} configKey={e.configId ? configKeyById.get(e.configId) : undefined} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable minWidth="min-w-[760px]" columns={["When", "Who", "Action", "On", "Reason and change"]}>
+                {rows.map((e) => (
+                  <AuditRow key={e.id} event={e} configKey={e.configId ? configKeyById.get(e.configId) : undefined} />
+                ))}
+              </DataTable>
               {events.hasNextPage && (
                 <Button onClick={() => events.fetchNextPage()} disabled={events.isFetchingNextPage} className="self-center">
                   {events.isFetchingNextPage ? "Loading…" : "Older events"}

@@ -1,5 +1,6 @@
 "use client";
 
+import { FormActions } from "@/components/ui/form-actions";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -197,12 +198,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
           Enabled (unchecked: muted)
         </label>
         <FormError error={save.error} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save channel"}
-          </Button>
-        </div>
+        <FormActions onCancel={onClose} pending={save.isPending} label="Save channel" pendingLabel="Saving…" />
       </form>
     </Dialog>
   );

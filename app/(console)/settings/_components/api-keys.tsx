@@ -1,5 +1,7 @@
 "use client";
 
+import { FormActions } from "@/components/ui/form-actions";
+import { DataTable } from "@/components/ui/data-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -38,24 +40,11 @@ export function ApiKeys() {
           keys.data!.length === 0 ? (
             <p className="text-sm text-slate-700">No API keys yet.</p>
           ) : (
-            <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-              <table className="w-full min-w-[640px] text-left text-sm">
-                <thead className="bg-slate-100 text-slate-700">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Scopes</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Created</th>
-                    <th scope="col" className="px-4 py-2 font-medium">Last used</th>
-                    <th scope="col" className="px-4 py-2 font-medium">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.data!.map((k) => (
-                    <KeyRow key={k.id} apiKey={k} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable minWidth="min-w-[640px]" columns={["Name", "Scopes", "Created", "Last used", "State"]}>
+              {keys.data!.map((k) => (
+                <KeyRow key={k.id} apiKey={k} />
+              ))}
+            </DataTable>
           )
         }
       </QueryState>
@@ -171,12 +160,7 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
             {fieldError(create.error, "scopes") && <p className="text-xs font-medium text-red-700">{fieldError(create.error, "scopes")}</p>}
           </fieldset>
           <FormError error={create.error} />
-          <div className="flex justify-end gap-2">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create key"}
-            </Button>
-          </div>
+          <FormActions onCancel={onClose} pending={create.isPending} label="Create key" pendingLabel="Creating…" />
         </form>
       )}
     </Dialog>

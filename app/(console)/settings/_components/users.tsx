@@ -1,5 +1,7 @@
 "use client";
 
+import { FormActions } from "@/components/ui/form-actions";
+import { DataTable } from "@/components/ui/data-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useViewer } from "@/components/providers";
@@ -43,23 +45,11 @@ export function Users() {
       </ul>
       <QueryState query={users} label="users" minHeight="h-24">
         {() => (
-          <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-            <table className="w-full min-w-[640px] text-left text-sm">
-              <thead className="bg-slate-100 text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">User</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Role</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last sign-in</th>
-                  <th scope="col" className="px-4 py-2 font-medium">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data!.map((u) => (
-                  <UserRow key={u.id} user={u} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable minWidth="min-w-[640px]" columns={["User", "Role", "Last sign-in", "State"]}>
+            {users.data!.map((u) => (
+              <UserRow key={u.id} user={u} />
+            ))}
+          </DataTable>
         )}
       </QueryState>
       {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
@@ -180,12 +170,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
             )}
           </Field>
           <FormError error={create.error} />
-          <div className="flex justify-end gap-2">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={create.isPending}>
-              {create.isPending ? "Adding…" : "Add user"}
-            </Button>
-          </div>
+          <FormActions onCancel={onClose} pending={create.isPending} label="Add user" pendingLabel="Adding…" />
         </form>
       )}
     </Dialog>

@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable } from "@/components/ui/data-table";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -9,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { QueryState } from "@/components/ui/query-state";
 import { LINK, LINK_BUTTON } from "@/components/ui/styles";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Time } from "@/components/ui/time";
 import { configQueries, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 import { LIVE_REFRESH_MS } from "@/lib/query/rollouts";
@@ -22,12 +24,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
   const rollouts = useQuery(configQueries.rollouts(configKey));
   return (
     <div className="flex flex-col gap-8">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/" className={LINK}>
-          Configs
-        </Link>{" "}
-        / <span className="font-mono">{configKey}</span>
-      </nav>
+      <Breadcrumb trail={[<span key="key" className="font-mono">{configKey}</span>]} />
       <QueryState query={detail} label="the config" minHeight="h-28">
         {() => <ConfigHeader detail={detail.data!} versions={versions.data} />}
       </QueryState>
@@ -122,54 +119,40 @@ function VersionTable({ configKey, versions, detail }: { configKey: string; vers
   const stableId = detail?.stableVersion?.id;
   const canaryId = detail?.activeRollout?.canaryVersion.id;
   return (
-    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="w-full min-w-[720px] text-left text-sm">
-        <thead className="bg-slate-100 text-slate-700">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Version</th>
-            <th scope="col" className="px-4 py-2 font-medium">Model</th>
-            <th scope="col" className="px-4 py-2 font-medium">Author</th>
-            <th scope="col" className="px-4 py-2 font-medium">Created</th>
-            <th scope="col" className="px-4 py-2 font-medium">Description</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.id} className="border-t border-slate-200 align-top">
-              <td className="px-4 py-3">
-                <span className="flex flex-wrap items-center gap-1.5">
-                  <Link href={`/configs/${configKey}/versions/${v.id}`} className={`${LINK} font-mono font-medium`}>
-                    {v.label}
-                  </Link>
-                  {v.id === stableId && <Badge tone="green">stable</Badge>}
-                  {v.id === canaryId && <Badge tone="blue">canary</Badge>}
-                </span>
-              </td>
-              <td className="px-4 py-3 font-mono text-xs">{v.model}</td>
-              <td className="px-4 py-3">{v.authorLabel}</td>
-              <td className="px-4 py-3 whitespace-nowrap">
-                <Time value={v.createdAt} />
-              </td>
-              <td className="max-w-xs px-4 py-3 text-slate-700">{v.description || <span className="text-slate-500">—</span>}</td>
-              <td className="px-4 py-3 whitespace-nowrap">
-                <span className="flex gap-3">
-                  {v.id !== stableId && stableId && (
-                    <Link href={`/configs/${configKey}/versions/${v.id}`} className={LINK} aria-label={`Diff ${v.label} against stable`}>
-                      Diff
-                    </Link>
-                  )}
-                  {canWrite && (
-                    <Link href={`/configs/${configKey}/versions/new?from=${v.id}`} className={LINK} aria-label={`New version from ${v.label}`}>
-                      Edit as new
-                    </Link>
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable minWidth="min-w-[720px]" columns={["Version", "Model", "Author", "Created", "Description", <span key="actions" className="sr-only">Actions</span>]}>
+      {versions.map((v) => (
+        <tr key={v.id} className="border-t border-slate-200 align-top">
+          <td className="px-4 py-3">
+            <span className="flex flex-wrap items-center gap-1.5">
+              <Link href={`/configs/${configKey}/versions/${v.id}`} className={`${LINK} font-mono font-medium`}>
+                {v.label}
+              </Link>
+              {v.id === stableId && <Badge tone="green">stable</Badge>}
+              {v.id === canaryId && <Badge tone="blue">canary</Badge>}
+            </span>
+          </td>
+          <td className="px-4 py-3 font-mono text-xs">{v.model}</td>
+          <td className="px-4 py-3">{v.authorLabel}</td>
+          <td className="px-4 py-3 whitespace-nowrap">
+            <Time value={v.createdAt} />
+          </td>
+          <td className="max-w-xs px-4 py-3 text-slate-700">{v.description || <span className="text-slate-500">—</span>}</td>
+          <td className="px-4 py-3 whitespace-nowrap">
+            <span className="flex gap-3">
+              {v.id !== stableId && stableId && (
+                <Link href={`/configs/${configKey}/versions/${v.id}`} className={LINK} aria-label={`Diff ${v.label} against stable`}>
+                  Diff
+                </Link>
+              )}
+              {canWrite && (
+                <Link href={`/configs/${configKey}/versions/new?from=${v.id}`} className={LINK} aria-label={`New version from ${v.label}`}>
+                  Edit as new
+                </Link>
+              )}
+            </span>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

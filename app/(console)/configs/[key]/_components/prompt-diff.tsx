@@ -11,7 +11,7 @@ export function PromptDiff({ prompt }: { prompt: VersionDiffWire["prompt"] }) {
   let oldLine = 0;
   let newLine = 0;
   return (
-    <div className="relative relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full font-mono text-xs" aria-label="System prompt line diff">
         <tbody>
           {prompt.lines.map((line, i) => {
@@ -39,7 +39,7 @@ export function PromptDiff({ prompt }: { prompt: VersionDiffWire["prompt"] }) {
 export function PromptView({ text }: { text: string }) {
   const lines = text.split("\n");
   return (
-    <div className="relative relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full font-mono text-xs" aria-label="System prompt">
         <tbody>
           {lines.map((line, i) => (

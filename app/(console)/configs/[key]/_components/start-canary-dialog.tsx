@@ -1,5 +1,6 @@
 "use client";
 
+import { FormActions } from "@/components/ui/form-actions";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -137,11 +138,8 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
         </div>
 
         <FormError error={start.error} />
-        <div className="sticky bottom-0 flex justify-end gap-2 bg-white pt-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={start.isPending || !form.canaryVersionId}>
-            {start.isPending ? "Starting…" : "Start canary"}
-          </Button>
+        <div className="sticky bottom-0 bg-white pt-2">
+          <FormActions onCancel={onClose} pending={start.isPending} disabled={!form.canaryVersionId} label="Start canary" pendingLabel="Starting…" />
         </div>
       </form>
     </Dialog>

@@ -12,7 +12,8 @@ import { QueryState } from "@/components/ui/query-state";
 import { EMPTY_VERSION_FORM, formFromVersion, versionRequestBody, type VersionForm } from "@/lib/console/version-form";
 import { fieldError } from "@/lib/query/api";
 import { configApi, configKeys, configQueries, type VersionWire } from "@/lib/query/configs";
-import { LINK, LINK_BUTTON } from "@/components/ui/styles";
+import { LINK_BUTTON } from "@/components/ui/styles";
+import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
 import { PromptEditor } from "./prompt-editor";
 
 export function VersionEditor({ configKey, fromVersionId }: { configKey: string; fromVersionId?: string }) {
@@ -21,16 +22,7 @@ export function VersionEditor({ configKey, fromVersionId }: { configKey: string;
   if (!canWrite) return <p role="alert">Your role cannot write versions; ask an editor or an admin.</p>;
   return (
     <div className="flex flex-col gap-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/" className={LINK}>
-          Configs
-        </Link>{" "}
-        /{" "}
-        <Link href={`/configs/${configKey}`} className={`${LINK} font-mono`}>
-          {configKey}
-        </Link>{" "}
-        / new version
-      </nav>
+      <Breadcrumb trail={[configStep(configKey), "new version"]} />
       <QueryState query={versions} label="versions" minHeight="h-96">
         {() => {
           const source = versions.data!.find((v) => v.id === fromVersionId) ?? null;

@@ -10,7 +10,8 @@ import { INPUT_CLASS } from "@/components/ui/field";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { configQueries, type VersionWire } from "@/lib/query/configs";
-import { LINK, LINK_BUTTON } from "@/components/ui/styles";
+import { LINK_BUTTON } from "@/components/ui/styles";
+import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
 import { PromptDiff, PromptView } from "./prompt-diff";
 import { StartCanaryDialog } from "./start-canary-dialog";
 
@@ -28,16 +29,7 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
   const canStartThis = canStart && detail.data && stableId && stableId !== versionId && !detail.data.activeRollout;
   return (
     <div className="flex flex-col gap-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/" className={LINK}>
-          Configs
-        </Link>{" "}
-        /{" "}
-        <Link href={`/configs/${configKey}`} className={`${LINK} font-mono`}>
-          {configKey}
-        </Link>{" "}
-        / {version.data?.label ?? "version"}
-      </nav>
+      <Breadcrumb trail={[configStep(configKey), version.data?.label ?? "version"]} />
       <QueryState query={version} label="the version" minHeight="h-32">
         {() => {
           const v = version.data!;

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/rollout/badges";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { LINK } from "@/components/ui/styles";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Time } from "@/components/ui/time";
 import { configQueries } from "@/lib/query/configs";
 import { rolloutQueries } from "@/lib/query/rollouts";
@@ -27,12 +28,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
         const r = rollout.data!;
         return (
           <div className="flex flex-col gap-6">
-            <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-              <Link href="/" className={LINK}>
-                Configs
-              </Link>{" "}
-              / <ConfigCrumb configId={r.configId} /> / rollout
-            </nav>
+            <Breadcrumb trail={[<ConfigCrumb key="config" configId={r.configId} />, "rollout"]} />
             <header className="flex flex-wrap items-start justify-between gap-4">
               <div>
                 <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold">

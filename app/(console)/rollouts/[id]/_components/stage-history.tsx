@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable } from "@/components/ui/data-table";
 import { useQuery } from "@tanstack/react-query";
 import { VerdictBadge } from "@/components/rollout/badges";
 import { Time } from "@/components/ui/time";
@@ -17,38 +18,24 @@ export function StageHistory({ rolloutId, report, live }: { rolloutId: string; r
         Stage history
       </h2>
       {report && report.stages.length > 0 && (
-        <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="w-full min-w-[640px] text-left text-sm">
-            <thead className="bg-slate-100 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Stage</th>
-                <th scope="col" className="px-4 py-2 font-medium">From</th>
-                <th scope="col" className="px-4 py-2 font-medium">To</th>
-                <th scope="col" className="px-4 py-2 font-medium">Canary requests</th>
-                <th scope="col" className="px-4 py-2 font-medium">Error rate (stable / canary)</th>
-                <th scope="col" className="px-4 py-2 font-medium">Mean rating (stable / canary)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.stages.map((s) => (
-                <tr key={s.index} className="border-t border-slate-200">
-                  <td className="px-4 py-2">
-                    {s.index + 1} · {s.percent}%
-                  </td>
-                  <td className="px-4 py-2"><Time value={s.startedAt} /></td>
-                  <td className="px-4 py-2">{s.endedAt ? <Time value={s.endedAt} /> : "now"}</td>
-                  <td className="px-4 py-2 tabular-nums">{s.canary.requests}</td>
-                  <td className="px-4 py-2 tabular-nums">
-                    {formatValue(s.stable.errorRate?.value ?? null, "percent")} / {formatValue(s.canary.errorRate?.value ?? null, "percent")}
-                  </td>
-                  <td className="px-4 py-2 tabular-nums">
-                    {formatValue(s.stable.rating.mean?.value ?? null, "stars")} / {formatValue(s.canary.rating.mean?.value ?? null, "stars")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable minWidth="min-w-[640px]" columns={["Stage", "From", "To", "Canary requests", "Error rate (stable / canary)", "Mean rating (stable / canary)"]}>
+          {report.stages.map((s) => (
+            <tr key={s.index} className="border-t border-slate-200">
+              <td className="px-4 py-2">
+                {s.index + 1} · {s.percent}%
+              </td>
+              <td className="px-4 py-2"><Time value={s.startedAt} /></td>
+              <td className="px-4 py-2">{s.endedAt ? <Time value={s.endedAt} /> : "now"}</td>
+              <td className="px-4 py-2 tabular-nums">{s.canary.requests}</td>
+              <td className="px-4 py-2 tabular-nums">
+                {formatValue(s.stable.errorRate?.value ?? null, "percent")} / {formatValue(s.canary.errorRate?.value ?? null, "percent")}
+              </td>
+              <td className="px-4 py-2 tabular-nums">
+                {formatValue(s.stable.rating.mean?.value ?? null, "stars")} / {formatValue(s.canary.rating.mean?.value ?? null, "stars")}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <h3 className="text-sm font-medium">Reports kept at each decision</h3>
       {kept.isPending ? (

@@ -1,4 +1,5 @@
 import { formatValue } from "@/lib/analysis/chart-series";
+import { DataTable } from "@/components/ui/data-table";
 import type { ReportWire } from "@/lib/query/rollouts";
 
 type Summary = ReportWire["stable"];
@@ -21,26 +22,14 @@ function interval(i: Interval, unit: "percent" | "ms" | "stars" | "usd"): string
 /** Stable vs canary over the whole rollout, each estimate with its 95% interval. */
 export function VariantTable({ report }: { report: ReportWire }) {
   return (
-    <div className="relative relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="w-full min-w-[560px] text-left text-sm">
-        <caption className="sr-only">Stable and canary compared, with 95% intervals</caption>
-        <thead className="bg-slate-100 text-slate-700">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Metric</th>
-            <th scope="col" className="px-4 py-2 font-medium">Stable</th>
-            <th scope="col" className="px-4 py-2 font-medium">Canary</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ROWS.map((row) => (
-            <tr key={row.label} className="border-t border-slate-200">
-              <th scope="row" className="px-4 py-2 font-medium">{row.label}</th>
-              <td className="px-4 py-2 tabular-nums">{row.cell(report.stable)}</td>
-              <td className="px-4 py-2 tabular-nums">{row.cell(report.canary)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable minWidth="min-w-[560px]" caption="Stable and canary compared, with 95% intervals" columns={["Metric", "Stable", "Canary"]}>
+      {ROWS.map((row) => (
+        <tr key={row.label} className="border-t border-slate-200">
+          <th scope="row" className="px-4 py-2 font-medium">{row.label}</th>
+          <td className="px-4 py-2 tabular-nums">{row.cell(report.stable)}</td>
+          <td className="px-4 py-2 tabular-nums">{row.cell(report.canary)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
