@@ -1,25 +1,28 @@
 import type { Database } from "../db/client";
+import { scalarArrayLiteral, textArrayLiteral } from "../db/array-literal";
 import { retryOnConflict } from "../db/retry";
 import type { OutcomeRow } from "./attribution";
 import { LATENCY_BUCKETS } from "./latency-buckets";
 
 // One statement per batch: store the outcomes not stored before (idempotent on config and
 // request id) and add exactly those to the per-minute and per-hour rollups, so raw rows and
-// rollups can never disagree. The histogram helpers are SQL functions from the data_plane
-// migration. Rollups have two partial unique keys (inside a rollout or not), hence two upserts
-// per resolution. Rows are inserted and upserted in key order, so concurrent batches with
-// overlapping keys queue instead of deadlocking.
+// rollups can never disagree. The histogram helpers are PL/pgSQL functions (migrations
+// data_plane, histogram_functions). Rollups have two partial unique keys (inside a rollout or
+// not), hence two upserts per resolution. Rows are inserted and upserted in key order, so
+// concurrent batches with overlapping keys queue instead of deadlocking.
 
-const ADDED = ["count", "errors", "rating_count", "rating_sum", "latency_sum_ms", "input_tokens", "output_tokens", "token_count", "cost_usd", "cost_sq_sum", "cost_count"];
+/** The rollup columns that add up, with their SQL types. */
+const ADDED_TYPES = {
+  count: "integer", errors: "integer", rating_count: "integer", rating_sum: "integer", latency_sum_ms: "bigint", input_tokens: "bigint",
+  output_tokens: "bigint", token_count: "integer", cost_usd: "double precision", cost_sq_sum: "double precision", cost_count: "integer",
+};
+const ADDED = Object.keys(ADDED_TYPES) as (keyof typeof ADDED_TYPES)[];
 const HISTOGRAMS = ["rating_hist", "latency_hist"];
+const GROUP = "config_id, version_id, rollout_id, variant";
 
-/** The rollup upserts at one resolution of what `inserted` holds. */
-function rollupCtes(unit: "minute" | "hour", table: string): string {
-  const columns = `config_id, version_id, rollout_id, variant, ${unit}, ${[...ADDED, ...HISTOGRAMS].join(", ")}`;
-  const select = columns.replace("variant,", 'variant::"Variant",');
-  const add = [...ADDED.map((c) => `${c} = ${table}.${c} + excluded.${c}`), ...HISTOGRAMS.map((c) => `${c} = llm_canary_hist_sum(${table}.${c}, excluded.${c})`)].join(",\n    ");
-  return `, by_${unit} AS (
-  SELECT config_id, version_id, rollout_id, variant, date_trunc('${unit}', at, 'UTC') AS ${unit},
+/** The batch's minute rollups, from the rows it stored. */
+const BY_MINUTE = `by_minute AS (
+  SELECT ${GROUP}, date_trunc('minute', at, 'UTC') AS minute,
     count(*)::integer AS count,
     (count(*) FILTER (WHERE is_error))::integer AS errors,
     count(rating)::integer AS rating_count,
@@ -34,8 +37,24 @@ function rollupCtes(unit: "minute" | "hour", table: string): string {
     llm_canary_hist_of(coalesce(array_agg(rating - 1) FILTER (WHERE rating IS NOT NULL), '{}'), 5) AS rating_hist,
     llm_canary_hist_of(array_agg(latency_bucket::integer), ${LATENCY_BUCKETS}) AS latency_hist
   FROM inserted
-  GROUP BY config_id, version_id, rollout_id, variant, date_trunc('${unit}', at, 'UTC')
-), ${unit}_in_rollout AS (
+  GROUP BY ${GROUP}, date_trunc('minute', at, 'UTC')
+)`;
+
+/** The batch's hour rollups, summed from its few minute rollups rather than from every row again. */
+const BY_HOUR = `by_hour AS (
+  SELECT ${GROUP}, date_trunc('hour', minute, 'UTC') AS hour,
+    ${ADDED.map((c) => `sum(${c})::${ADDED_TYPES[c]} AS ${c}`).join(",\n    ")},
+    ${HISTOGRAMS.map((c) => `llm_canary_hist_total(${c}) AS ${c}`).join(",\n    ")}
+  FROM by_minute
+  GROUP BY ${GROUP}, date_trunc('hour', minute, 'UTC')
+)`;
+
+/** The upserts of one resolution's rollups into its table. */
+function upsertCtes(unit: "minute" | "hour", table: string): string {
+  const columns = `${GROUP}, ${unit}, ${[...ADDED, ...HISTOGRAMS].join(", ")}`;
+  const select = columns.replace("variant,", 'variant::"Variant",');
+  const add = [...ADDED.map((c) => `${c} = ${table}.${c} + excluded.${c}`), ...HISTOGRAMS.map((c) => `${c} = llm_canary_hist_sum(${table}.${c}, excluded.${c})`)].join(",\n    ");
+  return `${unit}_in_rollout AS (
   INSERT INTO ${table} (${columns})
   SELECT ${select} FROM by_${unit} WHERE rollout_id IS NOT NULL ORDER BY rollout_id, version_id, ${unit}
   ON CONFLICT (rollout_id, version_id, ${unit}) WHERE rollout_id IS NOT NULL DO UPDATE SET
@@ -48,12 +67,18 @@ function rollupCtes(unit: "minute" | "hour", table: string): string {
 )`;
 }
 
+// A batch's rows share a few (config, version, rollout, variant) combinations: each is sent once
+// in `grp`, and rows name theirs by position, which keeps the long ids out of the per-row arrays.
 const INGEST_SQL = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::integer[],
-    $9::integer[], $10::integer[], $11::integer[], $12::double precision[], $13::smallint[], $14::text[], $15::text[], $16::timestamptz[])
-    AS t(config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms, latency_bucket,
-      input_tokens, output_tokens, cost_usd, rating, input, output, at)
+WITH grp AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS g(config_id, version_id, rollout_id, variant, g)
+), input AS (
+  SELECT grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
+    t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at
+  FROM unnest($5::integer[], $6::text[], $7::boolean[], $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
+    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])
+    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at)
+  JOIN grp USING (g)
 ), inserted AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
     latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at)
@@ -63,22 +88,47 @@ WITH input AS (
   ON CONFLICT (config_id, request_id) DO NOTHING
   RETURNING config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
-)${rollupCtes("minute", "metric_rollups")}${rollupCtes("hour", "metric_rollups_hourly")}
+), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}
 SELECT count(*)::integer AS accepted FROM inserted`;
 
-const COLUMNS = [
-  "config_id", "request_id", "version_id", "rollout_id", "variant", "is_error", "error_type", "latency_ms", "latency_bucket",
-  "input_tokens", "output_tokens", "cost_usd", "rating", "input", "output", "at",
-] as const satisfies readonly (keyof OutcomeRow)[];
+const GROUPED = ["config_id", "version_id", "rollout_id", "variant"] as const satisfies readonly (keyof OutcomeRow)[];
+const PER_ROW = [
+  ["text", "request_id"], ["scalar", "is_error"], ["text", "error_type"], ["scalar", "latency_ms"], ["scalar", "latency_bucket"],
+  ["scalar", "input_tokens"], ["scalar", "output_tokens"], ["scalar", "cost_usd"], ["scalar", "rating"], ["text", "input"], ["text", "output"], ["text", "at"],
+] as const satisfies readonly (readonly ["text" | "scalar", keyof OutcomeRow])[];
+
+/** The statement's parameters: the distinct groups, then each row's group position and its own columns. */
+function ingestParams(rows: readonly OutcomeRow[]): string[] {
+  const positions = new Map<string, number>();
+  const groups: (string | null)[][] = GROUPED.map(() => []);
+  const rowGroup: number[] = [];
+  for (const row of rows) {
+    const key = `${row.config_id}\u0000${row.version_id}\u0000${row.rollout_id ?? ""}\u0000${row.variant}`;
+    let position = positions.get(key);
+    if (position === undefined) {
+      position = positions.size + 1;
+      positions.set(key, position);
+      GROUPED.forEach((column, i) => groups[i].push(row[column]));
+    }
+    rowGroup.push(position);
+  }
+  return [
+    ...groups.map(textArrayLiteral),
+    scalarArrayLiteral(rowGroup),
+    ...PER_ROW.map(([kind, column]) =>
+      kind === "text" ? textArrayLiteral(rows.map((row) => row[column] as string | null)) : scalarArrayLiteral(rows.map((row) => row[column] as number | boolean | null)),
+    ),
+  ];
+}
 
 /**
  * Stores a batch whose request ids are distinct (attribution drops repeats); returns how many
- * outcomes were new. Columns go as arrays through unnest(), which Postgres reads faster than the
- * same rows as JSON; the statement goes straight to the driver, prepared once per connection.
+ * outcomes were new. Columns go as array literals through unnest(), which Postgres reads faster
+ * than the same rows as JSON; the statement goes straight to the driver, prepared once per connection.
  */
 export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {
-  const columns = COLUMNS.map((column) => rows.map((row) => row[column]));
+  const params = ingestParams(rows);
   // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
-  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(INGEST_SQL, columns, "llm_canary_ingest"));
+  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(INGEST_SQL, params, "llm_canary_ingest"));
   return Number(result.accepted);
 }

@@ -108,20 +108,39 @@ async function directInsert(url: string, seeded: Seeded): Promise<number> {
   return inserted;
 }
 
-/** Stored outcomes of the app run vs what it accepted, and rollups vs a recomputation. */
+/** The rollups of one resolution as rows to compare, and the same recomputed from the stored outcomes. */
+function rollupQueries(unit: "minute" | "hour", table: string): [string, string][] {
+  const outcomes = `FROM outcomes WHERE config_id = $1 AND request_id LIKE 'app-%'`;
+  const key = `rollout_id, version_id, date_trunc('${unit}', at, 'UTC') AS ${unit}`;
+  return [
+    [
+      `SELECT ${key}, count(*)::int, (count(*) FILTER (WHERE is_error))::int, count(rating)::int, coalesce(sum(rating), 0)::int, sum(latency_ms)::bigint,
+         coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint, count(cost_usd)::int ${outcomes} GROUP BY 1, 2, 3`,
+      `SELECT rollout_id, version_id, ${unit}, count, errors, rating_count, rating_sum, latency_sum_ms, input_tokens, output_tokens, cost_count FROM ${table} WHERE config_id = $1`,
+    ],
+    // Histograms as (bucket, count) rows, counted here without the database's histogram functions.
+    [
+      `SELECT ${key}, latency_bucket::int, count(*)::int ${outcomes} GROUP BY 1, 2, 3, 4`,
+      `SELECT rollout_id, version_id, ${unit}, (b.i - 1)::int, b.n FROM ${table}, unnest(latency_hist) WITH ORDINALITY AS b(n, i) WHERE config_id = $1 AND b.n > 0`,
+    ],
+    [
+      `SELECT ${key}, (rating - 1)::int, count(*)::int ${outcomes} AND rating IS NOT NULL GROUP BY 1, 2, 3, 4`,
+      `SELECT rollout_id, version_id, ${unit}, (b.i - 1)::int, b.n FROM ${table}, unnest(rating_hist) WITH ORDINALITY AS b(n, i) WHERE config_id = $1 AND b.n > 0`,
+    ],
+  ];
+}
+
+/** Stored outcomes of the app run vs what it accepted, and minute and hour rollups vs a recomputation. */
 async function verify(url: string, seeded: Seeded, accepted: number) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const stored = Number((await db.query(`SELECT count(*) FROM outcomes WHERE config_id = $1 AND request_id LIKE 'app-%'`, [seeded.configId])).rows[0].count);
-    const recompute = `
-      SELECT rollout_id, version_id, date_trunc('minute', at, 'UTC') AS minute, count(*)::int AS count, (count(*) FILTER (WHERE is_error))::int AS errors,
-        count(rating)::int AS rating_count, coalesce(sum(rating), 0)::int AS rating_sum, sum(latency_ms)::bigint AS latency_sum_ms
-      FROM outcomes WHERE config_id = $1 AND request_id LIKE 'app-%' GROUP BY 1, 2, 3`;
-    const rollups = `SELECT rollout_id, version_id, minute, count, errors, rating_count, rating_sum, latency_sum_ms FROM metric_rollups WHERE config_id = $1`;
-    const mismatched = Number(
-      (await db.query(`SELECT count(*) FROM ((${recompute} EXCEPT ${rollups}) UNION ALL (${rollups} EXCEPT ${recompute})) AS d`, [seeded.configId])).rows[0].count,
-    );
+    let mismatched = 0;
+    for (const [recompute, rollups] of [...rollupQueries("minute", "metric_rollups"), ...rollupQueries("hour", "metric_rollups_hourly")]) {
+      const diff = `SELECT count(*) FROM ((${recompute} EXCEPT ${rollups}) UNION ALL (${rollups} EXCEPT ${recompute})) AS d`;
+      mismatched += Number((await db.query(diff, [seeded.configId])).rows[0].count);
+    }
     // Batches in flight when the load stopped are stored but their answers were not counted.
     return { stored, mismatched, lost: Math.max(0, accepted - stored), unacknowledged: Math.max(0, stored - accepted) };
   } finally {
@@ -186,7 +205,7 @@ function report(r: {
   console.info(`/api/route alongside: ${fmt(r.routeResult.requests.average)} req/s, p99 ${r.routeResult.latency.p99} ms (target ≤ 50 ms: ${r.routeResult.latency.p99 <= 50 ? "met" : "MISSED"})`);
   console.info(
     `nothing lost: accepted ${fmt(r.accepted)}, stored ${fmt(r.check.stored)} (${fmt(r.check.unacknowledged)} from batches still in flight at the end), ` +
-      `lost ${r.check.lost}; rollup rows differing from a recomputation: ${r.check.mismatched}`,
+      `lost ${r.check.lost}; rollup rows (minute and hour, with histograms) differing from a recomputation: ${r.check.mismatched}`,
   );
 }
 

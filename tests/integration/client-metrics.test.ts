@@ -57,11 +57,13 @@ const outcomeCount = async () => db.prisma.outcome.count();
 /** A float sum to 12 significant digits: sums of the same values in another order differ in the last bits. */
 const sig = (x: number) => Number(x.toPrecision(12));
 
+type Recomputed = { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: number; latencyHist: number[]; costCount: number; costSqSum: number; inputTokens: number; tokenCount: number };
+
 /** Rollups recomputed from the raw outcomes, next to the stored ones: they must be equal. */
 async function rollupsVsRecomputed() {
   const stored = await db.prisma.metricRollup.findMany({ orderBy: [{ versionId: "asc" }, { minute: "asc" }] });
   const outcomes = await db.prisma.outcome.findMany();
-  const recomputed = new Map<string, { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: number; latencyHist: number[]; costCount: number; costSqSum: number; inputTokens: number; tokenCount: number }>();
+  const recomputed = new Map<string, Recomputed>();
   for (const o of outcomes) {
     const minute = new Date(Math.floor(o.at.getTime() / 60_000) * 60_000).toISOString();
     const k = `${o.rolloutId}|${o.versionId}|${minute}`;
@@ -99,22 +101,22 @@ async function rollupsVsRecomputed() {
       },
     ]),
   );
-  // The hourly rollups must hold the same sums, per hour.
+  // The hourly rollups must hold the same sums, per hour, histograms included (the statement
+  // builds them from its minute rollups, so a batch spanning minutes and hours is the test).
   const hourly = await db.prisma.metricRollupHourly.findMany();
-  const byHour = new Map<string, { count: number; errors: number; ratingSum: number; costCount: number }>();
+  const byHour = new Map<string, Recomputed>();
   for (const [k, r] of recomputed) {
     const [rollout, version, minuteIso] = k.split("|");
-    const hour = new Date(Math.floor(Date.parse(minuteIso) / 3_600_000) * 3_600_000).toISOString();
-    const key = `${rollout}|${version}|${hour}`;
-    const h = byHour.get(key) ?? { count: 0, errors: 0, ratingSum: 0, costCount: 0 };
-    h.count += r.count;
-    h.errors += r.errors;
-    h.ratingSum += r.ratingSum;
-    h.costCount += r.costCount;
-    byHour.set(key, h);
+    const key = `${rollout}|${version}|${new Date(Math.floor(Date.parse(minuteIso) / 3_600_000) * 3_600_000).toISOString()}`;
+    const h = byHour.get(key);
+    if (!h) byHour.set(key, { ...r, ratingHist: [...r.ratingHist], latencyHist: [...r.latencyHist] });
+    else for (const field of Object.keys(r) as (keyof Recomputed)[]) h[field] = (Array.isArray(r[field]) ? (h[field] as number[]).map((n, i) => n + (r[field] as number[])[i]) : (h[field] as number) + (r[field] as number)) as never;
   }
-  const storedHourly = Object.fromEntries(hourly.map((h) => [`${h.rolloutId}|${h.versionId}|${h.hour.toISOString()}`, { count: h.count, errors: h.errors, ratingSum: h.ratingSum, costCount: h.costCount }]));
-  expect(storedHourly).toEqual(Object.fromEntries(byHour));
+  const storedHourly = hourly.map((h) => [
+    `${h.rolloutId}|${h.versionId}|${h.hour.toISOString()}`,
+    { count: h.count, errors: h.errors, ratingCount: h.ratingCount, ratingSum: h.ratingSum, ratingHist: h.ratingHist, latencySumMs: Number(h.latencySumMs), latencyHist: h.latencyHist, costCount: h.costCount, costSqSum: sig(h.costSqSum), inputTokens: Number(h.inputTokens), tokenCount: h.tokenCount },
+  ]);
+  expect(Object.fromEntries(storedHourly)).toEqual(Object.fromEntries([...byHour].map(([k, h]) => [k, { ...h, costSqSum: sig(h.costSqSum) }])));
   return { stored: Object.fromEntries(storedMap), recomputed: Object.fromEntries([...recomputed].map(([k, r]) => [k, { ...r, costSqSum: sig(r.costSqSum) }])) };
 }
 
@@ -128,6 +130,13 @@ describe("POST /api/metrics", () => {
     const twiceInOne = event();
     expect((await post({ events: [twiceInOne, { ...twiceInOne, latencyMs: 9 }] })).body).toEqual({ accepted: 1, duplicates: 1 });
     expect(await outcomeCount()).toBe(302);
+    // Late outcomes spread over minutes on both sides of an hour boundary, inside the rollout and not.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+    const spread = [-30_000, 10_000, 70_000, 71_000, 3_570_000, 3_599_000].flatMap((offset, i) => [
+      event({ at: new Date(hour + offset).toISOString() }),
+      event({ at: new Date(hour + offset + 500).toISOString(), rolloutId, versionId: i % 2 ? canaryId : stableId, rating: 1 + (i % 5) }),
+    ]);
+    expect((await post({ events: spread })).body).toEqual({ accepted: 12, duplicates: 0 });
 
     const canary = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: canaryId } });
     const stable = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: stableId } });
@@ -137,10 +146,24 @@ describe("POST /api/metrics", () => {
   });
 
   it("cuts long input and output samples instead of refusing them, and takes `at` from the client", async () => {
-    const e = event({ input: "é".repeat(MAX_SAMPLE_CHARS + 500), output: "short", at: "2026-11-26T08:00:30+01:00" });
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 7_200_000);
+    const e = event({ input: "é".repeat(MAX_SAMPLE_CHARS + 500), output: "short", at: new Date(at.getTime() + 3_600_000).toISOString().replace("Z", "+01:00") });
     expect((await post({ events: [e] })).status).toBe(202);
     const row = await db.prisma.outcome.findFirstOrThrow({ where: { requestId: e.requestId } });
-    expect([row.input!.length, row.output, row.at.toISOString()]).toEqual([MAX_SAMPLE_CHARS, "short", "2026-11-26T07:00:30.000Z"]);
+    expect([row.input!.length, row.output, row.at.toISOString()]).toEqual([MAX_SAMPLE_CHARS, "short", at.toISOString()]);
+  });
+
+  it("stores text exactly as sent, whatever characters it holds", async () => {
+    // The columns travel as Postgres array literals: quotes, backslashes, commas, braces, the word
+    // NULL and empty strings must survive as themselves.
+    const texts = ['say "hi"', "back\\slash\\", "a,b", "{x}", "NULL", "", " padded ", "line\nbreak\ttab", "日本語 🚀", '\\"{,}"\\'];
+    const events = texts.map((text, i) => event({ requestId: `text-${i}-${text.replace(/\s/g, "_")}`, errorType: text.slice(0, 50), input: text, output: `${text}!` }));
+    expect((await post({ events })).body).toEqual({ accepted: texts.length, duplicates: 0 });
+    const rows = await db.prisma.outcome.findMany({ where: { requestId: { in: events.map((e) => e.requestId as string) } } });
+    const byId = new Map(rows.map((r) => [r.requestId, r]));
+    expect(events.map((e) => byId.get(e.requestId as string) && [byId.get(e.requestId as string)!.errorType, byId.get(e.requestId as string)!.input, byId.get(e.requestId as string)!.output])).toEqual(
+      texts.map((text) => [text.slice(0, 50), text, `${text}!`]),
+    );
   });
 
   it("refuses a batch with any bad event, naming each event's index and field, and stores nothing", async () => {
