@@ -51,8 +51,8 @@ function article(kind: string): string {
 export const CursorSchema = (message: string) =>
   z
     .string()
-    .regex(/^\d{1,19}$/, message)
-    .refine((value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= 9_223_372_036_854_775_807n, message);
+    .regex(/^\d{1,19}$/, { message, abort: true })
+    .refine((value) => BigInt(value) <= 9_223_372_036_854_775_807n, message);
 
 /** Parses with a zod schema; failures become a 400 naming each field and its problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "request body", options: { deferTextCheck?: boolean } = {}): z.infer<S> {

@@ -1,10 +1,8 @@
 "use server";
 
-import { AuthError, CredentialsSignin } from "next-auth";
-import { headers } from "next/headers";
-import { signIn } from "@/lib/auth/config";
-import { loginThrottle, throttleMessage } from "@/lib/auth/login-throttle";
-import { CLIENT_IP_HEADER } from "@/lib/server/client-address";
+import { AuthError } from "next-auth";
+import { signIn, TooManyAttempts } from "@/lib/auth/config";
+import { throttleMessage } from "@/lib/auth/login-throttle";
 import { safeReturnPath } from "@/lib/auth/return-path";
 
 export interface LoginState {
@@ -21,10 +19,8 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
     return { error: null, email };
   } catch (error) {
     // signIn redirects by throwing on success; only auth failures are answered here.
-    if (error instanceof CredentialsSignin && error.code === "too_many_attempts") {
-      const verdict = loginThrottle().check(email, (await headers()).get(CLIENT_IP_HEADER) ?? "unknown");
-      return { error: verdict.allowed ? "Too many failed sign-ins; try again shortly." : throttleMessage(verdict), email };
-    }
+    // The refusal carries the verdict it was made on (lib/auth/config.ts authorize).
+    if (error instanceof TooManyAttempts) return { error: throttleMessage(error.verdict), email };
     if (error instanceof AuthError) {
       return {
         error: error.type === "CredentialsSignin" ? "Wrong e-mail or password." : "Signing in failed; try again.",

@@ -3,7 +3,7 @@ import NextAuth, { type Session } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { CredentialsSignin } from "next-auth";
 import { CLIENT_IP_HEADER } from "../server/client-address";
-import { loginThrottle } from "./login-throttle";
+import { loginThrottle, type BlockedVerdict } from "./login-throttle";
 import { getPrisma } from "../db/client";
 import { authenticate } from "./user-service";
 import { isRole, type Role } from "./scopes";
@@ -24,6 +24,9 @@ declare module "next-auth" {
 /** Sign-in refused before the password is checked: too many recent failures (lib/auth/login-throttle.ts). */
 export class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
+  constructor(readonly verdict: BlockedVerdict) {
+    super();
+  }
 }
 
 const nextAuth = NextAuth({
@@ -48,7 +51,8 @@ const nextAuth = NextAuth({
         // Here rather than in the login form, so next-auth's own callback endpoint is limited too.
         const throttle = loginThrottle();
         const ip = request.headers.get(CLIENT_IP_HEADER) ?? "unknown";
-        if (!throttle.check(email, ip).allowed) throw new TooManyAttempts();
+        const verdict = throttle.check(email, ip);
+        if (!verdict.allowed) throw new TooManyAttempts(verdict);
         const user = await authenticate(await getPrisma(), email, password);
         if (!user) {
           throttle.fail(email, ip);

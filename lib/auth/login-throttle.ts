@@ -12,7 +12,8 @@ export interface ThrottleRule {
 export const ACCOUNT_RULE: ThrottleRule = { max: 5, windowMs: 15 * 60_000 };
 export const ADDRESS_RULE: ThrottleRule = { max: 20, windowMs: 15 * 60_000 };
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; scope: "account" | "address"; retryAfterSec: number };
+export type BlockedVerdict = { allowed: false; scope: "account" | "address"; retryAfterSec: number };
+export type ThrottleVerdict = { allowed: true } | BlockedVerdict;
 
 export class LoginThrottle {
   private failures = new Map<string, number[]>();
@@ -56,7 +57,7 @@ export function loginThrottle(): LoginThrottle {
   return registry.llmCanaryLoginThrottle;
 }
 
-export function throttleMessage(verdict: Extract<ThrottleVerdict, { allowed: false }>): string {
+export function throttleMessage(verdict: BlockedVerdict): string {
   const minutes = Math.max(1, Math.ceil(verdict.retryAfterSec / 60));
   const what = verdict.scope === "account" ? "this account" : "your network address";
   return `Too many failed sign-ins for ${what}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;

@@ -13,7 +13,6 @@ import { actOnRollout } from "../analysis/rollout-actions";
 // pass just moves on. The schedule lives in the database (stage start, stages), so a restart
 // loses nothing and does not restart a stage's clock.
 
-
 export interface ControllerStep {
   rolloutId: string;
   action: "rollback" | "advance" | "promote" | "await_approval" | "warning";

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const password = env.ADMIN_PASSWORD ?? generatePassword();
   const email = env.ADMIN_EMAIL ?? DEMO_ADMIN_EMAIL;
 
-  const server = await startServer({ admin: { email, password }, log });
+  const server = await startServer({ admin: { email, password } });
   let seed: DemoSeed | null = null;
   let simulator: Simulator | null = null;
   let stopping = false;
@@ -122,10 +122,6 @@ function readRemembered(file: string): string | null {
 function localUrl(host: string, port: number): string {
   const target = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return `http://${target}:${port}`;
-}
-
-function log(message: string): void {
-  console.info(`[llm-canary] ${message}`);
 }
 
 function say(message: string): void {

@@ -2,6 +2,7 @@ import { getRolloutReport } from "../analysis/report-service";
 import type { Db } from "../db/types";
 import type { RolloutDto } from "../release/rollout-schemas";
 import { getRollout } from "../release/rollout-service";
+import { isActive } from "../release/transitions";
 import type { SimulatorCounters } from "./simulator";
 
 // What `npm run demo` prints while it runs: a line per config every few seconds, and a line
@@ -77,8 +78,4 @@ function endLine(key: string, rollout: RolloutDto, after: string): string {
     default:
       return `${key}: ${rollout.status.replace("_", " ")}, ${after}${rollout.endReason ? `: ${rollout.endReason}` : ""}`;
   }
-}
-
-function isActive(status: RolloutDto["status"]): boolean {
-  return status === "running" || status === "paused";
 }

@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { createApiKey } from "../auth/api-key-service";
 import type { Db } from "../db/types";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError } from "../errors";
 import { toAppError } from "../http/respond";
 import { createConfig, getConfig } from "../release/config-service";
 import { listRollouts, startRollout } from "../release/rollout-service";
@@ -42,7 +42,8 @@ export async function seedDemo(db: Db, configs: readonly DemoConfig[] = DEMO_CON
 }
 
 async function seedConfig(db: Db, actor: Actor, demo: DemoConfig): Promise<SeededConfig> {
-  await ignoreConflict(() => createConfigIfMissing(db, actor, demo));
+  // An existing config is a 409 (createConfig checks the key in its transaction): reused.
+  await ignoreConflict(() => createConfig(db, actor, { key: demo.key, name: demo.name, description: demo.description }));
   if (!(await getConfig(db, demo.key)).stableVersion) {
     await ignoreConflict(() => createVersion(db, actor, demo.key, { label: "v1", ...demo.stable }));
   }
@@ -69,15 +70,6 @@ async function startCanary(db: Db, actor: Actor, demo: DemoConfig, stable: Versi
     parentVersionId: stable.id,
   });
   return startRollout(db, actor, demo.key, { canaryVersionId: canary.id, stages: demo.stages, autoPromote: true });
-}
-
-async function createConfigIfMissing(db: Db, actor: Actor, demo: DemoConfig): Promise<void> {
-  try {
-    await getConfig(db, demo.key);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    await createConfig(db, actor, { key: demo.key, name: demo.name, description: demo.description });
-  }
 }
 
 /** A version's settings, as the input of a new version that starts from it. */

@@ -17,8 +17,8 @@ const JsonObjectSchema = z
   .record(z.string().max(100, "keys must be at most 100 characters"), z.unknown())
   // Depth first, without recursion: the size check serializes, and JSON.stringify of a value
   // nested thousands deep overflows the stack.
-  .refine((value) => depthOf(value) <= MAX_PARAMS_DEPTH, `must be nested at most ${MAX_PARAMS_DEPTH} levels deep`)
-  .refine((value) => depthOf(value) > MAX_PARAMS_DEPTH || JSON.stringify(value).length <= MAX_PARAMS_BYTES, `must be at most ${MAX_PARAMS_BYTES} bytes as JSON`);
+  .refine((value) => depthOf(value) <= MAX_PARAMS_DEPTH, { message: `must be nested at most ${MAX_PARAMS_DEPTH} levels deep`, abort: true })
+  .refine((value) => JSON.stringify(value).length <= MAX_PARAMS_BYTES, `must be at most ${MAX_PARAMS_BYTES} bytes as JSON`);
 
 /** How deeply arrays and objects nest in a parsed JSON value (iterative). */
 function depthOf(value: unknown): number {
