@@ -19,7 +19,7 @@ export function StatusBadge({ status, awaitingApproval = false }: { status: stri
   );
 }
 
-export const GUARDRAIL_NAMES: Record<string, string> = { error_rate: "Errors", latency: "Latency", rating: "Rating", cost: "Cost" };
+const GUARDRAIL_NAMES: Record<string, string> = { error_rate: "Errors", latency: "Latency", rating: "Rating", cost: "Cost" };
 
 type Verdict = ReportWire["verdicts"][number];
 

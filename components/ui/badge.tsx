@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export const TONES = {
+const TONES = {
   green: "bg-green-100 text-green-900 ring-green-300",
   red: "bg-red-100 text-red-900 ring-red-300",
   amber: "bg-amber-100 text-amber-900 ring-amber-300",

@@ -3,6 +3,8 @@
 // and the guardrail's limit comes from the judge's own verdict, so the line on the chart is
 // the line the controller acts on.
 
+import type { SeriesDto } from "./series";
+
 export type ChartMetric = "errorRate" | "meanRating" | "p50Ms" | "p95Ms" | "costPerRequest" | "canaryShare";
 
 export interface ChartSpec {
@@ -24,22 +26,9 @@ export const CHARTS: readonly ChartSpec[] = [
   { metric: "canaryShare", title: "Canary share of traffic", unit: "percent", canaryOnly: true },
 ];
 
-interface VariantPoint {
-  requests: number;
-  errorRate: number | null;
-  meanRating: number | null;
-  ratingCount: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  costPerRequest: number | null;
-}
-
-export interface SeriesPoint {
-  t: string | Date;
-  stable: VariantPoint;
-  canary: VariantPoint;
-  canaryShare: number | null;
-}
+/** A point of the series endpoint, as the server builds it or (t an ISO string) as JSON brings it. */
+export type SeriesPoint = Omit<SeriesDto["points"][number], "t"> & { t: string | Date };
+type VariantPoint = SeriesPoint["stable"];
 
 export interface ChartRow {
   t: number;

@@ -1,4 +1,5 @@
 import { DEFAULT_STAGES, ThresholdsSchema, type Thresholds } from "../release/rollout-schemas";
+import { numberOrText } from "./number-or-text";
 
 // The start-canary dialog's form state and the request body it becomes. Durations are edited
 // in minutes (what people think in) and sent in seconds; user lists are one id per line.
@@ -20,7 +21,7 @@ export interface CanaryForm {
   autoPromote: boolean;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});
+const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});
 
 export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
   return {
@@ -34,12 +35,6 @@ export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
   };
 }
 
-/** A number the server will judge, or the raw text when it is not one (so the server names the field). */
-function num(text: string): number | string {
-  const trimmed = text.trim();
-  return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
-}
-
 function lines(text: string): string[] {
   return text
     .split(/[\n,]/)
@@ -51,10 +46,10 @@ export function canaryRequestBody(form: CanaryForm, revision: number) {
   return {
     canaryVersionId: form.canaryVersionId,
     stages: form.stages.map((s) => {
-      const minutes = num(s.minutes);
-      return { percent: num(s.percent), minDurationSec: typeof minutes === "number" ? Math.round(minutes * 60) : minutes, minSamples: num(s.minSamples) };
+      const minutes = numberOrText(s.minutes);
+      return { percent: numberOrText(s.percent), minDurationSec: typeof minutes === "number" ? Math.round(minutes * 60) : minutes, minSamples: numberOrText(s.minSamples) };
     }),
-    thresholds: Object.fromEntries(Object.entries(form.thresholds).map(([k, v]) => [k, num(v)])),
+    thresholds: Object.fromEntries(Object.entries(form.thresholds).map(([k, v]) => [k, numberOrText(v)])),
     include: lines(form.include),
     exclude: lines(form.exclude),
     sticky: form.sticky,

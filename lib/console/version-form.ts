@@ -2,6 +2,8 @@
 // body it becomes. Numbers and JSON are edited as text; text that is not a number is sent as
 // is, so the server's message names the field. Pure.
 
+import { numberOrText } from "./number-or-text";
+
 export interface VersionSource {
   label: string;
   model: string;
@@ -70,11 +72,6 @@ export function nextLabel(label: string, taken: readonly string[]): string {
   return make(n);
 }
 
-function num(text: string): number | string {
-  const t = text.trim();
-  return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
-}
-
 export type VersionBody = { ok: true; body: Record<string, unknown> } | { ok: false; field: string; message: string };
 
 export function versionRequestBody(form: VersionForm, parentVersionId: string | null): VersionBody {
@@ -88,7 +85,7 @@ export function versionRequestBody(form: VersionForm, parentVersionId: string | 
     return { ok: false, field: "params", message: 'must be a JSON object, like {"presence_penalty": 0.2}' };
   }
   const r = form.retrieval;
-  const optional = (text: string) => (text.trim() === "" ? undefined : num(text));
+  const optional = (text: string) => (text.trim() === "" ? undefined : numberOrText(text));
   const retrievalStrategy = r.enabled
     ? {
         type: r.type,
@@ -105,9 +102,9 @@ export function versionRequestBody(form: VersionForm, parentVersionId: string | 
       label: form.label.trim(),
       model: form.model,
       systemPrompt: form.systemPrompt,
-      temperature: num(form.temperature),
-      topP: num(form.topP),
-      maxTokens: num(form.maxTokens),
+      temperature: numberOrText(form.temperature),
+      topP: numberOrText(form.topP),
+      maxTokens: numberOrText(form.maxTokens),
       retrievalStrategy,
       params,
       description: form.description,

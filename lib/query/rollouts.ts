@@ -3,7 +3,7 @@ import type { RolloutReportDto } from "../analysis/report-schemas";
 import type { ReportSnapshotDto } from "../analysis/rollout-actions";
 import type { SamplesPageDto } from "../analysis/samples-service";
 import type { SeriesDto } from "../analysis/series";
-import type { RolloutAction } from "../release/transitions";
+import { isActive, type RolloutAction, type RolloutStatus } from "../release/transitions";
 import type { z } from "zod";
 import { apiFetch } from "./api";
 import type { RolloutWire } from "./configs";
@@ -18,7 +18,7 @@ export type ReportSnapshotWire = Wire<z.infer<typeof ReportSnapshotDto>>;
 export const LIVE_REFRESH_MS = 5_000;
 
 const base = (id: string) => `/api/admin/rollouts/${encodeURIComponent(id)}`;
-const isLive = (status: string | undefined) => status === "running" || status === "paused";
+const isLive = (status: RolloutStatus | undefined) => status !== undefined && isActive(status);
 
 export const rolloutKeys = {
   all: ["rollouts"] as const,

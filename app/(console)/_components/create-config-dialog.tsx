@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { fieldError } from "@/lib/query/api";
 import { configApi, configKeys } from "@/lib/query/configs";
@@ -39,14 +40,7 @@ function CreateConfigForm({ onCancel }: { onCancel: () => void }) {
     },
   });
   return (
-    <form
-      noValidate
-      className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        create.mutate();
-      }}
-    >
+    <Form onSubmit={() => create.mutate()}>
       <Field label="Key" hint="What client apps send as `config`: lower-case letters, digits and hyphens, like support-chat." error={fieldError(create.error, "key")}>
         {(props) => <input {...props} value={key} onChange={(e) => setKey(e.target.value)} required className={`${INPUT_CLASS} font-mono`} autoFocus />}
       </Field>
@@ -58,6 +52,6 @@ function CreateConfigForm({ onCancel }: { onCancel: () => void }) {
       </Field>
       <FormError error={create.error} />
       <FormActions onCancel={onCancel} pending={create.isPending} label="Create config" pendingLabel="Creating…" />
-    </form>
+    </Form>
   );
 }

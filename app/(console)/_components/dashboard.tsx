@@ -7,6 +7,7 @@ import { useState } from "react";
 import { StatusBadge, VerdictBadge } from "@/components/rollout/badges";
 import { useCan } from "@/components/providers";
 import { INPUT_CLASS } from "@/components/ui/field";
+import { LabeledSelect } from "@/components/ui/labeled-select";
 import { LINK } from "@/components/ui/styles";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { formatDuration } from "@/components/ui/time";
@@ -45,26 +46,8 @@ export function Dashboard({ origin }: { origin: string }) {
                   Search
                   <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="key or name" className={INPUT_CLASS} />
                 </label>
-                <label className="flex flex-col gap-1 text-sm font-medium">
-                  Show
-                  <select value={filter} onChange={(e) => setFilter(e.target.value as RolloutFilter)} className={INPUT_CLASS}>
-                    {ROLLOUT_FILTERS.map((f) => (
-                      <option key={f} value={f}>
-                        {FILTER_LABELS[f]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="flex flex-col gap-1 text-sm font-medium">
-                  Sort by
-                  <select value={sort} onChange={(e) => setSort(e.target.value as ConfigSort)} className={INPUT_CLASS}>
-                    {CONFIG_SORTS.map((s) => (
-                      <option key={s} value={s}>
-                        {SORT_LABELS[s]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <LabeledSelect label="Show" value={filter} onChange={setFilter} options={ROLLOUT_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f] }))} />
+                <LabeledSelect label="Sort by" value={sort} onChange={setSort} options={CONFIG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
                 <StaleNotice error={configs.isRefetchError ? configs.error : null} />
               </div>
               <ConfigTable configs={sortConfigs(filterConfigs(configs.data!, text, filter), sort)} />

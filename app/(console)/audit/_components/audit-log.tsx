@@ -7,6 +7,7 @@ import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/ui/field";
+import { LabeledSelect } from "@/components/ui/labeled-select";
 import { QueryState } from "@/components/ui/query-state";
 import { LINK } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
@@ -31,7 +32,8 @@ export function AuditLog() {
     window.history.replaceState(null, "", `/audit${query.size ? `?${query}` : ""}`);
   };
   const configKeyById = new Map((configs.data ?? []).map((c) => [c.id, c.key]));
-  const actionPrefixes = [...new Set((facets.data?.actions ?? []).map((a) => `${a.split(".")[0]}.*`))];
+  const actions = facets.data?.actions ?? [];
+  const actionPrefixes = [...new Set(actions.map((a) => `${a.split(".")[0]}.*`))];
   return (
     <section aria-labelledby="audit-heading" className="flex flex-col gap-4">
       <h1 id="audit-heading" className="text-2xl font-semibold">
@@ -46,44 +48,9 @@ export function AuditLog() {
           apply({ rollout: rolloutText.trim() || undefined });
         }}
       >
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Config
-          <select value={filter.config ?? ""} onChange={(e) => apply({ config: e.target.value || undefined })} className={INPUT_CLASS}>
-            <option value="">all configs</option>
-            {(configs.data ?? []).map((c) => (
-              <option key={c.id} value={c.key}>
-                {c.key}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Actor
-          <select value={filter.actor ?? ""} onChange={(e) => apply({ actor: e.target.value || undefined })} className={INPUT_CLASS}>
-            <option value="">anyone</option>
-            {(facets.data?.actors ?? []).map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Action
-          <select value={filter.action ?? ""} onChange={(e) => apply({ action: e.target.value || undefined })} className={INPUT_CLASS}>
-            <option value="">any action</option>
-            {actionPrefixes.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-            {(facets.data?.actions ?? []).map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabeledSelect label="Config" value={filter.config ?? ""} onChange={(config) => apply({ config: config || undefined })} options={choices("all configs", (configs.data ?? []).map((c) => c.key))} />
+        <LabeledSelect label="Actor" value={filter.actor ?? ""} onChange={(actor) => apply({ actor: actor || undefined })} options={choices("anyone", facets.data?.actors ?? [])} />
+        <LabeledSelect label="Action" value={filter.action ?? ""} onChange={(action) => apply({ action: action || undefined })} options={choices("any action", [...actionPrefixes, ...actions])} />
         <label className="flex flex-col gap-1 text-sm font-medium">
           Rollout id
           <input value={rolloutText} onChange={(e) => setRolloutText(e.target.value)} onBlur={() => apply({ rollout: rolloutText.trim() || undefined })} placeholder="ro_… then Enter" className={`${INPUT_CLASS} font-mono`} />
@@ -121,6 +88,11 @@ export function AuditLog() {
       </QueryState>
     </section>
   );
+}
+
+/** A filter's options: "" (no filter) first, then each value as its own label. */
+function choices(anyLabel: string, values: readonly string[]) {
+  return [{ value: "", label: anyLabel }, ...values.map((value) => ({ value, label: value }))];
 }
 
 function AuditRow({ event: e, configKey }: { event: AuditEventWire; configKey: string | undefined }) {

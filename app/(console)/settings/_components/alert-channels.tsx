@@ -7,12 +7,14 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { ALERT_EVENTS, CHANNEL_KINDS, type AlertEvent } from "@/lib/alerts/schemas";
 import { errorMessage, fieldError } from "@/lib/query/api";
 import { settingsApi, settingsKeys, settingsQueries, type ChannelWire } from "@/lib/query/settings";
+import { SettingsSection } from "./settings-section";
 
 const KIND_NAMES: Record<(typeof CHANNEL_KINDS)[number], string> = { webhook: "Webhook (JSON, signed)", slack: "Slack incoming webhook", dingtalk: "DingTalk robot" };
 
@@ -20,15 +22,7 @@ export function AlertChannels() {
   const channels = useQuery(settingsQueries.channels());
   const [editing, setEditing] = useState<ChannelWire | "new" | null>(null);
   return (
-    <section aria-labelledby="alerts-heading" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="alerts-heading" className="text-lg font-semibold">
-          Alert channels
-        </h2>
-        <Button variant="primary" onClick={() => setEditing("new")}>
-          Add channel
-        </Button>
-      </div>
+    <SettingsSection title="Alert channels" actionLabel="Add channel" onAction={() => setEditing("new")}>
       <p className="text-sm text-slate-700">Told about automatic and manual rollbacks, promotions, stage advances and judge warnings; failed deliveries are retried with backoff.</p>
       <QueryState query={channels} label="alert channels" minHeight="h-24">
         {() =>
@@ -44,7 +38,7 @@ export function AlertChannels() {
         }
       </QueryState>
       {editing && <ChannelDialog channel={editing === "new" ? null : editing} onClose={() => setEditing(null)} />}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -148,14 +142,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
   });
   return (
     <Dialog open onClose={onClose} title={channel ? `Edit ${channel.name}` : "Add alert channel"}>
-      <form
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
+      <Form onSubmit={() => save.mutate()}>
         <Field label="Name" error={fieldError(save.error, "name")}>
           {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} autoFocus />}
         </Field>
@@ -199,7 +186,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
         </label>
         <FormError error={save.error} />
         <FormActions onCancel={onClose} pending={save.isPending} label="Save channel" pendingLabel="Saving…" />
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -8,12 +8,15 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/scopes";
-import { errorMessage, fieldError } from "@/lib/query/api";
+import { fieldError } from "@/lib/query/api";
 import { settingsApi, settingsKeys, settingsQueries, type ApiKeyWire } from "@/lib/query/settings";
+import { OneTimeSecret } from "./one-time-secret";
+import { SettingsSection } from "./settings-section";
 
 const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   route: "ask /api/route which version a user gets",
@@ -25,15 +28,7 @@ export function ApiKeys() {
   const keys = useQuery(settingsQueries.apiKeys());
   const [creating, setCreating] = useState(false);
   return (
-    <section aria-labelledby="keys-heading" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="keys-heading" className="text-lg font-semibold">
-          API keys
-        </h2>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          Create API key
-        </Button>
-      </div>
+    <SettingsSection title="API keys" actionLabel="Create API key" onAction={() => setCreating(true)}>
       <p className="text-sm text-slate-700">Client apps send a key as <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. Only a hash is stored: a key is shown once, when it is created.</p>
       <QueryState query={keys} label="API keys" minHeight="h-24">
         {() =>
@@ -49,7 +44,7 @@ export function ApiKeys() {
         }
       </QueryState>
       {creating && <CreateKeyDialog onClose={() => setCreating(false)} />}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -86,13 +81,10 @@ function KeyRow({ apiKey: k }: { apiKey: ApiKeyWire }) {
         {confirming && (
           <Dialog open onClose={() => setConfirming(false)} title={`Revoke "${k.name}"?`}>
             <p className="mb-4">Every app using this key is refused within a second, on every instance. This cannot be undone.</p>
-            <FormError error={revoke.error} />
-            <div className="flex justify-end gap-2">
-              <Button onClick={() => setConfirming(false)}>Cancel</Button>
-              <Button variant="danger" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
-                {revoke.isPending ? "Revoking…" : "Revoke key"}
-              </Button>
-            </div>
+            <Form onSubmit={() => revoke.mutate()}>
+              <FormError error={revoke.error} />
+              <FormActions onCancel={() => setConfirming(false)} pending={revoke.isPending} variant="danger" label="Revoke key" pendingLabel="Revoking…" />
+            </Form>
           </Dialog>
         )}
       </td>
@@ -103,7 +95,6 @@ function KeyRow({ apiKey: k }: { apiKey: ApiKeyWire }) {
 function CreateKeyDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiKeyScope[]>(["route", "metrics"]);
-  const [copied, setCopied] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const create = useMutation({
     mutationFn: () => settingsApi.createApiKey({ name, scopes }),
@@ -113,39 +104,11 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog open onClose={onClose} title={key ? "Your new API key" : "Create API key"}>
       {key ? (
-        <div className="flex flex-col gap-3">
-          <p role="status">Copy it now: it is not shown again.</p>
-          <div className="flex items-center gap-2">
-            <code aria-label="New API key" className="flex-1 break-all rounded-md bg-slate-900 p-2 font-mono text-sm text-slate-100">
-              {key}
-            </code>
-            <Button
-              onClick={() =>
-                navigator.clipboard.writeText(key).then(
-                  () => setCopied("Copied."),
-                  (error: unknown) => setCopied(`Could not copy (${errorMessage(error)}); select the key and copy it by hand.`),
-                )
-              }
-            >
-              Copy
-            </Button>
-          </div>
-          {copied && <p role="status" className="text-sm text-slate-700">{copied}</p>}
-          <div className="flex justify-end">
-            <Button variant="primary" onClick={onClose}>
-              Done
-            </Button>
-          </div>
-        </div>
+        <OneTimeSecret label="New API key" secret={key} copyable onDone={onClose}>
+          Copy it now: it is not shown again.
+        </OneTimeSecret>
       ) : (
-        <form
-          noValidate
-          className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
+        <Form onSubmit={() => create.mutate()}>
           <Field label="Name" hint="Where it is used, like checkout-service prod." error={fieldError(create.error, "name")}>
             {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} autoFocus />}
           </Field>
@@ -161,7 +124,7 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
           </fieldset>
           <FormError error={create.error} />
           <FormActions onCancel={onClose} pending={create.isPending} label="Create key" pendingLabel="Creating…" />
-        </form>
+        </Form>
       )}
     </Dialog>
   );

@@ -9,12 +9,15 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { ROLES, type Role } from "@/lib/auth/scopes";
 import { errorMessage, fieldError } from "@/lib/query/api";
 import { settingsApi, settingsKeys, settingsQueries, type UserWire } from "@/lib/query/settings";
+import { OneTimeSecret } from "./one-time-secret";
+import { SettingsSection } from "./settings-section";
 
 const ROLE_HINTS: Record<Role, string> = {
   viewer: "reads everything, changes nothing",
@@ -27,15 +30,7 @@ export function Users() {
   const users = useQuery(settingsQueries.users());
   const [creating, setCreating] = useState(false);
   return (
-    <section aria-labelledby="users-heading" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="users-heading" className="text-lg font-semibold">
-          Users and roles
-        </h2>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          Add user
-        </Button>
-      </div>
+    <SettingsSection title="Users and roles" actionLabel="Add user" onAction={() => setCreating(true)}>
       <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">
         {ROLES.map((r) => (
           <li key={r}>
@@ -53,7 +48,7 @@ export function Users() {
         )}
       </QueryState>
       {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -130,28 +125,11 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog open onClose={onClose} title={created ? "User added" : "Add user"}>
       {created ? (
-        <div className="flex flex-col gap-3">
-          <p role="status">
-            {created.user.email} can sign in with this one-time password and will choose their own at once. It is not shown again.
-          </p>
-          <code aria-label="One-time password" className="break-all rounded-md bg-slate-900 p-2 font-mono text-sm text-slate-100">
-            {created.generatedPassword}
-          </code>
-          <div className="flex justify-end">
-            <Button variant="primary" onClick={onClose}>
-              Done
-            </Button>
-          </div>
-        </div>
+        <OneTimeSecret label="One-time password" secret={created.generatedPassword ?? ""} onDone={onClose}>
+          {created.user.email} can sign in with this one-time password and will choose their own at once. It is not shown again.
+        </OneTimeSecret>
       ) : (
-        <form
-          noValidate
-          className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
+        <Form onSubmit={() => create.mutate()}>
           <Field label="E-mail" error={fieldError(create.error, "email")}>
             {(props) => <input {...props} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required className={INPUT_CLASS} autoFocus />}
           </Field>
@@ -171,7 +149,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           </Field>
           <FormError error={create.error} />
           <FormActions onCancel={onClose} pending={create.isPending} label="Add user" pendingLabel="Adding…" />
-        </form>
+        </Form>
       )}
     </Dialog>
   );

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
 import { ApiError, fieldError } from "@/lib/query/api";
@@ -39,14 +40,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
   const setStage = (i: number, patch: Partial<CanaryForm["stages"][number]>) => set({ stages: form.stages.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   return (
     <Dialog open onClose={onClose} title={`Start a canary of ${detail.config.name}`} wide>
-      <form
-        noValidate
-        className="flex max-h-[75vh] flex-col gap-5 overflow-y-auto pr-1"
-        onSubmit={(e) => {
-          e.preventDefault();
-          start.mutate();
-        }}
-      >
+      <Form className="flex max-h-[75vh] flex-col gap-5 overflow-y-auto pr-1" onSubmit={() => start.mutate()}>
         <Field label="Canary version" hint={`Compared with the stable version ${detail.stableVersion?.label ?? ""}.`} error={fieldError(start.error, "canaryVersionId")}>
           {(props) => (
             <select {...props} value={form.canaryVersionId} onChange={(e) => set({ canaryVersionId: e.target.value })} className={INPUT_CLASS}>
@@ -141,7 +135,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
         <div className="sticky bottom-0 bg-white pt-2">
           <FormActions onCancel={onClose} pending={start.isPending} disabled={!form.canaryVersionId} label="Start canary" pendingLabel="Starting…" />
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { EMPTY_VERSION_FORM, formFromVersion, versionRequestBody, type VersionForm } from "@/lib/console/version-form";
@@ -50,23 +51,17 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
   const set = (patch: Partial<VersionForm>) => setForm((f) => ({ ...f, ...patch }));
   const setRetrieval = (patch: Partial<VersionForm["retrieval"]>) => set({ retrieval: { ...form.retrieval, ...patch } });
   const err = (field: string) => (localError?.field === field ? localError.message : fieldError(save.error, field));
-  // noValidate: the server's messages name the field and the rule; the browser's own bubbles
-  // would stop some submits and not others.
+  const submit = () => {
+    const result = versionRequestBody(form, source?.id ?? null);
+    if (!result.ok) {
+      setLocalError({ field: result.field, message: result.message });
+      return;
+    }
+    setLocalError(null);
+    save.mutate(result.body);
+  };
   return (
-    <form
-      noValidate
-      className="flex flex-col gap-5"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const result = versionRequestBody(form, source?.id ?? null);
-        if (!result.ok) {
-          setLocalError({ field: result.field, message: result.message });
-          return;
-        }
-        setLocalError(null);
-        save.mutate(result.body);
-      }}
-    >
+    <Form className="flex flex-col gap-5" onSubmit={submit}>
       <header>
         <h1 className="text-2xl font-semibold">New version</h1>
         <p className="text-sm text-slate-700">
@@ -165,6 +160,6 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
           {save.isPending ? "Saving…" : "Save as new version"}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

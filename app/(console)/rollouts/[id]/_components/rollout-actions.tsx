@@ -6,11 +6,13 @@ import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
+import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { ApiError, errorMessage, fieldError } from "@/lib/query/api";
 import { configKeys, type RolloutWire } from "@/lib/query/configs";
 import { rolloutApi, rolloutKeys, rolloutQueries } from "@/lib/query/rollouts";
-import { transition, type RolloutAction } from "@/lib/release/transitions";
+import { isActive, transition, type RolloutAction } from "@/lib/release/transitions";
 
 interface ActionSpec {
   action: RolloutAction;
@@ -85,14 +87,7 @@ function ConfirmAction({ spec, rollout: live, onClose, onDone }: { spec: ActionS
   });
   return (
     <Dialog open onClose={onClose} title={`${spec.label}?`}>
-      <form
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          act.mutate();
-        }}
-      >
+      <Form onSubmit={() => act.mutate()}>
         <p className="text-slate-800">{spec.confirm(rollout)}</p>
         {spec.needsReason && (
           <Field label="Reason" hint="Kept in the audit log and sent with the alert." error={fieldError(act.error, "reason")}>
@@ -100,20 +95,20 @@ function ConfirmAction({ spec, rollout: live, onClose, onDone }: { spec: ActionS
           </Field>
         )}
         {act.error && !fieldError(act.error, "reason") && <FormError error={act.error} />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose} disabled={act.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant={spec.variant === "danger" ? "danger" : "primary"} disabled={act.isPending || (spec.needsReason && reason.trim() === "")}>
-            {act.isPending ? "Working…" : `Confirm ${spec.label.toLowerCase()}`}
-          </Button>
-        </div>
-      </form>
+        <FormActions
+          onCancel={onClose}
+          pending={act.isPending}
+          disabled={spec.needsReason && reason.trim() === ""}
+          variant={spec.variant === "danger" ? "danger" : "primary"}
+          label={`Confirm ${spec.label.toLowerCase()}`}
+          pendingLabel="Working…"
+        />
+      </Form>
     </Dialog>
   );
 }
 
 function describe(r: RolloutWire): string {
   const status = r.status.replace("_", " ");
-  return r.status === "running" || r.status === "paused" ? `${status} at stage ${r.currentStage + 1} (${r.percent}% canary)` : status;
+  return isActive(r.status) ? `${status} at stage ${r.currentStage + 1} (${r.percent}% canary)` : status;
 }

@@ -9,6 +9,7 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Time } from "@/components/ui/time";
 import { configQueries } from "@/lib/query/configs";
 import { rolloutQueries } from "@/lib/query/rollouts";
+import { isActive } from "@/lib/release/transitions";
 import { LiveCharts } from "./live-charts";
 import { RolloutActions } from "./rollout-actions";
 import { RolloutBanner } from "./rollout-banner";
@@ -21,7 +22,7 @@ import { VerdictList } from "./verdict-list";
 export function RolloutView({ rolloutId }: { rolloutId: string }) {
   const rollout = useQuery(rolloutQueries.detail(rolloutId));
   const report = useQuery(rolloutQueries.report(rolloutId));
-  const live = rollout.data?.status === "running" || rollout.data?.status === "paused";
+  const live = rollout.data !== undefined && isActive(rollout.data.status);
   return (
     <QueryState query={rollout} label="the rollout" minHeight="h-40">
       {() => {

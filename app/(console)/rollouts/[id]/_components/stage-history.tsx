@@ -3,9 +3,10 @@
 import { DataTable } from "@/components/ui/data-table";
 import { useQuery } from "@tanstack/react-query";
 import { VerdictBadge } from "@/components/rollout/badges";
+import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { formatValue } from "@/lib/analysis/chart-series";
-import { rolloutQueries, type ReportWire } from "@/lib/query/rollouts";
+import { rolloutQueries, type ReportSnapshotWire, type ReportWire } from "@/lib/query/rollouts";
 
 const EVENT_WORDS: Record<string, string> = { advance: "advanced", promote: "promoted", rollback: "rolled back", abort: "aborted", revert: "promotion reverted" };
 
@@ -38,33 +39,39 @@ export function StageHistory({ rolloutId, report, live }: { rolloutId: string; r
         </DataTable>
       )}
       <h3 className="text-sm font-medium">Reports kept at each decision</h3>
-      {kept.isPending ? (
-        <p className="text-sm text-slate-600">Loading…</p>
-      ) : kept.error ? (
-        <p role="alert" className="text-sm text-red-800">Could not load the kept reports.</p>
-      ) : kept.data!.length === 0 ? (
-        <p className="text-sm text-slate-700">No decisions yet: a report is kept just before each advance, promotion, rollback or abort.</p>
-      ) : (
-        <ul className="flex flex-col gap-2">
-          {kept.data!.map((k) => (
-            <li key={k.id}>
-              <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
-                <summary className="cursor-pointer">
-                  <span className="font-medium">Stage {k.stage + 1}: {EVENT_WORDS[k.event] ?? k.event}</span> by {k.actor}, <Time value={k.createdAt} /> — canary {k.report.canary.requests} requests, stable {k.report.stable.requests}
-                </summary>
-                <ul className="mt-2 flex flex-col gap-1">
-                  {k.report.verdicts.map((v) => (
-                    <li key={v.guardrail} className="flex items-start gap-2">
-                      <VerdictBadge verdict={v} /> <span>{v.sentence}</span>
-                    </li>
-                  ))}
-                </ul>
-                <p className="mt-2 text-slate-700">Recommendation then: {k.report.recommendation.action} — {k.report.recommendation.reason}</p>
-              </details>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={kept} label="the kept reports" minHeight="h-16">
+        {() =>
+          kept.data!.length === 0 ? (
+            <p className="text-sm text-slate-700">No decisions yet: a report is kept just before each advance, promotion, rollback or abort.</p>
+          ) : (
+            <KeptReports reports={kept.data!} />
+          )
+        }
+      </QueryState>
     </section>
+  );
+}
+
+function KeptReports({ reports }: { reports: ReportSnapshotWire[] }) {
+  return (
+    <ul className="flex flex-col gap-2">
+      {reports.map((k) => (
+        <li key={k.id}>
+          <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+            <summary className="cursor-pointer">
+              <span className="font-medium">Stage {k.stage + 1}: {EVENT_WORDS[k.event] ?? k.event}</span> by {k.actor}, <Time value={k.createdAt} /> — canary {k.report.canary.requests} requests, stable {k.report.stable.requests}
+            </summary>
+            <ul className="mt-2 flex flex-col gap-1">
+              {k.report.verdicts.map((v) => (
+                <li key={v.guardrail} className="flex items-start gap-2">
+                  <VerdictBadge verdict={v} /> <span>{v.sentence}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="mt-2 text-slate-700">Recommendation then: {k.report.recommendation.action} — {k.report.recommendation.reason}</p>
+          </details>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,10 +1,11 @@
 import { formatDuration } from "@/components/ui/time";
 import type { RolloutWire } from "@/lib/query/configs";
 import type { ReportWire } from "@/lib/query/rollouts";
+import { isActive } from "@/lib/release/transitions";
 
 /** The stages as steps, and the current one's progress toward its minimum duration and samples. */
 export function StageProgress({ rollout, stage }: { rollout: RolloutWire; stage: ReportWire["stage"] }) {
-  const live = rollout.status === "running" || rollout.status === "paused";
+  const live = isActive(rollout.status);
   return (
     <section aria-labelledby="stage-heading" className="rounded-xl border border-slate-200 bg-white p-4">
       <h2 id="stage-heading" className="mb-3 text-lg font-semibold">
