@@ -9,6 +9,7 @@ import { createConfig } from "../../lib/release/config-service";
 import { applyRolloutAction, startRollout } from "../../lib/release/rollout-service";
 import { ROLLOUT_ACTIONS } from "../../lib/release/transitions";
 import { createVersion } from "../../lib/release/version-service";
+import { endpointLabel as label } from "./fuzz-checks";
 
 // The real entities the admin fuzz test (tests/integration/fuzz-admin.test.ts) points its path
 // parameters at, and the valid bodies and queries it makes hostile one field at a time. Samples
@@ -18,8 +19,6 @@ import { createVersion } from "../../lib/release/version-service";
 
 const system: Actor = { type: "system", id: null, label: "fuzz setup", scopes: [] };
 const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });
-
-export const label = (e: Endpoint) => `${e.method} ${e.path}`;
 
 export class AdminFixture {
   /** "fuzz": versions v1 (stable), v2, v3 and a running rollout, kept running (see restore). */

@@ -1,6 +1,8 @@
 import { expect, vi } from "vitest";
 import type { z } from "zod";
-import type { RenderedBody } from "./hostile";
+import type { Endpoint } from "../../lib/openapi/endpoints";
+import { changedTables, type DbState } from "./db-state";
+import type { RenderedBody } from "./hostile-body";
 
 // The oracle and the checks the fuzz tests share: what answer a hostile input must get, judged by
 // the same zod schema the endpoint is documented with (lib/openapi/endpoints.ts), and whether the
@@ -10,6 +12,14 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
+}
+
+/** An endpoint as the fuzz tests key their samples and seeds: `post /api/admin/configs`. */
+export const endpointLabel = (e: Endpoint) => `${e.method} ${e.path}`;
+
+/** For an endpoint without a hand-written sample: its schema's top-level keys, each a string. */
+export function sampleFromShape(schema: unknown): Record<string, string> {
+  return Object.fromEntries(Object.keys((schema as { shape?: object }).shape ?? {}).map((k) => [k, "x"]));
 }
 
 /**
@@ -117,6 +127,20 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * A refused input (and any GET) changed no table; an accepted one was valid by the schema, and
+ * `checkAccepted` judges what it changed (e.g. "audited", "only outcomes and rollups").
+ */
+export function checkDatabase(before: DbState, after: DbState, answer: { status: number; expected: Expectation; isGet: boolean }, what: string, checkAccepted: (changes: string[]) => void): void {
+  const changes = changedTables(before, after);
+  if (answer.isGet || answer.status >= 400) {
+    expect(changes, `nothing changed after ${answer.status}: ${what}`).toEqual([]);
+    return;
+  }
+  expect(answer.expected.status, `a 2xx only for input valid by the schema (${answer.expected.why}): ${what}`).toBe("not-5xx");
+  checkAccepted(changes);
+}
+
 /** Nothing a request did reached Object.prototype (the admin handlers run in this process). */
 export function checkNoPrototypePollution(): void {
   expect(Object.getOwnPropertyNames(Object.prototype).filter((k) => ["polluted", "prototype"].includes(k))).toEqual([]);
@@ -138,8 +162,8 @@ export function fuzzRuns(fallback: number): number {
 
 /**
  * The product logs each 500 as `[req_…] unhandled error <error>` (lib/http/respond.ts). Keeps
- * those instead of printing them, so a failure (or a known bug's tally) can name the cause of the
- * 500 it reports; everything else logged goes through.
+ * those instead of printing them, so a failure can name the cause of the 500 it reports;
+ * everything else logged goes through.
  */
 export function captureServerErrors(): { causeOf(answer: Answer): string; restore(): void } {
   const causes = new Map<string, string>();

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { HOSTILE_STRINGS, PROTOTYPE_KEYS, RAW_NUMBERS, SWEEP_TEXT } from "./hostile";
+import { HOSTILE_STRINGS, PROTOTYPE_KEYS, RAW_NUMBERS, SWEEP_TEXT } from "./hostile-values";
 
 // Hostile query strings for the fuzz tests: the real parameters with one made hostile, left out,
 // given twice or joined by unknown ones, or random parameters altogether.

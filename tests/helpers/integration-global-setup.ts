@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
-import { testServerUrl, withDatabase } from "./test-database-url";
+import { adminQuery, testServerUrl, withDatabase } from "./test-database-url";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,23 +18,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templateDb = `llm_canary_tpl_${randomBytes(4).toString("hex")}`;
   project.provide("templateDatabase", templateDb);
   if (!server) return async () => {};
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${templateDb}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(server, `CREATE DATABASE ${templateDb}`);
   const db = await openDatabase({ url: withDatabase(server, templateDb) });
   try {
     await applyMigrations(db);
   } finally {
     await db.close();
   }
-  return async () => {
-    const client = new pg.Client({ connectionString: server.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`);
-    await client.end();
-  };
+  return () => adminQuery(server, `DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`);
 }

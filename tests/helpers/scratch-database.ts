@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { Actor } from "../../lib/auth/actor";
 import { createApiKey } from "../../lib/auth/api-key-service";
 import type { ApiKeyScope } from "../../lib/auth/scopes";
 import { openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
+import { adminQuery, isLocalServer, withDatabase } from "./test-database-url";
 
 // A migrated database of its own on a PostgreSQL server, dropped afterwards (WITH FORCE, so
 // connections a killed app left behind do not keep it), and API keys made in it through the
@@ -17,20 +17,9 @@ export interface ScratchDatabase {
 }
 
 /** Refuses anything but a local server: these scripts create and drop databases. */
-export function assertLocal(url: string): void {
-  const host = new URL(url).hostname;
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
-    throw new Error(`Refusing to create scratch databases on ${host}: only a local PostgreSQL server is accepted.`);
-  }
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+function assertLocal(url: string): void {
+  if (!isLocalServer(new URL(url))) {
+    throw new Error(`Refusing to create scratch databases on ${new URL(url).hostname}: only a local PostgreSQL server is accepted.`);
   }
 }
 
@@ -38,15 +27,15 @@ export async function createScratchDatabase(serverUrl: string, prefix = "llm_can
   assertLocal(serverUrl);
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const url = withDatabase(new URL(serverUrl), name);
+  const drop = () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   try {
-    await migrate(url.toString());
+    await migrate(url);
   } catch (error) {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
     throw error;
   }
-  return { url: url.toString(), name, drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url, name, drop };
 }
 
 export async function migrate(url: string): Promise<void> {

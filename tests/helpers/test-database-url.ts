@@ -1,12 +1,18 @@
+import pg from "pg";
+
 // Integration and e2e tests run against TEST_DATABASE_URL (a real PostgreSQL server; CI sets it)
 // or, when it is unset, against embedded PGlite. Only a local server is accepted: the tests
 // create and drop databases.
+
+export function isLocalServer(url: URL): boolean {
+  return ["localhost", "127.0.0.1", "[::1]", "::1"].includes(url.hostname);
+}
 
 export function testServerUrl(): URL | null {
   const raw = process.env.TEST_DATABASE_URL;
   if (!raw) return null;
   const url = new URL(raw);
-  if (!["localhost", "127.0.0.1", "[::1]", "::1"].includes(url.hostname)) {
+  if (!isLocalServer(url)) {
     throw new Error(`TEST_DATABASE_URL must point at a local server (localhost); it points at ${url.hostname}.`);
   }
   return url;
@@ -16,4 +22,15 @@ export function withDatabase(url: URL, name: string): string {
   const copy = new URL(url);
   copy.pathname = `/${name}`;
   return copy.toString();
+}
+
+/** One statement on a connection of its own to `server` (CREATE and DROP DATABASE run outside any pool). */
+export async function adminQuery(server: URL | string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

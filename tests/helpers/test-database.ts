@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
-import { testServerUrl, withDatabase } from "./test-database-url";
+import { adminQuery, testServerUrl, withDatabase } from "./test-database-url";
 
 export interface TestDatabase extends Database {
   /** A plain pg connection string (server only), for tests that need a second connection. */
@@ -31,14 +30,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
-}
-
-async function adminQuery(server: URL, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

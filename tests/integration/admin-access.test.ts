@@ -1,10 +1,10 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey } from "@/lib/auth/api-key-service";
 import { hasScope, ROLES, scopesForRole } from "@/lib/auth/scopes";
 import { setDatabase } from "@/lib/db/client";
 import { ENDPOINTS, type Endpoint } from "@/lib/openapi/endpoints";
 import { adminKey, call, sessionFor } from "../helpers/call";
+import { handlerFor } from "../helpers/route-handler";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Who may call what, generated from the endpoint list: a new admin route without a scope, or
@@ -32,12 +32,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-type Handler = Parameters<typeof call>[0];
-async function handlerFor(endpoint: Endpoint): Promise<Handler> {
-  const file = path.join(process.cwd(), "app", endpoint.path.replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
-  const mod = (await import(file)) as Record<string, Handler>;
-  return mod[endpoint.method.toUpperCase()];
-}
 const PARAMS = { key: "no-such-config", id: "ro_missing", action: "pause" };
 
 function expectedStatus(principal: string, endpoint: Endpoint): "allowed" | 401 | 403 {

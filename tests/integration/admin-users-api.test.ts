@@ -29,6 +29,12 @@ const asAdmin = () => ({ cookie: admin.cookie });
 const asKey = () => ({ auth: key });
 const patch = (id: string, body: unknown, who: { cookie?: string; auth?: string } = asKey()) => call(PATCH, "PATCH", { ...who, params: { id }, body });
 const auditOf = (entityId: string) => db.prisma.auditEvent.findMany({ where: { entityId }, orderBy: { id: "asc" } });
+/** The time as an ISO string lies between `from` (ms) and now: it was set by what ran since. */
+function expectSetSince(iso: string, from: number): void {
+  const at = new Date(iso).getTime();
+  expect(at).toBeGreaterThanOrEqual(from);
+  expect(at).toBeLessThanOrEqual(Date.now());
+}
 
 async function newUser(role: string, extra: Record<string, unknown> = {}) {
   const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
@@ -59,9 +65,10 @@ describe("GET /api/admin/users", () => {
 
   it("shows when a user last signed in", async () => {
     const user = await newUser("editor");
+    const signIn = Date.now();
     await authenticate(db.prisma, user.email, "a long enough password");
     const listed = (await call(GET, "GET", asKey())).body.users.find((u: { id: string }) => u.id === user.id);
-    expect(new Date(listed.lastLoginAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expectSetSince(listed.lastLoginAt, signIn);
   });
 });
 
@@ -215,9 +222,10 @@ describe("PATCH /api/admin/users/{id}", () => {
     const email = (await db.prisma.user.findUniqueOrThrow({ where: { id: editor.userId } })).email;
     expect((await call(auditGet, "GET", { cookie: editor.cookie })).status).toBe(200);
 
+    const disabling = Date.now();
     const disabled = await patch(editor.userId, { disabled: true }, asAdmin());
     expect(disabled.status).toBe(200);
-    expect(new Date(disabled.body.disabledAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expectSetSince(disabled.body.disabledAt, disabling);
     const refused = await call(auditGet, "GET", { cookie: editor.cookie });
     expect(refused.status).toBe(401);
     expect(refused.body.error).toMatchObject({ code: "unauthorized", message: "Your session is no longer valid; sign in again." });

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { revokeApiKey } from "@/lib/auth/api-key-service";
@@ -11,6 +9,7 @@ import { createConfig } from "@/lib/release/config-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey, call, sessionFor } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
+import { handlerFor } from "../helpers/route-handler";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Who may call the client API, generated from the endpoint list: every `client` endpoint over
@@ -141,15 +140,6 @@ describe("access rules for every client API endpoint", () => {
   });
 });
 
-/** The app route file of an endpoint: `{key}` is the folder `[key]`, `{nextauth}` the catch-all `[...nextauth]`. */
-type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
-async function handlerFor(endpoint: Endpoint): Promise<Handler> {
-  const dir = (catchAll: boolean) => path.join(process.cwd(), "app", endpoint.path.replace(/\{(\w+)\}/g, catchAll ? "[...$1]" : "[$1]"), "route.ts");
-  const file = existsSync(dir(false)) ? dir(false) : dir(true);
-  const mod = (await import(file)) as Record<string, Handler>;
-  return mod[endpoint.method.toUpperCase()];
-}
-
 /** A request per public endpoint and the status everyone gets, whatever they send along. */
 const PUBLIC_SAMPLES: Record<string, { url: string; params: Record<string, string[]>; status: number }> = {
   "GET /api/health": { url: "/api/health", params: {}, status: 200 },
@@ -161,7 +151,7 @@ const PUBLIC_SAMPLES: Record<string, { url: string; params: Record<string, strin
 
 /** next-auth's CSRF cookie and token, fetched the way its sign-in page does. */
 async function nextAuthCsrf(): Promise<{ cookie: string; csrfToken: string }> {
-  const get = await handlerFor(publicEndpoints.find((e) => label(e) === "GET /api/auth/{nextauth}")!);
+  const get = await handlerFor<Record<string, string[]>>(publicEndpoints.find((e) => label(e) === "GET /api/auth/{nextauth}")!);
   const res = await get(new Request("http://localhost:3000/api/auth/csrf"), { params: Promise.resolve({ nextauth: ["csrf"] }) });
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("authjs.csrf-token="))!;
@@ -174,7 +164,7 @@ describe("public endpoints", () => {
     for (const endpoint of publicEndpoints) {
       const sample = PUBLIC_SAMPLES[label(endpoint)];
       expect(sample, `${label(endpoint)} has no sample request in client-access.test.ts`).toBeDefined();
-      const handler = await handlerFor(endpoint);
+      const handler = await handlerFor<Record<string, string[]>>(endpoint);
       for (const principal of principals) {
         const headers: Record<string, string> = { ...principal.headers };
         let body: string | undefined;

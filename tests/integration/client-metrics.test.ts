@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { latencyBucket, LATENCY_BUCKETS } from "@/lib/metrics/latency-buckets";
 import { MAX_SAMPLE_CHARS } from "@/lib/metrics/limits";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
+import { rollupsVsRecomputed } from "../helpers/rollup-recompute";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // /api/metrics and /api/feedback over real HTTP against a real database: what is stored, what
@@ -54,72 +54,6 @@ const event = (over: Record<string, unknown> = {}) => ({
 const post = (body: unknown, path = "/api/metrics") => send(srv.baseUrl, path, { auth: key, body });
 const outcomeCount = async () => db.prisma.outcome.count();
 
-/** A float sum to 12 significant digits: sums of the same values in another order differ in the last bits. */
-const sig = (x: number) => Number(x.toPrecision(12));
-
-type Recomputed = { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: number; latencyHist: number[]; costCount: number; costSqSum: number; inputTokens: number; tokenCount: number };
-
-/** Rollups recomputed from the raw outcomes, next to the stored ones: they must be equal. */
-async function rollupsVsRecomputed() {
-  const stored = await db.prisma.metricRollup.findMany({ orderBy: [{ versionId: "asc" }, { minute: "asc" }] });
-  const outcomes = await db.prisma.outcome.findMany();
-  const recomputed = new Map<string, Recomputed>();
-  for (const o of outcomes) {
-    const minute = new Date(Math.floor(o.at.getTime() / 60_000) * 60_000).toISOString();
-    const k = `${o.rolloutId}|${o.versionId}|${minute}`;
-    const r = recomputed.get(k) ?? { count: 0, errors: 0, ratingCount: 0, ratingSum: 0, ratingHist: [0, 0, 0, 0, 0], latencySumMs: 0, latencyHist: Array(LATENCY_BUCKETS).fill(0), costCount: 0, costSqSum: 0, inputTokens: 0, tokenCount: 0 };
-    r.count++;
-    r.errors += o.isError ? 1 : 0;
-    if (o.rating !== null) {
-      r.ratingCount++;
-      r.ratingSum += o.rating;
-      r.ratingHist[o.rating - 1]++;
-    }
-    r.latencySumMs += o.latencyMs;
-    r.latencyHist[latencyBucket(o.latencyMs)]++;
-    r.costCount += o.costUsd === null ? 0 : 1;
-    r.costSqSum += (o.costUsd ?? 0) ** 2;
-    r.inputTokens += o.inputTokens ?? 0;
-    r.tokenCount += o.inputTokens === null && o.outputTokens === null ? 0 : 1;
-    recomputed.set(k, r);
-  }
-  const storedMap = new Map(
-    stored.map((s) => [
-      `${s.rolloutId}|${s.versionId}|${s.minute.toISOString()}`,
-      {
-        count: s.count,
-        errors: s.errors,
-        ratingCount: s.ratingCount,
-        ratingSum: s.ratingSum,
-        ratingHist: s.ratingHist,
-        latencySumMs: Number(s.latencySumMs),
-        latencyHist: s.latencyHist,
-        costCount: s.costCount,
-        costSqSum: sig(s.costSqSum),
-        inputTokens: Number(s.inputTokens),
-        tokenCount: s.tokenCount,
-      },
-    ]),
-  );
-  // The hourly rollups must hold the same sums, per hour, histograms included (the statement
-  // builds them from its minute rollups, so a batch spanning minutes and hours is the test).
-  const hourly = await db.prisma.metricRollupHourly.findMany();
-  const byHour = new Map<string, Recomputed>();
-  for (const [k, r] of recomputed) {
-    const [rollout, version, minuteIso] = k.split("|");
-    const key = `${rollout}|${version}|${new Date(Math.floor(Date.parse(minuteIso) / 3_600_000) * 3_600_000).toISOString()}`;
-    const h = byHour.get(key);
-    if (!h) byHour.set(key, { ...r, ratingHist: [...r.ratingHist], latencyHist: [...r.latencyHist] });
-    else for (const field of Object.keys(r) as (keyof Recomputed)[]) h[field] = (Array.isArray(r[field]) ? (h[field] as number[]).map((n, i) => n + (r[field] as number[])[i]) : (h[field] as number) + (r[field] as number)) as never;
-  }
-  const storedHourly = hourly.map((h) => [
-    `${h.rolloutId}|${h.versionId}|${h.hour.toISOString()}`,
-    { count: h.count, errors: h.errors, ratingCount: h.ratingCount, ratingSum: h.ratingSum, ratingHist: h.ratingHist, latencySumMs: Number(h.latencySumMs), latencyHist: h.latencyHist, costCount: h.costCount, costSqSum: sig(h.costSqSum), inputTokens: Number(h.inputTokens), tokenCount: h.tokenCount },
-  ]);
-  expect(Object.fromEntries(storedHourly)).toEqual(Object.fromEntries([...byHour].map(([k, h]) => [k, { ...h, costSqSum: sig(h.costSqSum) }])));
-  return { stored: Object.fromEntries(storedMap), recomputed: Object.fromEntries([...recomputed].map(([k, r]) => [k, { ...r, costSqSum: sig(r.costSqSum) }])) };
-}
-
 describe("POST /api/metrics", () => {
   it("stores a batch once, attributes it to the rollout and variant, and keeps the rollups exact", async () => {
     const events = Array.from({ length: 300 }, () => event());
@@ -141,7 +75,7 @@ describe("POST /api/metrics", () => {
     const canary = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: canaryId } });
     const stable = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: stableId } });
     expect([canary.variant, canary.rolloutId, stable.variant, stable.rolloutId]).toEqual(["canary", rolloutId, "stable", rolloutId]);
-    const { stored, recomputed } = await rollupsVsRecomputed();
+    const { stored, recomputed } = await rollupsVsRecomputed(db.prisma);
     expect(stored).toEqual(recomputed);
   });
 
@@ -160,10 +94,8 @@ describe("POST /api/metrics", () => {
     const events = texts.map((text, i) => event({ requestId: `text-${i}-${text.replace(/\s/g, "_")}`, errorType: text.slice(0, 50), input: text, output: `${text}!` }));
     expect((await post({ events })).body).toEqual({ accepted: texts.length, duplicates: 0 });
     const rows = await db.prisma.outcome.findMany({ where: { requestId: { in: events.map((e) => e.requestId as string) } } });
-    const byId = new Map(rows.map((r) => [r.requestId, r]));
-    expect(events.map((e) => byId.get(e.requestId as string) && [byId.get(e.requestId as string)!.errorType, byId.get(e.requestId as string)!.input, byId.get(e.requestId as string)!.output])).toEqual(
-      texts.map((text) => [text.slice(0, 50), text, `${text}!`]),
-    );
+    const byId = new Map(rows.map((r) => [r.requestId, [r.errorType, r.input, r.output]]));
+    expect(events.map((e) => byId.get(e.requestId as string))).toEqual(texts.map((text) => [text.slice(0, 50), text, `${text}!`]));
   });
 
   it("refuses a batch with any bad event, naming each event's index and field, and stores nothing", async () => {
@@ -227,7 +159,7 @@ describe("POST /api/feedback", () => {
     const row = await db.prisma.outcome.findFirstOrThrow({ where: { requestId: e.requestId } });
     expect(row.rating).toBe(5);
     expect(row.ratingHistory).toEqual([{ rating: 2, comment: "too long", at: expect.any(String) }]);
-    const { stored, recomputed } = await rollupsVsRecomputed();
+    const { stored, recomputed } = await rollupsVsRecomputed(db.prisma);
     expect(stored).toEqual(recomputed);
   });
 
@@ -247,7 +179,7 @@ describe("POST /api/feedback", () => {
     expect(answers.map((a) => a.status).filter((status) => status !== 202)).toEqual([]);
     const stored = await db.prisma.outcome.findMany({ where: { requestId: { in: rated.map((e) => e.requestId) } } });
     expect(stored.map((o) => o.rating).sort()).toEqual(rated.map((_, i) => 1 + (i % 5)).sort());
-    const { stored: rollups, recomputed } = await rollupsVsRecomputed();
+    const { stored: rollups, recomputed } = await rollupsVsRecomputed(db.prisma);
     expect(rollups).toEqual(recomputed);
   });
 

@@ -114,6 +114,7 @@ describe("the traffic simulator", () => {
       expect(errors.every((e) => e.errorType && e.output === null && e.rating === null)).toBe(true);
     }
     const samples = await db.prisma.outcome.findMany({ where: { isError: false }, select: { input: true, output: true, inputTokens: true, costUsd: true }, take: 20 });
+    expect(samples).toHaveLength(20);
     expect(samples.every((s) => s.input && s.output?.startsWith("[simulated answer from ") && s.inputTokens! > 0 && s.costUsd! > 0)).toBe(true);
     // Late ratings arrived through /api/feedback.
     expect(await db.prisma.outcome.count({ where: { ratedAt: { not: null } } })).toBeGreaterThanOrEqual(final.feedback);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { latencyBucket, LATENCY_BUCKETS } from "@/lib/metrics/latency-buckets";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
+import { rollupsVsRecomputed } from "../helpers/rollup-recompute";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Several clients reporting the same outcomes at once (retries, a replayed buffer) and several
@@ -64,40 +64,6 @@ const initialRating = (i: number) => (i % 3 === 0 ? 1 + (i % 5) : null);
 type Answer = Awaited<ReturnType<typeof send>>;
 const metrics = (client: number, events: unknown[]) => send(srv.baseUrl, "/api/metrics", { auth: keys[client], body: { events } });
 const feedback = (client: number, body: unknown) => send(srv.baseUrl, "/api/feedback", { auth: keys[client], body });
-
-/** Rollups per (rollout, version, minute) and per hour, stored and recomputed from the raw outcomes. */
-async function rollupsVsRecomputed() {
-  const empty = () => ({ count: 0, errors: 0, ratingCount: 0, ratingSum: 0, ratingHist: [0, 0, 0, 0, 0], latencySumMs: 0, latencyHist: Array<number>(LATENCY_BUCKETS).fill(0) });
-  const recomputed: Record<string, ReturnType<typeof empty>> = {};
-  for (const o of await db.prisma.outcome.findMany()) {
-    for (const unit of [60_000, 3_600_000]) {
-      const k = `${o.rolloutId}|${o.versionId}|${new Date(Math.floor(o.at.getTime() / unit) * unit).toISOString()}|${unit}`;
-      const r = (recomputed[k] ??= empty());
-      r.count++;
-      r.errors += o.isError ? 1 : 0;
-      if (o.rating !== null) {
-        r.ratingCount++;
-        r.ratingSum += o.rating;
-        r.ratingHist[o.rating - 1]++;
-      }
-      r.latencySumMs += o.latencyMs;
-      r.latencyHist[latencyBucket(o.latencyMs)]++;
-    }
-  }
-  const pick = (r: { count: number; errors: number; ratingCount: number; ratingSum: number; ratingHist: number[]; latencySumMs: bigint; latencyHist: number[] }) => ({
-    count: r.count,
-    errors: r.errors,
-    ratingCount: r.ratingCount,
-    ratingSum: r.ratingSum,
-    ratingHist: r.ratingHist,
-    latencySumMs: Number(r.latencySumMs),
-    latencyHist: r.latencyHist,
-  });
-  const stored: Record<string, ReturnType<typeof empty>> = {};
-  for (const r of await db.prisma.metricRollup.findMany()) stored[`${r.rolloutId}|${r.versionId}|${r.minute.toISOString()}|60000`] = pick(r);
-  for (const r of await db.prisma.metricRollupHourly.findMany()) stored[`${r.rolloutId}|${r.versionId}|${r.hour.toISOString()}|3600000`] = pick(r);
-  return { stored, recomputed };
-}
 
 describe("concurrent outcomes and feedback for the same request ids", () => {
   it(`${CLIENTS} clients send the same ${OUTCOMES} outcomes while ${RATERS} ratings race per request: nothing doubled, nothing lost`, async () => {
@@ -200,7 +166,7 @@ describe("concurrent outcomes and feedback for the same request ids", () => {
     }
 
     // The rollups moved with every rating and batch: equal to a recomputation from raw outcomes.
-    const { stored: rollups, recomputed } = await rollupsVsRecomputed();
+    const { stored: rollups, recomputed } = await rollupsVsRecomputed(db.prisma);
     expect(rollups).toEqual(recomputed);
     console.info(
       `[ingest-races] ${batches.length + first.length} batches (${accepted} accepted, ${duplicates} duplicates) and ${ratings.length} ratings ` +

@@ -157,5 +157,3 @@ describe("found by the races", () => {
     expect(res.body.error.current).toMatchObject({ id: ro.id, status: "paused" });
   });
 });
-
-/** The rollout as GET /api/admin/configs/{key} summarizes it (`config.activeRollout`). */

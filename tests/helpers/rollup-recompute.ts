@@ -1,0 +1,95 @@
+import type { Db } from "../../lib/db/types";
+import { LATENCY_BUCKETS, latencyBucket } from "../../lib/metrics/latency-buckets";
+
+// The minute and hour rollups as stored, next to the same sums recomputed here from the raw
+// outcomes (histograms included, counted without the database's histogram functions), both keyed
+// `rollout|version|start|unit`: a test expects the two to be equal.
+
+export interface RollupSums {
+  count: number;
+  errors: number;
+  ratingCount: number;
+  ratingSum: number;
+  ratingHist: number[];
+  latencySumMs: number;
+  latencyHist: number[];
+  inputTokens: number;
+  outputTokens: number;
+  tokenCount: number;
+  costUsd: number;
+  costSqSum: number;
+  costCount: number;
+}
+
+const UNITS = { minute: 60_000, hour: 3_600_000 } as const;
+
+/** A float sum to 12 significant digits: sums of the same values in another order differ in the last bits. */
+const sig = (x: number) => Number(x.toPrecision(12));
+
+const keyOf = (rolloutId: string | null, versionId: string, start: Date, unit: keyof typeof UNITS) => `${rolloutId}|${versionId}|${start.toISOString()}|${unit}`;
+
+type StoredRollup = Omit<RollupSums, "latencySumMs" | "inputTokens" | "outputTokens"> & { latencySumMs: bigint; inputTokens: bigint; outputTokens: bigint };
+
+function sumsOf(r: StoredRollup): RollupSums {
+  return {
+    count: r.count,
+    errors: r.errors,
+    ratingCount: r.ratingCount,
+    ratingSum: r.ratingSum,
+    ratingHist: r.ratingHist,
+    latencySumMs: Number(r.latencySumMs),
+    latencyHist: r.latencyHist,
+    inputTokens: Number(r.inputTokens),
+    outputTokens: Number(r.outputTokens),
+    tokenCount: r.tokenCount,
+    costUsd: sig(r.costUsd),
+    costSqSum: sig(r.costSqSum),
+    costCount: r.costCount,
+  };
+}
+
+const empty = (): RollupSums => ({
+  count: 0,
+  errors: 0,
+  ratingCount: 0,
+  ratingSum: 0,
+  ratingHist: [0, 0, 0, 0, 0],
+  latencySumMs: 0,
+  latencyHist: Array<number>(LATENCY_BUCKETS).fill(0),
+  inputTokens: 0,
+  outputTokens: 0,
+  tokenCount: 0,
+  costUsd: 0,
+  costSqSum: 0,
+  costCount: 0,
+});
+
+export async function rollupsVsRecomputed(db: Db): Promise<{ stored: Record<string, RollupSums>; recomputed: Record<string, RollupSums> }> {
+  const recomputed: Record<string, RollupSums> = {};
+  for (const o of await db.outcome.findMany()) {
+    for (const [unit, ms] of Object.entries(UNITS) as [keyof typeof UNITS, number][]) {
+      const r = (recomputed[keyOf(o.rolloutId, o.versionId, new Date(Math.floor(o.at.getTime() / ms) * ms), unit)] ??= empty());
+      r.count++;
+      r.errors += o.isError ? 1 : 0;
+      if (o.rating !== null) {
+        r.ratingCount++;
+        r.ratingSum += o.rating;
+        r.ratingHist[o.rating - 1]++;
+      }
+      r.latencySumMs += o.latencyMs;
+      r.latencyHist[latencyBucket(o.latencyMs)]++;
+      r.inputTokens += o.inputTokens ?? 0;
+      r.outputTokens += o.outputTokens ?? 0;
+      r.tokenCount += o.inputTokens === null && o.outputTokens === null ? 0 : 1;
+      r.costUsd += o.costUsd ?? 0;
+      r.costSqSum += (o.costUsd ?? 0) ** 2;
+      r.costCount += o.costUsd === null ? 0 : 1;
+    }
+  }
+  for (const r of Object.values(recomputed)) Object.assign(r, { costUsd: sig(r.costUsd), costSqSum: sig(r.costSqSum) });
+
+  const stored: Record<string, RollupSums> = {};
+  for (const r of await db.metricRollup.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.minute, "minute")] = sumsOf(r);
+  for (const r of await db.metricRollupHourly.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.hour, "hour")] = sumsOf(r);
+  return { stored, recomputed };
+}
