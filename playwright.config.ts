@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_BASE_URL } from "./tests/e2e/constants";
+import { E2E_BASE_URL, storageStateOf } from "./tests/e2e/constants";
 
 // End-to-end tests drive Debian's Chromium (Playwright's own download is unreachable offline)
 // against the production build, served by the real start command on a fresh database.
@@ -34,7 +34,7 @@ export default defineConfig({
       name: "admin",
       testMatch: /admin\/.*\.spec\.ts/,
       dependencies: ["setup"],
-      use: { storageState: "tests/.e2e/admin.json" },
+      use: { storageState: storageStateOf("admin") },
     },
     // Journeys that switch between roles pick each role's saved session themselves.
     { name: "journeys", testMatch: /journeys\/.*\.spec\.ts/, dependencies: ["setup"] },

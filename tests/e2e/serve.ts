@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { appendFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
 import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
@@ -13,11 +13,12 @@ import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_SECRE
 /** Everything this process prints also goes to a file, for the check that no secret is logged. */
 function teeOutput(): void {
   mkdirSync(path.dirname(E2E_SERVER_LOG), { recursive: true });
-  writeFileSync(E2E_SERVER_LOG, "");
+  // Opened once and written synchronously: the log is complete on disk whenever the check reads it.
+  const log = openSync(E2E_SERVER_LOG, "w");
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      appendFileSync(E2E_SERVER_LOG, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array));
+      appendFileSync(log, chunk as string | Uint8Array);
       return write(chunk, ...rest);
     }) as typeof stream.write;
   }

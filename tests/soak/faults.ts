@@ -18,10 +18,10 @@ import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, migrate } from "../helpers/scratch-database";
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
 import { AdminApi, type RolloutView } from "./support/admin-api";
-import { Checks, StopRun, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep, waitUntil } from "./support/checks";
+import { Checks, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep, waitUntil } from "./support/checks";
 import { createMeter } from "./support/metered-fetch";
 import { probeMetrics, probeRoute, statusCounts, within } from "./support/probes";
-import { checkStoredOutcomes } from "./support/rollup-check";
+import { checkStoredOutcomes, describeComparison } from "./support/rollup-check";
 import { SOAK_CONFIGS, soakTraffic } from "./support/traffic";
 
 handleHelp(`
@@ -63,31 +63,25 @@ async function main(): Promise<void> {
   };
   process.on("exit", destroy); // also when the script is interrupted: the cluster must not outlive it
   let app: AppProcess | null = null;
-  try {
-    await migrate(cluster.url);
-    const adminKey = await createKey(cluster.url, "faults operator", ["admin"]);
-    const clientKey = await createKey(cluster.url, "faults traffic", ["route", "metrics"]);
-    const start = () => startAppProcess({ databaseUrl: cluster.url, port: PORT, label: "app", env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) } });
-    app = await start();
-    const api = new AdminApi(app.baseUrl, `Bearer ${adminKey}`);
-    const versions: Record<string, string> = {};
-    for (const { key } of SOAK_CONFIGS) {
-      await api.createConfig(key);
-      versions[key] = await api.createVersion(key, "v1");
-    }
-    const canaryId = await api.createVersion(CONFIG, "v2");
-    app = await scenario({ cluster, app, start, api, clientKey, canaryId, probeVersionId: versions[PROBE_CONFIG] });
-  } catch (error) {
-    if (!(error instanceof StopRun)) {
-      console.error(error);
-      checks.expect("the run completed", false, error instanceof Error ? error.message : String(error));
-    }
-  } finally {
-    await app?.stop();
-    destroy();
-  }
-  checks.summary("faults");
-  process.exit(checks.failed.length ? 1 : 0);
+  await checks.run(
+    "faults",
+    async () => {
+      await migrate(cluster.url);
+      const adminKey = await createKey(cluster.url, "faults operator", ["admin"]);
+      const clientKey = await createKey(cluster.url, "faults traffic", ["route", "metrics"]);
+      // Keeps `app` the running one, so the cleanup stops the app started again after the kill too.
+      const start = async () => (app = await startAppProcess({ databaseUrl: cluster.url, port: PORT, label: "app", env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) } }));
+      const first = await start();
+      const api = new AdminApi(first.baseUrl, `Bearer ${adminKey}`);
+      const v1 = await api.createConfigs(SOAK_CONFIGS.map((c) => c.key));
+      const canaryId = await api.createVersion(CONFIG, "v2");
+      await scenario({ cluster, app: first, start, api, clientKey, canaryId, probeVersionId: v1[PROBE_CONFIG] });
+    },
+    async () => {
+      await app?.stop();
+      destroy();
+    },
+  );
 }
 
 interface Scenario {
@@ -100,7 +94,7 @@ interface Scenario {
   probeVersionId: string;
 }
 
-async function scenario(s: Scenario): Promise<AppProcess> {
+async function scenario(s: Scenario): Promise<void> {
   let app = s.app;
   const auth = `Bearer ${s.clientKey}`;
   const meter = createMeter();
@@ -183,12 +177,12 @@ async function scenario(s: Scenario): Promise<AppProcess> {
   checks.expect("route is live again after the restart", live !== null, live ? `after ${ms(live - restarted)}` : "still stale 30 s after the restart");
   checks.expect("the SDK delivers its backlog after the restart", drained !== null, drained ? `after ${ms(drained - restarted)}` : "not within 60 s");
   checks.expect("the controller leads again after the restart", leadsAgain !== null, leadsAgain ? `after ${ms(leadsAgain.at - restarted)}` : "no 'this instance leads' line");
-  checks.expect(
+  const atStage2 = checks.expect(
     "the controller advances the rollout after the restart",
     advanced?.status === "running" && advanced.currentStage === 1,
     advanced ? `${advanced.status} at stage ${advanced.currentStage + 1}, ${ms(advancedAt - restarted)} after the restart` : "still at stage 1",
   );
-  if (!(advanced?.status === "running" && advanced.currentStage === 1)) checks.fail("continue to the SIGKILL phase", "the rollout is not running at stage 2");
+  if (!atStage2) checks.fail("continue to the SIGKILL phase", "the rollout is not running at stage 2");
 
   // — 2. SIGKILL at stage 2 of 3 —
   await sleep(2_000);
@@ -237,9 +231,8 @@ async function scenario(s: Scenario): Promise<AppProcess> {
   checks.expect("everything delivered is stored", store.outcomes === d.delivered + probeAccepted, `stored ${int(store.outcomes)} = SDK delivered ${int(d.delivered)} + probe events accepted ${probeAccepted}?`);
   checks.expect("refused outcomes were not stored, accepted ones were", refusedButStored.length === 0 && acceptedNotStored.length === 0, `${refusedButStored.length} refused but stored, ${acceptedNotStored.length} accepted but missing`);
   for (const cmp of [store.minute, store.hour]) {
-    checks.expect(`${cmp.unit} rollups = recomputation after the faults`, cmp.mismatches.length === 0, `${cmp.storedRows} rows; ${cmp.mismatches.length} differ${cmp.mismatches.length ? `: ${cmp.mismatches.slice(0, 3).map((m) => m.slice(0, 400)).join(" | ")}` : ""}`);
+    checks.expect(`${cmp.unit} rollups = recomputation after the faults`, cmp.mismatches.length === 0, describeComparison(cmp));
   }
-  return app;
 }
 
 function describe(r: RolloutView): string {

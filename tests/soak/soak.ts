@@ -17,10 +17,10 @@ import { rng } from "../../lib/demo/random";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, createScratchDatabase, type ScratchDatabase } from "../helpers/scratch-database";
 import { AdminApi } from "./support/admin-api";
-import { Checks, StopRun, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
+import { Checks, SCRATCH_SERVER_URL, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
 import { createMeter } from "./support/metered-fetch";
 import { startOperators, type OperatorReport } from "./support/operator";
-import { checkStoredOutcomes, countLateRatings } from "./support/rollup-check";
+import { checkStoredOutcomes, countLateRatings, describeComparison } from "./support/rollup-check";
 import { checkReleaseState } from "./support/state-check";
 import { SOAK_CONFIGS, soakTraffic } from "./support/traffic";
 
@@ -44,7 +44,6 @@ const OPERATOR_PAUSE_MS = envNumber("SOAK_OPERATOR_PAUSE_MS", 3_000);
 const TICK_MS = envNumber("SOAK_TICK_MS", 2_000);
 const PORT = envNumber("SOAK_PORT", 3451);
 const SEED = envNumber("SOAK_SEED", 1);
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 // Short stages, so the controller advances, promotes and rolls back during the run as well.
 const STAGES = [
   { percent: 10, minDurationSec: 10, minSamples: 20 },
@@ -58,29 +57,23 @@ async function main(): Promise<void> {
   console.info(`soak: ${DURATION_S} s, ${RPS} route calls/s over ${SOAK_CONFIGS.length} configs, ${OPERATORS} operators, controller tick ${TICK_MS} ms (${machineLoad()})`);
   let database: ScratchDatabase | null = null;
   let app: AppProcess | null = null;
-  try {
-    database = await createScratchDatabase(SERVER_URL);
-    const adminKey = await createKey(database.url, "soak operators", ["admin"]);
-    const clientKey = await createKey(database.url, "soak traffic", ["route", "metrics"]);
-    app = await startAppProcess({ databaseUrl: database.url, port: PORT, label: "app", env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) } });
-    const api = new AdminApi(app.baseUrl, `Bearer ${adminKey}`);
-    for (const { key } of SOAK_CONFIGS) {
-      await api.createConfig(key);
-      await api.createVersion(key, "v1");
-    }
-    await run(app, api, clientKey, database.url);
-  } catch (error) {
-    if (!(error instanceof StopRun)) {
-      console.error(error);
-      checks.expect("the run completed", false, error instanceof Error ? error.message : String(error));
-    }
-  } finally {
-    await app?.stop();
-    if (database && checks.failed.length && process.env.SOAK_KEEP_DB === "1") console.info(`kept the scratch database for inspection: ${database.url}`);
-    else await database?.drop();
-  }
-  checks.summary("soak");
-  process.exit(checks.failed.length ? 1 : 0);
+  await checks.run(
+    "soak",
+    async () => {
+      database = await createScratchDatabase(SCRATCH_SERVER_URL);
+      const adminKey = await createKey(database.url, "soak operators", ["admin"]);
+      const clientKey = await createKey(database.url, "soak traffic", ["route", "metrics"]);
+      app = await startAppProcess({ databaseUrl: database.url, port: PORT, label: "app", env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) } });
+      const api = new AdminApi(app.baseUrl, `Bearer ${adminKey}`);
+      await api.createConfigs(SOAK_CONFIGS.map((c) => c.key));
+      await run(app, api, clientKey, database.url);
+    },
+    async () => {
+      await app?.stop();
+      if (database && checks.failed.length && process.env.SOAK_KEEP_DB === "1") console.info(`kept the scratch database for inspection: ${database.url}`);
+      else await database?.drop();
+    },
+  );
 }
 
 async function run(app: AppProcess, api: AdminApi, clientKey: string, databaseUrl: string): Promise<void> {
@@ -154,11 +147,7 @@ async function run(app: AppProcess, api: AdminApi, clientKey: string, databaseUr
   checks.expect("every late rating taken is stored", ratings.late === counters.feedback && ratings.replaced === 0, `taken ${int(counters.feedback)}, stored ${int(ratings.late)}, replaced ${ratings.replaced}`);
   checks.expect("stored latency buckets match latency_ms", store.badBuckets === 0, `${store.badBuckets} (latency_ms, bucket) pairs off`);
   for (const cmp of [store.minute, store.hour]) {
-    checks.expect(
-      `${cmp.unit} rollups = recomputation from raw outcomes`,
-      cmp.mismatches.length === 0,
-      `${cmp.storedRows} stored rows vs ${cmp.recomputedRows} recomputed; ${cmp.mismatches.length} differ${cmp.mismatches.length ? `: ${cmp.mismatches.slice(0, 3).map((m) => m.slice(0, 400)).join(" | ")}` : ""}`,
-    );
+    checks.expect(`${cmp.unit} rollups = recomputation from raw outcomes`, cmp.mismatches.length === 0, describeComparison(cmp));
   }
   checks.expect("admin calls answer 200, 201 or 409 only", operatorReport.unexpected.length === 0, operatorReport.unexpected.slice(0, 5).join(" | ") || "none other");
   checks.expect("no action with a stale revision succeeded", operatorReport.staleAccepted.length === 0, operatorReport.staleAccepted.slice(0, 5).join(" | ") || "none");

@@ -21,9 +21,9 @@ import { CHANGE_CHANNEL } from "../../lib/snapshot/notify";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, createScratchDatabase, type ScratchDatabase } from "../helpers/scratch-database";
 import { AdminApi } from "./support/admin-api";
-import { Checks, StopRun, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
+import { Checks, SCRATCH_SERVER_URL, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
 import { leadSpans, overlaps, watchLock, type LockWatch } from "./support/leadership";
-import { checkStoredOutcomes } from "./support/rollup-check";
+import { checkStoredOutcomes, describeComparison } from "./support/rollup-check";
 import { SOAK_CONFIGS, soakTraffic } from "./support/traffic";
 
 handleHelp(`
@@ -46,7 +46,6 @@ const TAKEOVER_SLACK_MS = envNumber("TWO_TAKEOVER_SLACK_MS", 1_000);
 const POLL_MS = envNumber("TWO_POLL_MS", 600_000);
 const PORT_A = envNumber("TWO_PORT_A", 3471);
 const PORT_B = envNumber("TWO_PORT_B", 3472);
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const PROBE_CONFIG = "two-probe";
 const PROBE_USER = "probe-user";
 
@@ -57,27 +56,24 @@ async function main(): Promise<void> {
   let database: ScratchDatabase | null = null;
   const apps: AppProcess[] = [];
   let lock: LockWatch | null = null;
-  try {
-    database = await createScratchDatabase(SERVER_URL);
-    const adminKey = await createKey(database.url, "two operator", ["admin"]);
-    const clientKey = await createKey(database.url, "two traffic", ["route", "metrics"]);
-    lock = await watchLock(database.url);
-    const env = { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS), LLM_CANARY_SNAPSHOT_POLL_MS: String(POLL_MS), AUTH_SECRET: randomBytes(32).toString("base64url") };
-    const start = (label: string, port: number) => startAppProcess({ databaseUrl: database!.url, port, label, env }).then((app) => (apps.push(app), app));
-    const [a, b] = await Promise.all([start("A", PORT_A), start("B", PORT_B)]);
-    await run({ a, b, start, lock, adminKey, clientKey, databaseUrl: database.url });
-  } catch (error) {
-    if (!(error instanceof StopRun)) {
-      console.error(error);
-      checks.expect("the run completed", false, error instanceof Error ? error.message : String(error));
-    }
-  } finally {
-    await lock?.stop().catch(() => undefined);
-    await Promise.all(apps.map((app) => app.stop()));
-    await database?.drop();
-  }
-  checks.summary("two-instances");
-  process.exit(checks.failed.length ? 1 : 0);
+  await checks.run(
+    "two-instances",
+    async () => {
+      const { url } = (database = await createScratchDatabase(SCRATCH_SERVER_URL));
+      const adminKey = await createKey(url, "two operator", ["admin"]);
+      const clientKey = await createKey(url, "two traffic", ["route", "metrics"]);
+      lock = await watchLock(url);
+      const env = { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS), LLM_CANARY_SNAPSHOT_POLL_MS: String(POLL_MS), AUTH_SECRET: randomBytes(32).toString("base64url") };
+      const start = (label: string, port: number) => startAppProcess({ databaseUrl: url, port, label, env }).then((app) => (apps.push(app), app));
+      const [a, b] = await Promise.all([start("A", PORT_A), start("B", PORT_B)]);
+      await run({ a, b, start, lock, adminKey, clientKey, databaseUrl: url });
+    },
+    async () => {
+      await lock?.stop().catch(() => undefined);
+      await Promise.all(apps.map((app) => app.stop()));
+      await database?.drop();
+    },
+  );
 }
 
 interface Run {
@@ -92,12 +88,7 @@ interface Run {
 
 async function run({ a, b, start, lock, adminKey, clientKey, databaseUrl }: Run): Promise<void> {
   const viaA = new AdminApi(a.baseUrl, `Bearer ${adminKey}`);
-  for (const { key } of SOAK_CONFIGS) {
-    await viaA.createConfig(key);
-    await viaA.createVersion(key, "v1");
-  }
-  await viaA.createConfig(PROBE_CONFIG);
-  await viaA.createVersion(PROBE_CONFIG, "v1");
+  await viaA.createConfigs([...SOAK_CONFIGS.map((c) => c.key), PROBE_CONFIG]);
   const v2 = await viaA.createVersion(PROBE_CONFIG, "v2");
   const simulators: Simulator[] = [a, b].map((app, i) =>
     createSimulator({ baseUrl: app.baseUrl, apiKey: clientKey, traffic: soakTraffic(RPS / 2), users: 2_000, seed: i + 1, onError: () => undefined }),
@@ -206,8 +197,7 @@ async function run({ a, b, start, lock, adminKey, clientKey, databaseUrl }: Run)
   const store = await checkStoredOutcomes(databaseUrl);
   console.info(`traffic: route calls A ${int(counters[0].sent)}, B ${int(counters[1].sent)}; delivered ${int(delivered)}, failed or dropped ${lost}; stored ${int(store.outcomes)}`);
   checks.expect("everything the SDKs delivered is stored", lost === 0 && store.outcomes === delivered, `delivered ${int(delivered)}, stored ${int(store.outcomes)}, failed or dropped ${lost}`);
-  const differ = [...store.minute.mismatches, ...store.hour.mismatches];
-  checks.expect("minute and hour rollups = recomputation", differ.length === 0, `${differ.length} rows differ${differ.length ? `: ${differ.slice(0, 3).map((m) => m.slice(0, 400)).join(" | ")}` : ""}`);
+  for (const cmp of [store.minute, store.hour]) checks.expect(`${cmp.unit} rollups = recomputation`, cmp.mismatches.length === 0, describeComparison(cmp));
 }
 
 /** When this script hears each committed change of one config (the change channel of lib/snapshot/notify.ts). */

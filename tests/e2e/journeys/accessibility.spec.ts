@@ -1,14 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
-import { pageAs, seedConfig } from "./fixtures";
+import { expect, seedConfig, test } from "./fixtures";
 
 // Every console page, checked by axe (WCAG 2 A and AA: labels, contrast, roles, keyboard
 // semantics) at 1280×720, and for sideways scrolling of the page itself on a phone-sized window
 // (wide tables scroll inside their own box).
 
-test("every console page passes axe's WCAG A/AA checks and fits a narrow window", async ({ browser }) => {
+test("every console page passes axe's WCAG A/AA checks and fits a narrow window", async ({ pageAs }) => {
   test.setTimeout(90_000);
-  const page = await pageAs(browser, "admin");
+  const page = await pageAs("admin");
   const { key, v2, rollout } = await seedConfig(page.request, { rollout: true });
   const pages = ["/", `/configs/${key}`, `/configs/${key}/versions/${v2.id}`, `/configs/${key}/versions/new?from=${v2.id}`, `/rollouts/${rollout!.id}`, "/audit", "/settings"];
   for (const path of pages) {
@@ -26,8 +25,8 @@ test("every console page passes axe's WCAG A/AA checks and fits a narrow window"
   }
 });
 
-test("a dialog is reachable and usable with the keyboard alone", async ({ browser }) => {
-  const page = await pageAs(browser, "editor");
+test("a dialog is reachable and usable with the keyboard alone", async ({ pageAs }) => {
+  const page = await pageAs("editor");
   await page.goto("/");
   await page.getByRole("button", { name: "New config" }).focus();
   await page.keyboard.press("Enter");

@@ -1,10 +1,9 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test } from "@playwright/test";
-import { pageAs, uniqueKey } from "./fixtures";
+import { expect, test, uniqueKey } from "./fixtures";
 
-test("an operator adds a signed webhook channel, sends a test that a real receiver gets, and reads the delivery log", async ({ browser }) => {
+test("an operator adds a signed webhook channel, sends a test that a real receiver gets, and reads the delivery log", async ({ pageAs }) => {
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];
   const receiver = createServer((req, res) => {
     let body = "";
@@ -19,7 +18,7 @@ test("an operator adds a signed webhook channel, sends a test that a real receiv
   const name = uniqueKey("ops-webhook");
   const secret = "webhook-signing-secret-1";
   try {
-    const page = await pageAs(browser, "operator");
+    const page = await pageAs("operator");
     await page.goto("/settings");
     await expect(page.getByRole("heading", { name: "Users and roles" })).toHaveCount(0); // an operator manages alerts only
     await page.getByRole("button", { name: "Add channel" }).click();

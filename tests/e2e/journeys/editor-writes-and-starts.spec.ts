@@ -1,10 +1,9 @@
-import { expect, test } from "@playwright/test";
 import path from "node:path";
 import { SCREENSHOT_DIR } from "../constants";
-import { pageAs, uniqueKey } from "./fixtures";
+import { expect, test, uniqueKey } from "./fixtures";
 
-test("an editor creates a config, writes versions, sees the diff against stable and starts a canary", async ({ browser }) => {
-  const page = await pageAs(browser, "editor");
+test("an editor creates a config, writes versions, sees the diff against stable and starts a canary", async ({ pageAs }) => {
+  const page = await pageAs("editor");
   const key = uniqueKey("journey");
 
   await page.goto("/");

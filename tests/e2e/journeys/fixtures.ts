@@ -1,12 +1,24 @@
 import { randomBytes } from "node:crypto";
-import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import { storageStateOf, type E2ERole } from "../constants";
 
-/** A page signed in as `role` (its saved session), in a context of its own. */
-export async function pageAs(browser: Browser, role: E2ERole): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateOf(role) });
-  return context.newPage();
-}
+export { expect };
+
+/**
+ * The journeys' `test`: `pageAs(role)` gives a page signed in as `role` (its saved session), in a
+ * context of its own, closed when the test ends (Playwright closes only the contexts it made).
+ */
+export const test = base.extend<{ pageAs: (role: E2ERole) => Promise<Page> }>({
+  pageAs: async ({ browser }, provide) => {
+    const contexts: BrowserContext[] = [];
+    await provide(async (role) => {
+      const context = await browser.newContext({ storageState: storageStateOf(role) });
+      contexts.push(context);
+      return context.newPage();
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+});
 
 export const uniqueKey = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
 

@@ -1,9 +1,8 @@
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { createSimulator, type Simulator } from "@/lib/demo/simulator";
 import type { VariantProfile } from "@/lib/demo/traffic-model";
 import { E2E_BASE_URL, SCREENSHOT_DIR } from "../constants";
-import { pageAs, seedConfig, uniqueKey } from "./fixtures";
+import { expect, seedConfig, test, uniqueKey } from "./fixtures";
 
 const profile = (errorRate: number, medianMs: number): VariantProfile => ({
   errorRate,
@@ -21,9 +20,9 @@ test.afterEach(async () => {
   await simulator?.stop();
 });
 
-test("while the simulator sends traffic, the rollout page's charts grow without a reload", async ({ browser }) => {
+test("while the simulator sends traffic, the rollout page's charts grow without a reload", async ({ pageAs }) => {
   test.setTimeout(90_000);
-  const admin = await pageAs(browser, "admin");
+  const admin = await pageAs("admin");
   // A long first stage at 30 %, so the controller keeps it where it is while the charts fill.
   const { key, rollout } = await seedConfig(admin.request, { rollout: true, stages: [{ percent: 30, minDurationSec: 3600, minSamples: 100000 }, { percent: 100, minDurationSec: 0, minSamples: 0 }] });
   const created = await admin.request.post("/api/admin/api-keys", { data: { name: uniqueKey("simulator"), scopes: ["route", "metrics"] } });
@@ -31,7 +30,7 @@ test("while the simulator sends traffic, the rollout page's charts grow without 
   simulator = createSimulator({ baseUrl: E2E_BASE_URL, apiKey, traffic: [{ config: key, requestsPerSecond: 25, stable: profile(0.02, 700), canary: profile(0.03, 800) }] });
   simulator.start();
 
-  const page = await pageAs(browser, "operator");
+  const page = await pageAs("operator");
   await page.goto(`/rollouts/${rollout!.id}`);
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 

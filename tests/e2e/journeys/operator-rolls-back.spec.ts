@@ -1,11 +1,10 @@
-import { expect, test } from "@playwright/test";
 import { E2E_USERS } from "../constants";
-import { pageAs, seedConfig } from "./fixtures";
+import { expect, seedConfig, test } from "./fixtures";
 
-test("an operator rolls back with a reason; the rollout page, dashboard and audit log show it", async ({ browser }) => {
-  const admin = await pageAs(browser, "admin");
+test("an operator rolls back with a reason; the rollout page, dashboard and audit log show it", async ({ pageAs }) => {
+  const admin = await pageAs("admin");
   const { key, rollout } = await seedConfig(admin.request, { rollout: true });
-  const page = await pageAs(browser, "operator");
+  const page = await pageAs("operator");
 
   await page.goto(`/rollouts/${rollout!.id}`);
   const actions = page.getByRole("group", { name: "Rollout actions" });
@@ -30,10 +29,10 @@ test("an operator rolls back with a reason; the rollout page, dashboard and audi
   await expect(row).toContainText("Answers cite the wrong articles");
 });
 
-test("an action that lost a race says what changed and shows the new state", async ({ browser }) => {
-  const admin = await pageAs(browser, "admin");
+test("an action that lost a race says what changed and shows the new state", async ({ pageAs }) => {
+  const admin = await pageAs("admin");
   const { rollout } = await seedConfig(admin.request, { rollout: true });
-  const page = await pageAs(browser, "operator");
+  const page = await pageAs("operator");
   await page.goto(`/rollouts/${rollout!.id}`);
   await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
 

@@ -1,10 +1,9 @@
-import { expect, test } from "@playwright/test";
-import { pageAs, seedConfig } from "./fixtures";
+import { expect, seedConfig, test } from "./fixtures";
 
-test("a viewer sees no action buttons, and the admin API refuses the viewer's session", async ({ browser }) => {
-  const admin = await pageAs(browser, "admin");
+test("a viewer sees no action buttons, and the admin API refuses the viewer's session", async ({ pageAs }) => {
+  const admin = await pageAs("admin");
   const { key, v2, rollout } = await seedConfig(admin.request, { rollout: true, include: ["vip-user"] });
-  const page = await pageAs(browser, "viewer");
+  const page = await pageAs("viewer");
 
   await page.goto("/");
   await expect(page.getByRole("row", { name: new RegExp(key) })).toBeVisible();

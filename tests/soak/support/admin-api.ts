@@ -42,7 +42,7 @@ export interface StartOptions {
   revision?: number;
 }
 
-export function versionSettings(label: string, config: string) {
+function versionSettings(label: string, config: string) {
   return { label, model: "gpt-4o-mini", systemPrompt: `You answer questions for ${config} (${label}).`, temperature: 0.5, maxTokens: 400 };
 }
 
@@ -80,6 +80,16 @@ export class AdminApi {
 
   async createVersion(config: string, label: string): Promise<string> {
     return (await this.must<{ id: string }>(201, "POST", `/configs/${config}/versions`, versionSettings(label, config))).id;
+  }
+
+  /** Each config with a first version "v1", its stable one; the v1 ids by config key. */
+  async createConfigs(keys: readonly string[]): Promise<Record<string, string>> {
+    const v1: Record<string, string> = {};
+    for (const key of keys) {
+      await this.createConfig(key);
+      v1[key] = await this.createVersion(key, "v1");
+    }
+    return v1;
   }
 
   startRollout(config: string, canaryVersionId: string, options: StartOptions = {}): Promise<Answer<RolloutView>> {

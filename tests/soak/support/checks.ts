@@ -4,7 +4,7 @@ import { availableParallelism, loadavg } from "node:os";
 // table at the end; any failed property makes the script exit 1. Plus the small statistics the
 // scripts print (percentiles over raw samples, no interpolation).
 
-export interface Check {
+interface Check {
   name: string;
   ok: boolean;
   detail: string;
@@ -30,11 +30,34 @@ export class Checks {
     return this.list.filter((c) => !c.ok);
   }
 
-  summary(title: string): void {
+  private summary(title: string): void {
     console.info(`\n${title}: ${this.list.length - this.failed.length} of ${this.list.length} properties held (${machineLoad()})`);
     for (const check of this.failed) console.info(`  FAILED  ${check.name}: ${check.detail}`);
   }
+
+  /**
+   * A script's whole run: `plan`, where an error other than StopRun is a failed property rather
+   * than a crash; then `cleanup` (which may read `failed`); then the summary, and exit 1 when any
+   * property failed.
+   */
+  async run(title: string, plan: () => Promise<void>, cleanup: () => Promise<void>): Promise<never> {
+    try {
+      await plan();
+    } catch (error) {
+      if (!(error instanceof StopRun)) {
+        console.error(error);
+        this.expect("the run completed", false, error instanceof Error ? error.message : String(error));
+      }
+    } finally {
+      await cleanup();
+    }
+    this.summary(title);
+    process.exit(this.failed.length ? 1 : 0);
+  }
 }
+
+/** The local PostgreSQL server the scripts make their scratch database on. */
+export const SCRATCH_SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 /** Thrown by Checks.fail: the script reports it as a failed property, not as a crash. */
 export class StopRun extends Error {}

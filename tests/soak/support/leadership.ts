@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
 import type { AppProcess } from "../../helpers/app-process";
+import { sleep } from "./checks";
 
 // Who leads the controller, seen two ways: from PostgreSQL (sessions holding the controller's
 // advisory lock in this database, sampled on a beat, each mapped to the app process that owns
@@ -38,7 +39,7 @@ export async function watchLock(databaseUrl: string, everyMs = 100): Promise<Loc
     while (!stopped) {
       const at = performance.now();
       samples.push({ at, holders: await read() });
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      await sleep(everyMs);
     }
   })();
   return {

@@ -3,7 +3,7 @@
 // how many route answers carried `X-Canary-Snapshot: stale`, and what every 202 from
 // /api/metrics acknowledged. The SDK's own `stats()` counts the same deliveries from its side.
 
-export interface PathCounts {
+interface PathCounts {
   statuses: Map<number, number>;
   networkErrors: number;
   lastError: string | null;
@@ -17,7 +17,6 @@ export interface Meter {
   readonly staleRoutes: number;
   /** Sums over /api/metrics 202 answers. */
   readonly metrics: { accepted: number; duplicates: number; batches: number };
-  readonly byPath: Map<string, PathCounts>;
   /** Calls to this path that got a status outside `ok`, or no answer at all. */
   unexpected(path: string, ok: readonly number[]): number;
   describe(path: string): string;
@@ -69,7 +68,6 @@ export function createMeter(inner: typeof fetch = globalThis.fetch): Meter {
       return staleRoutes;
     },
     metrics,
-    byPath,
     unexpected(path, ok) {
       const counts = byPath.get(path);
       if (!counts) return 0;

@@ -1,5 +1,6 @@
 import type { Random } from "../../../lib/demo/random";
 import type { AdminApi, Answer, RolloutAction, RolloutView, Stage } from "./admin-api";
+import { sleep } from "./checks";
 
 // Operators at work through the admin API, at random intervals: start canaries (a new version
 // each time), pause, resume, advance, promote, roll back, abort, roll back a whole config, and
@@ -105,7 +106,7 @@ export function startOperators(api: AdminApi, options: OperatorOptions): { stop(
 
   async function loop(): Promise<void> {
     while (!stopped) {
-      await new Promise((resolve) => setTimeout(resolve, options.meanPauseMs * (0.2 + 1.6 * random())));
+      await sleep(options.meanPauseMs * (0.2 + 1.6 * random()));
       if (stopped) break;
       try {
         await step();

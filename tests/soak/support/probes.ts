@@ -1,3 +1,5 @@
+import { sleep } from "./checks";
+
 // Probes that ask the client API directly (no SDK in between) on a steady beat and keep every
 // answer with its time, so a script can say what the API answered during a fault window:
 // /api/route with its snapshot headers, and /api/metrics with a one-event batch per beat
@@ -26,7 +28,7 @@ function beat(everyMs: number, once: () => Promise<Sample>): Probe {
     while (!stopped) {
       const started = performance.now();
       samples.push(await once());
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - started))));
+      await sleep(Math.max(0, everyMs - (performance.now() - started)));
     }
   })();
   return {

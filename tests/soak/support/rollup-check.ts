@@ -121,6 +121,13 @@ async function compare(db: pg.Client, unit: "minute" | "hour", table: string): P
   return { unit, storedRows: stored.size, recomputedRows: recomputed.size, mismatches, mixedVariants };
 }
 
+/** A comparison as a check's detail: the rows on each side and the first few differences. */
+export function describeComparison(cmp: RollupComparison): string {
+  const { mismatches } = cmp;
+  const first = mismatches.slice(0, 3).map((m) => m.slice(0, 400));
+  return `${cmp.storedRows} stored rows vs ${cmp.recomputedRows} recomputed; ${mismatches.length} differ${first.length ? `: ${first.join(" | ")}` : ""}`;
+}
+
 export interface StoreCheck {
   outcomes: number;
   /** Outcomes whose stored latency bucket is not latencyBucket(latency_ms). */
