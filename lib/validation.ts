@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError, type ErrorDetail } from "./errors";
-import { findUnstorableText, isCleanJson } from "./http/text-check";
+import { findUnstorableText, isCleanJson } from "./text-check";
 
 // Messages read as the end of a sentence that starts with the field's name:
 // "The `temperature` field must be at most 2; it was 7."

@@ -1,8 +1,14 @@
-import type { Actor } from "../auth/actor";
 import type { DbOrTx, Prisma, Tx } from "../db/types";
 
+/** Who did it, as the log records it; every Actor of lib/auth/actor.ts is one. */
+export interface AuditActor {
+  type: "user" | "api_key" | "controller" | "system";
+  id: string | null;
+  label: string;
+}
+
 export interface AuditInput {
-  actor: Actor;
+  actor: AuditActor;
   action: string; // e.g. config.create, api_key.revoke
   entityType: string;
   entityId: string;
@@ -33,6 +39,11 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<void>
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   // Dates become ISO strings; undefined means "no snapshot".
   return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+/** The id of the config with this key, for filtering the log by config; null if there is none. */
+export async function findConfigIdByKey(db: DbOrTx, key: string): Promise<string | null> {
+  return (await db.config.findUnique({ where: { key }, select: { id: true } }))?.id ?? null;
 }
 
 export function listAuditRows(

@@ -1,7 +1,7 @@
 import type { Db } from "../db/types";
-import { requireConfig } from "../release/lookup";
+import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { auditFacetRows, listAuditRows, type ActionFilter } from "./repo";
+import { auditFacetRows, findConfigIdByKey, listAuditRows, type ActionFilter } from "./repo";
 import { AuditEventDto, AuditFacetsDto, AuditQuery, type AuditPageDto } from "./schemas";
 
 const FACET_LIMIT = 200;
@@ -9,7 +9,7 @@ const FACET_LIMIT = 200;
 /** Newest first; `nextCursor` fetches the next (older) page. */
 export async function listAuditEvents(db: Db, query: Record<string, string>): Promise<AuditPageDto> {
   const input = parseInput(AuditQuery, query, "query");
-  const configId = input.config ? (await requireConfig(db, input.config)).id : undefined;
+  const configId = input.config ? await configIdOf(db, input.config) : undefined;
   const rows = await listAuditRows(db, {
     configId,
     rolloutId: input.rollout,
@@ -23,6 +23,13 @@ export async function listAuditEvents(db: Db, query: Record<string, string>): Pr
     events: page.map((row) => AuditEventDto.parse({ ...row, id: row.id.toString() })),
     nextCursor: rows.length > input.limit ? page[page.length - 1].id.toString() : null,
   };
+}
+
+// The audit log sits below lib/release (whose services write to it), so it looks the key up itself.
+async function configIdOf(db: Db, key: string): Promise<string> {
+  const id = await findConfigIdByKey(db, key);
+  if (id === null) throw new NotFoundError(`No config with key \`${key}\`.`);
+  return id;
 }
 
 /** `rollout.*` is every action under `rollout.`; anything else is one exact action. */

@@ -2,7 +2,7 @@ import { appendAuditEvent } from "../audit/repo";
 import { NotFoundError, UnauthorizedError } from "../errors";
 import { newId } from "../ids";
 import type { Db } from "../db/types";
-import { notifyChange } from "../snapshot/notify";
+import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
 import { generateApiKey, parseApiKey, secretMatches } from "./api-keys";

@@ -2,7 +2,7 @@ import { cache } from "react";
 import NextAuth, { type Session } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { CredentialsSignin } from "next-auth";
-import { CLIENT_IP_HEADER } from "../server/client-address";
+import { CLIENT_IP_HEADER } from "../client-address";
 import { loginThrottle, type BlockedVerdict } from "./login-throttle";
 import { getPrisma } from "../db/client";
 import { authenticate } from "./user-service";

@@ -1,5 +1,5 @@
 import { UnsupportedMediaTypeError, ValidationError } from "../errors";
-import { noteParsedJson } from "./text-check";
+import { noteParsedJson } from "../text-check";
 
 /**
  * A request body's text as JSON, by the rules every endpoint shares: undefined when blank, 415

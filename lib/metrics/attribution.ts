@@ -1,7 +1,7 @@
 import type { ErrorDetail } from "../errors";
 import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
 import { latencyBucket } from "./latency-buckets";
-import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "./limits";
+import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "../limits";
 import type { OutcomeEventInput } from "./schemas";
 
 // Which rollout and variant an outcome belongs to, decided at ingest from the routing snapshot.

@@ -2,7 +2,7 @@ import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
-import { findUnstorableText, isCleanJson } from "../http/text-check";
+import { findUnstorableText, isCleanJson } from "../text-check";
 import { parseInput, validationError } from "../validation";
 import { attributeEvents } from "./attribution";
 import { insertOutcomes } from "./ingest-repo";

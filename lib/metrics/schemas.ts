@@ -11,7 +11,7 @@ import {
   MAX_SAMPLE_CHARS,
   MAX_TOKENS,
   MAX_VERSION_ID_CHARS,
-} from "./limits";
+} from "../limits";
 
 /** Fits a full batch with samples of typical text; a client with larger bodies sends smaller batches (413 says so). */
 export const METRICS_MAX_BODY_BYTES = 10_000_000;

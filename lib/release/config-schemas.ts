@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONFIG_KEY_PATTERN } from "../metrics/limits";
+import { CONFIG_KEY_PATTERN } from "../limits";
 import { RolloutDto } from "./rollout-schemas";
 import { VersionDto } from "./version-schemas";
 

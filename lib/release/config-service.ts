@@ -3,7 +3,7 @@ import type { Actor } from "../auth/actor";
 import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { newId } from "../ids";
-import { notifyChange } from "../snapshot/notify";
+import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { findConfigRowByKey, insertConfig, listConfigRows } from "./repo";

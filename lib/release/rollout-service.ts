@@ -4,7 +4,7 @@ import type { Actor } from "../auth/actor";
 import type { Db, Prisma, Tx } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
-import { notifyChange } from "../snapshot/notify";
+import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";

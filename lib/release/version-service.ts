@@ -3,7 +3,7 @@ import type { Actor } from "../auth/actor";
 import type { Db, Prisma } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
-import { notifyChange } from "../snapshot/notify";
+import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { lockConfig, updateConfigRouting } from "./repo";

@@ -1,4 +1,4 @@
-import { MAX_BATCH_EVENTS } from "../metrics/limits";
+import { MAX_BATCH_EVENTS } from "../limits";
 import { sendFeedback, type FeedbackResult } from "./feedback";
 import { LocalRouter, defaultAnswer, newRequestId, type DefaultSettings, type RouteAnswer, type RoutedAnswer } from "./local-routing";
 import { normalizeEvent, type OutcomeEvent } from "./outcome-event";

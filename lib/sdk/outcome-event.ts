@@ -9,7 +9,7 @@ import {
   MAX_SAMPLE_CHARS,
   MAX_TOKENS,
   MAX_VERSION_ID_CHARS,
-} from "../metrics/limits";
+} from "../limits";
 import { isRecord } from "./transport";
 
 // Outcome events, checked the way the server checks them (with the server's own limits, from a

@@ -11,7 +11,7 @@ import { startController } from "../controller/loop";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
-import { CLIENT_IP_HEADER, clientAddress } from "./client-address";
+import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (embedded PGlite under
 // .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty

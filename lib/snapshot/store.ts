@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import type { Listener } from "../db/listen";
-import { CHANGE_CHANNEL } from "./notify";
+import { CHANGE_CHANNEL } from "../change-notify";
 import { registerSnapshotStore } from "./registry";
 import { changeFingerprint, loadSnapshotRows } from "./repo";
 import { buildSnapshot, type Snapshot } from "./snapshot";

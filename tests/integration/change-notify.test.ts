@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { createConfig } from "@/lib/release/config-service";
 import { applyRolloutAction, startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
-import { CHANGE_CHANNEL, type Change } from "@/lib/snapshot/notify";
+import { CHANGE_CHANNEL, type Change } from "@/lib/change-notify";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Other app instances learn of changes through LISTEN/NOTIFY: one notification per committed

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { MAX_SAMPLE_CHARS } from "@/lib/metrics/limits";
+import { MAX_SAMPLE_CHARS } from "@/lib/limits";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";

@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createSimulator, type Simulator } from "../../lib/demo/simulator";
-import { CHANGE_CHANNEL } from "../../lib/snapshot/notify";
+import { CHANGE_CHANNEL } from "../../lib/change-notify";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, createScratchDatabase, type ScratchDatabase } from "../helpers/scratch-database";
 import { AdminApi } from "./support/admin-api";
@@ -200,7 +200,7 @@ async function run({ a, b, start, lock, adminKey, clientKey, databaseUrl }: Run)
   for (const cmp of [store.minute, store.hour]) checks.expect(`${cmp.unit} rollups = recomputation`, cmp.mismatches.length === 0, describeComparison(cmp));
 }
 
-/** When this script hears each committed change of one config (the change channel of lib/snapshot/notify.ts). */
+/** When this script hears each committed change of one config (the change channel of lib/change-notify.ts). */
 async function watchCommits(databaseUrl: string, configId: string) {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LATENCY_BUCKETS, latencyBucket, latencyBucketBounds } from "@/lib/metrics/latency-buckets";
-import { MAX_LATENCY_MS } from "@/lib/metrics/limits";
+import { MAX_LATENCY_MS } from "@/lib/limits";
 
 describe("latency buckets", () => {
   it("put every latency inside its bucket's bounds, in order, within 4.5% of the bucket's middle", () => {

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/types";
+import type { Tx } from "./db/types";
 
 export const CHANGE_CHANNEL = "llm_canary_changes";
 

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from "../errors";
+import type { ErrorDetail } from "./errors";
 
 // Text PostgreSQL cannot store: a NUL character (text and jsonb refuse U+0000) or a lone UTF-16
 // surrogate (not valid Unicode; jsonb and Prisma refuse it). Checked on what a schema accepted
