@@ -116,20 +116,39 @@ describe("the controller", () => {
     }
   });
 
-  it("resumes after a restart where it was: same stage, same stage clock", async () => {
-    const id = await rolloutWithTraffic("ctl-restart", 0.01, { stages: [{ percent: 10, minDurationSec: 3600, minSamples: 50 }, { percent: 100, minDurationSec: 0, minSamples: 50 }] });
+  it("resumes after a restart where it was: same stage, same stage clock, and does the work that came due meanwhile", async () => {
+    const HOUR = 3_600_000;
+    const stages = [{ percent: 10, minDurationSec: 3600, minSamples: 50 }, { percent: 100, minDurationSec: 0, minSamples: 50 }];
+    const id = await rolloutWithTraffic("ctl-restart", 0.01, { stages });
     const before = await rolloutRow(id);
-    const first = startController(db, { tickMs: 3_600_000, log: () => undefined });
+    const firstLog: string[] = [];
+    const first = startController(db, { tickMs: 3_600_000, log: (line) => firstLog.push(line) });
     await waitFor(async () => first.isLeader());
-    await first.stop(); // the process goes away mid-stage
-    const second = startController(db, { tickMs: 3_600_000, log: () => undefined });
-    await waitFor(async () => second.isLeader());
-    await second.stop();
+    await first.stop(); // the process goes away mid-stage, after one pass that had nothing to do
+    expect(firstLog.filter((line) => line.includes(id))).toEqual([]);
+    expect(await rolloutRow(id)).toMatchObject({ status: "running", currentStage: 0, revision: before.revision, stageStartedAt: before.stageStartedAt });
+
+    // The stage's hour passes while no controller runs (moved in the row rather than waited for).
+    const stageStartedAt = new Date(before.stageStartedAt.getTime() - HOUR);
+    await db.prisma.rollout.update({ where: { id }, data: { stageStartedAt } });
+    const restartedAt = new Date();
+    const secondLog: string[] = [];
+    const second = startController(db, { tickMs: 3_600_000, log: (line) => secondLog.push(line) });
+    try {
+      // Its first tick must advance the stage that came due on the clock kept from before the restart.
+      await waitFor(async () => (await rolloutRow(id)).currentStage === 1);
+    } finally {
+      await second.stop();
+    }
     const after = await rolloutRow(id);
-    expect([after.status, after.currentStage, after.stageStartedAt.getTime()]).toEqual(["running", 0, before.stageStartedAt.getTime()]);
+    expect(after).toMatchObject({ status: "running", currentStage: 1, revision: before.revision + 1 });
+    expect(after.stageStartedAt.getTime()).toBeGreaterThanOrEqual(restartedAt.getTime());
+    expect(secondLog.filter((line) => line.includes(id))).toEqual([expect.stringMatching(new RegExp(`^controller: advance ${id}: `))]);
+    const advance = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: id, action: "rollout.advance" } });
+    expect([advance.actorType, advance.at >= restartedAt]).toEqual(["controller", true]);
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)("has one leader across instances, and another takes over when it goes", async () => {
+  it("has one leader across instances, and another takes over when it goes", async () => {
     const other = await openDatabase({ url: db.url! });
     const a = startController(db, { tickMs: 200, log: () => undefined });
     const b = startController(other, { tickMs: 200, log: () => undefined });
