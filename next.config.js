@@ -31,11 +31,9 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
   },
-  // Loaded by Node at run time, not bundled: PGlite ships WASM and data files, and the
-  // driver adapters must be the same module instances the custom server uses.
+  // Loaded by Node at run time, not bundled: the driver adapters must be the same module
+  // instances the custom server uses.
   serverExternalPackages: [
-    "@electric-sql/pglite",
-    "pglite-prisma-adapter",
     "@prisma/adapter-pg",
     "@prisma/client",
     "@prisma/driver-adapter-utils",

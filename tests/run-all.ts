@@ -1,8 +1,10 @@
-// `npm test`: the whole suite, three layers, all real. Unit and integration tests (vitest; the
-// integration layer uses TEST_DATABASE_URL's PostgreSQL server when set, else embedded PGlite),
-// then the production build and the end-to-end tests in Chromium against it.
+// `npm test`: the whole suite, three layers, all real. Unit and integration tests (vitest), then
+// the production build and the end-to-end tests in Chromium against it. Integration and e2e
+// tests run on TEST_DATABASE_URL's PostgreSQL server, or on a throwaway server started here for
+// the run (tests/helpers/test-server.ts).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { ensureTestServer } from "./helpers/test-server";
 
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 
@@ -19,9 +21,11 @@ const steps: Step[] = [
   { name: "end-to-end (playwright)", command: bin("playwright"), args: ["test"], skipIfFailed: "production build (next build)" },
 ];
 
+const given = Boolean(process.env.TEST_DATABASE_URL);
+const testServer = await ensureTestServer((line) => console.log(line));
+console.log(`Database for integration and e2e tests: ${given ? "the PostgreSQL server of TEST_DATABASE_URL" : "a throwaway PostgreSQL server"}`);
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const results: { name: string; outcome: "passed" | "failed" | "skipped"; seconds: number }[] = [];
-console.log(`Database for integration and e2e tests: ${env.TEST_DATABASE_URL ? "PostgreSQL server (TEST_DATABASE_URL)" : "embedded PGlite"}`);
 
 for (const step of steps) {
   if (step.skipIfFailed && results.some((r) => r.name === step.skipIfFailed && r.outcome !== "passed")) {
@@ -34,6 +38,7 @@ for (const step of steps) {
   results.push({ name: step.name, outcome: run.status === 0 ? "passed" : "failed", seconds: (Date.now() - started) / 1000 });
 }
 
+await testServer.close();
 console.log("\n=== summary ===");
 for (const r of results) console.log(`${r.outcome.padEnd(7)} ${r.name} (${r.seconds.toFixed(0)} s)`);
 const failed = results.filter((r) => r.outcome !== "passed").length;

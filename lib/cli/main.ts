@@ -18,8 +18,8 @@ const USAGE = `Usage: npm run cli -- <command>
   api-key list
   api-key revoke <id>
 
-The database is DATABASE_URL, or the embedded one under LLM_CANARY_DATA_DIR (.data by default;
-the embedded database can be used by one process at a time, so stop the server first).`;
+The database is DATABASE_URL, or the embedded one under LLM_CANARY_DATA_DIR (.data by default);
+while the server runs, the CLI uses the server's embedded database alongside it.`;
 
 const CLI_ACTOR: Actor = { type: "system", id: null, label: "cli", scopes: [] };
 

@@ -1,9 +1,8 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
-import { acquireLock, type HeldLock } from "./embedded-lock";
-import { processLeaderLock, serverLeaderLock, type LeaderLock } from "./leader-lock";
+import { openEmbeddedServer, type EmbeddedServer } from "./embedded-server";
+import { serverLeaderLock, type LeaderLock } from "./leader-lock";
 import { listenOnServer, type ListenHandlers, type Listener } from "./listen";
 import { readEnv } from "../env";
 
@@ -26,20 +25,20 @@ export interface Database {
   query<T>(text: string, params: unknown[], name?: string): Promise<T[]>;
   /** A lock at most one process holds at a time (lib/db/leader-lock.ts). */
   leaderLock(name: string): LeaderLock;
-  /** LISTEN on a channel: a connection of its own on a server, in-process on the embedded database. */
+  /** LISTEN on a channel, on a connection of its own. */
   listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { url: string } | { embeddedDir: string } | { memory: true };
+export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
 /** Opens a database. The app uses `getDatabase()`; tests and scripts open their own. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ("url" in target) return openServer(target.url);
-  return openEmbedded("memory" in target ? null : target.embeddedDir);
+  return openEmbedded(target.embeddedDir);
 }
 
-async function openServer(url: string): Promise<Database> {
+async function openServer(url: string, embedded?: { dir: string; server: EmbeddedServer }): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // One pool for Prisma and the raw hot-path statements. A short connect timeout: with the server
   // down, /api/metrics answers 503 quickly instead of holding the client's batch.
@@ -49,8 +48,8 @@ async function openServer(url: string): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
-    kind: "server",
-    location: redactUrl(url),
+    kind: embedded ? "embedded" : "server",
+    location: embedded ? embedded.dir : redactUrl(url),
     // The engine takes a session advisory lock and releases it on the same connection: it needs
     // a connection of its own, closed when the engine is done, never one from the shared pool.
     adapterFactory: new PrismaPg({ connectionString: url, max: 1 }),
@@ -60,47 +59,19 @@ async function openServer(url: string): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
+      await embedded?.server.close();
     },
   };
 }
 
-async function openEmbedded(dir: string | null): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("pglite-prisma-adapter"),
-  ]);
-  let lock: HeldLock | null = null;
-  let dataDir = "memory://";
-  if (dir) {
-    const absolute = path.resolve(dir);
-    mkdirSync(path.dirname(absolute), { recursive: true });
-    lock = acquireLock(`${absolute}.lock`);
-    dataDir = absolute;
-  }
+/** The embedded database is a PostgreSQL server of our own under the data directory (lib/db/embedded-server.ts). */
+async function openEmbedded(dir: string): Promise<Database> {
+  const absolute = path.resolve(dir);
+  const server = await openEmbeddedServer(absolute);
   try {
-    const pglite = await PGlite.create(dataDir);
-    const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
-    const prisma = new PrismaClient({ adapter: adapterFactory });
-    return {
-      prisma,
-      kind: "embedded",
-      location: dir ? path.resolve(dir) : "in memory",
-      adapterFactory,
-      query: async <T>(text: string, params: unknown[]) => (await pglite.query<T>(text, params)).rows,
-      leaderLock: () => processLeaderLock,
-      listen: async (channel, handlers) => {
-        const unsubscribe = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
-        handlers.onUp();
-        return { reconnect: () => undefined, close: () => unsubscribe() };
-      },
-      close: async () => {
-        await prisma.$disconnect();
-        await pglite.close();
-        lock?.release();
-      },
-    };
+    return await openServer(server.url, { dir: absolute, server });
   } catch (error) {
-    lock?.release();
+    await server.close();
     throw error;
   }
 }
@@ -119,12 +90,12 @@ function redactUrl(url: string): string {
 export function appDatabaseTarget(): DatabaseTarget {
   const env = readEnv();
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
-  return { embeddedDir: path.join(env.LLM_CANARY_DATA_DIR, "pglite") };
+  return { embeddedDir: env.LLM_CANARY_DATA_DIR };
 }
 
 // One database per process. It lives on globalThis because the custom server (loaded by tsx)
-// and Next's server bundle load this module as two separate instances; two PGlite instances on
-// one directory would each lose the other's writes.
+// and Next's server bundle load this module as two separate instances; each would otherwise open
+// its own pool (and, on the embedded database, try to own the server).
 const GLOBAL_KEY = Symbol.for("llm-canary.database");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<Database> };
 

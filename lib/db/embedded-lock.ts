@@ -1,15 +1,15 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 
-// PGlite has no lock of its own: two processes on one data directory each lose the other's
-// writes. This file lock (created with O_EXCL) lets one process in; a lock left by a process
-// that is gone (same host, pid no longer alive) is taken over.
+// Which process owns the embedded database server (lib/db/embedded-server.ts): it started the
+// server and stops it when it closes. This file lock (created with O_EXCL) lets one process own
+// it; a lock left by a process that is gone (same host, pid no longer alive) is taken over.
 
 export class EmbeddedDatabaseLockedError extends Error {
   constructor(lockPath: string, owner: LockOwner) {
     super(
       `The embedded database is in use by another LLM Canary process (pid ${owner.pid} on ${owner.host}, since ${owner.since}). ` +
-        `Stop that process first, or set DATABASE_URL to use a PostgreSQL server. Lock file: ${lockPath}`,
+        `Its database server did not come up; stop that process, or set DATABASE_URL to use a PostgreSQL server. Lock file: ${lockPath}`,
     );
     this.name = "EmbeddedDatabaseLockedError";
   }

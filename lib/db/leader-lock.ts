@@ -43,6 +43,3 @@ export function serverLeaderLock(url: string, name: string): LeaderLock {
     release: drop, // ending the session releases the lock
   };
 }
-
-/** The embedded database admits one process, so that process always leads. */
-export const processLeaderLock: LeaderLock = { tryAcquire: async () => true, release: async () => undefined };

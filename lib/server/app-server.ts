@@ -13,11 +13,11 @@ import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
 import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
-// The LLM Canary server, started in this process: opens the database (embedded PGlite under
-// .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty
-// database, starts the controller, the alert dispatcher and the client API, then serves the
-// Next.js app. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call
-// it: the embedded database can be open in one process only, so the demo runs the server itself.
+// The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
+// server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
+// an empty database, starts the controller, the alert dispatcher and the client API, then serves
+// the Next.js app. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both
+// call it.
 
 export interface StartServerOptions {
   /** Next's dev server instead of the production build. */
@@ -47,9 +47,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   process.env.AUTH_SECRET = loadAuthSecret(env.LLM_CANARY_DATA_DIR, env.AUTH_SECRET);
   process.env.AUTH_TRUST_HOST ??= "true";
 
-  // The database first: a second process on the same embedded directory fails here, at once.
   const db = await getDatabase();
   log(`database: ${db.kind} (${db.location})`);
+  if (db.kind === "embedded" && existsSync(path.join(env.LLM_CANARY_DATA_DIR, "pglite"))) {
+    log(`${path.join(env.LLM_CANARY_DATA_DIR, "pglite")} holds an embedded database (PGlite) of an earlier LLM Canary, which is no longer read; delete it when you no longer need it`);
+  }
   if (!dev) ensureBuild(log);
   const applied = await applyMigrations(db);
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");

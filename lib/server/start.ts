@@ -1,5 +1,5 @@
-// `npm start`: the LLM Canary server. Opens the database (embedded PGlite under .data/ unless
-// DATABASE_URL is set), applies migrations, creates the first admin on an empty database,
+// `npm start`: the LLM Canary server. Opens the database (the embedded PostgreSQL server under
+// .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty database,
 // then serves the Next.js app (lib/server/app-server.ts). `--dev` serves with Next's dev server
 // instead of the build.
 import { startServer } from "./app-server";

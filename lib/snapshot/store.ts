@@ -51,6 +51,10 @@ export class SnapshotStore {
   }
 
   async start(): Promise<void> {
+    // The first answers must not say "stale" only because the listening connection was still
+    // being made: wait for its first outcome (up, or down and retrying).
+    let firstOutcome!: () => void;
+    const settled = new Promise<void>((resolve) => (firstOutcome = resolve));
     this.listener = await this.db.listen(CHANGE_CHANNEL, {
       onNotify: () => {
         this.lastNotifyAt = Date.now();
@@ -59,14 +63,16 @@ export class SnapshotStore {
       onUp: () => {
         if (!this.listening && this.snapshot) this.log("listening for changes again; reloading the routing snapshot");
         this.listening = true;
+        firstOutcome();
         void this.reload().catch(() => undefined);
       },
       onDown: (error) => {
         if (this.listening) this.log(`lost the change listener (${describe(error)}); serving the last snapshot, reconnecting`);
         this.listening = false;
+        firstOutcome();
       },
     });
-    await this.reload();
+    await Promise.all([settled, this.reload()]);
     registerSnapshotStore(this);
     this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();

@@ -1,10 +1,14 @@
 // npm run db:migrate:create -- NAME
 // Writes prisma/migrations/<timestamp>_<NAME>/migration.sql with the SQL that takes the existing
 // migrations to prisma/schema.prisma. The "before" state is the migrations replayed into an
-// in-memory PGlite (the shadow database), so no server and no native engine are needed.
+// in-memory PGlite (the shadow database), so no server and no native engine are needed. (Not the
+// throwaway server of lib/db/embedded-server.ts: the engine describes the shadow database through
+// the driver adapter, and @prisma/adapter-pg cannot read the catalogs' "char" columns.)
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { openDatabase } from "../../lib/db/client";
+import { PGlite } from "@electric-sql/pglite";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import { MIGRATIONS_DIR, SCHEMA_PATH } from "../../lib/db/paths";
 import { createSchemaEngine, NO_FILTER, readMigrationList } from "../../lib/db/schema-engine";
 
@@ -14,9 +18,9 @@ async function main(): Promise<number> {
     console.error("Usage: npm run db:migrate:create -- NAME   (NAME: lower-case letters, digits, underscores)");
     return 2;
   }
-  const db = await openDatabase({ memory: true });
+  const shadow = await PGlite.create("memory://");
   try {
-    const { engine, close } = await createSchemaEngine(db.adapterFactory);
+    const { engine, close } = await createSchemaEngine(new PrismaPGlite(shadow) as unknown as SqlMigrationAwareDriverAdapterFactory);
     const migrationsList = await readMigrationList();
     const schema = await readFile(SCHEMA_PATH, "utf8");
     const diff = await engine.diff({
@@ -46,7 +50,7 @@ async function main(): Promise<number> {
     console.log(`Created ${path.relative(process.cwd(), dir)}/migration.sql — review it, then npm run db:migrate.`);
     return 0;
   } finally {
-    await db.close();
+    await shadow.close();
   }
 }
 

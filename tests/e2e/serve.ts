@@ -1,5 +1,5 @@
-// Serves the production build for the e2e tests on a database of their own: a fresh database
-// on TEST_DATABASE_URL's server when it is set, otherwise a fresh embedded data directory.
+// Serves the production build for the e2e tests on a fresh database of their own on
+// TEST_DATABASE_URL's server (`npm test` starts one when none is given).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
@@ -8,6 +8,7 @@ import { createUser, ensureBootstrapAdmin } from "../../lib/auth/user-service";
 import { appDatabaseTarget, openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { testServerUrl, withDatabase } from "../helpers/test-database-url";
+import { ensureTestServer } from "../helpers/test-server";
 import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_SECRETS_FILE, E2E_SERVER_LOG, E2E_USERS } from "./constants";
 
 /** Everything this process prints also goes to a file, for the check that no secret is logged. */
@@ -27,21 +28,18 @@ function teeOutput(): void {
 async function main(): Promise<void> {
   teeOutput();
   const suffix = randomBytes(4).toString("hex");
+  // `npm run test:e2e` alone: a throwaway server for as long as this process lives.
+  await ensureTestServer();
   const server = testServerUrl();
-  if (server) {
-    const name = `llm_canary_e2e_${suffix}`;
-    const client = new pg.Client({ connectionString: server.toString() });
-    await client.connect();
-    // Databases of earlier runs that are not in use any more.
-    const old = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'llm_canary_e2e_%'`);
-    for (const { datname } of old.rows) await client.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    process.env.DATABASE_URL = withDatabase(server, name);
-  } else {
-    delete process.env.DATABASE_URL;
-    process.env.LLM_CANARY_DATA_DIR = path.join(process.cwd(), "tests", ".e2e", `data-${suffix}`);
-  }
+  const name = `llm_canary_e2e_${suffix}`;
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  // Databases of earlier runs that are not in use any more.
+  const old = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'llm_canary_e2e_%'`);
+  for (const { datname } of old.rows) await client.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  process.env.DATABASE_URL = withDatabase(server, name);
   process.env.PORT = String(E2E_PORT);
   process.env.HOST = "127.0.0.1";
   process.env.ADMIN_EMAIL = E2E_ADMIN.email;
@@ -49,7 +47,7 @@ async function main(): Promise<void> {
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
   writeFileSync(E2E_SECRETS_FILE, JSON.stringify({ authSecret: process.env.AUTH_SECRET }));
   await seedUsers();
-  writeFileSync(E2E_DATABASE_FILE, JSON.stringify({ url: process.env.DATABASE_URL ?? null }));
+  writeFileSync(E2E_DATABASE_FILE, JSON.stringify({ url: process.env.DATABASE_URL }));
   await import("../../lib/server/start");
 }
 

@@ -1,16 +1,16 @@
 import pg from "pg";
 
-// Integration and e2e tests run against TEST_DATABASE_URL (a real PostgreSQL server; CI sets it)
-// or, when it is unset, against embedded PGlite. Only a local server is accepted: the tests
-// create and drop databases.
+// Integration and e2e tests run against TEST_DATABASE_URL: a real PostgreSQL server, the one CI
+// gives or a throwaway one the test run starts (tests/helpers/test-server.ts). Only a local
+// server is accepted: the tests create and drop databases.
 
 export function isLocalServer(url: URL): boolean {
   return ["localhost", "127.0.0.1", "[::1]", "::1"].includes(url.hostname);
 }
 
-export function testServerUrl(): URL | null {
+export function testServerUrl(): URL {
   const raw = process.env.TEST_DATABASE_URL;
-  if (!raw) return null;
+  if (!raw) throw new Error("TEST_DATABASE_URL is not set: run the tests with `npm test` (or `npm run test:integration`), which start a PostgreSQL server when none is given.");
   const url = new URL(raw);
   if (!isLocalServer(url)) {
     throw new Error(`TEST_DATABASE_URL must point at a local server (localhost); it points at ${url.hostname}.`);

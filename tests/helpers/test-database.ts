@@ -1,22 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../lib/db/client";
-import { applyMigrations } from "../../lib/db/migrate";
 import { adminQuery, testServerUrl, withDatabase } from "./test-database-url";
 
 export interface TestDatabase extends Database {
-  /** A plain pg connection string (server only), for tests that need a second connection. */
-  url: string | null;
+  /** A plain pg connection string, for tests that need a second connection. */
+  url: string;
 }
 
 /** A fresh, migrated database of its own for one test file. Close it in afterAll. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const server = testServerUrl();
-  if (!server) {
-    const db = await openDatabase({ memory: true });
-    await applyMigrations(db);
-    return { ...db, url: null };
-  }
   const template = inject("templateDatabase");
   const name = `llm_canary_test_${randomBytes(6).toString("hex")}`;
   await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${template}`);

@@ -16,7 +16,7 @@ import pg from "pg";
 import { createSimulator } from "../../lib/demo/simulator";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, migrate } from "../helpers/scratch-database";
-import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
 import { AdminApi, type RolloutView } from "./support/admin-api";
 import { Checks, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep, waitUntil } from "./support/checks";
 import { createMeter } from "./support/metered-fetch";
@@ -50,10 +50,6 @@ const STAGE1_S = OUTAGE_S + 4;
 const checks = new Checks();
 
 async function main(): Promise<void> {
-  if (!postgresBinDir()) {
-    console.error("faults: PostgreSQL server binaries not found under /usr/lib/postgresql; install Debian's postgresql package.");
-    process.exit(1);
-  }
   console.info(`faults: PostgreSQL down ${OUTAGE_S} s, ${RPS} route calls/s, controller tick ${TICK_MS} ms (${machineLoad()})`);
   const cluster = startThrowawayPostgres(55_000 + Math.floor(Math.random() * 5_000));
   let destroyed = false;

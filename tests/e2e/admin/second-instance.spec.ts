@@ -9,22 +9,19 @@ import { E2E_DATABASE_FILE } from "../constants";
 // Two app instances on one PostgreSQL: changes made through the e2e server (instance A) reach
 // /api/route on a second, separately started instance B through LISTEN/NOTIFY. B's polling
 // fallback is set to ten minutes, so only a notification can deliver a change within a trial.
-// Needs a server database (TEST_DATABASE_URL, as in CI); embedded PGlite has one process only.
 
-const { url: databaseUrl } = JSON.parse(readFileSync(E2E_DATABASE_FILE, "utf8")) as { url: string | null };
+const { url: databaseUrl } = JSON.parse(readFileSync(E2E_DATABASE_FILE, "utf8")) as { url: string };
 const B_PORT = 3219;
 const TRIALS = 20;
 
 let instanceB: ChildProcess | null = null;
 let outputB = "";
 
-test.skip(!databaseUrl, "needs TEST_DATABASE_URL: two instances cannot share the embedded database");
-
 test.beforeAll(async () => {
   instanceB = spawn(process.execPath, ["--import", "tsx", "lib/server/start.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl!,
+      DATABASE_URL: databaseUrl,
       PORT: String(B_PORT),
       HOST: "127.0.0.1",
       LLM_CANARY_DATA_DIR: mkdtempSync(path.join(tmpdir(), "llm-canary-b-")),
