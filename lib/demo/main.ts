@@ -6,7 +6,9 @@
 // process at a time. It uses the same database as `npm start` — the embedded one under
 // LLM_CANARY_DATA_DIR (.data) or DATABASE_URL — so the console keeps the demo's history after
 // the demo, and the seed is idempotent: a rerun reuses the demo configs, keeps driving a rollout
-// that is still running, and starts a new canary where the last one ended. Stop with Ctrl-C.
+// that is still running, and starts a new canary where the last one ended. It writes only to the
+// configs it created (`demo-support-chat`, `demo-doc-search`) and stops with a message if a
+// config under one of those keys is someone else's (lib/demo/seed.ts). Stop with Ctrl-C.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { revokeApiKey } from "../auth/api-key-service";
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   const stop = async (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    say(`${why}: stopping the traffic and flushing outcomes…`);
+    say(simulator ? `${why}: stopping the traffic and flushing outcomes…` : `${why}: stopping`);
     const final = await simulator?.stop().catch(() => null);
     if (final) say(`sent ${final.sent} requests, ${final.delivery.delivered} outcomes stored, ${final.feedback} late ratings, ${final.failed} failures`);
     // The key's secret leaves with this process: revoke it rather than leave it lying around.

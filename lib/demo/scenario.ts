@@ -4,9 +4,11 @@ import type { ConfigTraffic } from "./simulator";
 import type { VariantProfile } from "./traffic-model";
 
 // The demo's two LLM features: what `npm run demo` seeds (lib/demo/seed.ts) and how their
-// simulated users fare (lib/demo/simulator.ts). `support-chat` gets a better prompt that
-// promotes itself through three short stages; `doc-search` gets a retrieval change whose
-// reranker times out on about one query in six, which the controller rolls back.
+// simulated users fare (lib/demo/simulator.ts). `demo-support-chat` gets a better prompt that
+// promotes itself through three short stages; `demo-doc-search` gets a retrieval change whose
+// reranker times out on about one query in six, which the controller rolls back. The keys carry
+// a `demo-` prefix to stay clear of the keys a user picks first (`support-chat` is the README's
+// example); seed.ts still refuses any of them that the demo did not create itself.
 //
 // Timing, with the judge's floors (lib/analysis/judge.ts: 20 canary and 100 stable requests
 // before the error rate is judged, α = 0.25 %): doc-search's canary fails 15 % of requests
@@ -80,9 +82,9 @@ const docsStable: VariantProfile = {
 
 export const DEMO_CONFIGS: readonly DemoConfig[] = [
   {
-    key: "support-chat",
-    name: "Support chat",
-    description: "The in-app assistant that answers customers' account, billing and deployment questions.",
+    key: "demo-support-chat",
+    name: "Support chat (demo)",
+    description: "Simulated by `npm run demo`. The in-app assistant that answers customers' account, billing and deployment questions.",
     stable: {
       model: "gpt-4o-mini",
       systemPrompt: SUPPORT_PROMPT_V1,
@@ -137,9 +139,9 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
     },
   },
   {
-    key: "doc-search",
-    name: "Docs search answers",
-    description: "Answers developers' questions from the product documentation (retrieval-augmented generation over the docs index).",
+    key: "demo-doc-search",
+    name: "Docs search answers (demo)",
+    description: "Simulated by `npm run demo`. Answers developers' questions from the product documentation (retrieval-augmented generation over the docs index).",
     stable: {
       model: "gpt-4o-mini",
       systemPrompt: DOCS_PROMPT,

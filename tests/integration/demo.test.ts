@@ -1,25 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnRollout } from "@/lib/analysis/rollout-actions";
+import { createApiKey } from "@/lib/auth/api-key-service";
+import type { Actor } from "@/lib/auth/actor";
+import { createUser } from "@/lib/auth/user-service";
 import { watchRollouts } from "@/lib/demo/progress";
 import { seedDemo, DEMO_ACTOR, type DemoSeed } from "@/lib/demo/seed";
 import { DEMO_CONFIGS, demoTraffic } from "@/lib/demo/scenario";
 import { createSimulator } from "@/lib/demo/simulator";
-import { getConfig } from "@/lib/release/config-service";
-import { listVersions } from "@/lib/release/version-service";
+import { createConfig, getConfig } from "@/lib/release/config-service";
+import { startRollout } from "@/lib/release/rollout-service";
+import { createVersion, listVersions } from "@/lib/release/version-service";
 import { startClientApiServer, waitFor, type ClientApiServer } from "../helpers/client-api-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // `npm run demo`'s parts against a real database: the seed through the services (twice, at
 // once and again later, and after a rollout ended), and the traffic simulator driving the
-// client API over HTTP through the SDK until both variants of both configs have traffic.
+// client API over HTTP through the SDK until both variants of both configs have traffic. The
+// database also holds a user's own configs, which the demo must leave exactly as they were.
+
+const USER: Actor = { type: "user", id: "usr_ops", label: "ops@example.com", role: "admin", scopes: [] };
+const [supportDemo, docsDemo] = DEMO_CONFIGS;
 
 let db: TestDatabase;
 let srv: ClientApiServer;
 let seed: DemoSeed;
+let userConfigIds: string[];
+let userRowsBefore: Record<string, string[]>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-});
+  // The keys a user picks first (the README's and the empty state's example): `support-chat`
+  // with a running canary and real outcomes, `doc-search` whose last rollout ended.
+  const chat = await userConfig(db, "support-chat", "Support chat", "A user's own support assistant.");
+  const docs = await userConfig(db, "doc-search", "Docs search answers", "A user's own docs search.");
+  await actOnRollout(db.prisma, USER, docs.rolloutId, "rollback", { reason: "the user's canary was worse" });
+  await sendUserTraffic(db, "support-chat");
+  userConfigIds = [chat.configId, docs.configId];
+  userRowsBefore = await rowsOf(db, userConfigIds);
+  expect(userRowsBefore.versions).toHaveLength(4);
+  expect(userRowsBefore.rollouts).toHaveLength(2);
+  expect(userRowsBefore.outcomes.length).toBeGreaterThan(0);
+}, 30_000);
 afterAll(async () => {
   await srv?.close();
   await db?.close();
@@ -47,21 +68,21 @@ describe("seedDemo", () => {
   });
 
   it("starts a new canary, on top of the stable version, where the last rollout ended", async () => {
-    const ended = seed.configs.find((c) => c.key === "doc-search")!.rollout;
+    const ended = seed.configs.find((c) => c.key === "demo-doc-search")!.rollout;
     const watcher = watchRollouts(db.prisma, seed.configs.map((c) => ({ key: c.key, rolloutId: c.rollout.id })));
     expect(await watcher.changes()).toEqual([]);
     await actOnRollout(db.prisma, DEMO_ACTOR, ended.id, "rollback", { reason: "test: the canary ended" });
     const [line, ...more] = await watcher.changes();
     expect(more).toEqual([]);
-    expect(line).toMatch(/^doc-search: ROLLED BACK, \d+ s into the demo; everyone is on v1 again\. test: the canary ended$/);
+    expect(line).toMatch(/^demo-doc-search: ROLLED BACK, \d+ s into the demo; everyone is on v1 again\. test: the canary ended$/);
     expect(watcher.allEnded()).toBe(false);
 
     const again = await seedDemo(db.prisma);
     const [chat, docs] = again.configs;
-    expect(chat).toMatchObject({ key: "support-chat", action: "continued", rollout: { id: seed.configs[0].rollout.id } });
-    expect(docs).toMatchObject({ key: "doc-search", action: "started", rollout: { status: "running", baseVersion: ended.baseVersion } });
+    expect(chat).toMatchObject({ key: "demo-support-chat", action: "continued", rollout: { id: seed.configs[0].rollout.id } });
+    expect(docs).toMatchObject({ key: "demo-doc-search", action: "started", rollout: { status: "running", baseVersion: ended.baseVersion } });
     expect(docs.rollout.id).not.toBe(ended.id);
-    const versions = await listVersions(db.prisma, "doc-search");
+    const versions = await listVersions(db.prisma, "demo-doc-search");
     const fresh = versions.find((v) => v.id === docs.rollout.canaryVersion.id)!;
     expect(fresh.parentVersionId).toBe(ended.baseVersion.id);
     expect(fresh.label).not.toBe(ended.canaryVersion.label);
@@ -95,7 +116,9 @@ describe("the traffic simulator", () => {
     expect(final.reported).toBe(final.sent);
     // stop() flushed the SDK's buffer: every reported outcome is stored.
     expect(final.delivery).toMatchObject({ buffered: 0, inFlight: 0, failed: 0, dropped: 0, delivered: final.reported });
-    expect(await db.prisma.outcome.count()).toBe(final.reported);
+    const demoConfigIds = await Promise.all(seed.configs.map(async ({ key }) => (await getConfig(db.prisma, key)).config.id));
+    const demoOutcomes = { configId: { in: demoConfigIds } };
+    expect(await db.prisma.outcome.count({ where: demoOutcomes })).toBe(final.reported);
 
     for (const { key, rollout } of seed.configs) {
       const { id: configId } = (await getConfig(db.prisma, key)).config;
@@ -113,10 +136,106 @@ describe("the traffic simulator", () => {
       const errors = await db.prisma.outcome.findMany({ where: { configId, isError: true }, select: { errorType: true, output: true, rating: true } });
       expect(errors.every((e) => e.errorType && e.output === null && e.rating === null)).toBe(true);
     }
-    const samples = await db.prisma.outcome.findMany({ where: { isError: false }, select: { input: true, output: true, inputTokens: true, costUsd: true }, take: 20 });
+    const samples = await db.prisma.outcome.findMany({ where: { ...demoOutcomes, isError: false }, select: { input: true, output: true, inputTokens: true, costUsd: true }, take: 20 });
     expect(samples).toHaveLength(20);
     expect(samples.every((s) => s.input && s.output?.startsWith("[simulated answer from ") && s.inputTokens! > 0 && s.costUsd! > 0)).toBe(true);
     // Late ratings arrived through /api/feedback.
-    expect(await db.prisma.outcome.count({ where: { ratedAt: { not: null } } })).toBeGreaterThanOrEqual(final.feedback);
+    expect(await db.prisma.outcome.count({ where: { ...demoOutcomes, ratedAt: { not: null } } })).toBeGreaterThanOrEqual(final.feedback);
   });
 });
+
+describe("the user's own configs", () => {
+  it("are left exactly as they were by the demo's seeds, reruns and traffic: config rows, versions, rollouts, outcomes, rollups, audit", async () => {
+    // On its own (not only after the tests above): seed once more and send the demo's traffic.
+    const rerun = await seedDemo(db.prisma);
+    const server = await startClientApiServer(db);
+    try {
+      const traffic = demoTraffic().map((t) => ({ ...t, requestsPerSecond: 60 }));
+      const simulator = createSimulator({ baseUrl: server.baseUrl, apiKey: rerun.apiKey, traffic, seed: 11 });
+      simulator.start();
+      await waitFor(async () => Object.values(simulator.counters().byConfig).every((c) => c.sent >= 30), 20_000);
+      await simulator.stop();
+    } finally {
+      await server.close();
+    }
+    expect(await rowsOf(db, userConfigIds)).toEqual(userRowsBefore);
+    expect(rerun.configs.map((c) => c.key)).toEqual(["demo-support-chat", "demo-doc-search"]);
+  });
+
+  it("are refused under a demo key, even named and described like the demo's, before the demo writes anything", async () => {
+    const own = await createTestDatabase();
+    try {
+      // What a user could type: the demo's key, name and description, by hand.
+      await userConfig(own, docsDemo.key, docsDemo.name, docsDemo.description);
+      const before = await rowsOf(own);
+      const refusal = await seedDemo(own.prisma).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(Error);
+      const said = (refusal as Error).message;
+      expect(said).toMatch(/^The config `demo-doc-search` already exists and the demo did not create it \(ops@example\.com created it on \d{4}-\d\d-\d\d\)\. /);
+      expect(said).toContain("Run the demo on a data directory of its own, e.g. `LLM_CANARY_DATA_DIR=.demo-data npm run demo`");
+      // Nothing at all: not the other demo config (listed first), not an API key, not an audit event.
+      expect(await rowsOf(own)).toEqual(before);
+      expect(before.configs).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+/** A user's config with two versions and a canary of the second running, as the admin API would make them. */
+async function userConfig(target: TestDatabase, key: string, name: string, description: string) {
+  const config = await createConfig(target.prisma, USER, { key, name, description });
+  const v1 = await createVersion(target.prisma, USER, key, { label: "v1", ...supportDemo.stable });
+  const v2 = await createVersion(target.prisma, USER, key, { label: "v2", ...supportDemo.stable, temperature: 0.2, parentVersionId: v1.id });
+  const stages = [{ percent: 50, minDurationSec: 3600, minSamples: 100 }, { percent: 100, minDurationSec: 3600, minSamples: 100 }];
+  const rollout = await startRollout(target.prisma, USER, key, { canaryVersionId: v2.id, stages });
+  return { configId: config.id, rolloutId: rollout.id };
+}
+
+/** Real outcomes (and late ratings) for a user's config, through the client API with the user's own key. */
+async function sendUserTraffic(target: TestDatabase, key: string): Promise<void> {
+  const server = await startClientApiServer(target);
+  try {
+    const cli: Actor = { type: "system", id: null, label: "cli", scopes: [] };
+    const { user } = await createUser(target.prisma, cli, { email: USER.label, role: "admin" });
+    const owner: Actor = { type: "user", id: user.id, label: USER.label, role: "admin", scopes: [] };
+    const { key: apiKey } = await createApiKey(target.prisma, owner, { name: "ops app", scopes: ["route", "metrics"] });
+    const traffic = [{ ...supportDemo.traffic, config: key, requestsPerSecond: 60 }];
+    const simulator = createSimulator({ baseUrl: server.baseUrl, apiKey, traffic, feedbackDelayMs: { min: 20, max: 100 }, seed: 3 });
+    simulator.start();
+    await waitFor(async () => {
+      const { byConfig, feedback } = simulator.counters();
+      return feedback >= 1 && byConfig[key].stable >= 10 && byConfig[key].canary >= 10;
+    }, 20_000);
+    const final = await simulator.stop();
+    expect(final.failed).toBe(0);
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * Every row, as JSON text, sorted per table: of every table, or with `configIds`, the rows of
+ * those configs (the config rows and those of each table with a `config_id` column).
+ */
+async function rowsOf(target: TestDatabase, configIds?: string[]): Promise<Record<string, string[]>> {
+  const tables = await target.query<{ table_name: string; has_config_id: boolean }>(
+    `SELECT t.table_name, EXISTS (SELECT 1 FROM information_schema.columns c
+       WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.column_name = 'config_id') AS has_config_id
+     FROM information_schema.tables t WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE' ORDER BY t.table_name`,
+    [],
+  );
+  const rows: Record<string, string[]> = {};
+  for (const { table_name: table, has_config_id: hasConfigId } of tables) {
+    const column = table === "configs" ? "id" : hasConfigId ? "config_id" : null;
+    if (configIds && !column) continue;
+    const where = configIds ? ` WHERE x."${column}" = ANY($1::text[])` : "";
+    const sql = `SELECT to_jsonb(x)::text AS row FROM "${table}" x${where} ORDER BY 1`;
+    const found = await target.query<{ row: string }>(sql, configIds ? [configIds] : []);
+    rows[table] = found.map((r) => r.row);
+  }
+  return rows;
+}

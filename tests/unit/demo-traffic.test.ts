@@ -182,7 +182,7 @@ describe("the demo scenario under the judge", () => {
     return { failing: [], canaryRequests: stats.canary.requests, warned };
   }
 
-  const [supportChat, docSearch] = ["support-chat", "doc-search"].map((key) => DEMO_CONFIGS.find((c) => c.key === key)!);
+  const [supportChat, docSearch] = ["demo-support-chat", "demo-doc-search"].map((key) => DEMO_CONFIGS.find((c) => c.key === key)!);
   // About each stage's minimum duration at the demo's rates.
   const perStage = (demo: DemoConfig) => Math.round(demo.traffic.requestsPerSecond * demo.stages[0].minDurationSec);
 
