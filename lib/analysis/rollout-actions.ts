@@ -5,34 +5,52 @@ import type { Db } from "../db/types";
 import { NotFoundError } from "../errors";
 import { requireConfig } from "../release/lookup";
 import { findRollout } from "../release/rollout-repo";
-import { applyRolloutAction, rollbackConfig } from "../release/rollout-service";
+import { ConfigRollbackInput, type RolloutDto } from "../release/rollout-schemas";
+import { applyRolloutActionInTx, parseRolloutAction, rollbackConfigInTx, ROUTING_TX } from "../release/rollout-service";
 import type { RolloutAction } from "../release/transitions";
+import { parseInput } from "../validation";
 import { insertReportSnapshot, listReportSnapshots } from "./report-history-repo";
 import { RolloutReportDto } from "./report-schemas";
 import { getRolloutReport } from "./report-service";
 
-// Rollout actions that end a stage or the rollout keep the report that stood just before them —
-// and raise their alerts (lib/alerts/rollout-alerts.ts) —
-// the evidence for the step — so a rollout's history can be read long after it ended. Every
-// caller (the admin API, the controller) acts through these, so no step goes unrecorded.
-// Saving happens after the action committed; a failure to save is logged, never reported as
-// the action failing.
+// The one entry for each rollout action and for the config rollback: the admin API, the
+// controller, the demo, scripts and tests all act through these two functions. Each owns its
+// transaction (lib/release/rollout-service.ts does the locked part) and, after the commit, keeps
+// the report that stood just before a step that ends a stage or the rollout — the evidence for
+// the step, so a rollout's history can be read long after it ended — and raises the step's alert
+// (lib/alerts/rollout-alerts.ts). A failure of either is logged, never reported as the action
+// failing.
 
 const RECORDED: readonly RolloutAction[] = ["advance", "promote", "rollback", "abort"];
 
-export async function actOnRollout(db: Db, actor: Actor, rolloutId: string, action: RolloutAction, raw: unknown, evidence?: RolloutReportDto) {
+/**
+ * pause, resume, advance, promote, rollback, abort, or revert (of a promotion). `evidence`: the
+ * report the caller judged on (the controller's); otherwise the current one is kept.
+ */
+export async function actOnRollout(
+  db: Db,
+  actor: Actor,
+  rolloutId: string,
+  action: RolloutAction,
+  raw: unknown,
+  evidence?: RolloutReportDto,
+): Promise<RolloutDto> {
+  const input = parseRolloutAction(action, raw);
+  const rollout = await findRollout(db, rolloutId);
+  if (!rollout) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const before = RECORDED.includes(action) ? (evidence ?? (await getRolloutReport(db, rolloutId).catch(() => null))) : null;
-  const after = await applyRolloutAction(db, actor, rolloutId, action, raw);
+  const after = await db.$transaction((tx) => applyRolloutActionInTx(tx, actor, rollout, action, input), ROUTING_TX);
   if (before) await keep(db, actor, action, before);
   await alertRolloutStep(db, actor, action, after);
   return after;
 }
 
-/** The article's one-call rollback (of the active rollout, or reverting the last promotion). */
-export async function rollbackConfigRecorded(db: Db, actor: Actor, key: string, raw: unknown) {
-  const { activeRolloutId } = await requireConfig(db, key);
-  const before = activeRolloutId ? await getRolloutReport(db, activeRolloutId).catch(() => null) : null;
-  const after = await rollbackConfig(db, actor, key, raw);
+/** The article's one-call rollback: of the active rollout, or reverting the last promotion. */
+export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
+  const input = parseInput(ConfigRollbackInput, raw);
+  const config = await requireConfig(db, key);
+  const before = config.activeRolloutId ? await getRolloutReport(db, config.activeRolloutId).catch(() => null) : null;
+  const after = await db.$transaction((tx) => rollbackConfigInTx(tx, actor, config, input), ROUTING_TX);
   if (before && after.id === before.rolloutId) await keep(db, actor, "rollback", before);
   await alertRolloutStep(db, actor, "rollback", after);
   return after;

@@ -81,6 +81,7 @@ export const ConfigRollbackInput = z
     revision: z.number().int().min(0).optional(),
   })
   .strict();
+export type ConfigRollbackInput = z.infer<typeof ConfigRollbackInput>;
 
 export const RolloutDto = z.object({
   id: z.string(),

@@ -12,15 +12,18 @@ import { ConfigDto } from "./config-schemas";
 
 type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
-import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "./rollout-schemas";
+import { RolloutActionInput, RolloutDto, StartRolloutInput, type ConfigRollbackInput } from "./rollout-schemas";
 import { servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
 import { findVersion } from "./version-repo";
 
 // Every routing change runs in one transaction that first locks the config row (SELECT ... FOR
 // UPDATE): concurrent actions on a config serialize, and the loser re-reads the new state and
 // gets 409 with it. Audit event and NOTIFY are written in the same transaction.
+// Rollout actions and the config rollback are entered through lib/analysis/rollout-actions.ts
+// only, which also keeps the report and raises the alert; the parts here run inside its transaction.
 
-const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+/** The transaction options of every routing change. */
+export const ROUTING_TX = { maxWait: 10_000, timeout: 20_000 };
 
 export function toRolloutDto(row: RolloutRow): RolloutDto {
   const stages = row.stages as unknown as Stage[];
@@ -86,7 +89,7 @@ export async function startRollout(db: Db, actor: Actor, key: string, raw: unkno
     await appendAuditEvent(tx, { actor, action: "rollout.start", entityType: "rollout", entityId: row.id, configId: config.id, after: dto });
     await notifyChange(tx, { kind: "config", configId: config.id, revision: updated.revision });
     return dto;
-  }, TX_OPTIONS);
+  }, ROUTING_TX);
 }
 
 export async function getRollout(db: Db, id: string): Promise<RolloutDto> {
@@ -102,28 +105,38 @@ export async function listRollouts(db: Db, key: string): Promise<RolloutDto[]> {
 
 const NEEDS_REASON: readonly RolloutAction[] = ["rollback", "revert"];
 
-/** pause, resume, advance, promote, rollback, abort, or revert (of a promotion). */
-export async function applyRolloutAction(db: Db, actor: Actor, rolloutId: string, action: RolloutAction, raw: unknown): Promise<RolloutDto> {
-  // No body means no options; a JSON `null` body is a body, and not an object.
+/** The options of a rollout action (no body means none); a rollback and a revert need a reason. */
+export function parseRolloutAction(action: RolloutAction, raw: unknown): RolloutActionInput {
+  // A JSON `null` body is a body, and not an object.
   const input = parseInput(RolloutActionInput, raw === undefined ? {} : raw);
   if (NEEDS_REASON.includes(action) && !input.reason) {
     throw new ValidationError(`The \`reason\` field is required to ${action === "revert" ? "revert a promotion" : "roll back"}.`, [
       { path: "reason", message: "is required" },
     ]);
   }
-  const existing = await findRollout(db, rolloutId);
-  if (!existing) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
-  return db.$transaction(async (tx) => {
-    const config = await lockConfig(tx, existing.configId);
-    const current = (await findRollout(tx, rolloutId))!;
-    if (input.revision !== undefined && input.revision !== current.revision) {
-      throw new ConflictError(
-        `The rollout changed since you loaded it (revision ${input.revision}, now ${current.revision}, ${current.status}); nothing was done.`,
-        toRolloutDto(current),
-      );
-    }
-    return applyLocked(tx, actor, config, current, action, input.reason ?? null);
-  }, TX_OPTIONS);
+  return input;
+}
+
+/**
+ * pause, resume, advance, promote, rollback, abort, or revert (of a promotion), in the caller's
+ * transaction: locks the config row, re-reads the rollout, checks the revision the caller sent.
+ */
+export async function applyRolloutActionInTx(
+  tx: Tx,
+  actor: Actor,
+  rollout: { id: string; configId: string },
+  action: RolloutAction,
+  input: RolloutActionInput,
+): Promise<RolloutDto> {
+  const config = await lockConfig(tx, rollout.configId);
+  const current = (await findRollout(tx, rollout.id))!;
+  if (input.revision !== undefined && input.revision !== current.revision) {
+    throw new ConflictError(
+      `The rollout changed since you loaded it (revision ${input.revision}, now ${current.revision}, ${current.status}); nothing was done.`,
+      toRolloutDto(current),
+    );
+  }
+  return applyLocked(tx, actor, config, current, action, input.reason ?? null);
 }
 
 /**
@@ -151,28 +164,30 @@ export async function markAwaitingApproval(db: Db, actor: Actor, rolloutId: stri
       reason: "the last stage is done and no guardrail fails",
     });
     return after;
-  }, TX_OPTIONS);
+  }, ROUTING_TX);
 }
 
 /**
- * The article's one-call manual rollback: rolls back the active rollout, or, with none active,
- * reverts the promotion that made the current stable version stable.
+ * The article's one-call manual rollback, in the caller's transaction: rolls back the active
+ * rollout, or, with none active, reverts the promotion that made the current stable version stable.
  */
-export async function rollbackConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<RolloutDto> {
-  const input = parseInput(ConfigRollbackInput, raw);
-  const found = await requireConfig(db, key);
-  return db.$transaction(async (tx) => {
-    const config = await lockConfig(tx, found.id);
-    if (input.revision !== undefined && input.revision !== config.revision) {
-      throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`, await currentConfig(tx, key));
-    }
-    if (config.activeRolloutId) {
-      return applyLocked(tx, actor, config, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
-    }
-    const promotion = config.stableVersionId ? await findLastPromotion(tx, config.id, config.stableVersionId) : null;
-    if (!promotion) throw new ConflictError(`Config \`${key}\` has no active rollout and no promotion to revert.`);
-    return applyLocked(tx, actor, config, promotion, "revert", input.reason);
-  }, TX_OPTIONS);
+export async function rollbackConfigInTx(
+  tx: Tx,
+  actor: Actor,
+  found: { id: string; key: string },
+  input: ConfigRollbackInput,
+): Promise<RolloutDto> {
+  const { key } = found;
+  const config = await lockConfig(tx, found.id);
+  if (input.revision !== undefined && input.revision !== config.revision) {
+    throw new ConflictError(`Config \`${key}\` changed since you loaded it (revision ${input.revision}, now ${config.revision}); nothing was done.`, await currentConfig(tx, key));
+  }
+  if (config.activeRolloutId) {
+    return applyLocked(tx, actor, config, (await findRollout(tx, config.activeRolloutId))!, "rollback", input.reason);
+  }
+  const promotion = config.stableVersionId ? await findLastPromotion(tx, config.id, config.stableVersionId) : null;
+  if (!promotion) throw new ConflictError(`Config \`${key}\` has no active rollout and no promotion to revert.`);
+  return applyLocked(tx, actor, config, promotion, "revert", input.reason);
 }
 
 /**

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { actOnRollout } from "../../lib/analysis/rollout-actions";
 import type { Actor } from "../../lib/auth/actor";
 import { createApiKey } from "../../lib/auth/api-key-service";
 import { createUser } from "../../lib/auth/user-service";
@@ -6,7 +7,7 @@ import { createAlertChannel } from "../../lib/alerts/channel-service";
 import type { Db } from "../../lib/db/types";
 import type { Endpoint } from "../../lib/openapi/endpoints";
 import { createConfig } from "../../lib/release/config-service";
-import { applyRolloutAction, startRollout } from "../../lib/release/rollout-service";
+import { startRollout } from "../../lib/release/rollout-service";
 import { ROLLOUT_ACTIONS } from "../../lib/release/transitions";
 import { createVersion } from "../../lib/release/version-service";
 import { endpointLabel as label } from "./fuzz-checks";
@@ -101,7 +102,7 @@ export class AdminFixture {
   async restore(endpoint: Endpoint): Promise<void> {
     if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
       const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
-      if (idle.activeRolloutId) await applyRolloutAction(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
+      if (idle.activeRolloutId) await actOnRollout(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
     }
     if (["post /api/admin/configs/{key}/rollback", "post /api/admin/rollouts/{id}/{action}"].includes(label(endpoint))) {
       const config = await this.db.config.findUniqueOrThrow({ where: { key: this.key } });

@@ -1,8 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actOnRollout } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { createConfig } from "@/lib/release/config-service";
-import { applyRolloutAction, startRollout } from "@/lib/release/rollout-service";
+import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { CHANGE_CHANNEL, type Change } from "@/lib/change-notify";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
@@ -38,9 +39,9 @@ describe("change notifications", () => {
     await createVersion(db.prisma, system, "notified", { ...base, label: "v1" }); // becomes stable: revision 1
     const v2 = await createVersion(db.prisma, system, "notified", { ...base, label: "v2", temperature: 0.1 }); // a new version, no routing change
     const ro = await startRollout(db.prisma, system, "notified", { canaryVersionId: v2.id }); // revision 2
-    await applyRolloutAction(db.prisma, system, ro.id, "pause", {}); // revision 3
-    await expect(applyRolloutAction(db.prisma, system, ro.id, "pause", {})).rejects.toThrow(/already paused/);
-    await applyRolloutAction(db.prisma, system, ro.id, "resume", {}); // revision 4
+    await actOnRollout(db.prisma, system, ro.id, "pause", {}); // revision 3
+    await expect(actOnRollout(db.prisma, system, ro.id, "pause", {})).rejects.toThrow(/already paused/);
+    await actOnRollout(db.prisma, system, ro.id, "resume", {}); // revision 4
     // Notifications arrive in commit order: one from the refused pause would come before revision 4.
     await until(() => received.length >= 6);
     const routing = (revision: number): Change => ({ kind: "config", configId: config.id, revision });

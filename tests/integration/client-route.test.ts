@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rollbackConfig } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { revokeApiKey } from "@/lib/auth/api-key-service";
 import { generateApiKey, parseApiKey } from "@/lib/auth/api-keys";
 import { insertApiKey } from "@/lib/auth/repo";
 import { createConfig } from "@/lib/release/config-service";
 import { route } from "@/lib/release/router";
-import { rollbackConfig, startRollout } from "@/lib/release/rollout-service";
+import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey } from "../helpers/call";
 import { send, startClientApiServer, waitFor, type ClientApiServer } from "../helpers/client-api-server";

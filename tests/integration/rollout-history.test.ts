@@ -3,6 +3,8 @@ import * as configRollback from "@/app/api/admin/configs/[key]/rollback/route";
 import * as rolloutAction from "@/app/api/admin/rollouts/[id]/[action]/route";
 import * as reports from "@/app/api/admin/rollouts/[id]/reports/route";
 import * as samples from "@/app/api/admin/rollouts/[id]/samples/route";
+import { createAlertChannel } from "@/lib/alerts/channel-service";
+import { actOnRollout, rollbackConfig } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { setDatabase } from "@/lib/db/client";
 import { createConfig } from "@/lib/release/config-service";
@@ -71,6 +73,24 @@ describe("a rollout's kept reports", () => {
     expect(rollback.stages.map((s: { index: number; percent: number; endedAt: string | null }) => [s.index, s.percent, s.endedAt === null])).toEqual([[0, 1, false], [1, 5, true]]);
     expect(rollback.stages[0].canary.requests).toBe(100);
     expect((await call(reports.GET, "GET", { auth, params: { id: "ro_nope" } })).status).toBe(404);
+  });
+});
+
+describe("the one entry for a rollout action and for the config rollback", () => {
+  it("keeps the report and queues the alert when called directly, as the controller and scripts do", async () => {
+    const channel = { name: "every event", kind: "webhook", url: "http://127.0.0.1:9/hook" };
+    await createAlertChannel(db.prisma, system, channel);
+    const id = await rolloutWithTraffic("one-path");
+    const operator: Actor = { type: "user", id: "usr_op", label: "op@example.com", role: "operator", scopes: [] };
+    await actOnRollout(db.prisma, operator, id, "advance", {});
+    await rollbackConfig(db.prisma, operator, "one-path", { reason: "complaints" });
+    const kept = await db.prisma.rolloutReport.findMany({ where: { rolloutId: id }, orderBy: { id: "asc" } });
+    expect(kept.map((r) => [r.event, r.stage, r.actor])).toEqual([
+      ["advance", 0, "op@example.com"],
+      ["rollback", 1, "op@example.com"],
+    ]);
+    const queued = await db.prisma.alertDelivery.findMany({ where: { rolloutId: id }, orderBy: { createdAt: "asc" } });
+    expect(queued.map((d) => d.event)).toEqual(["stage_advance", "manual_rollback"]);
   });
 });
 

@@ -4,11 +4,11 @@ import * as rolloutOne from "@/app/api/admin/rollouts/[id]/route";
 import * as configRollback from "@/app/api/admin/configs/[key]/rollback/route";
 import * as configOne from "@/app/api/admin/configs/[key]/route";
 import * as configRollouts from "@/app/api/admin/configs/[key]/rollouts/route";
+import { actOnRollout } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { parseApiKey } from "@/lib/auth/api-keys";
 import { setDatabase } from "@/lib/db/client";
 import { createConfig } from "@/lib/release/config-service";
-import { applyRolloutAction } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey, call, sessionFor, type CallOptions } from "../helpers/call";
 import { send, startClientApiServer, waitFor } from "../helpers/client-api-server";
@@ -176,7 +176,7 @@ describe("50 conflicting actions through the admin API, round after round, while
         expect(events[0].before).toEqual(before.rollout);
         expect(events[0].after).toEqual(finalRollout);
 
-        if (expected.active) await applyRolloutAction(db.prisma, system, ro.id, "abort", { reason: "clear the stage for the next round" });
+        if (expected.active) await actOnRollout(db.prisma, system, ro.id, "abort", { reason: "clear the stage for the next round" });
       }
     } finally {
       await srv.close();

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as configRollback from "@/app/api/admin/configs/[key]/rollback/route";
 import * as configOne from "@/app/api/admin/configs/[key]/route";
+import { actOnRollout } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { setDatabase } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createConfig } from "@/lib/release/config-service";
-import { applyRolloutAction, getRollout, startRollout } from "@/lib/release/rollout-service";
+import { getRollout, startRollout } from "@/lib/release/rollout-service";
 import type { RolloutAction } from "@/lib/release/transitions";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey, call } from "../helpers/call";
@@ -72,7 +73,7 @@ describe("races on one rollout", () => {
     const actions: RolloutAction[] = ["promote", "rollback", "pause", "abort", "advance"];
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        settle(applyRolloutAction(db.prisma, operator(i), ro.id, actions[i % actions.length], { revision: ro.revision, reason: `operator ${i}` })),
+        settle(actOnRollout(db.prisma, operator(i), ro.id, actions[i % actions.length], { revision: ro.revision, reason: `operator ${i}` })),
       ),
     );
     const winners = results.filter((r) => r.status === 200);
@@ -101,7 +102,7 @@ describe("races on one rollout", () => {
     const ro = await runningRollout("race-serial");
     const actions: RolloutAction[] = ["pause", "resume", "advance", "pause", "resume"];
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => settle(applyRolloutAction(db.prisma, operator(i), ro.id, actions[i % actions.length], {}))),
+      Array.from({ length: 20 }, (_, i) => settle(actOnRollout(db.prisma, operator(i), ro.id, actions[i % actions.length], {}))),
     );
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     const successes = results.filter((r) => r.status === 200).length;
@@ -139,7 +140,7 @@ describe("found by the races", () => {
     // transaction: a promote committed in between gave a config still routing 10 % to an
     // "active" rollout that was already promoted. The reads now share one snapshot.
     const ro = await runningRollout("torn-read");
-    interleave.beforeNextRolloutRead = () => applyRolloutAction(db.prisma, operator(1), ro.id, "promote", {});
+    interleave.beforeNextRolloutRead = () => actOnRollout(db.prisma, operator(1), ro.id, "promote", {});
     const { body } = await call(configOne.GET, "GET", { auth: await adminKey(db.prisma), params: { key: "torn-read" } });
     expect(interleave.beforeNextRolloutRead).toBeNull();
     expect(body.activeRollout?.status ?? null).toBe(body.config.activeRollout?.status ?? null);
@@ -151,7 +152,7 @@ describe("found by the races", () => {
     // revision check (and startRollout's) threw ConflictError without it.
     const ro = await runningRollout("stale-rollback");
     const { revision } = await db.prisma.config.findUniqueOrThrow({ where: { key: "stale-rollback" } });
-    await applyRolloutAction(db.prisma, operator(1), ro.id, "pause", {});
+    await actOnRollout(db.prisma, operator(1), ro.id, "pause", {});
     const res = await call(configRollback.POST, "POST", { auth: await adminKey(db.prisma), params: { key: "stale-rollback" }, body: { reason: "stale", revision } });
     expect(res.status).toBe(409);
     expect(res.body.error.current).toMatchObject({ id: ro.id, status: "paused" });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { rollbackConfig } from "@/lib/release/rollout-service";
+import { rollbackConfig } from "@/lib/analysis/rollout-actions";
 import { createClient, type CanaryError } from "@/lib/sdk/client";
 import { adminKey } from "../helpers/call";
 import { startClientApiServer, waitFor } from "../helpers/client-api-server";
