@@ -10,8 +10,9 @@
 //    - the controller takes the lead again and advances the rollout once the stage is done.
 // 2. The app killed with SIGKILL at stage 2 of 3 and started again: the rollout is still at
 //    stage 2 with the same stage start, and then advances to stage 3 on time.
-// Afterwards everything the SDK delivered is stored (nothing failed or dropped), and the
-// rollups equal a recomputation from the raw outcomes. Exits 1 when any property fails.
+// Afterwards everything the SDK delivered is stored (nothing failed or dropped), the rollups
+// equal a recomputation from the raw outcomes, and the apps' logs have no error line but those
+// the outage causes while it lasts. Exits 1 when any property fails.
 import pg from "pg";
 import { createSimulator } from "../../lib/demo/simulator";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
@@ -19,6 +20,7 @@ import { createKey, migrate } from "../helpers/scratch-database";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
 import { AdminApi, type RolloutView } from "./support/admin-api";
 import { Checks, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep, waitUntil } from "./support/checks";
+import { checkErrorLines } from "./support/error-lines";
 import { createMeter } from "./support/metered-fetch";
 import { probeMetrics, probeRoute, statusCounts, within } from "./support/probes";
 import { checkStoredOutcomes, describeComparison } from "./support/rollup-check";
@@ -66,7 +68,14 @@ async function main(): Promise<void> {
       const adminKey = await createKey(cluster.url, "faults operator", ["admin"]);
       const clientKey = await createKey(cluster.url, "faults traffic", ["route", "metrics"]);
       // Keeps `app` the running one, so the cleanup stops the app started again after the kill too.
-      const start = async () => (app = await startAppProcess({ databaseUrl: cluster.url, port: PORT, label: "app", env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) } }));
+      let starts = 0;
+      const start = async () =>
+        (app = await startAppProcess({
+          databaseUrl: cluster.url,
+          port: PORT,
+          label: starts++ ? "app (restarted)" : "app",
+          env: { LLM_CANARY_CONTROLLER_TICK_MS: String(TICK_MS) },
+        }));
       const first = await start();
       const api = new AdminApi(first.baseUrl, `Bearer ${adminKey}`);
       const v1 = await api.createConfigs(SOAK_CONFIGS.map((c) => c.key));
@@ -91,12 +100,15 @@ interface Scenario {
 }
 
 async function scenario(s: Scenario): Promise<void> {
-  let app = s.app;
+  const first = s.app;
+  let app = first;
   const auth = `Bearer ${s.clientKey}`;
   const meter = createMeter();
   const simulator = createSimulator({ baseUrl: app.baseUrl, apiKey: s.clientKey, traffic: soakTraffic(RPS, SOAK_CONFIGS, process.env.FAULTS_LATE_RATINGS === "1"), users: 2_000, fetch: meter.fetch, onError: () => undefined });
   simulator.start();
-  await sleep(5_000); // every config routed at least once: the SDK has a last answer to fall back on
+  // Every config answered stable at least once: the SDK has a last answer to fall back on.
+  const fallbacks = await waitUntil(async () => (SOAK_CONFIGS.every((c) => meter.stableAnswered.has(c.key)) ? true : null), 30_000);
+  if (!fallbacks) checks.fail("every config routed before the outage", `stable answers for ${[...meter.stableAnswered].join(", ") || "none"}`);
 
   const started = await s.api.startRollout(CONFIG, s.canaryId, {
     stages: [
@@ -107,7 +119,13 @@ async function scenario(s: Scenario): Promise<void> {
   });
   if (started.status !== 201) checks.fail("start the rollout", `answered ${started.status}: ${JSON.stringify(started.body)}`);
   const rolloutId = started.body.id;
-  await sleep(2_000);
+  // The outage starts once the app serves the rollout from its snapshot and its controller leads
+  // (so "leads again" below is a recovery, not a first start).
+  const served = await waitUntil(async () => ((await routingState(app, auth, CONFIG)).rollout?.id === rolloutId ? true : null), 10_000);
+  if (!served) checks.fail("the app serves the rollout before the outage", "its routing state has no rollout 10 s after the start");
+  await app
+    .waitForLine(/controller: this instance leads/, { timeoutMs: 10_000 })
+    .catch((error: Error) => checks.fail("the controller leads before the outage", error.message));
 
   // — 1. PostgreSQL down —
   const routeProbe = probeRoute(() => app.baseUrl, auth, CONFIG, "probe-user");
@@ -181,13 +199,18 @@ async function scenario(s: Scenario): Promise<void> {
   if (!atStage2) checks.fail("continue to the SIGKILL phase", "the rollout is not running at stage 2");
 
   // — 2. SIGKILL at stage 2 of 3 —
-  await sleep(2_000);
+  // Killed once the app serves stage 2 (50 %) from its snapshot, not merely once the row says so.
+  const atFifty = await waitUntil(async () => ((await routingState(app, auth, CONFIG)).rollout?.percent === 50 ? true : null), 10_000);
+  if (!atFifty) checks.fail("the app serves stage 2 before the kill", "its routing state is not at 50 % 10 s after the advance");
   const before = await s.api.rollout(rolloutId);
   t = performance.now();
   await app.kill("SIGKILL");
   const killed = performance.now();
   console.info(`app SIGKILLed at stage ${before.currentStage + 1} (stage started ${before.stageStartedAt}), ${ms(killed - t)} to exit`);
-  await sleep(1_000);
+  // Started again once PostgreSQL has noticed the killed app's connections closed, so the new
+  // instance can take the controller's lock (the killed one's session held it).
+  const gone = await waitUntil(async () => ((await otherSessions(s.cluster.url)) === 0 ? true : null), 30_000, 50);
+  if (!gone) checks.fail("the killed app's database sessions end", "still open 30 s after the kill");
   app = await s.start();
   const up = performance.now();
   const after = await s.api.rollout(rolloutId);
@@ -228,6 +251,36 @@ async function scenario(s: Scenario): Promise<void> {
   checks.expect("refused outcomes were not stored, accepted ones were", refusedButStored.length === 0 && acceptedNotStored.length === 0, `${refusedButStored.length} refused but stored, ${acceptedNotStored.length} accepted but missing`);
   for (const cmp of [store.minute, store.hour]) {
     checks.expect(`${cmp.unit} rollups = recomputation after the faults`, cmp.mismatches.length === 0, describeComparison(cmp));
+  }
+  await app.stop(); // a clean shutdown, so its log is complete when it is read
+  checkErrorLines(checks, [first, app], [
+    {
+      pattern: /database unreachable|lost the change listener|controller: (pass failed|leadership lost)|alerts: delivery pass failed/,
+      why: "PostgreSQL stopped, until the rollout advanced after the restart",
+      from: stopped,
+      until: advancedAt,
+    },
+  ]);
+}
+
+/** The app's GET /api/routing-state for one config: what its snapshot serves. */
+async function routingState(app: AppProcess, auth: string, config: string): Promise<{ rollout: { id: string; percent: number } | null }> {
+  const answer = await fetch(`${app.baseUrl}/api/routing-state?config=${config}`, { headers: { authorization: auth } });
+  if (answer.status !== 200) throw new Error(`routing-state answered ${answer.status}`);
+  return (await answer.json()) as { rollout: { id: string; percent: number } | null };
+}
+
+/** Client sessions in the cluster other than this query's own. */
+async function otherSessions(url: string): Promise<number> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    );
+    return rows[0].n as number;
+  } finally {
+    await db.end();
   }
 }
 

@@ -9,7 +9,8 @@
 //   - the per-minute and per-hour rollups equal a recomputation from the raw outcomes, row by
 //     row (integers exact, float sums to 1e-9 relative);
 //   - no client API call failed, no admin call answered anything but 200/201/409, no action with
-//     a stale revision succeeded, and each config row agrees with its active rollout.
+//     a stale revision succeeded, and each config row agrees with its active rollout;
+//   - the app's log has no error line (tests/soak/support/error-lines.ts).
 // Prints /api/route p50/p99 (measured by the client, which shares the 2 cores with the server)
 // and the counts behind each property. Exits 1 when any property fails.
 import { createSimulator } from "../../lib/demo/simulator";
@@ -20,6 +21,7 @@ import { AdminApi } from "./support/admin-api";
 import { Checks, SCRATCH_SERVER_URL, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
 import { createMeter } from "./support/metered-fetch";
 import { startOperators, type OperatorReport } from "./support/operator";
+import { checkErrorLines } from "./support/error-lines";
 import { checkStoredOutcomes, countLateRatings, describeComparison } from "./support/rollup-check";
 import { checkReleaseState } from "./support/state-check";
 import { SOAK_CONFIGS, soakTraffic } from "./support/traffic";
@@ -110,8 +112,7 @@ async function run(app: AppProcess, api: AdminApi, clientKey: string, databaseUr
   const counters = await simulator.stop();
   const seconds = (performance.now() - started) / 1000;
   const appAlive = !app.exited;
-  await sleep(500); // the last batches' rollups commit with their answers; this is only for the log
-  const controllerErrors = app.lines.filter((l) => /pass failed|failed|\bError\b|ECONN|unhandled/.test(l.text));
+  await app.stop(); // a clean shutdown, so its log is complete when it is read below
 
   const store = await checkStoredOutcomes(databaseUrl);
   const ratings = await countLateRatings(databaseUrl);
@@ -129,7 +130,7 @@ async function run(app: AppProcess, api: AdminApi, clientKey: string, databaseUr
   console.info(`rollup rows outside a rollout whose outcomes carry both variants (a promotion or revert within the minute/hour): ${mixed.length}${mixed.length ? ` — ${mixed.slice(0, 4).join("; ")}` : ""}`);
   printOperators(operatorReport);
   console.info(`rollouts: ${JSON.stringify(state.rolloutsByStatus)}; rollout actions by actor: ${JSON.stringify(state.actions)}`);
-  console.info(`app log lines that look like errors: ${controllerErrors.length}${controllerErrors.length ? `\n${controllerErrors.slice(0, 10).map((l) => `  app| ${l.text}`).join("\n")}` : ""}\n`);
+  console.info("");
 
   checks.expect("the app stays up", appAlive, appAlive ? `pid ${app.pid} served the whole run` : app.tail());
   checks.expect("every route call answered 200", meter.unexpected("/api/route", [200]) === 0, meter.describe("/api/route"));
@@ -153,6 +154,7 @@ async function run(app: AppProcess, api: AdminApi, clientKey: string, databaseUr
   checks.expect("no action with a stale revision succeeded", operatorReport.staleAccepted.length === 0, operatorReport.staleAccepted.slice(0, 5).join(" | ") || "none");
   checks.expect("operators started rollouts", operatorReport.rolloutsStarted > 0, `${operatorReport.rolloutsStarted} started`);
   checks.expect("config rows agree with their active rollouts", state.problems.length === 0, state.problems.join(" | ") || "all agree");
+  checkErrorLines(checks, [app]);
 }
 
 function printOperators(report: OperatorReport): void {

@@ -12,7 +12,8 @@
 //     never show two instances leading at once;
 //   - the leader killed with SIGKILL: the other leads within one tick plus TWO_TAKEOVER_SLACK_MS;
 //     the killed one started again stays a follower;
-//   - afterwards everything the two SDKs delivered is stored.
+//   - afterwards everything the two SDKs delivered is stored, and no instance's log has an
+//     error line.
 // Exits 1 when any property fails.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -22,6 +23,7 @@ import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { createKey, createScratchDatabase, type ScratchDatabase } from "../helpers/scratch-database";
 import { AdminApi } from "./support/admin-api";
 import { Checks, SCRATCH_SERVER_URL, envNumber, handleHelp, int, machineLoad, ms, quantile, sleep } from "./support/checks";
+import { checkErrorLines } from "./support/error-lines";
 import { leadSpans, overlaps, watchLock, type LockWatch } from "./support/leadership";
 import { checkStoredOutcomes, describeComparison } from "./support/rollup-check";
 import { SOAK_CONFIGS, soakTraffic } from "./support/traffic";
@@ -168,7 +170,7 @@ async function run({ a, b, start, lock, adminKey, clientKey, databaseUrl }: Run)
   checks.expect("the lock moved to the survivor", newHolder.length === 1 && newHolder[0] === follower.pid, `holder pid(s) ${newHolder.join(", ")}, ${follower.label} is pid ${follower.pid}`);
 
   const again = await start(`${leader.label}'`, leader.port);
-  await sleep(TICK_MS * 4);
+  await sleep(TICK_MS * 4); // not a wait for something: the window in which it must not lead
   const againLeads = again.lines.some((l) => /controller: this instance leads/.test(l.text));
   checks.expect(`${leader.label} started again stays a follower`, !againLeads && !follower.exited, againLeads ? "it says it leads too" : `${follower.label} still leads`);
 
@@ -198,6 +200,8 @@ async function run({ a, b, start, lock, adminKey, clientKey, databaseUrl }: Run)
   console.info(`traffic: route calls A ${int(counters[0].sent)}, B ${int(counters[1].sent)}; delivered ${int(delivered)}, failed or dropped ${lost}; stored ${int(store.outcomes)}`);
   checks.expect("everything the SDKs delivered is stored", lost === 0 && store.outcomes === delivered, `delivered ${int(delivered)}, stored ${int(store.outcomes)}, failed or dropped ${lost}`);
   for (const cmp of [store.minute, store.hour]) checks.expect(`${cmp.unit} rollups = recomputation`, cmp.mismatches.length === 0, describeComparison(cmp));
+  await Promise.all([follower.stop(), again.stop()]); // clean shutdowns, so the logs are complete when read
+  checkErrorLines(checks, [a, b, again]);
 }
 
 /** When this script hears each committed change of one config (the change channel of lib/change-notify.ts). */

@@ -1,7 +1,8 @@
 // A fetch for the SDK that watches the client API's answers the way a proxy would: per path,
 // the statuses and network errors, /api/route latencies (request sent to headers received),
-// how many route answers carried `X-Canary-Snapshot: stale`, and what every 202 from
-// /api/metrics acknowledged. The SDK's own `stats()` counts the same deliveries from its side.
+// how many route answers carried `X-Canary-Snapshot: stale`, which configs got a stable answer
+// (what the SDK falls back to when the server is out), and what every 202 from /api/metrics
+// acknowledged. The SDK's own `stats()` counts the same deliveries from its side.
 
 interface PathCounts {
   statuses: Map<number, number>;
@@ -15,6 +16,8 @@ export interface Meter {
   readonly routeLatencies: number[];
   /** Route answers with the stale header. */
   readonly staleRoutes: number;
+  /** Configs that got a 200 `stable` answer from /api/route. */
+  readonly stableAnswered: ReadonlySet<string>;
   /** Sums over /api/metrics 202 answers. */
   readonly metrics: { accepted: number; duplicates: number; batches: number };
   /** Calls to this path that got a status outside `ok`, or no answer at all. */
@@ -26,6 +29,7 @@ export function createMeter(inner: typeof fetch = globalThis.fetch): Meter {
   const routeLatencies: number[] = [];
   const metrics = { accepted: 0, duplicates: 0, batches: 0 };
   const byPath = new Map<string, PathCounts>();
+  const stableAnswered = new Set<string>();
   let staleRoutes = 0;
   const countsOf = (path: string) => {
     let counts = byPath.get(path);
@@ -49,6 +53,10 @@ export function createMeter(inner: typeof fetch = globalThis.fetch): Meter {
     if (url.pathname === "/api/route") {
       routeLatencies.push(performance.now() - started);
       if (response.headers.get("x-canary-snapshot") === "stale") staleRoutes++;
+      if (response.status === 200) {
+        const answer = (await response.clone().json()) as { config: string; variant: string };
+        if (answer.variant === "stable") stableAnswered.add(answer.config);
+      }
     }
     if (url.pathname === "/api/metrics" && response.status === 202) {
       const body = (await response.clone().json()) as { accepted: number; duplicates: number };
@@ -67,6 +75,7 @@ export function createMeter(inner: typeof fetch = globalThis.fetch): Meter {
     get staleRoutes() {
       return staleRoutes;
     },
+    stableAnswered,
     metrics,
     unexpected(path, ok) {
       const counts = byPath.get(path);
