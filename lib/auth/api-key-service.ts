@@ -1,13 +1,16 @@
 import { appendAuditEvent } from "../audit/repo";
-import { NotFoundError, UnauthorizedError } from "../errors";
+import { NotFoundError } from "../errors";
 import { newId } from "../ids";
-import type { Db } from "../db/types";
+import type { Db, DbOrTx } from "../db/types";
 import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
-import { generateApiKey, parseApiKey, secretMatches } from "./api-keys";
+import type { KeySource, StoredKey } from "./api-key-check";
+import { generateApiKey } from "./api-keys";
 import { findApiKeyById, findApiKeyBySelector, insertApiKey, listApiKeys as listRows, markApiKeyRevoked } from "./repo";
 import { ApiKeyDto, CreateApiKeyInput } from "./schemas";
+
+type ApiKeyRow = NonNullable<Awaited<ReturnType<typeof findApiKeyBySelector>>>;
 
 export async function createApiKey(db: Db, actor: Actor, raw: unknown): Promise<{ key: string; apiKey: ApiKeyDto }> {
   const input = parseInput(CreateApiKeyInput, raw);
@@ -46,12 +49,12 @@ export async function revokeApiKey(db: Db, actor: Actor, id: string): Promise<Ap
   });
 }
 
-/** The key's row when the presented key is valid and not revoked; 401 otherwise. */
-export async function verifyApiKey(db: Db, presented: string): Promise<ApiKeyDto> {
-  const parsed = parseApiKey(presented);
-  if (!parsed) throw new UnauthorizedError("The API key is malformed; expected lck_<selector>_<secret>.");
-  const row = await findApiKeyBySelector(db, parsed.selector);
-  if (!row || !secretMatches(parsed.secret, row.secretHash)) throw new UnauthorizedError("The API key is not valid.");
-  if (row.revokedAt) throw new UnauthorizedError("The API key has been revoked.");
-  return ApiKeyDto.parse(row);
+/** The keys in the database, for the admin API's check (lib/auth/api-key-check.ts). */
+export function databaseKeys(db: DbOrTx): KeySource<StoredKey & ApiKeyRow> {
+  return {
+    find: async (selector) => {
+      const row = await findApiKeyBySelector(db, selector);
+      return row ? { ...row, revoked: row.revokedAt !== null } : undefined;
+    },
+  };
 }

@@ -68,7 +68,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
     // Authenticate before reading a body, so an unknown caller cannot make this process read one.
     const authenticate = (scope: ApiKeyScope) =>
-      withSnapshot((snapshot) => usage.touch(authenticateClient(snapshot, req.headers.authorization, scope).id));
+      withSnapshot((snapshot) => authenticateClient(snapshot, req.headers.authorization, scope, usage));
     if (path === "/api/routing-state") {
       if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
       await authenticate("route");

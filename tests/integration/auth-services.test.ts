@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as configs from "@/app/api/admin/configs/route";
 import type { Actor } from "@/lib/auth/actor";
-import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "@/lib/auth/api-key-service";
+import { checkApiKey } from "@/lib/auth/api-key-check";
+import { createApiKey, databaseKeys, listApiKeys, revokeApiKey } from "@/lib/auth/api-key-service";
 import { KeyUsage } from "@/lib/auth/key-usage";
 import { authenticate, changePassword, createUser, ensureBootstrapAdmin } from "@/lib/auth/user-service";
+import { setDatabase } from "@/lib/db/client";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
+import { call } from "../helpers/call";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 let db: TestDatabase;
@@ -70,10 +74,11 @@ describe("API keys", () => {
     const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     const secret = key.split("_")[2];
     expect(JSON.stringify(row)).not.toContain(secret);
-    expect(await verifyApiKey(db.prisma, key)).toMatchObject({ id: apiKey.id });
-    await expect(verifyApiKey(db.prisma, key.slice(0, -1) + (key.endsWith("a") ? "b" : "a"))).rejects.toBeInstanceOf(UnauthorizedError);
+    const check = (presented: string) => checkApiKey(`Bearer ${presented}`, "route", databaseKeys(db.prisma), new KeyUsage());
+    expect(await check(key)).toMatchObject({ id: apiKey.id });
+    await expect(check(key.slice(0, -1) + (key.endsWith("a") ? "b" : "a"))).rejects.toBeInstanceOf(UnauthorizedError);
     await revokeApiKey(db.prisma, cli, apiKey.id);
-    await expect(verifyApiKey(db.prisma, key)).rejects.toThrow("The API key has been revoked.");
+    await expect(check(key)).rejects.toThrow('The API key "ci" has been revoked.');
     expect((await listApiKeys(db.prisma)).find((k) => k.id === apiKey.id)?.revokedAt).toBeInstanceOf(Date);
     const actions = await db.prisma.auditEvent.findMany({ where: { entityId: apiKey.id }, orderBy: { id: "asc" } });
     expect(actions.map((a) => a.action)).toEqual(["api_key.create", "api_key.revoke"]);
@@ -119,6 +124,22 @@ describe("one-time passwords", () => {
 // sets of keys (in opposite orders) at the same moment must both succeed, and a later flush of an
 // older use must not move a time backwards.
 describe("API key lastUsedAt", () => {
+  it("is written when a key is used on the admin API, as on the client API; not when it is refused", async () => {
+    setDatabase(db); // the route handlers read the database through getDatabase()
+    const lastUsed = async (id: string) => (await db.prisma.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt;
+    const admin = await createApiKey(db.prisma, cli, { name: "admin script", scopes: ["admin"] });
+    const client = await createApiKey(db.prisma, cli, { name: "client only", scopes: ["route"] });
+    const before = new Date();
+    expect((await call(configs.GET, "GET", { auth: `Bearer ${admin.key}` })).status).toBe(200);
+    const after = new Date();
+    const used = await lastUsed(admin.apiKey.id);
+    expect(used).toBeInstanceOf(Date);
+    expect(used!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(used!.getTime()).toBeLessThanOrEqual(after.getTime());
+    expect((await call(configs.GET, "GET", { auth: `Bearer ${client.key}` })).status).toBe(403);
+    expect(await lastUsed(client.apiKey.id)).toBeNull();
+  });
+
   it("is written by concurrent flushes of overlapping keys, and only moves forward", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await createApiKey(db.prisma, cli, { name: `k${i}`, scopes: ["route"] })).apiKey.id);
