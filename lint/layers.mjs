@@ -55,7 +55,9 @@ function relativeToRoot(absolute) {
 /** The project path an import specifier names, or null for a package. */
 function targetPath(filename, specifier) {
   if (specifier.startsWith("@/")) return relativeToRoot(path.join(ROOT, specifier.slice(2)));
-  if (specifier.startsWith("./") || specifier.startsWith("../")) return relativeToRoot(path.resolve(path.dirname(filename), specifier));
+  if (specifier.startsWith("./") || specifier.startsWith("../")) {
+    return relativeToRoot(path.resolve(path.dirname(filename), specifier));
+  }
   return null;
 }
 
@@ -68,12 +70,13 @@ const pointDown = {
     schema: [],
     messages: {
       upward:
-        "`{{from}}` is in {{fromLayer}} and must not import `{{to}}` from the higher {{toLayer}}: imports point down only. " +
-        "Move what both need into a lower layer; the layers are listed in " + CONFIG_FILE + ".",
+        "`{{from}}` is in {{fromLayer}} and must not import `{{to}}` from the higher {{toLayer}}: " +
+        `imports point down only. Move what both need into a lower layer; the layers are listed in ${CONFIG_FILE}.`,
       sameLayer:
-        "`{{from}}` and `{{to}}` share {{fromLayer}}, so neither may import the other (that is how cycles between " +
-        "folders start). Move what both need into a lower layer, or give one of them a layer of its own in " + CONFIG_FILE + ".",
-      unplaced: "`{{module}}` has no layer: add it to LAYERS in " + CONFIG_FILE + ".",
+        "`{{from}}` and `{{to}}` share {{fromLayer}}, so neither may import the other (that is how cycles " +
+        "between folders start). Move what both need into a lower layer, or give one of them a layer of its " +
+        `own in ${CONFIG_FILE}.`,
+      unplaced: `\`{{module}}\` has no layer: add it to LAYERS in ${CONFIG_FILE}.`,
     },
   },
   create(context) {
