@@ -9,7 +9,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import type { Actor } from "../../lib/auth/actor";
 import { createApiKey } from "../../lib/auth/api-key-service";
-import { openDatabase } from "../../lib/db/client";
+import { openDatabase, type DatabaseTarget } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
@@ -48,6 +48,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 
 export interface Seeded {
   authorization: string;
+  /** A key with the admin scope, for the admin API. */
+  adminAuthorization: string;
   configKey: string;
   configId: string;
   stableId: string;
@@ -56,8 +58,8 @@ export interface Seeded {
 }
 
 /** A config with a stable version and a 10 % canary, and a key with the route and metrics scopes. */
-export async function seed(url: string): Promise<Seeded> {
-  const db = await openDatabase({ url });
+export async function seed(target: string | DatabaseTarget): Promise<Seeded> {
+  const db = await openDatabase(typeof target === "string" ? { url: target } : target);
   const system: Actor = { type: "system", id: null, label: "bench", scopes: [] };
   try {
     const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: "You are a helpful support agent.\nAnswer briefly.", temperature: 0.7, maxTokens: 512 });
@@ -69,7 +71,8 @@ export async function seed(url: string): Promise<Seeded> {
       stages: [{ percent: 10, minDurationSec: 3600, minSamples: 100 }, { percent: 100, minDurationSec: 3600, minSamples: 100 }],
     });
     const { key } = await createApiKey(db.prisma, system, { name: "bench", scopes: ["route", "metrics"] });
-    return { authorization: `Bearer ${key}`, configKey: config.key, configId: config.id, stableId: stable.id, canaryId: canary.id, rolloutId: rollout.id };
+    const admin = await createApiKey(db.prisma, system, { name: "bench admin", scopes: ["admin"] });
+    return { authorization: `Bearer ${key}`, adminAuthorization: `Bearer ${admin.key}`, configKey: config.key, configId: config.id, stableId: stable.id, canaryId: canary.id, rolloutId: rollout.id };
   } finally {
     await db.close();
   }
@@ -102,21 +105,28 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** The production server (`npm start`'s command) on the given database; BENCH_PROFILE_DIR: write a CPU profile there. */
-export async function startApp(databaseUrl: string, port: number): Promise<Running> {
+/**
+ * The production server (`npm start`'s command) on the given database: a server URL, or
+ * `{ embeddedDir }` for the embedded database under that data directory (no DATABASE_URL).
+ * BENCH_PROFILE_DIR: write a CPU profile there.
+ */
+export async function startApp(database: string | { embeddedDir: string }, port: number): Promise<Running> {
   const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/start.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LLM_CANARY_DATA_DIR: mkdtempSync(path.join(tmpdir(), "llm-canary-bench-")),
-      ADMIN_EMAIL: "bench@example.com",
-      ADMIN_PASSWORD: "bench-password-long-enough",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ADMIN_EMAIL: "bench@example.com",
+    ADMIN_PASSWORD: "bench-password-long-enough",
+  };
+  if (typeof database === "string") {
+    env.DATABASE_URL = database;
+    env.LLM_CANARY_DATA_DIR = mkdtempSync(path.join(tmpdir(), "llm-canary-bench-"));
+  } else {
+    delete env.DATABASE_URL;
+    env.LLM_CANARY_DATA_DIR = database.embeddedDir;
+  }
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await waitForLine(child, /is running at/, "the app");
   return { port, stop: stopper(child) };
 }
