@@ -19,8 +19,8 @@ const EnvSchema = z.object({
   LLM_CANARY_PUBLIC_URL: z.string().url().optional(),
   // How often the controller (on the leading instance) judges every running rollout.
   LLM_CANARY_CONTROLLER_TICK_MS: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
-  // Behind a reverse proxy: take the client's address from the first X-Forwarded-For hop (for
-  // the per-IP sign-in limit). Off: the address of the connection, which a client cannot forge.
+  // Behind a reverse proxy: take the client's address from the last X-Forwarded-For hop, the one
+  // the proxy appended (for the per-IP sign-in limit). Off: the address of the connection.
   LLM_CANARY_TRUST_PROXY: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")

@@ -35,3 +35,17 @@ test("/api/health reports the database the app runs on, its applied migrations a
   // The snapshot lives in the custom server's module graph; health runs in Next's bundle.
   expect(body.clientApi.snapshot).toMatchObject({ state: "live", loadedAt: expect.any(String) });
 });
+
+// Browsers read `\` as `/` and drop tabs, so each of these is a link to another site although it
+// starts with one slash; after signing in the browser must stay here.
+for (const callbackUrl of ["/\\evil.example/", "/\t/evil.example", "//evil.example", "https://evil.example/"]) {
+  test(`signing in with callbackUrl ${JSON.stringify(callbackUrl)} stays on this site`, async ({ page, baseURL }) => {
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
+    await page.getByLabel("Password").fill(E2E_ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Configs" })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+    expect(new URL(page.url()).pathname).toBe("/");
+  });
+}
