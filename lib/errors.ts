@@ -34,8 +34,9 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(403, "forbidden", message);
+  /** `details`: which fields asked for what is not allowed, e.g. `events.3.config`. */
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(403, "forbidden", message, details);
   }
 }
 

@@ -53,9 +53,40 @@ export function touchLastLogin(db: DbOrTx, id: string, at: Date) {
 
 export function insertApiKey(
   db: DbOrTx,
-  data: { id: string; name: string; selector: string; secretHash: string; scopes: ApiKeyScope[]; createdById: string | null },
+  data: {
+    id: string;
+    name: string;
+    selector: string;
+    secretHash: string;
+    scopes: ApiKeyScope[];
+    configKeys: string[];
+    createdById: string | null;
+    createdByLabel: string;
+  },
 ) {
   return db.apiKey.create({ data });
+}
+
+/** Which of these config keys name a config. */
+export async function existingConfigKeys(db: DbOrTx, keys: readonly string[]): Promise<Set<string>> {
+  const rows = await db.config.findMany({ where: { key: { in: [...keys] } }, select: { key: true } });
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
+ * The user a new key rests on, its row locked (shared) until the transaction ends: a demotion,
+ * which locks it for update (lockUserAndEnabledAdmins), waits for the key's commit, or goes first.
+ */
+export async function lockUserForKeys(tx: Tx, id: string) {
+  const rows = await tx.$queryRaw<{ email: string; role: Role; disabledAt: Date | null }[]>`
+    SELECT email, role, disabled_at AS "disabledAt" FROM users WHERE id = ${id} FOR SHARE`;
+  return rows[0] ?? null;
+}
+
+/** The user's keys still in force, locked until the transaction ends. */
+export function lockActiveApiKeysOf(tx: Tx, userId: string) {
+  return tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM api_keys WHERE created_by_id = ${userId} AND revoked_at IS NULL ORDER BY id FOR UPDATE`;
 }
 
 export function findApiKeyBySelector(db: DbOrTx, selector: string) {

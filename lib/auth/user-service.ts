@@ -4,6 +4,7 @@ import { newId } from "../ids";
 import type { Db } from "../db/types";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
+import { mayMakeApiKeys, revokeKeysMadeBy } from "./api-key-service";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "./passwords";
 import {
   countUsers,
@@ -89,6 +90,10 @@ export async function updateUser(db: Db, actor: Actor, id: string, raw: unknown)
 
     const after = UserDto.parse(await updateUserRow(tx, id, changes));
     await appendAuditEvent(tx, { actor, action: "user.update", entityType: "user", entityId: id, before, after });
+    if ((changes.role !== undefined || changes.disabledAt !== undefined) && !mayMakeApiKeys(after)) {
+      const now = after.disabledAt ? "is disabled" : `is now ${/^[aeiou]/.test(after.role) ? "an" : "a"} ${after.role}`;
+      await revokeKeysMadeBy(tx, actor, id, `Its creator ${row.email} ${now} and may no longer make API keys.`);
+    }
     return after;
   });
 }
