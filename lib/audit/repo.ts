@@ -1,4 +1,5 @@
 import type { DbOrTx, Prisma, Tx } from "../db/types";
+import { redactSecrets } from "./redact";
 
 /** Who did it, as the log records it; every Actor of lib/auth/actor.ts is one. */
 export interface AuditActor {
@@ -18,7 +19,7 @@ export interface AuditInput {
   reason?: string | null;
 }
 
-/** Written inside the transaction of the change it records. */
+/** Written inside the transaction of the change it records; secrets in before/after are masked (./redact.ts). */
 export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<void> {
   await tx.auditEvent.create({
     data: {
@@ -38,7 +39,17 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<void>
 
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   // Dates become ISO strings; undefined means "no snapshot".
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+  return value === undefined ? undefined : (redactSecrets(JSON.parse(JSON.stringify(value))) as Prisma.InputJsonValue);
+}
+
+/**
+ * Which events a reader may see: all of them, or only those about these entity types. Events about
+ * users, keys and channels are for those who may see those lists (lib/auth/scopes.ts decides).
+ */
+export type AuditVisibility = "all" | { entityTypes: readonly string[] };
+
+function visibleWhere(visibility: AuditVisibility): Prisma.AuditEventWhereInput {
+  return visibility === "all" ? {} : { entityType: { in: [...visibility.entityTypes] } };
 }
 
 /** The id of the config with this key, for filtering the log by config; null if there is none. */
@@ -48,10 +59,12 @@ export async function findConfigIdByKey(db: DbOrTx, key: string): Promise<string
 
 export function listAuditRows(
   db: DbOrTx,
+  visibility: AuditVisibility,
   filter: { configId?: string; rolloutId?: string; actor?: string; action?: ActionFilter; before?: bigint; take: number },
 ) {
   return db.auditEvent.findMany({
     where: {
+      ...visibleWhere(visibility),
       ...(filter.configId ? { configId: filter.configId } : {}),
       ...(filter.rolloutId ? { entityType: "rollout", entityId: filter.rolloutId } : {}),
       ...(filter.actor !== undefined ? { actorLabel: filter.actor } : {}),
@@ -70,11 +83,12 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, "\\$&");
 }
 
-/** The distinct actor labels and actions present, each sorted and capped at `limit`. */
-export async function auditFacetRows(db: DbOrTx, limit: number): Promise<{ actors: string[]; actions: string[] }> {
+/** The distinct actor labels and actions of the events the reader may see, each sorted and capped at `limit`. */
+export async function auditFacetRows(db: DbOrTx, visibility: AuditVisibility, limit: number): Promise<{ actors: string[]; actions: string[] }> {
+  const where = visibleWhere(visibility);
   const [actors, actions] = await Promise.all([
-    db.auditEvent.groupBy({ by: ["actorLabel"], orderBy: { actorLabel: "asc" }, take: limit }),
-    db.auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" }, take: limit }),
+    db.auditEvent.groupBy({ by: ["actorLabel"], where, orderBy: { actorLabel: "asc" }, take: limit }),
+    db.auditEvent.groupBy({ by: ["action"], where, orderBy: { action: "asc" }, take: limit }),
   ]);
   return { actors: actors.map((r) => r.actorLabel), actions: actions.map((r) => r.action) };
 }

@@ -1,16 +1,16 @@
 import type { Db } from "../db/types";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { auditFacetRows, findConfigIdByKey, listAuditRows, type ActionFilter } from "./repo";
+import { auditFacetRows, findConfigIdByKey, listAuditRows, type ActionFilter, type AuditVisibility } from "./repo";
 import { AuditEventDto, AuditFacetsDto, AuditQuery, type AuditPageDto } from "./schemas";
 
 const FACET_LIMIT = 200;
 
-/** Newest first; `nextCursor` fetches the next (older) page. */
-export async function listAuditEvents(db: Db, query: Record<string, string>): Promise<AuditPageDto> {
+/** Newest first, only what `visibility` lets the reader see; `nextCursor` fetches the next (older) page. */
+export async function listAuditEvents(db: Db, visibility: AuditVisibility, query: Record<string, string>): Promise<AuditPageDto> {
   const input = parseInput(AuditQuery, query, "query");
   const configId = input.config ? await configIdOf(db, input.config) : undefined;
-  const rows = await listAuditRows(db, {
+  const rows = await listAuditRows(db, visibility, {
     configId,
     rolloutId: input.rollout,
     actor: input.actor,
@@ -37,7 +37,7 @@ function actionFilter(action: string): ActionFilter {
   return action.endsWith(".*") ? { prefix: action.slice(0, -1) } : { exact: action };
 }
 
-/** The actors and actions the log holds, for the console's filter choices. */
-export async function listAuditFacets(db: Db): Promise<AuditFacetsDto> {
-  return AuditFacetsDto.parse(await auditFacetRows(db, FACET_LIMIT));
+/** The actors and actions of the events the reader may see, for the console's filter choices. */
+export async function listAuditFacets(db: Db, visibility: AuditVisibility): Promise<AuditFacetsDto> {
+  return AuditFacetsDto.parse(await auditFacetRows(db, visibility, FACET_LIMIT));
 }

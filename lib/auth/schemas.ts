@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { API_KEY_SCOPES, ROLES } from "./scopes";
 import { MIN_PASSWORD_LENGTH } from "./passwords";
+import { CONFIG_KEY_PATTERN } from "../limits";
 
 export const EmailSchema = z
   .string()
@@ -50,13 +51,29 @@ export const ChangePasswordInput = z
   .strict()
   .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "must differ from the current password" });
 
-export const CreateApiKeyInput = z.object({
-  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-  scopes: z
-    .array(z.enum(API_KEY_SCOPES, { message: `must be one of ${API_KEY_SCOPES.join(", ")}` }))
-    .min(1, "must name at least one scope")
-    .transform((s) => [...new Set(s)]),
-}).strict();
+/** At most this many configs in one key's list. */
+export const MAX_KEY_CONFIGS = 100;
+
+export const CreateApiKeyInput = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+    scopes: z
+      .array(z.enum(API_KEY_SCOPES, { message: `must be one of ${API_KEY_SCOPES.join(", ")}` }))
+      .min(1, "must name at least one scope")
+      .transform((s) => [...new Set(s)]),
+    configs: z
+      .array(z.string().regex(CONFIG_KEY_PATTERN, "must be a config key like support-chat"))
+      .min(1, "must name at least one config; leave it out for a key that may use every config")
+      .max(MAX_KEY_CONFIGS, `must name at most ${MAX_KEY_CONFIGS} configs`)
+      .transform((c) => [...new Set(c)])
+      .optional()
+      .describe("client keys only: the config keys the key may route, read and report for (each must exist); left out: every config"),
+  })
+  .strict()
+  .refine((v) => v.configs === undefined || !v.scopes.includes("admin"), {
+    path: ["configs"],
+    message: "must be left out for a key with the `admin` scope, which reaches every config through the admin API",
+  });
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
 
 export const ApiKeyDto = z.object({
@@ -64,11 +81,28 @@ export const ApiKeyDto = z.object({
   name: z.string(),
   selector: z.string(),
   scopes: z.array(z.enum(API_KEY_SCOPES)),
+  configs: z.array(z.string()).nullable().describe("the configs the key may use; null: every config"),
+  createdBy: z
+    .object({
+      userId: z.string().nullable().describe("the user whose rights the key rests on; null for keys the CLI or the system made"),
+      label: z.string().describe("who made it, as the audit log names them: an e-mail, `key:<name>`, `cli`"),
+    })
+    .describe("demoting or disabling that user revokes the key"),
   createdAt: z.date(),
   lastUsedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
 });
 export type ApiKeyDto = z.infer<typeof ApiKeyDto>;
+
+/** Who made a key, for the key lists: an e-mail, `key:<name>` for a key made with a key, `CLI`, or the system's name. */
+export function keyCreatorText(createdBy: ApiKeyDto["createdBy"]): string {
+  return createdBy.userId === null && createdBy.label === "cli" ? "CLI" : createdBy.label;
+}
+
+/** A key's configs for the key lists. */
+export function keyConfigsText(configs: readonly string[] | null): string {
+  return configs === null ? "all configs" : configs.join(", ");
+}
 
 export const UserDto = z.object({
   id: z.string(),

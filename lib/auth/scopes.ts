@@ -38,6 +38,26 @@ export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes(needed);
 }
 
+/**
+ * The audit log's entity types and the permission that lists them: an event about a user, a key
+ * or an alert channel is shown only to whoever may see that list. A type missing here is shown to
+ * those holding every permission only.
+ */
+const AUDIT_ENTITY_SCOPES: Record<string, Scope> = {
+  config: "configs:read",
+  version: "configs:read",
+  rollout: "configs:read",
+  user: "users:manage",
+  api_key: "api-keys:manage",
+  alert_channel: "alerts:manage",
+};
+
+/** Which audit events these permissions may read (lib/audit/repo.ts AuditVisibility). */
+export function auditVisibilityFor(granted: readonly Scope[]): "all" | { entityTypes: string[] } {
+  if (SCOPES.every((scope) => granted.includes(scope))) return "all";
+  return { entityTypes: Object.keys(AUDIT_ENTITY_SCOPES).filter((type) => granted.includes(AUDIT_ENTITY_SCOPES[type])) };
+}
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

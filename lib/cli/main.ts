@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import type { Actor } from "../auth/actor";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-key-service";
+import { keyConfigsText, keyCreatorText } from "../auth/schemas";
 import { createUser } from "../auth/user-service";
 import { appDatabaseTarget, openDatabase, type Database } from "../db/client";
 import { applyMigrations } from "../db/migrate";
@@ -13,9 +14,11 @@ const USAGE = `Usage: npm run cli -- <command>
   user create --email E --role viewer|editor|operator|admin [--password P] [--name N]
       Creates a user; without --password a one-time password is generated and printed once
       (the user chooses their own at first sign-in).
-  api-key create --name N --scopes route,metrics,admin
-      Creates an API key and prints it once, alone on the last line.
+  api-key create --name N --scopes route,metrics,admin [--configs a,b]
+      Creates an API key and prints it once, alone on the last line. --configs limits a client key
+      (route, metrics) to those configs; without it the key may use every config.
   api-key list
+      id, name, scopes, configs ("all configs" when not limited), who made it, state, last use.
   api-key revoke <id>
 
 The database is DATABASE_URL, or the embedded one under LLM_CANARY_DATA_DIR (.data by default);
@@ -37,10 +40,14 @@ const commands: Record<string, Command> = {
     if (generatedPassword) console.log(`Password (shown only now): ${generatedPassword}`);
   },
   "api-key create": async (db, args) => {
-    const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" } }, strict: true });
-    const scopes = values.scopes === undefined ? undefined : values.scopes.split(",").map((s) => s.trim()).filter(Boolean);
-    const { key, apiKey } = await createApiKey(db.prisma, CLI_ACTOR, { name: values.name, scopes });
-    console.log(`Created API key "${apiKey.name}" (${apiKey.id}) with scopes ${apiKey.scopes.join(", ")}.`);
+    const { values } = parseArgs({
+      args,
+      options: { name: { type: "string" }, scopes: { type: "string" }, configs: { type: "string" } },
+      strict: true,
+    });
+    const list = (text: string | undefined) => (text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean));
+    const { key, apiKey } = await createApiKey(db.prisma, CLI_ACTOR, { name: values.name, scopes: list(values.scopes), configs: list(values.configs) });
+    console.log(`Created API key "${apiKey.name}" (${apiKey.id}) with scopes ${apiKey.scopes.join(", ")} for ${keyConfigsText(apiKey.configs)}.`);
     console.log("Store it now: it is shown only once.");
     console.log(key);
   },
@@ -54,7 +61,8 @@ const commands: Record<string, Command> = {
     for (const k of keys) {
       const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
       const used = k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : "never used";
-      console.log(`${k.id}\t${k.name}\t${k.scopes.join(",")}\t${state}\t${used}\tcreated ${k.createdAt.toISOString()}`);
+      const by = `created ${k.createdAt.toISOString()} by ${keyCreatorText(k.createdBy)}`;
+      console.log(`${k.id}\t${k.name}\t${k.scopes.join(",")}\t${keyConfigsText(k.configs)}\t${by}\t${state}\t${used}`);
     }
   },
   "api-key revoke": async (db, args) => {

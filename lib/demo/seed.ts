@@ -86,7 +86,7 @@ async function seedConfig(db: Db, actor: Actor, demo: DemoConfig): Promise<Seede
 
 /** Throws ForeignConfigError unless `actor` created the config `key`. */
 async function requireCreatedBy(db: Db, actor: Actor, key: string): Promise<void> {
-  const { events } = await listAuditEvents(db, { config: key, action: "config.create", limit: "1" });
+  const { events } = await listAuditEvents(db, "all", { config: key, action: "config.create", limit: "1" });
   const created = events[0];
   if (created && created.actorType === actor.type && created.actorLabel === actor.label) return;
   throw new ForeignConfigError(

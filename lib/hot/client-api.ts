@@ -71,30 +71,33 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
       withSnapshot((snapshot) => authenticateClient(snapshot, req.headers.authorization, scope, usage));
     if (path === "/api/routing-state") {
       if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
-      await authenticate("route");
+      const key = await authenticate("route");
       return withSnapshot((snapshot) => {
-        const answer = answerRoutingState(snapshot, query!, req.headers["if-none-match"]);
+        const answer = answerRoutingState(snapshot, key, query!, req.headers["if-none-match"]);
         return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
       });
     }
     if (path === "/api/route") {
       if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
-      await authenticate("route");
+      const key = await authenticate("route");
       const input = query ?? (await readJsonBody(req, SMALL_BODY_MAX_BYTES));
-      return withSnapshot((snapshot) => ({ ...answerRoute(snapshot, input, query ? "query" : "request body", requestId), headers: snapshotHeaders() }));
+      return withSnapshot((snapshot) => ({
+        ...answerRoute(snapshot, key, input, query ? "query" : "request body", requestId),
+        headers: snapshotHeaders(),
+      }));
     }
     if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
-    await authenticate("metrics");
+    const key = await authenticate("metrics");
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return withSnapshot(async (snapshot) => {
-        const { answer, rolloutIds } = await ingestBatch(db, snapshot, body);
+        const { answer, rolloutIds } = await ingestBatch(db, snapshot, key, body);
         if (rolloutIds.length) options.onIngested?.(rolloutIds);
         return { status: 202, json: JSON.stringify(answer) };
       });
     }
     const body = await readJsonBody(req, SMALL_BODY_MAX_BYTES);
-    return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, body)) };
+    return { status: 202, json: JSON.stringify(await recordFeedback(db.prisma, key, body)) };
   }
 
   return {

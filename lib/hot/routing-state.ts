@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assertKeyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
 import { NotFoundError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { ConfigEntry, Snapshot, VersionEntry } from "../snapshot/snapshot";
@@ -49,8 +50,14 @@ function stateJson(config: ConfigEntry): string {
   return json;
 }
 
-export function answerRoutingState(snapshot: Snapshot, query: Record<string, string>, ifNoneMatch: string | undefined): HotResponse {
+export function answerRoutingState(
+  snapshot: Snapshot,
+  apiKey: ConfigLimitedKey,
+  query: Record<string, string>,
+  ifNoneMatch: string | undefined,
+): HotResponse {
   const { config: key } = parseInput(RoutingStateQuery, query, "query");
+  assertKeyMayUseConfig(apiKey, key);
   const config = snapshot.configsByKey.get(key);
   if (!config) throw maybeNewer(new NotFoundError(`No config with key \`${key}\`.`));
   const headers = { etag: `"${config.id}.${config.revision}"`, "cache-control": "no-cache" };

@@ -16,14 +16,15 @@ export interface RatedOutcome {
 /**
  * The outcomes reported under this request id (one per config), locked for the transaction.
  * Looked up per config through the (config_id, request_id) key: configs are few, and an index
- * on request_id alone would tax every ingested row.
+ * on request_id alone would tax every ingested row. `within`: only these configs (null: all).
  */
-export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null) {
+export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null, within: readonly string[] | null) {
   return tx.$queryRaw<RatedOutcome[]>`
     SELECT o.id, o.config_id, c.key AS config_key, o.version_id, o.rollout_id, o.at, o.rating, o.rating_comment, o.rated_at
     FROM outcomes o JOIN configs c ON c.id = o.config_id
     WHERE o.request_id = ${requestId}
-      AND o.config_id IN (SELECT id FROM configs WHERE ${configKey}::text IS NULL OR key = ${configKey}::text)
+      AND o.config_id IN (SELECT id FROM configs WHERE (${configKey}::text IS NULL OR key = ${configKey}::text)
+        AND (${within === null}::boolean OR key = ANY(${[...(within ?? [])]}::text[])))
     ORDER BY c.key
     FOR UPDATE OF o`;
 }

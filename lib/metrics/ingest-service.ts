@@ -1,3 +1,4 @@
+import { assertKeyMayReport, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { Database } from "../db/client";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
@@ -35,10 +36,18 @@ async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
 /**
  * POST /api/metrics: validates every event (any problem refuses the whole batch, naming each
  * event's index and field), attributes each to its rollout and variant, and stores the batch in
- * one statement. Also returns the rollouts the stored outcomes belong to.
+ * one statement. Also returns the rollouts the stored outcomes belong to. A key limited to some
+ * configs gets 403 naming each event of another config, and nothing is stored.
  */
-export async function ingestBatch(db: Database, snapshot: Snapshot, raw: unknown, now = new Date()): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
+export async function ingestBatch(
+  db: Database,
+  snapshot: Snapshot,
+  key: ConfigLimitedKey,
+  raw: unknown,
+  now = new Date(),
+): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
   const events = await checkEvents(raw);
+  assertKeyMayReport(key, events);
   const attribution = attributeEvents(snapshot, events, now);
   if (!attribution.rows) {
     const [first] = attribution.problems;

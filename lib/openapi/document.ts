@@ -17,7 +17,7 @@ const ErrorBody = z.object({
 const ERROR_TEXT: Record<number, string> = {
   400: "Bad input; `details` names each field and its problem",
   401: "No session and no valid API key",
-  403: "Missing permission (role), or an API key without the scope this endpoint needs",
+  403: "Missing permission (role), an API key without the scope this endpoint needs, or a client key limited to other configs (`details` names the field: `config`, `events.N.config`)",
   404: "Not found",
   409: "Conflict: stale revision or a transition the current state does not allow; `current` holds the state",
   413: "Body over the endpoint's limit (1 MB for the admin API, 10 MB for /api/metrics, 64 KB for other client calls)",

@@ -88,8 +88,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/rollouts/{id}/report", summary: "Stable vs canary with 95% intervals, each guardrail's verdict with its sentence, the stage's progress and the recommendation the controller acts on", ...READ, response: RolloutReportDto, errors: [404] },
   { method: "post", path: "/api/admin/rollouts/{id}/{action}", summary: `Act on a rollout: ${ROLLOUT_ACTIONS.join(", ")} (rollback and revert need a reason; send the revision you saw to guard against races)`, auth: "admin", scope: "rollouts:operate", body: RolloutActionInput, response: RolloutDto, errors: [400, 404, 409] },
 
-  { method: "get", path: "/api/admin/api-keys", summary: "API keys (never the secret)", auth: "admin", scope: "api-keys:manage", response: z.object({ apiKeys: z.array(ApiKeyDto) }) },
-  { method: "post", path: "/api/admin/api-keys", summary: "Create an API key; `key` is in this response only", auth: "admin", scope: "api-keys:manage", body: CreateApiKeyInput, response: z.object({ key: z.string(), apiKey: ApiKeyDto }), status: 201, errors: [400] },
+  { method: "get", path: "/api/admin/api-keys", summary: "API keys (never the secret), with who made each and the configs it may use (null: every config)", auth: "admin", scope: "api-keys:manage", response: z.object({ apiKeys: z.array(ApiKeyDto) }) },
+  { method: "post", path: "/api/admin/api-keys", summary: "Create an API key, optionally limited to some configs (client keys only); `key` is in this response only. The key is revoked when the user it rests on is demoted below admin or disabled", auth: "admin", scope: "api-keys:manage", body: CreateApiKeyInput, response: z.object({ key: z.string(), apiKey: ApiKeyDto }), status: 201, errors: [400] },
   { method: "post", path: "/api/admin/api-keys/{id}/revoke", summary: "Revoke an API key (idempotent)", auth: "admin", scope: "api-keys:manage", response: ApiKeyDto, errors: [404] },
 
   { method: "get", path: "/api/admin/users", summary: "Users by e-mail, with last sign-in and whether disabled (never a password)", auth: "admin", scope: "users:manage", response: z.object({ users: z.array(UserDto) }) },
@@ -103,6 +103,6 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/admin/alert-channels/{id}/test", summary: "Send a test alert now and answer with the attempt (status, HTTP status, error)", auth: "admin", scope: "alerts:manage", response: DeliveryDto, errors: [404] },
   { method: "get", path: "/api/admin/alert-channels/{id}/deliveries", summary: "The channel's delivery log, newest first: attempts, last HTTP status and error, next retry", auth: "admin", scope: "alerts:manage", response: z.object({ deliveries: z.array(DeliveryDto) }), errors: [404] },
 
-  { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key, rollout id, actor label and action (exact, or a prefix such as rollout.*)", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
-  { method: "get", path: "/api/admin/audit/facets", summary: "The distinct actor labels and actions in the audit log, sorted, at most 200 each: choices for the filters", ...READ, response: AuditFacetsDto },
+  { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key, rollout id, actor label and action (exact, or a prefix such as rollout.*). Events about users, API keys and alert channels only for those who may list them; secrets (webhook URL paths and queries, tokens) are masked", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
+  { method: "get", path: "/api/admin/audit/facets", summary: "The distinct actor labels and actions of the audit events the caller may see, sorted, at most 200 each: choices for the filters", ...READ, response: AuditFacetsDto },
 ];

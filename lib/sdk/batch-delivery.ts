@@ -76,9 +76,12 @@ export interface Refusal {
   rest: WireEvent[];
 }
 
-/** For a 400 whose every detail names an event of `events`, the refused ones and the rest; null when the refusal is not per event. */
+/**
+ * For a 400 (a bad event) or 403 (an event of a config outside the key's list) whose every detail
+ * names an event of `events`, the refused ones and the rest; null when the refusal is not per event.
+ */
 export function splitRefusal(error: CanaryError, events: readonly WireEvent[]): Refusal | null {
-  if (error.status !== 400 || error.details.length === 0) return null;
+  if ((error.status !== 400 && error.status !== 403) || error.details.length === 0) return null;
   const byIndex = new Map<number, ErrorDetail[]>();
   for (const detail of error.details) {
     const match = EVENT_PATH.exec(detail.path);

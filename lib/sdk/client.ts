@@ -19,7 +19,10 @@ export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAn
 export interface CanaryClientOptions {
   /** Where LLM Canary runs, e.g. `https://canary.example.com`. */
   baseUrl: string;
-  /** An API key with the `route` scope (to route) and the `metrics` scope (to report and send feedback). */
+  /**
+   * An API key with the `route` scope (to route) and the `metrics` scope (to report and send
+   * feedback). A key limited to some configs is refused (403, `forbidden`) for any other config.
+   */
   apiKey: string;
   /** Replaces the global fetch: a proxy-aware one, or one for a runtime without fetch. */
   fetch?: typeof fetch;

@@ -35,7 +35,9 @@ export async function loadSnapshotRows(db: Db) {
       });
       const versions = await tx.version.findMany({ select: { id: true, configId: true } });
       // Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
-      const apiKeys = await tx.apiKey.findMany({ select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true } });
+      const apiKeys = await tx.apiKey.findMany({
+        select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true },
+      });
       const fingerprint = await changeFingerprint(tx);
       return { configs, liveVersions, activeRollouts, rolloutSpans, versions, apiKeys, fingerprint };
     },

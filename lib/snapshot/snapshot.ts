@@ -46,6 +46,8 @@ export interface KeyEntry {
   secretHash: string;
   scopes: readonly ApiKeyScope[];
   revoked: boolean;
+  /** The config keys the key may use; null: every config (lib/auth/api-key-configs.ts). */
+  configs: readonly string[] | null;
 }
 
 export interface Snapshot {
@@ -72,6 +74,11 @@ function versionEntry(row: LlmRow | undefined): VersionEntry | null {
     params: row.params,
   };
   return { id: row.id, label: row.label, llmJson: JSON.stringify(llm) };
+}
+
+function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
+  const configs = k.configKeys.length > 0 ? k.configKeys : null;
+  return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null, configs };
 }
 
 export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
@@ -112,9 +119,7 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
   return {
     configsByKey,
     versionConfig: new Map(rows.versions.map((v) => [v.id, v.configId])),
-    keysBySelector: new Map(
-      rows.apiKeys.map((k) => [k.selector, { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null }]),
-    ),
+    keysBySelector: new Map(rows.apiKeys.map((k) => [k.selector, keyEntry(k)])),
     fingerprint: rows.fingerprint,
     loadedAt,
   };

@@ -147,7 +147,7 @@ describe("POST and GET /api/route", () => {
 
   it("finds a change it was not told about (a key inserted without NOTIFY) by reloading once on the miss", async () => {
     const generated = generateApiKey();
-    await insertApiKey(db.prisma, { id: "key_silent", name: "silent", selector: generated.selector, secretHash: generated.secretHash, scopes: ["route"], createdById: null });
+    await insertApiKey(db.prisma, { id: "key_silent", name: "silent", selector: generated.selector, secretHash: generated.secretHash, scopes: ["route"], configKeys: [], createdById: null, createdByLabel: "test" });
     const answer = await send(srv.baseUrl, "/api/route", { auth: `Bearer ${generated.key}`, body: { config: "chat", userId: "u" } });
     expect(answer.status).toBe(200);
   });

@@ -50,8 +50,9 @@ INSERT INTO "audit_events" ("actor_type", "actor_id", "actor_label", "action", "
 SELECT 'system', NULL, 'migration', 'api_key.revoke', 'api_key', d."id",
   d."body" || jsonb_build_object('revokedAt', NULL),
   d."body" || jsonb_build_object('revokedAt', to_char(d."revoked_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-  'Its creator ' || d."email" || CASE WHEN d."user_disabled_at" IS NOT NULL THEN ' is disabled' ELSE ' is no longer an admin (' || d."user_role"::text || ')' END
-    || ' and so may no longer make keys.'
+  'Its creator ' || d."email" || CASE WHEN d."user_disabled_at" IS NOT NULL THEN ' is disabled'
+    ELSE ' is now ' || CASE WHEN d."user_role"::text ~ '^[aeiou]' THEN 'an ' ELSE 'a ' END || d."user_role"::text END
+    || ' and may no longer make API keys.'
 FROM "dto" d;
 
 -- Audit events written before this migration hold whole webhook URLs, whose path or query is

@@ -12,8 +12,10 @@ import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
+import { keyConfigsText, keyCreatorText } from "@/lib/auth/schemas";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/scopes";
 import { fieldError } from "@/lib/query/api";
+import { configQueries } from "@/lib/query/configs";
 import { settingsApi, settingsKeys, settingsQueries, type ApiKeyWire } from "@/lib/query/settings";
 import { OneTimeSecret } from "./one-time-secret";
 import { SettingsSection } from "./settings-section";
@@ -35,7 +37,7 @@ export function ApiKeys() {
           keys.data!.length === 0 ? (
             <p className="text-sm text-slate-700">No API keys yet.</p>
           ) : (
-            <DataTable minWidth="min-w-[640px]" columns={["Name", "Scopes", "Created", "Last used", "State"]}>
+            <DataTable minWidth="min-w-[760px]" columns={["Name", "Scopes", "Configs", "Created", "Last used", "State"]}>
               {keys.data!.map((k) => (
                 <KeyRow key={k.id} apiKey={k} />
               ))}
@@ -65,7 +67,13 @@ function KeyRow({ apiKey: k }: { apiKey: ApiKeyWire }) {
         <div className="font-mono text-xs text-slate-600">{k.selector}</div>
       </td>
       <td className="px-4 py-2">{k.scopes.join(", ")}</td>
-      <td className="px-4 py-2"><Time value={k.createdAt} /></td>
+      <td className="px-4 py-2">
+        {k.configs === null ? <span className="text-slate-600">{keyConfigsText(null)}</span> : <span className="font-mono text-xs">{keyConfigsText(k.configs)}</span>}
+      </td>
+      <td className="px-4 py-2">
+        <Time value={k.createdAt} />
+        <div className="text-xs text-slate-600">by {keyCreatorText(k.createdBy)}</div>
+      </td>
       <td className="px-4 py-2">{k.lastUsedAt ? <Time value={k.lastUsedAt} /> : <span className="text-slate-600">never</span>}</td>
       <td className="px-4 py-2">
         {k.revokedAt ? (
@@ -95,9 +103,12 @@ function KeyRow({ apiKey: k }: { apiKey: ApiKeyWire }) {
 function CreateKeyDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiKeyScope[]>(["route", "metrics"]);
+  // null: every config; a list only for client keys (an admin key reaches every config anyway).
+  const [configs, setConfigs] = useState<string[] | null>(null);
+  const limited = configs !== null && !scopes.includes("admin");
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: () => settingsApi.createApiKey({ name, scopes }),
+    mutationFn: () => settingsApi.createApiKey({ name, scopes, ...(limited ? { configs } : {}) }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys }),
   });
   const key = create.data?.key;
@@ -122,10 +133,43 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
             ))}
             {fieldError(create.error, "scopes") && <p className="text-xs font-medium text-red-700">{fieldError(create.error, "scopes")}</p>}
           </fieldset>
+          <ConfigChoice configs={configs} onChange={setConfigs} adminKey={scopes.includes("admin")} error={fieldError(create.error, "configs")} />
           <FormError error={create.error} />
           <FormActions onCancel={onClose} pending={create.isPending} label="Create key" pendingLabel="Creating…" />
         </Form>
       )}
     </Dialog>
+  );
+}
+
+/** Every config, or only the ticked ones: the configs a client key may route, read and report for. */
+function ConfigChoice({ configs, onChange, adminKey, error }: { configs: string[] | null; onChange: (c: string[] | null) => void; adminKey: boolean; error?: string }) {
+  const all = useQuery(configQueries.list());
+  const keys = (all.data ?? []).map((c) => c.key);
+  return (
+    <fieldset disabled={adminKey}>
+      <legend className="mb-1 text-sm font-medium">Configs</legend>
+      {adminKey && <p className="text-xs text-slate-600">An admin key reaches every config through the admin API.</p>}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="radio" name="key-configs" checked={configs === null || adminKey} onChange={() => onChange(null)} />
+        All configs, including ones created later
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="radio" name="key-configs" checked={configs !== null && !adminKey} onChange={() => onChange([])} />
+        Only these configs
+      </label>
+      {configs !== null && !adminKey && (
+        <div role="group" aria-label="Configs this key may use" className="ml-6 flex max-h-40 flex-col overflow-auto">
+          {keys.length === 0 && <p className="text-xs text-slate-600">No configs yet.</p>}
+          {keys.map((key) => (
+            <label key={key} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={configs.includes(key)} onChange={(e) => onChange(e.target.checked ? [...configs, key] : configs.filter((c) => c !== key))} />
+              <span className="font-mono">{key}</span>
+            </label>
+          ))}
+        </div>
+      )}
+      {error && <p className="text-xs font-medium text-red-700">{error}</p>}
+    </fieldset>
   );
 }

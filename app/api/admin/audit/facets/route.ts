@@ -1,4 +1,5 @@
 import { listAuditFacets } from "@/lib/audit/service";
+import { auditVisibilityFor } from "@/lib/auth/scopes";
 import { route } from "@/lib/http/route";
 
-export const GET = route({ scope: "configs:read" }, ({ db }) => listAuditFacets(db));
+export const GET = route({ scope: "configs:read" }, ({ db, actor }) => listAuditFacets(db, auditVisibilityFor(actor.scopes)));
