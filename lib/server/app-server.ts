@@ -72,7 +72,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   await app.prepare();
   const handle = app.getRequestHandler();
   // The client API is served here, ahead of Next; everything else is Next's.
-  const server = createServer((req, res) => {
+  const server = createServer(CONNECTION_LIMITS, (req, res) => {
     if (clientApi.handle(req, res)) return;
     // Next sees the client's address only through this header, which the server always sets
     // itself, so a client cannot choose the address its sign-in attempts are counted under.
@@ -106,6 +106,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     },
   };
 }
+
+/**
+ * A client must send its headers within 10 s and its whole request within 30 s (bodies are small:
+ * the largest is a metrics batch), checked every second; otherwise the connection is closed (408).
+ * Node's defaults (60 s and 300 s, checked every 30 s) let slow clients hold connections for
+ * minutes. Answers are not limited: a long answer is the server's doing, not the client's.
+ */
+const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
 
 /** A fresh checkout has no production build yet: make one (once). */
 function ensureBuild(log: (message: string) => void): void {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { E2E_BASE_URL } from "../constants";
 import { expect, test, uniqueKey } from "./fixtures";
 
@@ -75,4 +75,16 @@ test("sign-in is limited per account: after five failures even the right passwor
   };
   for (let i = 0; i < 5; i++) await expect(await attempt("wrong-password-123")).toHaveText("Wrong e-mail or password.");
   await expect(await attempt(password)).toHaveText(/^Too many failed sign-ins for this account; try again in 1[45] minutes\.$/);
+});
+
+test("a client that never finishes its headers is disconnected instead of holding the connection", async () => {
+  const { hostname, port } = new URL(E2E_BASE_URL);
+  const socket = connect(Number(port), hostname);
+  let answer = "";
+  socket.on("data", (chunk) => (answer += chunk.toString()));
+  socket.write(`GET /login HTTP/1.1\r\nHost: ${hostname}\r\nX-Slow: `); // and nothing more
+  // The server answers 408 and closes within its 10 s header limit; with Node's defaults the
+  // connection would stay open beyond this test's 30 s.
+  await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  expect(answer).toMatch(/^HTTP\/1\.1 408/);
 });
