@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { revokeApiKey } from "@/lib/auth/api-key-service";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-key-service";
 import { parseApiKey } from "@/lib/auth/api-keys";
 import { ROLES, type ApiKeyScope } from "@/lib/auth/scopes";
 import { setDatabase } from "@/lib/db/client";
@@ -15,8 +15,9 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 // Who may call the client API, generated from the endpoint list: every `client` endpoint over
 // real HTTP against the started client API, every `public` one through its handler, each with
 // every kind of credential and a valid request, so only authentication decides the status. The
-// expectation comes from the endpoint's keyScope: a new client endpoint without one, or without
-// a sample request below, fails here. (Admin endpoints: tests/integration/admin-access.test.ts.)
+// expectation comes from the endpoint's keyScope and the key's configs (every sample is about the
+// config `chat`): a new client endpoint without a keyScope, or without a sample request below,
+// fails here. (Admin endpoints: tests/integration/admin-access.test.ts.)
 
 const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
 
@@ -29,6 +30,8 @@ interface Principal {
   headers: Record<string, string>;
   /** The scopes of a valid, unrevoked key; null when the request carries no usable key. */
   keyScopes: readonly ApiKeyScope[] | null;
+  /** The configs the key is limited to; absent: every config. */
+  configs?: readonly string[];
 }
 const principals: Principal[] = [];
 
@@ -39,6 +42,8 @@ beforeAll(async () => {
   setDatabase(db); // the public handlers and next-auth read the database through getDatabase()
   await createConfig(db.prisma, system, { key: "chat", name: "Chat" });
   versionId = (await createVersion(db.prisma, system, "chat", { label: "v1", model: "gpt-4o", systemPrompt: "Be brief.", temperature: 0.5, maxTokens: 256 })).id;
+  await createConfig(db.prisma, system, { key: "other", name: "Another team's config" });
+  await createVersion(db.prisma, system, "other", { label: "v1", model: "gpt-4o", systemPrompt: "Be long.", temperature: 0.5, maxTokens: 256 });
 
   principals.push({ name: "anonymous", headers: {}, keyScopes: null });
   for (const role of ROLES) {
@@ -58,6 +63,18 @@ beforeAll(async () => {
   principals.push({ name: "malformed key", headers: { authorization: "Bearer not-a-key" }, keyScopes: null });
   principals.push({ name: "unknown key", headers: { authorization: "Bearer lck_000000000000_00000000000000000000000000000000" }, keyScopes: null });
   principals.push({ name: "key in a Basic header", headers: { authorization: `Basic ${Buffer.from(valid.replace("Bearer ", "")).toString("base64")}` }, keyScopes: null });
+  // Keys limited to configs: to `chat` (the samples' config) they work; to others they get 403.
+  const LIMITED: [scopes: ApiKeyScope[], configs: string[]][] = [
+    [["route", "metrics"], ["chat"]],
+    [["route", "metrics"], ["other", "chat"]],
+    [["route", "metrics"], ["other"]],
+    [["route"], ["other"]],
+    [["metrics"], ["other"]],
+  ];
+  for (const [scopes, configs] of LIMITED) {
+    const { key } = await createApiKey(db.prisma, system, { name: `limited ${scopes.join(",")} ${configs.join(",")}`, scopes, configs });
+    principals.push({ name: `key [${scopes.join(",")}] for ${configs.join(",")}`, headers: { authorization: `Bearer ${key}` }, keyScopes: scopes, configs });
+  }
   // A session cookie next to a key that lacks the scope: the cookie must not make up for it.
   const adminSession = principals.find((p) => p.name === "admin session")!.headers.cookie;
   principals.push({ name: "admin session + key [admin]", headers: { cookie: adminSession, authorization: await adminKey(db.prisma, ["admin"]) }, keyScopes: ["admin"] });
@@ -83,17 +100,25 @@ const CLIENT_SAMPLES: Record<string, () => { url: string; body?: unknown }> = {
   "GET /api/route": () => ({ url: "/api/route?config=chat&userId=user-1" }),
   "GET /api/routing-state": () => ({ url: "/api/routing-state?config=chat" }),
   "POST /api/metrics": () => ({ url: "/api/metrics", body: { events: [outcome()] } }),
-  "POST /api/feedback": () => ({ url: "/api/feedback", body: { requestId: "rated-request", rating: 4 } }),
+  "POST /api/feedback": () => ({ url: "/api/feedback", body: { requestId: "rated-request", rating: 4, config: "chat" } }),
 };
 
 const label = (e: Endpoint) => `${e.method.toUpperCase()} ${e.path}`;
 const clientEndpoints = ENDPOINTS.filter((e) => e.auth === "client");
 const publicEndpoints = ENDPOINTS.filter((e) => e.auth === "public");
 
-/** The exact status: 401 without a usable key, 403 for a key without the endpoint's scope. */
+/** Why a request is refused with 403: a scope the key lacks, or a config it is not limited to. */
+type Refusal = "scope" | "config";
+
+/** The exact status: 401 without a usable key, 403 for a key without the endpoint's scope or limited to other configs. */
 function expectedClientStatus(principal: Principal, endpoint: Endpoint): number {
-  if (!principal.keyScopes) return 401;
-  return principal.keyScopes.includes(endpoint.keyScope!) ? (endpoint.status ?? 200) : 403;
+  return refusalOf(principal, endpoint) ? 403 : !principal.keyScopes ? 401 : (endpoint.status ?? 200);
+}
+
+function refusalOf(principal: Principal, endpoint: Endpoint): Refusal | null {
+  if (!principal.keyScopes) return null;
+  if (!principal.keyScopes.includes(endpoint.keyScope!)) return "scope";
+  return principal.configs && !principal.configs.includes("chat") ? "config" : null;
 }
 
 async function sendAs(principal: Principal, sample: { url: string; body?: unknown }, method: string) {
@@ -113,7 +138,7 @@ describe("access rules for every client API endpoint", () => {
     }
   });
 
-  it("answers each credential with the exact status its key scope allows, and cookies never count", async () => {
+  it("answers each credential with the exact status its key scope and configs allow, and cookies never count", async () => {
     const outcomesBefore = await db.prisma.outcome.count();
     const cases = clientEndpoints.flatMap((endpoint) => principals.map((principal) => ({ endpoint, principal })));
     // All at once: the unknown key's refusals share one snapshot reload instead of waiting a second each.
@@ -126,8 +151,10 @@ describe("access rules for every client API endpoint", () => {
       const where = `${principal.name} → ${label(endpoint)}: ${res.status} ${JSON.stringify(res.body).slice(0, 160)}; expected ${expected}`;
       if (res.status !== expected) failures.push(where);
       else if (expected === 401 && res.body?.error?.code !== "unauthorized") failures.push(`${where} (code unauthorized)`);
-      else if (expected === 403 && !(res.body?.error?.code === "forbidden" && res.body.error.message.includes(`\`${endpoint.keyScope}\` scope`))) {
+      else if (refusalOf(principal, endpoint) === "scope" && !(res.body?.error?.code === "forbidden" && res.body.error.message.includes(`\`${endpoint.keyScope}\` scope`))) {
         failures.push(`${where} (code forbidden, naming the \`${endpoint.keyScope}\` scope)`);
+      } else if (refusalOf(principal, endpoint) === "config" && !(res.body?.error?.code === "forbidden" && res.body.error.message.includes("config `chat`"))) {
+        failures.push(`${where} (code forbidden, naming the config \`chat\`)`);
       } else if (expected < 300 && endpoint.response && !endpoint.response.safeParse(res.body).success) failures.push(`${where} (response schema)`);
     }
     expect(failures).toEqual([]);
