@@ -148,4 +148,18 @@ describe("alerts", () => {
     const failed = await call(channelTest.POST, "POST", { auth, params: { id: down.id } });
     expect(failed.body).toMatchObject({ status: "pending", attempts: 1, lastStatus: null, lastError: expect.stringMatching(/fetch failed|ECONNREFUSED/) });
   });
+
+  it("escapes a rollback reason for Slack and DingTalk: no ping, no hidden link, no image", async () => {
+    await channel({ name: "slack", kind: "slack", url: `${receiverUrl}/slack-escape` });
+    await channel({ name: "dingtalk", kind: "dingtalk", url: `${receiverUrl}/ding-escape` });
+    await activeRollout("escaped");
+    const reason = "<!channel> see <https://evil.example|the runbook> & ![x](https://evil.example/t.png)";
+    await call(configRollback.POST, "POST", { auth, params: { key: "escaped" }, body: { reason } });
+    await deliverDue(db.prisma);
+    const slack = JSON.parse(received.find((r) => r.path === "/slack-escape")!.body).text as string;
+    expect(slack).toContain("&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt; &amp; ![x](https://evil.example/t.png)");
+    expect(slack).not.toContain("<");
+    const ding = JSON.parse(received.find((r) => r.path === "/ding-escape")!.body).markdown.text as string;
+    expect(ding).toContain("\\<\\!channel\\> see \\<https://evil.example\\|the runbook\\> & \\!\\[x\\]\\(https://evil.example/t.png\\)");
+  });
 });
