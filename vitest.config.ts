@@ -7,6 +7,9 @@ export default defineConfig({
     // next-auth imports "next/server" without an extension, which Node's ESM loader refuses;
     // letting Vite transform it resolves the import the way Next does.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
+    // Tests deliver alerts to receivers on 127.0.0.1, which the outbound policy refuses by default;
+    // tests of the policy itself turn it back on (tests/integration/outbound-policy.test.ts).
+    env: { LLM_CANARY_ALLOW_PRIVATE_NETWORKS: "true" },
     // Each integration file gets its own database; two workers fit two cores.
     maxWorkers: 2,
     projects: [

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIP } from "node:net";
 
 // Every environment variable the app reads, validated once. README "Configuration" lists them.
 const EnvSchema = z.object({
@@ -25,12 +26,35 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  // Outbound requests (alert channels) to addresses that are not public: "false" refuses them,
+  // "true" allows every address, or a comma-separated list of addresses and CIDR ranges allows
+  // those (`10.20.0.0/16,fd00::/8`). Parsed into ranges: [] refuses all, true is 0.0.0.0/0 and ::/0.
+  LLM_CANARY_ALLOW_PRIVATE_NETWORKS: z
+    .string()
+    .default("false")
+    .transform((value, ctx) => {
+      const text = value.trim().toLowerCase();
+      if (text === "false" || text === "0" || text === "") return [];
+      if (text === "true" || text === "1") return ["0.0.0.0/0", "::/0"];
+      const ranges = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+      const bad = ranges.find((entry) => !isAddressRange(entry));
+      if (bad) ctx.addIssue({ code: "custom", message: `must be true, false or addresses and CIDR ranges; ${bad} is none` });
+      return ranges;
+    }),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.
   LLM_CANARY_CORS_ORIGINS: z
     .string()
     .default("*")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
 });
+
+/** `10.0.0.0/8`, `fd00::/8` or one address, without a zone. (lib/outbound parses it exactly.) */
+function isAddressRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined || address.includes("%")) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
 
 export type Env = z.infer<typeof EnvSchema>;
 

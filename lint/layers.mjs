@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 export const LAYERS = [
   // Shared leaves: no imports from lib/.
   ["lib/errors", "lib/ids", "lib/env", "lib/version", "lib/limits", "lib/client-address"],
-  ["lib/text-check"],
+  // lib/outbound: the policy every request to a configured URL goes through (reads lib/env).
+  ["lib/text-check", "lib/outbound"],
   ["lib/validation"],
   ["lib/db"],
   // Written inside the caller's transaction: the audit event and the change notification.

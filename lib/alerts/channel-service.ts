@@ -3,13 +3,15 @@ import { appendAuditEvent } from "../audit/repo";
 import type { Db, DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
 import { newId } from "../ids";
-import { parseInput } from "../validation";
+import { checkOutboundUrl } from "../outbound/target";
+import { parseInput, validationError } from "../validation";
 import { sendDelivery } from "./dispatch";
 import { findChannel, findDeliveries, insertChannel, insertDeliveries, listChannels, listDeliveries, updateChannel } from "./repo";
 import { ChannelDto, CreateChannelInput, DeliveryDto, UpdateChannelInput, type AlertPayload } from "./schemas";
 
 // Alert channels (webhook, Slack, DingTalk): create, change, test, and read their delivery log.
-// Changes are audited; a channel's secret is never shown or audited.
+// Changes are audited; a channel's secret is never shown or audited. A URL the outbound policy
+// refuses (lib/outbound) is refused when saved, and again at every send.
 
 const toDto = (row: { secret: string | null }) => ChannelDto.parse({ ...row, hasSecret: row.secret !== null });
 
@@ -19,8 +21,15 @@ async function requireChannel(db: DbOrTx, id: string) {
   return row;
 }
 
+/** A 400 naming the `url` field when the outbound policy refuses it (it is judged again at each send). */
+async function requireAllowedUrl(url: string | undefined): Promise<void> {
+  const refusal = url === undefined ? null : await checkOutboundUrl(url);
+  if (refusal) throw validationError([{ path: "url", message: refusal.message }]);
+}
+
 export async function createAlertChannel(db: Db, actor: Actor, raw: unknown): Promise<ChannelDto> {
   const input = parseInput(CreateChannelInput, raw);
+  await requireAllowedUrl(input.url);
   return db.$transaction(async (tx) => {
     const dto = toDto(await insertChannel(tx, { id: newId("ach"), ...input }));
     await appendAuditEvent(tx, { actor, action: "alert_channel.create", entityType: "alert_channel", entityId: dto.id, after: dto });
@@ -38,6 +47,7 @@ export async function getAlertChannel(db: Db, id: string): Promise<ChannelDto> {
 
 export async function updateAlertChannel(db: Db, actor: Actor, id: string, raw: unknown): Promise<ChannelDto> {
   const input = parseInput(UpdateChannelInput, raw);
+  await requireAllowedUrl(input.url);
   return db.$transaction(async (tx) => {
     const before = toDto(await requireChannel(tx, id));
     const after = toDto(await updateChannel(tx, id, input));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OutboundFailure } from "../outbound/request";
 
 export const ALERT_EVENTS = ["auto_rollback", "manual_rollback", "promote", "stage_advance", "judge_warning", "test"] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
@@ -41,6 +42,30 @@ export const ChannelDto = z.object({
 });
 export type ChannelDto = z.infer<typeof ChannelDto>;
 
+/**
+ * Why an attempt failed, as the delivery log keeps it: a fixed class, never the receiver's words
+ * (its body may be an internal service's answer) nor the socket's (it tells ports apart). The
+ * first three are lib/outbound's; the text is what the console shows.
+ */
+export const DELIVERY_ERRORS = {
+  refused_by_policy: "not sent: the URL's address is not public (see LLM_CANARY_ALLOW_PRIVATE_NETWORKS)",
+  timeout: "no answer in time",
+  connection_failed: "no HTTP answer (unknown host, connection refused or reset, TLS failure)",
+  http_status: "answered with a status other than 2xx (redirects are not followed)",
+  rejected: "answered 2xx with an error code in the body",
+  muted: "not sent: the channel was muted",
+} as const satisfies Record<OutboundFailure | "http_status" | "rejected" | "muted", string>;
+export type DeliveryError = keyof typeof DELIVERY_ERRORS;
+const DELIVERY_ERROR_CODES = Object.keys(DELIVERY_ERRORS) as [DeliveryError, ...DeliveryError[]];
+
+/** Rows written before the fixed classes kept free text (and the receiver's body): shown as their class. */
+function legacyDeliveryError(value: unknown): unknown {
+  if (typeof value !== "string" || Object.hasOwn(DELIVERY_ERRORS, value)) return value;
+  if (value.startsWith("HTTP ")) return "http_status";
+  if (value.startsWith("answered ")) return "rejected";
+  return /timeout|aborted/i.test(value) ? "timeout" : "connection_failed";
+}
+
 export const DeliveryDto = z.object({
   id: z.string(),
   channelId: z.string(),
@@ -49,7 +74,8 @@ export const DeliveryDto = z.object({
   status: z.enum(["pending", "delivered", "failed"]),
   attempts: z.number().int(),
   lastStatus: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  lastError: z.preprocess(legacyDeliveryError, z.enum(DELIVERY_ERROR_CODES).nullable())
+    .describe("why the last attempt failed, a fixed class; never the receiver's answer"),
   nextAttemptAt: z.date(),
   deliveredAt: z.date().nullable(),
   createdAt: z.date(),

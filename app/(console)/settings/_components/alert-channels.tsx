@@ -11,7 +11,7 @@ import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
-import { ALERT_EVENTS, CHANNEL_KINDS, type AlertEvent } from "@/lib/alerts/schemas";
+import { ALERT_EVENTS, CHANNEL_KINDS, DELIVERY_ERRORS, type AlertEvent } from "@/lib/alerts/schemas";
 import { errorMessage, fieldError } from "@/lib/query/api";
 import { settingsApi, settingsKeys, settingsQueries, type ChannelWire } from "@/lib/query/settings";
 import { SettingsSection } from "./settings-section";
@@ -75,7 +75,7 @@ function ChannelItem({ channel: c, onEdit }: { channel: ChannelWire; onEdit: () 
         <p role="status" className={`mt-1 text-xs ${test.data.status === "delivered" ? "text-green-800" : "text-red-800"}`}>
           Test {test.data.status}
           {test.data.lastStatus !== null ? ` (HTTP ${test.data.lastStatus})` : ""}
-          {test.data.lastError ? `: ${test.data.lastError}` : ""}
+          {test.data.lastError ? `: ${DELIVERY_ERRORS[test.data.lastError]}` : ""}
         </p>
       )}
       {test.error && <p role="alert" className="mt-1 text-xs text-red-800">{errorMessage(test.error)}</p>}
@@ -109,7 +109,9 @@ function DeliveryLog({ channelId }: { channelId: string }) {
                   <td className="py-1 pr-2 font-mono">{d.event}</td>
                   <td className="py-1 pr-2">{d.status}{d.status === "pending" && <> (next try <Time value={d.nextAttemptAt} />)</>}</td>
                   <td className="py-1 pr-2">{d.attempts}</td>
-                  <td className="py-1 pr-2">{d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ""} {d.lastError ?? ""}</td>
+                  <td className="py-1 pr-2">
+                    {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : ""} {d.lastError ? DELIVERY_ERRORS[d.lastError] : ""}
+                  </td>
                 </tr>
               ))}
             </tbody>

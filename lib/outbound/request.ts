@@ -1,0 +1,124 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { request as httpRequest, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { LookupFunction } from "node:net";
+import type { Refusal } from "./policy";
+import type { ResolvedAddress } from "./resolve";
+import { resolveTarget, type ResolvedTarget } from "./target";
+
+// Every request the server makes to a URL someone configured goes through outboundRequest: alert
+// deliveries now, provider connections and the gateway later.
+//
+// - The policy (lib/outbound/policy.ts) is applied to the addresses the connection uses: a name is
+//   resolved once, judged, and the socket connects to exactly those addresses (a pinned `lookup`),
+//   so a name that answers a public address to the check and 127.0.0.1 to the connect (DNS
+//   rebinding) gets nowhere.
+// - Redirects are not followed: a 3xx comes back as a response like any other status, and the
+//   caller decides. (Following one would mean judging every hop again; webhooks do not redirect.)
+// - Failures are one of three fixed classes, never the socket's message: a refused port, a reset,
+//   an unknown name, a TLS failure and a non-HTTP answer are all `connection_failed`, so the
+//   outcome says no more about the target than "it did not answer HTTP" or "it was too slow".
+//   Non-public addresses are refused before any packet is sent.
+
+export const OUTBOUND_FAILURES = ["refused_by_policy", "timeout", "connection_failed"] as const;
+export type OutboundFailure = (typeof OUTBOUND_FAILURES)[number];
+
+export class OutboundError extends Error {
+  constructor(
+    readonly failure: OutboundFailure,
+    /** Why the policy refused (for `refused_by_policy`); for the caller, never sent anywhere. */
+    readonly refusal: Refusal | null = null,
+  ) {
+    super(refusal ? `refused_by_policy: the URL ${refusal.message}` : failure);
+    this.name = "OutboundError";
+  }
+}
+
+export interface OutboundRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  headers?: Record<string, string>;
+  body?: string;
+  /** For the whole request: resolution, connection, sending, and the answer up to its cap. */
+  timeoutMs: number;
+  /** The answer's body is cut here (64 KiB unless said). */
+  maxResponseBytes?: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The first maxResponseBytes of the body. */
+  body: Buffer;
+}
+
+/** Sends one request the policy allows, or throws an OutboundError (and nothing else). */
+export async function outboundRequest(url: string, request: OutboundRequest): Promise<OutboundResponse> {
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  const verdict = await resolveTarget(url, signal);
+  if (verdict.kind === "refused") throw new OutboundError("refused_by_policy", verdict.refusal);
+  if (verdict.kind === "unresolved") throw new OutboundError(signal.aborted ? "timeout" : "connection_failed");
+  return send(verdict.target, request, signal);
+}
+
+function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSignal): Promise<OutboundResponse> {
+  const { url, hostname, addresses } = target;
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const max = request.maxResponseBytes ?? 65_536;
+  const options: RequestOptions = {
+    method: request.method,
+    hostname,
+    port: url.port || undefined,
+    path: `${url.pathname}${url.search}`,
+    headers: { ...request.headers, ...(body ? { "content-length": String(body.length) } : {}) },
+    auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
+    // No pooled socket: each request connects to the addresses judged for it.
+    agent: false,
+    lookup: addresses ? pinnedLookup(addresses) : undefined,
+    signal,
+  };
+  const requestFn = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = () => {
+      if (settled) return;
+      settled = true;
+      reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed"));
+    };
+    const req = requestFn(options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // The status is known: whatever happens to the body now, that is the answer.
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        res.destroy();
+      };
+      res.on("data", (chunk: Buffer) => {
+        if (size < max) chunks.push(chunk.subarray(0, max - size));
+        size += chunk.length;
+        if (size >= max) done();
+      });
+      res.on("end", done);
+      res.on("close", done);
+      res.on("error", done);
+    });
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/** A `lookup` for net.connect that answers with the addresses judged already, never asking DNS. */
+function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  type Options = { all?: boolean; family?: number | string };
+  return ((_hostname: string, options: Options, callback: (...args: unknown[]) => void) => {
+    if (options.all) {
+      callback(null, addresses.map(({ address, family }) => ({ address, family })));
+      return;
+    }
+    const family = String(options.family ?? "");
+    const wanted = family === "6" || family === "IPv6" ? 6 : family === "4" || family === "IPv4" ? 4 : 0;
+    const pick = addresses.find((a) => a.family === wanted) ?? addresses[0];
+    callback(null, pick.address, pick.family);
+  }) as LookupFunction;
+}

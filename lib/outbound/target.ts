@@ -1,0 +1,65 @@
+import { judgeAddress, outboundPolicy, parseTarget, type OutboundPolicy, type Refusal } from "./policy";
+import { resolveName, type ResolvedAddress } from "./resolve";
+
+// A URL judged by the policy after resolution: the addresses a request may connect to, or why
+// not. A name is judged on every address it resolves to, and refused if any one is refused (a
+// mixed answer, public and private, is how rebinding attacks hedge their bets).
+
+export interface ResolvedTarget {
+  url: URL;
+  /** The host to connect to, without IPv6 brackets. */
+  hostname: string;
+  /** What the name resolved to, all allowed; null when the URL holds an address. */
+  addresses: ResolvedAddress[] | null;
+}
+
+export type TargetVerdict =
+  | { kind: "allowed"; target: ResolvedTarget }
+  | { kind: "refused"; refusal: Refusal }
+  /** The name did not resolve (or not before the signal aborted). */
+  | { kind: "unresolved" };
+
+// RFC 6761: names under localhost are the loopback, whatever a resolver says.
+const LOOPBACK: ResolvedAddress[] = [
+  { address: "127.0.0.1", family: 4 },
+  { address: "::1", family: 6 },
+];
+
+export async function resolveTarget(
+  raw: string,
+  signal: AbortSignal,
+  policy: OutboundPolicy = outboundPolicy(),
+): Promise<TargetVerdict> {
+  const parsed = parseTarget(raw);
+  if ("reason" in parsed) return { kind: "refused", refusal: parsed };
+  const { url, host } = parsed;
+  if ("ip" in host) {
+    const refusal = judgeAddress(policy, host.ip, { ip: url.hostname });
+    return refusal ? { kind: "refused", refusal } : { kind: "allowed", target: { url, hostname: host.ip, addresses: null } };
+  }
+  let addresses: ResolvedAddress[];
+  if (host.name === "localhost" || host.name.endsWith(".localhost")) {
+    addresses = LOOPBACK;
+  } else {
+    try {
+      addresses = await resolveName(host.name, signal);
+    } catch {
+      return { kind: "unresolved" };
+    }
+  }
+  for (const { address } of addresses) {
+    const refusal = judgeAddress(policy, address, host);
+    if (refusal) return { kind: "refused", refusal };
+  }
+  return { kind: "allowed", target: { url, hostname: url.hostname, addresses } };
+}
+
+/**
+ * The check made when a URL is saved (alert channels now, other outbound targets later): why the
+ * policy refuses it, or null. A name that does not resolve now is not refused here (DNS may be
+ * down for a moment); sending to it fails as `connection_failed` and is judged again then.
+ */
+export async function checkOutboundUrl(raw: string, policy: OutboundPolicy = outboundPolicy()): Promise<Refusal | null> {
+  const verdict = await resolveTarget(raw, AbortSignal.timeout(5_000), policy);
+  return verdict.kind === "refused" ? verdict.refusal : null;
+}
