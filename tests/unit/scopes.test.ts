@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasScope, ROLES, SCOPES, scopesForApiKey, scopesForRole } from "@/lib/auth/scopes";
+import { auditVisibilityFor, hasScope, ROLES, SCOPES, scopesForApiKey, scopesForRole } from "@/lib/auth/scopes";
 
 describe("roles and scopes", () => {
   it("gives each role exactly its permissions", () => {
@@ -26,5 +26,13 @@ describe("roles and scopes", () => {
   it("grants the admin API only to keys with the admin scope", () => {
     expect(scopesForApiKey(["admin"])).toEqual(SCOPES);
     expect(scopesForApiKey(["route", "metrics"])).toEqual([]);
+  });
+
+  it("shows audit events about users, keys and channels only to roles that may list them", () => {
+    expect(auditVisibilityFor(scopesForRole("viewer"))).toEqual({ entityTypes: ["config", "version", "rollout"] });
+    expect(auditVisibilityFor(scopesForRole("editor"))).toEqual({ entityTypes: ["config", "version", "rollout"] });
+    expect(auditVisibilityFor(scopesForRole("operator"))).toEqual({ entityTypes: ["config", "version", "rollout", "alert_channel"] });
+    expect(auditVisibilityFor(scopesForRole("admin"))).toBe("all");
+    expect(auditVisibilityFor(scopesForApiKey(["admin"]))).toBe("all");
   });
 });

@@ -27,6 +27,13 @@ describe("splitRefusal", () => {
     expect(split.error.message).toMatch(/^2 outcome\(s\) refused by the server and dropped: `events\.0\.at` is more .* \(and 2 more problems\)\. The other 3 of the batch are sent again\.$/);
   });
 
+  it("splits a 403 naming events of configs the key is not limited to, as it splits a 400", () => {
+    const error = refusal([{ path: "events.2.config", message: "names a config this key may not use (`other`)" }], 403);
+    const split = splitRefusal(error, events)!;
+    expect(split.rest.map((e) => e.requestId)).toEqual(["r0", "r1", "r3", "r4"]);
+    expect(split.error).toMatchObject({ status: 403, details: [{ path: "events.0.config", message: "names a config this key may not use (`other`)" }] });
+  });
+
   it("leaves nothing to resend when every event was refused", () => {
     const split = splitRefusal(refusal([{ path: "events.0", message: "x" }, { path: "events.1.config", message: "x" }]), events.slice(0, 2))!;
     expect(split.rest).toEqual([]);
@@ -40,6 +47,7 @@ describe("splitRefusal", () => {
     ["an index outside the batch", [{ path: "events.5.at", message: "x" }], 400],
     ["a lookalike path", [{ path: "events.1x.at", message: "x" }], 400],
     ["another status", [{ path: "events.0.at", message: "x" }], 409],
+    ["a 403 about the key, not its events", [], 403],
   ])("is null (the whole batch is refused) for %s", (_, details, status) => {
     expect(splitRefusal(refusal(details, status), events)).toBeNull();
   });
