@@ -87,3 +87,21 @@ export class MethodNotAllowedError extends AppError {
     super(405, "method_not_allowed", `Use ${allowed.join(" or ")} here.`, undefined, { Allow: allowed.join(", ") });
   }
 }
+
+/** A session signed in with a generated one-time password may do nothing but replace it. */
+export class PasswordChangeRequiredError extends AppError {
+  constructor() {
+    super(
+      403,
+      "password_change_required",
+      "This session was signed in with a one-time password, which allows nothing but choosing your own: do that at /account/password first.",
+    );
+  }
+}
+
+/** Too many wrong passwords for an account or from an address (lib/auth/login-throttle.ts). */
+export class TooManyAttemptsError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, "too_many_attempts", message, undefined, { "Retry-After": String(retryAfterSeconds) });
+  }
+}

@@ -5,12 +5,15 @@ import { CredentialsSignin } from "next-auth";
 import { CLIENT_IP_HEADER } from "../client-address";
 import { loginThrottle, type BlockedVerdict } from "./login-throttle";
 import { getPrisma } from "../db/client";
+import { checkSession, endSession, newSessionClaims, SESSION_MAX_AGE_SEC, sessionRefusalLine } from "./sessions";
 import { authenticate } from "./user-service";
 import { isRole, type Role } from "./scopes";
 
 // Sessions are signed JWT cookies (the Credentials provider requires them). They carry the
-// user id and role for display; anything that authorizes an action re-reads the user from the
-// database (lib/http/route.ts), so a changed role or a disabled user takes effect at once.
+// user id and role for display, and the session's id and version (lib/auth/sessions.ts); every
+// read of a session checks those against the database here (jwt callback) or in the admin API
+// (lib/auth/resolve-actor.ts), and anything that authorizes an action re-reads the user, so a
+// changed role, a disabled user, a new password or a sign-out takes effect at once.
 
 declare module "next-auth" {
   interface Session {
@@ -18,6 +21,7 @@ declare module "next-auth" {
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -29,15 +33,32 @@ export class TooManyAttempts extends CredentialsSignin {
   }
 }
 
+/**
+ * Why a session cookie could not be read, in a few words: the code of the decryption error
+ * (`ERR_JWE_DECRYPTION_FAILED`, `ERR_JWT_EXPIRED`, …). Never the cookie, never a stack.
+ */
+function unreadableCookieReason(error: unknown): string {
+  const cause = (error as { cause?: { err?: { code?: unknown } } }).cause?.err;
+  return typeof cause?.code === "string" ? cause.code : "unreadable";
+}
+
+function causeMessage(error: unknown): string {
+  const cause = (error as { cause?: { err?: unknown } }).cause?.err;
+  return cause instanceof Error ? cause.message : "unknown error";
+}
+
 const nextAuth = NextAuth({
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: "/login" },
   logger: {
-    // A wrong password is expected traffic, not a server error: one line, no stack, no input.
+    // Refusals are expected traffic, not server errors: one line each, no stack, no input.
+    // Class names are minified in the build; AuthError subclasses carry a stable `type`.
     error(error) {
-      // Class names are minified in the build; AuthError subclasses carry a stable `type`.
-      if ((error as { type?: string }).type === "CredentialsSignin") console.warn("[auth] sign-in refused: wrong e-mail or password");
+      const type = (error as { type?: string }).type;
+      if (type === "CredentialsSignin") console.warn("[auth] sign-in refused: wrong e-mail or password");
+      else if (type === "JWTSessionError") console.warn(sessionRefusalLine("console", { unreadable: unreadableCookieReason(error) }));
+      else if (type === "SignOutError") console.error(`[auth] sign-out not recorded, so copies of that session's cookie still work: ${causeMessage(error)}`);
       else console.error("[auth]", error);
     },
   },
@@ -59,23 +80,38 @@ const nextAuth = NextAuth({
           return null;
         }
         throttle.succeed(email);
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    // At sign-in (`user` set) the session gets its claims; on every later read it is checked, and
+    // a refused one comes back as no session (next-auth clears the cookie where it can).
+    // Claims sent with an update (`session`) are ignored: only sign-in sets them.
+    async jwt({ token, user }) {
       if (user) {
-        token.sub = user.id;
-        token.role = user.role;
+        return { ...token, sub: user.id, role: user.role, ...newSessionClaims({ sessionVersion: user.sessionVersion ?? -1 }) };
       }
-      return token;
+      try {
+        const checked = await checkSession(await getPrisma(), token);
+        if (checked.ok) return token;
+        console.warn(sessionRefusalLine("console", checked.reason, token.sub));
+      } catch (error) {
+        console.error(`[auth] console: could not check a session, refusing it: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return null;
     },
     session({ session, token }) {
       const role = typeof token.role === "string" && isRole(token.role) ? token.role : "viewer";
       session.user.id = token.sub ?? "";
       session.user.role = role;
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends this session only (every copy of its cookie); other devices stay signed in.
+    async signOut(message) {
+      await endSession(await getPrisma(), "token" in message ? message.token : null);
     },
   },
 });

@@ -2,7 +2,9 @@
 // a window, further attempts are refused (even with the right password) until the oldest failure
 // leaves the window. Failures are counted, not successes; a success clears the account's count.
 // In memory, per instance: N instances behind a load balancer allow up to N× the attempts,
-// which still stops password guessing at any useful rate.
+// which still stops password guessing at any useful rate. Changing a password counts a wrong
+// current password as a failure too (lib/auth/user-service.ts changePassword), in the same counts:
+// a stolen session gets no guesses beyond what the sign-in form would give.
 
 export interface ThrottleRule {
   max: number;
@@ -57,8 +59,9 @@ export function loginThrottle(): LoginThrottle {
   return registry.llmCanaryLoginThrottle;
 }
 
-export function throttleMessage(verdict: BlockedVerdict): string {
+/** `failures`: what was counted, as the person reads it ("failed sign-ins", "wrong current passwords"). */
+export function throttleMessage(verdict: BlockedVerdict, failures = "failed sign-ins"): string {
   const minutes = Math.max(1, Math.ceil(verdict.retryAfterSec / 60));
   const what = verdict.scope === "account" ? "this account" : "your network address";
-  return `Too many failed sign-ins for ${what}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  return `Too many ${failures} for ${what}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

@@ -43,8 +43,28 @@ export async function lockUserAndEnabledAdmins(tx: Tx, id: string): Promise<{ en
   return { enabledAdminIds: rows.filter((r) => r.enabled_admin).map((r) => r.id) };
 }
 
+/** A new password of the user's own choosing; it ends every session of theirs (sessionVersion). */
 export function setPassword(db: DbOrTx, id: string, passwordHash: string) {
-  return db.user.update({ where: { id }, data: { passwordHash, mustChangePassword: false } });
+  return db.user.update({ where: { id }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } });
+}
+
+/** Ends every session of the user now: cookies signed in under an earlier version are refused. */
+export function endAllSessions(db: DbOrTx, id: string) {
+  return db.user.update({ where: { id }, data: { sessionVersion: { increment: 1 } } });
+}
+
+/** Records a session as ended until `expiresAt`; ending it twice is harmless. */
+export function insertEndedSession(db: DbOrTx, id: string, expiresAt: Date) {
+  return db.endedSession.createMany({ data: [{ id, expiresAt }], skipDuplicates: true });
+}
+
+export function findEndedSession(db: DbOrTx, id: string) {
+  return db.endedSession.findUnique({ where: { id } });
+}
+
+/** Forgets ended sessions whose cookies have all expired. */
+export function deleteEndedSessionsExpiredBy(db: DbOrTx, at: Date) {
+  return db.endedSession.deleteMany({ where: { expiresAt: { lt: at } } });
 }
 
 export function touchLastLogin(db: DbOrTx, id: string, at: Date) {

@@ -13,8 +13,8 @@ export interface ConsoleUser {
 
 /**
  * The signed-in user as the database has them now (role changes and disabling apply at once),
- * or null: no session, or a session cookie of a user since disabled or deleted. Read once per
- * request.
+ * or null: no session, or a session that has ended (next-auth's jwt callback checks it, see
+ * lib/auth/sessions.ts), or one of a user since disabled or deleted. Read once per request.
  */
 export const findSignedInUser = cache(async () => {
   const session = await auth();

@@ -1,13 +1,15 @@
 import { appendAuditEvent } from "../audit/repo";
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, TooManyAttemptsError, UnauthorizedError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import type { Db } from "../db/types";
 import { parseInput } from "../validation";
 import type { Actor } from "./actor";
+import { loginThrottle, throttleMessage } from "./login-throttle";
 import { mayMakeApiKeys, revokeKeysMadeBy } from "./api-key-service";
 import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } from "./passwords";
 import {
   countUsers,
+  endAllSessions,
   findUserByEmail,
   findUserById,
   insertUser,
@@ -88,6 +90,8 @@ export async function updateUser(db: Db, actor: Actor, id: string, raw: unknown)
       );
     }
 
+    // A disabled user's sessions end now, and stay ended if the user is enabled again.
+    if (disables) await endAllSessions(tx, id);
     const after = UserDto.parse(await updateUserRow(tx, id, changes));
     await appendAuditEvent(tx, { actor, action: "user.update", entityType: "user", entityId: id, before, after });
     if ((changes.role !== undefined || changes.disabledAt !== undefined) && !mayMakeApiKeys(after)) {
@@ -98,8 +102,11 @@ export async function updateUser(db: Db, actor: Actor, id: string, raw: unknown)
   });
 }
 
+/** A signed-in user, with the session version a new session of theirs carries (lib/auth/sessions.ts). */
+export type AuthenticatedUser = UserDto & { sessionVersion: number };
+
 /** The user for these credentials, or null. Takes the same time whether or not the e-mail exists. */
-export async function authenticate(db: Db, email: string, password: string): Promise<UserDto | null> {
+export async function authenticate(db: Db, email: string, password: string): Promise<AuthenticatedUser | null> {
   const user = await findUserByEmail(db, email.trim());
   if (!user || user.disabledAt) {
     await burnPasswordCheck(password);
@@ -107,19 +114,29 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   }
   if (!(await verifyPassword(password, user.passwordHash))) return null;
   await touchLastLogin(db, user.id, new Date());
-  return UserDto.parse(user);
+  return { ...UserDto.parse(user), sessionVersion: user.sessionVersion };
 }
 
-/** The signed-in user changes their own password; clears the must-change flag of a generated one. */
-export async function changePassword(db: Db, userId: string, raw: unknown): Promise<UserDto> {
+/**
+ * The signed-in user changes their own password; clears the must-change flag of a generated one.
+ * Every session of theirs ends, this one too (the console signs in again with the new password).
+ * A wrong current password counts as a failed sign-in of the account and of `clientAddress`, and
+ * once those are used up the check is refused, as signing in is (lib/auth/login-throttle.ts).
+ */
+export async function changePassword(db: Db, userId: string, raw: unknown, clientAddress: string): Promise<UserDto> {
   const input = parseInput(ChangePasswordInput, raw);
   const user = await findUserById(db, userId);
   if (!user || user.disabledAt) throw new UnauthorizedError("Your session is no longer valid; sign in again.");
+  const throttle = loginThrottle();
+  const verdict = throttle.check(user.email, clientAddress);
+  if (!verdict.allowed) throw new TooManyAttemptsError(throttleMessage(verdict, "wrong passwords"), verdict.retryAfterSec);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throttle.fail(user.email, clientAddress);
     throw new ValidationError("The `currentPassword` field is not your current password.", [
       { path: "currentPassword", message: "is not your current password" },
     ]);
   }
+  throttle.succeed(user.email);
   const passwordHash = await hashPassword(input.newPassword);
   return db.$transaction(async (tx) => {
     const updated = UserDto.parse(await setPassword(tx, userId, passwordHash));

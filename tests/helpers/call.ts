@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import type { Db } from "../../lib/db/types";
 import { createApiKey } from "../../lib/auth/api-key-service";
+import { newSessionClaims } from "../../lib/auth/sessions";
 import { createUser } from "../../lib/auth/user-service";
 import type { Role } from "../../lib/auth/scopes";
 
@@ -43,12 +44,19 @@ export function ensureTestAuthSecret(): string {
 
 /** A user of the role and a signed session cookie for them, as next-auth would set after login. */
 export async function sessionFor(db: Db, role: Role): Promise<{ cookie: string; userId: string }> {
-  const secret = ensureTestAuthSecret();
   const system = { type: "system", id: null, label: "test", scopes: [] } as const;
   const email = `${role}-${randomBytes(4).toString("hex")}@example.com`;
   const { user } = await createUser(db, system, { email, role, password: "a long enough password" });
-  const token = await encode({ token: { sub: user.id, email, role }, secret, salt: "authjs.session-token", maxAge: 3600 });
-  return { cookie: `authjs.session-token=${token}`, userId: user.id };
+  return { cookie: await sessionCookieOf(db, user.id), userId: user.id };
+}
+
+/** A new session of an existing user, with the claims next-auth's jwt callback gives one at sign-in. */
+export async function sessionCookieOf(db: Db, userId: string): Promise<string> {
+  const secret = ensureTestAuthSecret();
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const claims = { sub: user.id, email: user.email, role: user.role, ...newSessionClaims(user) };
+  const token = await encode({ token: claims, secret, salt: "authjs.session-token", maxAge: 3600 });
+  return `authjs.session-token=${token}`;
 }
 
 export async function adminKey(db: Db, scopes: ("admin" | "route" | "metrics")[] = ["admin"]): Promise<string> {

@@ -4,7 +4,7 @@ import { PATCH } from "@/app/api/admin/users/[id]/route";
 import { GET, POST } from "@/app/api/admin/users/route";
 import { authenticate } from "@/lib/auth/user-service";
 import { setDatabase } from "@/lib/db/client";
-import { adminKey, call, sessionFor } from "../helpers/call";
+import { adminKey, call, sessionCookieOf, sessionFor } from "../helpers/call";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // The users admin API through its route handlers, against a real database: list, create,
@@ -217,7 +217,7 @@ describe("PATCH /api/admin/users/{id}", () => {
     expect((await patch(admin.userId, { role: "admin" })).status).toBe(200);
   });
 
-  it("a disabled user cannot sign in, and their live session gets 401 at once", async () => {
+  it("a disabled user cannot sign in, and their sessions end at once, for good", async () => {
     const editor = await sessionFor(db.prisma, "editor");
     const email = (await db.prisma.user.findUniqueOrThrow({ where: { id: editor.userId } })).email;
     expect((await call(auditGet, "GET", { cookie: editor.cookie })).status).toBe(200);
@@ -235,9 +235,11 @@ describe("PATCH /api/admin/users/{id}", () => {
     expect(event).toMatchObject({ action: "user.update", actorLabel: adminEmail, before: { disabledAt: null } });
     expect((event.after as { disabledAt: string }).disabledAt).toBe(disabled.body.disabledAt);
 
+    // Enabled again, they sign in again: the sessions disabling ended stay ended.
     expect((await patch(editor.userId, { disabled: false }, asAdmin())).body.disabledAt).toBeNull();
-    expect((await call(auditGet, "GET", { cookie: editor.cookie })).status).toBe(200);
+    expect((await call(auditGet, "GET", { cookie: editor.cookie })).status).toBe(401);
     expect(await authenticate(db.prisma, email, "a long enough password")).toMatchObject({ id: editor.userId });
+    expect((await call(auditGet, "GET", { cookie: await sessionCookieOf(db.prisma, editor.userId) })).status).toBe(200);
   });
 
   it("a role change applies to the user's next request, without signing in again", async () => {

@@ -29,7 +29,7 @@ describe("first start", () => {
     expect(stored.role).toBe("admin");
     expect(stored.mustChangePassword).toBe(true);
     expect(stored.passwordHash).not.toContain(first!.generatedPassword!);
-    expect(stored.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(stored.passwordHash).toMatch(/^hmac-sha256:\$2[aby]\$12\$/);
     expect(await authenticate(db.prisma, "admin@llm-canary.local", first!.generatedPassword!)).toMatchObject({ role: "admin" });
     expect(await ensureBootstrapAdmin(db.prisma, {})).toBeNull();
     expect(await db.prisma.user.count()).toBe(1);
@@ -95,18 +95,19 @@ describe("one-time passwords", () => {
   it("a generated password must be changed; the change checks the current one and is audited", async () => {
     const { user, generatedPassword } = await createUser(db.prisma, cli, { email: "new@example.com", role: "editor" });
     expect(user.mustChangePassword).toBe(true);
-    await expect(changePassword(db.prisma, user.id, { currentPassword: "wrong one", newPassword: "a brand new passphrase" })).rejects.toThrow(
+    const change = (body: { currentPassword: string; newPassword: string }) => changePassword(db.prisma, user.id, body, "198.51.100.1");
+    await expect(change({ currentPassword: "wrong one", newPassword: "a brand new passphrase" })).rejects.toThrow(
       "The `currentPassword` field is not your current password.",
     );
-    await expect(changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: "short" })).rejects.toThrow(
+    await expect(change({ currentPassword: generatedPassword!, newPassword: "short" })).rejects.toThrow(
       /`newPassword` field must be at least 12/,
     );
-    await expect(changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: generatedPassword! })).rejects.toThrow(
+    await expect(change({ currentPassword: generatedPassword!, newPassword: generatedPassword! })).rejects.toThrow(
       /must differ from the current password/,
     );
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).mustChangePassword).toBe(true);
 
-    const changed = await changePassword(db.prisma, user.id, { currentPassword: generatedPassword!, newPassword: "a brand new passphrase" });
+    const changed = await change({ currentPassword: generatedPassword!, newPassword: "a brand new passphrase" });
     expect(changed.mustChangePassword).toBe(false);
     expect(await authenticate(db.prisma, "new@example.com", generatedPassword!)).toBeNull();
     expect(await authenticate(db.prisma, "new@example.com", "a brand new passphrase")).toMatchObject({ id: user.id });

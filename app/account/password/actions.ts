@@ -1,6 +1,10 @@
 "use server";
 
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { CLIENT_IP_HEADER } from "@/lib/client-address";
+import { signIn } from "@/lib/auth/config";
 import { requireSignedIn } from "@/lib/auth/session";
 import { changePassword } from "@/lib/auth/user-service";
 import { getPrisma } from "@/lib/db/client";
@@ -15,13 +19,20 @@ export async function changePasswordAction(_previous: PasswordState, form: FormD
   const newPassword = String(form.get("newPassword") ?? "");
   if (newPassword !== String(form.get("confirmPassword") ?? "")) return { error: "The two new passwords differ." };
   try {
-    await changePassword(await getPrisma(), user.id, {
-      currentPassword: String(form.get("currentPassword") ?? ""),
-      newPassword,
-    });
+    const currentPassword = String(form.get("currentPassword") ?? "");
+    const clientAddress = (await headers()).get(CLIENT_IP_HEADER) ?? "unknown";
+    await changePassword(await getPrisma(), user.id, { currentPassword, newPassword }, clientAddress);
   } catch (error) {
     if (error instanceof AppError && error.status < 500) return { error: error.message };
     throw error;
   }
-  redirect("/");
+  // The new password ended every session of this user, this one too: a new session, signed in
+  // with the new password, replaces it (signIn redirects by throwing on success).
+  try {
+    await signIn("credentials", { email: user.email, password: newPassword, redirectTo: "/" });
+  } catch (error) {
+    if (error instanceof AuthError) redirect("/login");
+    throw error;
+  }
+  return { error: null };
 }

@@ -15,11 +15,28 @@ test("the dashboard lists configs from the database", async ({ page }) => {
   await expect(row).toContainText("none yet");
 });
 
-test("signing out ends the session", async ({ page }) => {
-  await page.goto("/");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/login/);
-  expect((await page.request.get("/api/admin/configs")).status()).toBe(401);
+test("signing out ends that session, copies of its cookie included, and no other", async ({ browser, page }) => {
+  // A session of its own: signing out the saved one would end it for every other test.
+  const signedOut = { cookies: [], origins: [] };
+  const context = await browser.newContext({ storageState: signedOut });
+  const own = await context.newPage();
+  await own.goto("/login");
+  await own.getByLabel("E-mail").fill(E2E_ADMIN.email);
+  await own.getByLabel("Password").fill(E2E_ADMIN.password);
+  await own.getByRole("button", { name: "Sign in" }).click();
+  await expect(own.getByRole("heading", { name: "Configs", exact: true })).toBeVisible();
+  const copy = (await context.cookies()).filter((c) => c.name.startsWith("authjs.session-token"));
+  expect(copy).not.toEqual([]);
+
+  await own.getByRole("button", { name: "Sign out" }).click();
+  await expect(own).toHaveURL(/\/login/);
+  await own.goto("/");
+  await expect(own).toHaveURL(/\/login/);
+  expect((await own.request.get("/api/admin/configs")).status()).toBe(401);
+
+  const elsewhere = await browser.newContext({ storageState: signedOut });
+  await elsewhere.addCookies(copy);
+  expect((await elsewhere.request.get("/api/admin/configs")).status()).toBe(401);
+  expect((await page.request.get("/api/admin/configs")).status()).toBe(200);
+  await Promise.all([context.close(), elsewhere.close()]);
 });
