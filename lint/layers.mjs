@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 /** Bottom to top. A folder or top-level file of lib/ missing here is reported where it is imported. */
 export const LAYERS = [
   // Shared leaves: no imports from lib/.
-  ["lib/errors", "lib/ids", "lib/env", "lib/version", "lib/limits", "lib/client-address"],
+  ["lib/errors", "lib/ids", "lib/env", "lib/version", "lib/limits", "lib/client-address", "lib/security-headers"],
   // lib/outbound: the policy every request to a configured URL goes through (reads lib/env).
   ["lib/text-check", "lib/outbound"],
   ["lib/validation"],

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { PayloadTooLargeError, ValidationError } from "../errors";
 import { parseJsonText } from "../http/json-body";
 import { errorPayload } from "../http/respond";
+import { API_CONTENT_SECURITY_POLICY, COMMON_SECURITY_HEADERS } from "../security-headers";
 
 // Plain node:http helpers for the hot path: the same body rules and error shape as the Next
 // handlers (lib/http/route.ts), without the framework's per-request cost.
@@ -13,11 +14,14 @@ export interface HotResponse {
   headers?: Record<string, string>;
 }
 
+/** The same security headers as the admin API's answers (lib/security-headers.ts). */
+const SECURITY_HEADERS = { ...COMMON_SECURITY_HEADERS, "Content-Security-Policy": API_CONTENT_SECURITY_POLICY };
+
 export function send(res: ServerResponse, requestId: string, answer: HotResponse): void {
   res.writeHead(answer.status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
+    ...SECURITY_HEADERS,
     "x-request-id": requestId,
     ...answer.headers,
   });

@@ -6,13 +6,29 @@ import { expect, test, uniqueKey } from "./fixtures";
 test("pages, the admin API and the client API send the security headers", async ({ request }) => {
   const page = await request.get("/login");
   const headers = page.headers();
+  const scriptSrc = headers["content-security-policy"].split(";").find((d) => d.trim().startsWith("script-src"));
+  // Scripts run only with this answer's nonce: no inline script an attacker could inject.
+  expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]{20,}'/);
+  expect(scriptSrc).toContain("'strict-dynamic'");
+  expect(scriptSrc).not.toContain("'unsafe-inline'");
+  expect(scriptSrc).not.toContain("'unsafe-eval'");
+  const nonce = /'nonce-([^']+)'/.exec(scriptSrc!)![1];
+  expect(await page.text()).toContain(`nonce="${nonce}"`); // Next put it on its scripts
+  const again = (await request.get("/login")).headers()["content-security-policy"];
+  expect(again).not.toContain(nonce); // a fresh nonce per answer
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(headers["content-security-policy"]).toContain("script-src 'self'");
   expect(headers["x-frame-options"]).toBe("DENY");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
-  expect((await request.get("/api/admin/configs")).headers()["x-content-type-options"]).toBe("nosniff");
-  expect((await request.post("/api/route", { data: {} })).headers()["x-content-type-options"]).toBe("nosniff");
+  // Both APIs: the same headers, and a policy under which a JSON answer can load nothing.
+  for (const answer of [await request.get("/api/admin/configs"), await request.post("/api/route", { data: {} })]) {
+    const api = answer.headers();
+    expect(api["content-security-policy"]).toContain("default-src 'none'");
+    expect(api["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(api["x-frame-options"]).toBe("DENY");
+    expect(api["x-content-type-options"]).toBe("nosniff");
+    expect(api["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  }
 });
 
 test("the session cookie is HttpOnly and SameSite=Lax, and Secure with the __Secure- prefix behind HTTPS", async ({ pageAs, request }) => {
