@@ -40,10 +40,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openServer(url: string, embedded?: { dir: string; server: EmbeddedServer }): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
-  // One pool for Prisma and the raw hot-path statements. A short connect timeout: with the server
-  // down, /api/metrics answers 503 quickly instead of holding the client's batch.
+  // One pool for Prisma and the raw hot-path statements. The connect timeout also bounds the wait
+  // for a free pooled connection, so it matches how long a transaction may wait to start
+  // (ROUTING_TX.maxWait): a burst of writers to the same rows waits its turn instead of being
+  // told the database is down. A server that is down refuses at once, and /api/metrics answers 503.
   // Timeouts bound how long a hung server holds a request (and a pooled connection).
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, query_timeout: 35_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, statement_timeout: 30_000, query_timeout: 35_000 });
   pool.on("error", () => undefined); // an idle connection dropped by the server; the pool replaces it
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
