@@ -35,7 +35,7 @@ node --import tsx tests/soak/faults.ts — PostgreSQL stopped under load, the ap
   FAULTS_TICK_MS           the app's LLM_CANARY_CONTROLLER_TICK_MS (default 1000)
   FAULTS_PORT              the app's port (default 3461); the cluster takes a random port in 55000-59999
   FAULTS_LATE_RATINGS=1    also send late ratings (feedback) through the faults; counted and printed, not checked
-Needs the PostgreSQL server binaries under /usr/lib/postgresql/<version>/bin.`);
+The cluster runs on the PostgreSQL binaries npm installs (lib/db/postgres-cluster.ts), like the embedded database.`);
 
 const OUTAGE_S = envNumber("FAULTS_OUTAGE_S", 10);
 const RPS = envNumber("FAULTS_RPS", 60);
