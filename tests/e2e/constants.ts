@@ -17,3 +17,5 @@ export const E2E_SECRETS_FILE = "tests/.e2e/secrets.json";
 export const SCREENSHOT_DIR = "public/screenshots";
 /** Where serve.ts tells the tests which database the server runs on ({ url: null } when embedded). */
 export const E2E_DATABASE_FILE = "tests/.e2e/database.json";
+/** The credential part of a Slack webhook URL a journey saves: it must never show in the audit log. */
+export const E2E_WEBHOOK_TOKEN = "e2eSlackWebhookToken0123456789";
