@@ -44,7 +44,7 @@ for (const callbackUrl of ["/\\evil.example/", "/\t/evil.example", "//evil.examp
     await page.getByLabel("E-mail").fill(E2E_ADMIN.email);
     await page.getByLabel("Password").fill(E2E_ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("heading", { name: "Configs" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Configs", exact: true })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     expect(new URL(page.url()).pathname).toBe("/");
   });
