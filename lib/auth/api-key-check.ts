@@ -36,14 +36,43 @@ export async function checkApiKey<K extends StoredKey>(
   source: KeySource<K>,
   usage: KeyUsage,
 ): Promise<K> {
+  const presented = presentedKey(authorization);
+  return decide(presented, await source.find(presented.selector), scope, source, usage);
+}
+
+/**
+ * The same check where keys are in memory, without a promise: the client API's hot path. (Once
+ * Next has served a request, async hooks are on process-wide and every promise costs: measured
+ * 0.4-0.5 × a bare server with promises in the path, 0.6 without.)
+ */
+export function checkApiKeyNow<K extends StoredKey>(
+  authorization: string | null | undefined,
+  scope: ApiKeyScope,
+  source: { find(selector: string): K | undefined; unknown?(error: UnauthorizedError): Error },
+  usage: KeyUsage,
+): K {
+  const presented = presentedKey(authorization);
+  return decide(presented, source.find(presented.selector), scope, source, usage);
+}
+
+function presentedKey(authorization: string | null | undefined): { selector: string; secret: string } {
   const token = bearerToken(authorization ?? null);
   if (!token) throw new UnauthorizedError("Send an API key as `Authorization: Bearer <key>`.");
   const parsed = parseApiKey(token);
   if (!parsed) throw new UnauthorizedError("The API key is malformed; expected lck_<selector>_<secret>.");
-  const key = await source.find(parsed.selector);
+  return parsed;
+}
+
+function decide<K extends StoredKey>(
+  presented: { secret: string },
+  key: K | undefined,
+  scope: ApiKeyScope,
+  source: { unknown?(error: UnauthorizedError): Error },
+  usage: KeyUsage,
+): K {
   const invalid = () => new UnauthorizedError("The API key is not valid.");
   if (!key) throw source.unknown ? source.unknown(invalid()) : invalid();
-  if (!secretMatches(parsed.secret, key.secretHash)) throw invalid();
+  if (!secretMatches(presented.secret, key.secretHash)) throw invalid();
   if (key.revoked) throw new UnauthorizedError(`The API key "${key.name}" has been revoked.`);
   if (!key.scopes.includes(scope)) {
     const has = key.scopes.join(", ") || "none";

@@ -63,6 +63,19 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     }
   }
 
+  /** GET /api/route from the current snapshot, or null when the answer may need a fresher one. */
+  function routeNow(req: IncomingMessage, url: string, q: number, requestId: string): HotResponse | null {
+    try {
+      const snapshot = store.current;
+      const key = authenticateClient(snapshot, req.headers.authorization, "route", usage);
+      const query = Object.fromEntries(new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
+      return { ...answerRoute(snapshot, key, query, "query", requestId), headers: snapshotHeaders() };
+    } catch (error) {
+      if (isMaybeNewer(error)) return null;
+      throw error;
+    }
+  }
+
   async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
     const method = req.method ?? "GET";
     const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
@@ -114,6 +127,21 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
         return true;
       }
       const cors = corsHeaders(corsOrigins, origin);
+      if (path === "/api/route" && req.method === "GET") {
+        // The common case answered at once, without a promise (see checkApiKeyNow); a possible
+        // miss (an unknown key or config) takes the path below, which may refresh the snapshot.
+        let answer: HotResponse | null;
+        try {
+          answer = routeNow(req, url, q, requestId);
+        } catch (error) {
+          sendError(res, requestId, error, cors);
+          return true;
+        }
+        if (answer) {
+          send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } });
+          return true;
+        }
+      }
       serve(path, req, requestId).then(
         (answer) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } }),
         (error: unknown) => sendError(res, requestId, error, cors),

@@ -1,4 +1,4 @@
-import { checkApiKey, type KeySource } from "../auth/api-key-check";
+import { checkApiKeyNow } from "../auth/api-key-check";
 import type { KeyUsage } from "../auth/key-usage";
 import type { ApiKeyScope } from "../auth/scopes";
 import { maybeNewer } from "../snapshot/miss";
@@ -14,10 +14,10 @@ export function authenticateClient(
   authorization: string | undefined,
   scope: ApiKeyScope,
   usage: KeyUsage,
-): Promise<KeyEntry> {
-  const keys: KeySource<KeyEntry> = {
-    find: (selector) => snapshot.keysBySelector.get(selector),
+): KeyEntry {
+  const keys = {
+    find: (selector: string) => snapshot.keysBySelector.get(selector),
     unknown: maybeNewer, // perhaps created a moment ago on another instance
   };
-  return checkApiKey(authorization, scope, keys, usage);
+  return checkApiKeyNow(authorization, scope, keys, usage);
 }
