@@ -24,10 +24,12 @@ const ROUTE_TARGETS = {
 
 // While the console renders reports, the database works hard on the same two cores, so /api/route
 // gets less CPU: no throughput ratio is promised. What is promised is that it never waits on that
-// work — no request stalls behind a report (on the embedded PGlite of before, one did for 1.18 s).
+// work: requests do not stall behind a report (on the embedded PGlite of before, route's p90 was
+// 110 ms and one request waited 1.18 s). The p99.9 says so without hanging on the single slowest
+// request, which a GC pause or another process on the shared cores decides (printed as "max").
 const UNDER_CONSOLE_TARGETS = {
   p99: { name: "app p99", unit: "ms", bound: "max", limit: 50, digits: 1, env: "BENCH_ROUTE_CONSOLE_MAX_P99_MS" },
-  max: { name: "app slowest request", unit: "ms", bound: "max", limit: 250, digits: 0, env: "BENCH_ROUTE_CONSOLE_MAX_MS" },
+  p999: { name: "app p99.9", unit: "ms", bound: "max", limit: 100, digits: 1, env: "BENCH_ROUTE_CONSOLE_MAX_P999_MS" },
   failed: ROUTE_TARGETS.failed,
 } satisfies Record<string, Target>;
 
@@ -61,7 +63,7 @@ const idleTargets = ({ bare, app }: { bare: LoadResult; app: LoadResult }): Meas
 
 const underConsoleTargets = ({ app }: { app: LoadResult }): Measured[] => [
   { target: UNDER_CONSOLE_TARGETS.p99, value: app.latency.p99 },
-  { target: UNDER_CONSOLE_TARGETS.max, value: app.latency.max },
+  { target: UNDER_CONSOLE_TARGETS.p999, value: app.latency.p99_9 },
   { target: UNDER_CONSOLE_TARGETS.failed, value: app.non2xx + app.errors, detail: `${app.non2xx} non-2xx, ${app.errors} errors` },
 ];
 
@@ -199,6 +201,7 @@ function report(results: ScenarioResult[]): void {
     fmt(r.requests.average),
     fmt(r.latency.p50, 1),
     fmt(r.latency.p99, 1),
+    fmt(r.latency.p99_9, 1),
     fmt(r.latency.max),
     fmt(r.non2xx + r.errors),
   ];
@@ -209,7 +212,7 @@ function report(results: ScenarioResult[]): void {
   );
   console.info(
     table([
-      ["", "req/s", "p50 ms", "p99 ms", "max ms", "failed"],
+      ["", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed"],
       ...[...bareBySize].map(([size, bare]) => row(`bare node:http, ${size} bytes (baseline)`, bare)),
       ...results.map((r) => row(`/api/route, ${r.scenario.name}`, r.app)),
     ]),
