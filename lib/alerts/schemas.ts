@@ -58,14 +58,6 @@ export const DELIVERY_ERRORS = {
 export type DeliveryError = keyof typeof DELIVERY_ERRORS;
 const DELIVERY_ERROR_CODES = Object.keys(DELIVERY_ERRORS) as [DeliveryError, ...DeliveryError[]];
 
-/** Rows written before the fixed classes kept free text (and the receiver's body): shown as their class. */
-function legacyDeliveryError(value: unknown): unknown {
-  if (typeof value !== "string" || Object.hasOwn(DELIVERY_ERRORS, value)) return value;
-  if (value.startsWith("HTTP ")) return "http_status";
-  if (value.startsWith("answered ")) return "rejected";
-  return /timeout|aborted/i.test(value) ? "timeout" : "connection_failed";
-}
-
 export const DeliveryDto = z.object({
   id: z.string(),
   channelId: z.string(),
@@ -74,7 +66,8 @@ export const DeliveryDto = z.object({
   status: z.enum(["pending", "delivered", "failed"]),
   attempts: z.number().int(),
   lastStatus: z.number().int().nullable(),
-  lastError: z.preprocess(legacyDeliveryError, z.enum(DELIVERY_ERROR_CODES).nullable())
+  // Rows from before the fixed classes were rewritten to their class by a migration.
+  lastError: z.enum(DELIVERY_ERROR_CODES).nullable()
     .describe("why the last attempt failed, a fixed class; never the receiver's answer"),
   nextAttemptAt: z.date(),
   deliveredAt: z.date().nullable(),

@@ -1,13 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApiKeys } from "@/lib/auth/api-key-service";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
-import { MIGRATIONS_DIR } from "@/lib/db/paths";
-import { createSchemaEngine, NO_FILTER, readMigrationList } from "@/lib/db/schema-engine";
+import { migrateBefore } from "../helpers/migrate-before";
 import { adminQuery, testServerUrl, withDatabase } from "../helpers/test-database-url";
 
 // The migration that gave keys their owner and config list, on a database with history from
@@ -31,20 +27,7 @@ beforeAll(async () => {
   db = await openDatabase({ url: withDatabase(server, name) });
 
   // The migrations before this one, then the history, then the rest.
-  const earlier = await mkdtemp(path.join(tmpdir(), "llm-canary-migrations-"));
-  try {
-    for (const entry of await readdir(MIGRATIONS_DIR)) {
-      if (entry.localeCompare(MIGRATION) < 0 || entry === "migration_lock.toml") await cp(path.join(MIGRATIONS_DIR, entry), path.join(earlier, entry), { recursive: true });
-    }
-    const { engine, close } = await createSchemaEngine(db.adapterFactory);
-    try {
-      await engine.applyMigrations({ migrationsList: await readMigrationList(earlier), filters: NO_FILTER });
-    } finally {
-      await close();
-    }
-  } finally {
-    await rm(earlier, { recursive: true, force: true });
-  }
+  await migrateBefore(db, MIGRATION);
   await seedHistory();
   expect(await applyMigrations(db)).toContain(MIGRATION);
 });
