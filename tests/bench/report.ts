@@ -40,11 +40,12 @@ async function main(): Promise<void> {
   try {
     const seeded = await seed(database.url);
     const started = performance.now();
-    // Outcomes: 10 % canary, latency log-normal-ish, 1 % errors, ratings on 15 %, one per ~0.6 s.
+    // Outcomes: 10 % canary, latency log-normal-ish, 1 % errors (every 101st: both variants have
+    // some), ratings on 15 %, one per ~0.6 s.
     await client.query(
       `INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, rating, cost_usd, at)
        SELECT $1, 'b-' || g, CASE WHEN g % 10 = 0 THEN $3 ELSE $2 END, $4, (CASE WHEN g % 10 = 0 THEN 'canary' ELSE 'stable' END)::"Variant",
-         g % 100 = 7, l, 1 + floor(8 * log(2, l))::int, CASE WHEN g % 7 = 0 THEN 1 + (g::bigint * 7919 % 5)::int END, 0.002,
+         g % 101 = 7, l, 1 + floor(8 * log(2, l))::int, CASE WHEN g % 7 = 0 THEN 1 + (g::bigint * 7919 % 5)::int END, 0.002,
          now() - interval '14 days' + (g::float8 / $5 * interval '14 days')
        FROM generate_series(1, $5::int) g, LATERAL (SELECT (400 + (g::bigint * 2654435761 % 2400))::int AS l) x`,
       [seeded.configId, seeded.stableId, seeded.canaryId, seeded.rolloutId, OUTCOMES],
