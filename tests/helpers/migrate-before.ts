@@ -1,12 +1,36 @@
+import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Database } from "../../lib/db/client";
+import { openDatabase, type Database } from "../../lib/db/client";
 import { MIGRATIONS_DIR } from "../../lib/db/paths";
 import { createSchemaEngine, NO_FILTER, readMigrationList } from "../../lib/db/schema-engine";
+import { adminQuery, testServerUrl, withDatabase } from "./test-database-url";
 
-/** Applies the migrations that come before `migration`, so a test can seed the history it meets. */
-export async function migrateBefore(db: Database, migration: string): Promise<void> {
+/**
+ * A new database on the test server with only the migrations before `migration` applied, for a
+ * test that seeds the history a migration meets and then applies the rest. `drop` closes and
+ * removes it.
+ */
+export async function databaseBefore(migration: string): Promise<{ db: Database; drop(): Promise<void> }> {
+  const server = testServerUrl();
+  const name = `llm_canary_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(server, `CREATE DATABASE ${name}`);
+  const db = await openDatabase({ url: withDatabase(server, name) });
+  const drop = async () => {
+    await db.close();
+    await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  try {
+    await migrateBefore(db, migration);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { db, drop };
+}
+
+async function migrateBefore(db: Database, migration: string): Promise<void> {
   const earlier = await mkdtemp(path.join(tmpdir(), "llm-canary-migrations-"));
   try {
     for (const entry of await readdir(MIGRATIONS_DIR)) {

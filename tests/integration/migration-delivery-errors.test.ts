@@ -1,10 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAlertDeliveries } from "@/lib/alerts/channel-service";
-import { openDatabase, type Database } from "@/lib/db/client";
+import type { Database } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
-import { migrateBefore } from "../helpers/migrate-before";
-import { adminQuery, testServerUrl, withDatabase } from "../helpers/test-database-url";
+import { databaseBefore } from "../helpers/migrate-before";
 
 // Deliveries from before the outbound policy kept the first characters of the receiver's answer in
 // last_error. The migration leaves only the fixed class each stands for, in the table itself.
@@ -13,15 +11,10 @@ const MIGRATION = "20261207013000_alert_delivery_error_classes";
 const RECEIVER_WORDS = "internal-admin-panel secret=s3cr3t";
 
 let db: Database;
-let dropDatabase: () => Promise<void>;
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  const server = testServerUrl();
-  const name = `llm_canary_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(server, `CREATE DATABASE ${name}`);
-  dropDatabase = () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  db = await openDatabase({ url: withDatabase(server, name) });
-  await migrateBefore(db, MIGRATION);
+  ({ db, drop } = await databaseBefore(MIGRATION));
   await db.query(`INSERT INTO alert_channels (id, name, kind, url, updated_at) VALUES ('chn_old', 'old', 'webhook', 'https://hooks.example.com/x', now())`, []);
   const rows: [string, string | null][] = [
     ["dlv_http", `HTTP 500: ${RECEIVER_WORDS}`],
@@ -37,8 +30,7 @@ beforeAll(async () => {
   expect(await applyMigrations(db)).toContain(MIGRATION);
 });
 afterAll(async () => {
-  await db?.close();
-  await dropDatabase?.();
+  await drop?.();
 });
 
 describe("the delivery-error migration", () => {

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApiKeys } from "@/lib/auth/api-key-service";
-import { openDatabase, type Database } from "@/lib/db/client";
+import type { Database } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
-import { migrateBefore } from "../helpers/migrate-before";
-import { adminQuery, testServerUrl, withDatabase } from "../helpers/test-database-url";
+import { databaseBefore } from "../helpers/migrate-before";
 
 // The migration that gave keys their owner and config list, on a database with history from
 // before it: earlier audit events holding whole webhook URLs are masked in place (the append-only
@@ -17,23 +16,16 @@ const SLACK_TOKEN_2 = "migrationSlackTokenTwo9876543";
 const DING_TOKEN = "migrationDingToken0123456789a";
 
 let db: Database;
-let dropDatabase: () => Promise<void>;
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  const server = testServerUrl();
-  const name = `llm_canary_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(server, `CREATE DATABASE ${name}`);
-  dropDatabase = () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  db = await openDatabase({ url: withDatabase(server, name) });
-
   // The migrations before this one, then the history, then the rest.
-  await migrateBefore(db, MIGRATION);
+  ({ db, drop } = await databaseBefore(MIGRATION));
   await seedHistory();
   expect(await applyMigrations(db)).toContain(MIGRATION);
 });
 afterAll(async () => {
-  await db?.close();
-  await dropDatabase?.();
+  await drop?.();
 });
 
 async function seedHistory() {
