@@ -18,3 +18,11 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_AGE_MS = 30 * 24 * 3_600_000;
 /** A config key: 1-64 lower-case letters, digits and inner hyphens. */
 export const CONFIG_KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** A custom score key: a slug like `groundedness` or `valid_json` (lower case, digits, _ and -). */
+export const SCORE_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+/** Scores one outcome event (or one late-score event) may carry. */
+export const MAX_SCORES_PER_EVENT = 50;
+/** Custom scores one config may define. */
+export const MAX_SCORE_DEFINITIONS = 50;
+/** Numeric score values and ranges stay within ± this. */
+export const MAX_SCORE_MAGNITUDE = 1e9;

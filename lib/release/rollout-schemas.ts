@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ScoreKeySchema, ScoreThresholdSchema } from "./score-schemas";
 import { ROLLOUT_STATUSES } from "./transitions";
 import { VersionRef } from "./version-schemas";
 
@@ -30,6 +31,9 @@ export const ThresholdsSchema = z
     maxRatingDrop: z.number().gt(0, "must be greater than 0 and at most 4").max(4, "must be greater than 0 and at most 4").default(0.5),
     maxP95LatencyRatio: z.number().gt(1, "must be greater than 1").max(1000, "must be at most 1000").default(2),
     maxCostRatio: z.number().gt(1, "must be greater than 1").max(1000, "must be at most 1000").default(2),
+    // The guardrail scores' thresholds, copied from their definitions when the rollout starts
+    // (a start request may override them); a score missing here is not judged by this rollout.
+    scores: z.record(ScoreKeySchema, ScoreThresholdSchema).default({}),
   })
   .strict();
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
