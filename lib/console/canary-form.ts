@@ -1,4 +1,5 @@
-import { DEFAULT_STAGES, ThresholdsSchema, type Thresholds } from "../release/rollout-schemas";
+import { THRESHOLD_FIELDS, type ThresholdName } from "../guardrails/registry";
+import { DEFAULT_STAGES } from "../release/rollout-schemas";
 import { numberOrText } from "./number-or-text";
 
 // The start-canary dialog's form state and the request body it becomes. Durations are edited
@@ -14,20 +15,19 @@ export interface StageRow {
 export interface CanaryForm {
   canaryVersionId: string;
   stages: StageRow[];
-  thresholds: Record<keyof Thresholds, string>;
+  /** The built-in thresholds (lib/guardrails/registry.ts) as typed. */
+  thresholds: Record<ThresholdName, string>;
   include: string;
   exclude: string;
   sticky: boolean;
   autoPromote: boolean;
 }
 
-const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});
-
 export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
   return {
     canaryVersionId,
     stages: DEFAULT_STAGES.map((s) => ({ percent: String(s.percent), minutes: String(s.minDurationSec / 60), minSamples: String(s.minSamples) })),
-    thresholds: Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, String(v)])) as CanaryForm["thresholds"],
+    thresholds: Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.default)])) as CanaryForm["thresholds"],
     include: "",
     exclude: "",
     sticky: true,

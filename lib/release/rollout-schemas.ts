@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { THRESHOLD_FIELDS, type ThresholdName } from "../guardrails/registry";
 import { ScoreKeySchema, ScoreThresholdSchema } from "./score-schemas";
 import { ROLLOUT_STATUSES } from "./transitions";
 import { VersionRef } from "./version-schemas";
@@ -22,15 +23,19 @@ export const DEFAULT_STAGES: StageInput[] = [
   { percent: 100, minDurationSec: 7200, minSamples: 2000 },
 ];
 
-// Guardrails; defaults from the article (cost: ours). A canary fails a guardrail when it is
-// worse than the threshold with statistical confidence (see lib/analysis, next issue).
+// Guardrails: one number per threshold field of the metric registry (lib/guardrails/registry.ts,
+// defaults from the article; cost: ours), plus the custom guardrail scores' thresholds. A canary
+// fails a guardrail when it is worse than the threshold with statistical confidence (lib/analysis).
+const builtInThresholds = Object.fromEntries(
+  THRESHOLD_FIELDS.map((f) => {
+    const message = `must be greater than ${f.above} and at most ${f.max}`;
+    return [f.name, z.number("must be a number").gt(f.above, message).max(f.max, message).default(f.default)];
+  }),
+) as Record<ThresholdName, z.ZodDefault<z.ZodNumber>>;
+
 export const ThresholdsSchema = z
   .object({
-    maxErrorRate: z.number().gt(0, "must be greater than 0 and at most 1").max(1, "must be greater than 0 and at most 1").default(0.05),
-    maxErrorRateRatio: z.number().gt(1, "must be greater than 1").max(1000, "must be at most 1000").default(3),
-    maxRatingDrop: z.number().gt(0, "must be greater than 0 and at most 4").max(4, "must be greater than 0 and at most 4").default(0.5),
-    maxP95LatencyRatio: z.number().gt(1, "must be greater than 1").max(1000, "must be at most 1000").default(2),
-    maxCostRatio: z.number().gt(1, "must be greater than 1").max(1000, "must be at most 1000").default(2),
+    ...builtInThresholds,
     // The guardrail scores' thresholds, copied from their definitions when the rollout starts
     // (a start request may override them); a score missing here is not judged by this rollout.
     scores: z.record(ScoreKeySchema, ScoreThresholdSchema).default({}),

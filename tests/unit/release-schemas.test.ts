@@ -45,7 +45,7 @@ describe("rollout input", () => {
     const parsed = parseInput(StartRolloutInput, { canaryVersionId: "ver_x" });
     expect(parsed.stages.map((s) => s.percent)).toEqual([1, 5, 10, 25, 50, 100]);
     expect(parsed.stages).toEqual(DEFAULT_STAGES);
-    expect(parsed.thresholds).toEqual({ maxErrorRate: 0.05, maxErrorRateRatio: 3, maxRatingDrop: 0.5, maxP95LatencyRatio: 2, maxCostRatio: 2 });
+    expect(parsed.thresholds).toEqual({ maxErrorRate: 0.05, maxErrorRateRatio: 3, maxRatingDrop: 0.5, maxP95LatencyRatio: 2, maxCostRatio: 2, scores: {} });
     expect(parsed).toMatchObject({ sticky: true, autoPromote: false, include: [], exclude: [] });
   });
 
@@ -63,7 +63,7 @@ describe("rollout input", () => {
   it("keeps partial thresholds' other defaults and refuses nonsense", () => {
     expect(parseInput(StartRolloutInput, { canaryVersionId: "v", thresholds: { maxErrorRate: 0.1 } }).thresholds.maxP95LatencyRatio).toBe(2);
     expect(messageFor(StartRolloutInput, { canaryVersionId: "v", thresholds: { maxP95LatencyRatio: 0.5 } })).toBe(
-      "The `thresholds.maxP95LatencyRatio` field must be greater than 1.",
+      "The `thresholds.maxP95LatencyRatio` field must be greater than 1 and at most 1000.",
     );
   });
 });

@@ -9,17 +9,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
+import { THRESHOLD_FIELDS } from "@/lib/guardrails/registry";
 import { canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
 import { ApiError, fieldError } from "@/lib/query/api";
 import { configApi, configKeys, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 
-const THRESHOLD_FIELDS: { key: keyof CanaryForm["thresholds"]; label: string; hint: string }[] = [
-  { key: "maxErrorRate", label: "Max error rate", hint: "0-1; fails above this, or above the ratio below × stable, whichever is lower" },
-  { key: "maxErrorRateRatio", label: "Max error rate × stable", hint: "greater than 1" },
-  { key: "maxP95LatencyRatio", label: "Max p95 latency × stable", hint: "greater than 1" },
-  { key: "maxRatingDrop", label: "Max mean-rating drop", hint: "stars, greater than 0, at most 4" },
-  { key: "maxCostRatio", label: "Max cost per request × stable", hint: "greater than 1" },
-];
 
 export function StartCanaryDialog({ detail, candidates, onClose, initialVersionId }: { detail: ConfigDetailWire; candidates: VersionWire[]; onClose: () => void; initialVersionId?: string }) {
   const [form, setForm] = useState<CanaryForm>(() => defaultCanaryForm(initialVersionId ?? candidates[0]?.id ?? ""));
@@ -104,7 +98,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
 
         <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           <legend className="mb-2 text-sm font-medium">Guardrails</legend>
-          {THRESHOLD_FIELDS.map(({ key: field, label, hint }) => (
+          {THRESHOLD_FIELDS.map(({ name: field, label, hint }) => (
             <Field key={field} label={label} hint={hint} error={fieldError(start.error, `thresholds.${field}`)}>
               {(props) => <input {...props} inputMode="decimal" value={form.thresholds[field]} onChange={(e) => set({ thresholds: { ...form.thresholds, [field]: e.target.value } })} className={INPUT_CLASS} />}
             </Field>
