@@ -13,7 +13,7 @@ const LIMIT_COLOR = "#b91c1c";
 export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: ChartRow[]; limit: number | null }) {
   const { buckets, last, canaryTotal } = summarizeChart(rows);
   const bucketLabel = `${buckets} ${buckets === 1 ? "bucket" : "buckets"} with data`;
-  const countWord = spec.metric === "meanRating" ? "ratings" : "requests";
+  const countWord = spec.samples;
   return (
     <figure className="flex flex-col rounded-xl border border-slate-200 bg-white p-3" aria-label={`${spec.title} chart, ${bucketLabel}`}>
       <figcaption className="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 text-sm">

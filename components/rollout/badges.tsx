@@ -19,8 +19,6 @@ export function StatusBadge({ status, awaitingApproval = false }: { status: stri
   );
 }
 
-const GUARDRAIL_NAMES: Record<string, string> = { error_rate: "Errors", latency: "Latency", rating: "Rating", cost: "Cost" };
-
 type Verdict = ReportWire["verdicts"][number];
 
 /** Each guardrail's verdict as a word and a colour; the sentence is the tooltip. */
@@ -35,7 +33,7 @@ export function VerdictBadge({ verdict }: { verdict: Verdict }) {
           : { tone: "gray" as const, word: "collecting" };
   return (
     <Badge tone={tone} title={verdict.sentence}>
-      {GUARDRAIL_NAMES[verdict.guardrail] ?? verdict.guardrail}: {word}
+      {verdict.label}: {word}
     </Badge>
   );
 }

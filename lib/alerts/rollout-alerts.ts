@@ -49,13 +49,13 @@ export async function alertRolloutStep(db: Db, actor: Actor, action: RolloutActi
 }
 
 /** A guardrail heading for a fail (lib/analysis/judge.ts isWarning): tell people before the controller acts. */
-export async function alertJudgeWarning(db: Db, report: { rolloutId: string; status: string; stage: { index: number; percent: number } | null }, configKey: string, guardrail: string, sentence: string): Promise<void> {
+export async function alertJudgeWarning(db: Db, report: { rolloutId: string; status: string; stage: { index: number; percent: number } | null }, configKey: string, label: string, sentence: string): Promise<void> {
   try {
     const base = readEnv().LLM_CANARY_PUBLIC_URL;
     await enqueueAlert(db, {
       event: "judge_warning",
       at: new Date().toISOString(),
-      title: `Warning on ${configKey}: ${guardrail.replace("_", " ")} heading for a rollback`,
+      title: `Warning on ${configKey}: ${label} heading for a rollback`,
       text: sentence,
       rollout: { id: report.rolloutId, configKey, status: report.status, stage: report.stage?.index ?? 0, percent: report.stage?.percent ?? 0 },
       actor: "controller",

@@ -1,30 +1,41 @@
-// Chart rows for the rollout page, one chart per metric, from the series endpoint's points.
-// Pure ("prepare" in the house style): null stays null — a gap the chart draws as a gap —
-// and the guardrail's limit comes from the judge's own verdict, so the line on the chart is
-// the line the controller acts on.
+// Chart rows for the rollout page, one chart per metric of the rollout (the report's `metrics`:
+// the registry's built-ins and the config's custom scores), plus a median chart beside each
+// quantile metric and the canary's share of traffic. Pure ("prepare" in the house style): null
+// stays null — a gap the chart draws as a gap — and a guardrail's limit comes from the judge's
+// own verdict, so the line on the chart is the line the controller acts on.
 
+import type { MetricUnit } from "../guardrails/registry";
+import type { MetricInfoDto } from "./report-schemas";
 import type { SeriesDto } from "./series";
 
-export type ChartMetric = "errorRate" | "meanRating" | "p50Ms" | "p95Ms" | "costPerRequest" | "canaryShare";
+export type ChartUnit = MetricUnit;
 
 export interface ChartSpec {
-  metric: ChartMetric;
+  /** Unique per chart: the metric's key, `<key>:median`, or `canary_share`. */
+  id: string;
+  /** The metric whose series the chart draws (null: the canary's share of traffic). */
+  metric: string | null;
+  /** Which value of the metric's points: its own, or the median of a quantile metric. */
+  value: "value" | "median";
   title: string;
-  unit: "percent" | "stars" | "ms" | "usd";
-  /** The judge's guardrail whose limit is drawn on this chart. */
-  guardrail?: "error_rate" | "rating" | "latency" | "cost";
+  unit: ChartUnit;
+  /** What one count is, for captions: requests, ratings, scored. */
+  samples: string;
+  /** The verdict (by metric key) whose limit is drawn on this chart. */
+  verdict: string | null;
   /** Only the canary has a value (its share of traffic). */
   canaryOnly?: boolean;
 }
 
-export const CHARTS: readonly ChartSpec[] = [
-  { metric: "errorRate", title: "Error rate", unit: "percent", guardrail: "error_rate" },
-  { metric: "meanRating", title: "Mean rating", unit: "stars", guardrail: "rating" },
-  { metric: "p50Ms", title: "p50 latency", unit: "ms" },
-  { metric: "p95Ms", title: "p95 latency", unit: "ms", guardrail: "latency" },
-  { metric: "costPerRequest", title: "Cost per request", unit: "usd", guardrail: "cost" },
-  { metric: "canaryShare", title: "Canary share of traffic", unit: "percent", canaryOnly: true },
-];
+/** The charts of a rollout, in the order of its metrics. */
+export function chartsFor(metrics: readonly MetricInfoDto[]): ChartSpec[] {
+  const charts = metrics.flatMap((m): ChartSpec[] => {
+    const own: ChartSpec = { id: m.key, metric: m.key, value: "value", title: m.label, unit: m.unit, samples: m.samples, verdict: m.guardrail ? m.key : null };
+    if (m.kind !== "latency_quantile") return [own];
+    return [{ ...own, id: `${m.key}:median`, value: "median", title: m.label.replace(/^p\d+/, "p50"), verdict: null }, own];
+  });
+  return [...charts, { id: "canary_share", metric: null, value: "value", title: "Canary share of traffic", unit: "percent", samples: "requests", verdict: null, canaryOnly: true }];
+}
 
 /** A point of the series endpoint, as the server builds it or (t an ISO string) as JSON brings it. */
 export type SeriesPoint = Omit<SeriesDto["points"][number], "t"> & { t: string | Date };
@@ -34,20 +45,25 @@ export interface ChartRow {
   t: number;
   stable: number | null;
   canary: number | null;
-  /** What each value rests on: requests, or rating count for mean rating. */
+  /** What each value rests on: requests, ratings, scored requests. */
   stableCount: number;
   canaryCount: number;
 }
 
-export function prepareChart(points: readonly SeriesPoint[], metric: ChartMetric): ChartRow[] {
+export function prepareChart(points: readonly SeriesPoint[], spec: ChartSpec): ChartRow[] {
   return points.map((p) => {
     const t = typeof p.t === "string" ? Date.parse(p.t) : p.t.getTime();
-    if (metric === "canaryShare") {
+    if (spec.metric === null) {
       const total = p.stable.requests + p.canary.requests;
       return { t, stable: null, canary: p.canaryShare, stableCount: total, canaryCount: p.canary.requests };
     }
-    const count = (v: VariantPoint) => (metric === "meanRating" ? v.ratingCount : v.requests);
-    return { t, stable: p.stable[metric], canary: p.canary[metric], stableCount: count(p.stable), canaryCount: count(p.canary) };
+    const read = (v: VariantPoint) => {
+      const m = v.metrics[spec.metric!];
+      return { value: (spec.value === "median" ? m?.median : m?.value) ?? null, count: m?.count ?? 0 };
+    };
+    const stable = read(p.stable);
+    const canary = read(p.canary);
+    return { t, stable: stable.value, canary: canary.value, stableCount: stable.count, canaryCount: canary.count };
   });
 }
 
@@ -67,13 +83,13 @@ export function summarizeChart(rows: readonly ChartRow[]): ChartSummary {
 }
 
 /** The horizontal line to draw: the verdict's limit, or the stage's target share for traffic. */
-export function chartLimit(spec: ChartSpec, verdicts: readonly { guardrail: string; limit: number | null }[], stagePercent: number | null): number | null {
-  if (spec.metric === "canaryShare") return stagePercent === null ? null : stagePercent / 100;
-  if (!spec.guardrail) return null;
-  return verdicts.find((v) => v.guardrail === spec.guardrail)?.limit ?? null;
+export function chartLimit(spec: ChartSpec, verdicts: readonly { key: string; limit: number | null }[], stagePercent: number | null): number | null {
+  if (spec.canaryOnly) return stagePercent === null ? null : stagePercent / 100;
+  if (!spec.verdict) return null;
+  return verdicts.find((v) => v.key === spec.verdict)?.limit ?? null;
 }
 
-export function formatValue(value: number | null, unit: ChartSpec["unit"]): string {
+export function formatValue(value: number | null, unit: ChartUnit): string {
   if (value === null || !Number.isFinite(value)) return "—";
   switch (unit) {
     case "percent":
@@ -84,5 +100,7 @@ export function formatValue(value: number | null, unit: ChartSpec["unit"]): stri
       return `${Math.round(value)} ms`;
     case "usd":
       return `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
+    case "score":
+      return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
   }
 }

@@ -2,17 +2,38 @@ import { z } from "zod";
 
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() }).describe("estimate with its 95% confidence interval");
 
+export const MetricSummaryDto = z.object({
+  value: Interval.nullable().describe("rate, mean or judged quantile; null without data"),
+  count: z.number().int().nullable().describe("the samples it rests on (null: not kept, in reports kept before custom scores)"),
+  quantiles: z.object({ p50: Interval, p95: Interval, p99: Interval }).nullable().optional().describe("latency metrics"),
+  distribution: z.array(z.number().int()).optional().describe("metrics with a fixed set of values (ratings: counts of 1..5)"),
+});
+export type MetricSummaryDto = z.infer<typeof MetricSummaryDto>;
+
 export const VariantSummaryDto = z.object({
   requests: z.number().int(),
-  errorRate: Interval.nullable(),
-  latencyMs: z.object({ p50: Interval, p95: Interval, p99: Interval }).nullable(),
-  rating: z.object({ mean: Interval.nullable(), count: z.number().int(), distribution: z.array(z.number().int()).describe("counts of ratings 1..5") }),
-  costPerRequest: Interval.nullable(),
+  metrics: z.record(z.string(), MetricSummaryDto).describe("by metric key: every entry of the report's `metrics`"),
 });
 export type VariantSummaryDto = z.infer<typeof VariantSummaryDto>;
 
+/** A metric of the rollout, as the console needs it to draw and word it (lib/guardrails/registry.ts). */
+export const MetricInfoDto = z.object({
+  key: z.string(),
+  label: z.string(),
+  badge: z.string(),
+  description: z.string(),
+  kind: z.enum(["proportion", "bounded_mean", "latency_quantile", "cost_mean"]),
+  direction: z.enum(["higher_is_better", "lower_is_better"]),
+  unit: z.enum(["percent", "stars", "ms", "usd", "score"]),
+  samples: z.string().describe("what one sample is: requests, ratings, scored"),
+  guardrail: z.boolean().describe("judged by this rollout; false: tracked (charted and reported only)"),
+  source: z.enum(["built_in", "score"]),
+});
+export type MetricInfoDto = z.infer<typeof MetricInfoDto>;
+
 export const VerdictDto = z.object({
-  guardrail: z.enum(["error_rate", "latency", "rating", "cost"]),
+  key: z.string().describe("the metric judged: a built-in (error_rate, latency, rating, cost) or a custom score's key"),
+  label: z.string(),
   status: z.enum(["pass", "fail", "inconclusive"]),
   canary: z.number().nullable(),
   stable: z.number().nullable(),
@@ -58,9 +79,10 @@ export const RolloutReportDto = z.object({
   autoPromote: z.boolean(),
   awaitingApproval: z.boolean(),
   generatedAt: z.date(),
+  metrics: z.array(MetricInfoDto).describe("the metrics of this rollout: the built-ins, then the config's custom scores"),
   stable: VariantSummaryDto,
   canary: VariantSummaryDto,
-  verdicts: z.array(VerdictDto),
+  verdicts: z.array(VerdictDto).describe("one per guardrail metric"),
   stages: z.array(StageSummaryDto).describe("each stage reached, with both variants' statistics in it"),
   stage: StageProgressDto.nullable(),
   recommendation: RecommendationDto,

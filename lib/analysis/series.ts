@@ -1,22 +1,26 @@
 import { z } from "zod";
+import type { Metric } from "../guardrails/registry";
+import { metricValue } from "./metric-values";
 import type { MinuteRow } from "./stats-repo";
-import { addStats, emptyStats, latencyQuantile, ratingMoments, type VariantStats } from "./variant-stats";
+import { addStats, emptyStats, latencyQuantile, type VariantStats } from "./variant-stats";
 
-// Per-minute rollups as chart series for both variants. Pure ("prepare" in the house style):
-// a bucket without data is null — a gap the chart shows as a gap — never 0. Long rollouts are
-// put into wider buckets so a chart never gets more than MAX_POINTS points.
+// Per-minute rollups as chart series for both variants, one value per metric of the rollout
+// (lib/guardrails/registry.ts plus its custom scores). Pure ("prepare" in the house style): a
+// bucket without data is null — a gap the chart shows as a gap — never 0. Long rollouts are put
+// into wider buckets so a chart never gets more than MAX_POINTS points.
 
 export const MAX_POINTS = 360;
 const RESOLUTIONS_MIN = [1, 5, 15, 60, 360, 1440];
 
+const MetricPoint = z.object({
+  value: z.number().nullable(),
+  count: z.number().int().describe("what the value rests on: requests, ratings, scored requests"),
+  median: z.number().nullable().optional().describe("quantile metrics: the median beside the judged quantile"),
+});
+
 const VariantPoint = z.object({
   requests: z.number().int(),
-  errorRate: z.number().nullable(),
-  meanRating: z.number().nullable(),
-  ratingCount: z.number().int(),
-  p50Ms: z.number().nullable(),
-  p95Ms: z.number().nullable(),
-  costPerRequest: z.number().nullable(),
+  metrics: z.record(z.string(), MetricPoint).describe("by metric key (see the report's `metrics`)"),
 });
 
 export const SeriesDto = z.object({
@@ -32,16 +36,16 @@ export const SeriesDto = z.object({
 });
 export type SeriesDto = z.infer<typeof SeriesDto>;
 
-function point(stats: VariantStats): z.infer<typeof VariantPoint> {
-  const ratings = ratingMoments(stats);
+function point(stats: VariantStats, metrics: readonly Metric[]): z.infer<typeof VariantPoint> {
   return {
     requests: stats.requests,
-    errorRate: stats.requests ? stats.errors / stats.requests : null,
-    meanRating: ratings.n ? ratings.mean : null,
-    ratingCount: ratings.n,
-    p50Ms: latencyQuantile(stats, 0.5),
-    p95Ms: latencyQuantile(stats, 0.95),
-    costPerRequest: stats.costCount ? stats.costSum / stats.costCount : null,
+    metrics: Object.fromEntries(
+      metrics.map((metric) => {
+        const { value, count } = metricValue(stats, metric);
+        const median = metric.kind === "latency_quantile" ? { median: latencyQuantile(stats.hists[metric.key] ?? [], 0.5) } : {};
+        return [metric.key, { value, count, ...median }];
+      }),
+    ),
   };
 }
 
@@ -52,7 +56,7 @@ export function resolutionFor(from: Date, to: Date): number {
 }
 
 /** Series from `from` to `to`, every bucket present; rows per minute or (for widths of an hour and up) per hour. */
-export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date): SeriesDto {
+export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date, metrics: readonly Metric[]): SeriesDto {
   const resolutionMinutes = resolutionFor(from, to);
   const step = resolutionMinutes * 60_000;
   const start = Math.floor(from.getTime() / step) * step;
@@ -61,21 +65,13 @@ export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date):
   for (const row of rows) {
     const index = Math.floor((row.minute.getTime() - start) / step);
     if (index < 0 || index >= count) continue;
-    addStats(buckets[index][row.variant], {
-      requests: row.count,
-      errors: row.errors,
-      latencyHist: row.latencyHist,
-      ratingHist: row.ratingHist,
-      costSum: row.costSum,
-      costSqSum: row.costSqSum,
-      costCount: row.costCount,
-    });
+    addStats(buckets[index][row.variant], row.stats);
   }
   return {
     resolutionMinutes,
     points: buckets.map((b, i) => {
       const total = b.stable.requests + b.canary.requests;
-      return { t: new Date(start + i * step), stable: point(b.stable), canary: point(b.canary), canaryShare: total ? b.canary.requests / total : null };
+      return { t: new Date(start + i * step), stable: point(b.stable, metrics), canary: point(b.canary, metrics), canaryShare: total ? b.canary.requests / total : null };
     }),
   };
 }

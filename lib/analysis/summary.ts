@@ -1,9 +1,11 @@
-import type { VariantSummaryDto } from "./report-schemas";
-import { costMoments, latencyQuantile, ratingMoments, type Moments, type VariantStats } from "./variant-stats";
+import type { Metric } from "../guardrails/registry";
+import type { MetricSummaryDto, VariantSummaryDto } from "./report-schemas";
+import { fromSums, histTotal, latencyQuantile, sumsOf, type Moments, type VariantStats } from "./variant-stats";
 
-// Per-variant statistics with 95 % intervals, from rollup sums. Rates use Wilson's interval,
-// means the normal one, and quantiles the order-statistic interval (the ranks n·q ± 1.96·√(n·q·(1−q))
-// read off the histogram), so each interval is honest about how few samples there are.
+// Per-variant statistics with 95 % intervals, from rollup sums, for every metric of a rollout.
+// Rates use Wilson's interval, means the normal one, and quantiles the order-statistic interval
+// (the ranks n·q ± 1.96·√(n·q·(1−q)) read off the histogram), so each interval is honest about
+// how few samples there are.
 
 const Z = 1.96;
 
@@ -20,23 +22,31 @@ function meanInterval({ n, mean, variance }: Moments) {
   return { value: mean, low: mean - half, high: mean + half };
 }
 
-function quantileInterval(stats: VariantStats, n: number, q: number) {
+function quantileInterval(hist: readonly number[], n: number, q: number) {
   const spread = Z * Math.sqrt(n * q * (1 - q));
-  const at = (rank: number) => latencyQuantile(stats, Math.min(1, Math.max(0, rank / n)))!;
+  const at = (rank: number) => latencyQuantile(hist, Math.min(1, Math.max(0, rank / n)))!;
   return { value: at(q * n), low: at(Math.max(1, q * n - spread)), high: at(q * n + spread) };
 }
 
-export function summarize(stats: VariantStats): VariantSummaryDto {
-  const latencyCount = stats.latencyHist.reduce((a, b) => a + b, 0);
-  const ratings = ratingMoments(stats);
-  return {
-    requests: stats.requests,
-    errorRate: stats.requests ? wilson(stats.errors, stats.requests) : null,
-    latencyMs: latencyCount
-      ? { p50: quantileInterval(stats, latencyCount, 0.5), p95: quantileInterval(stats, latencyCount, 0.95), p99: quantileInterval(stats, latencyCount, 0.99) }
-      : null,
-    rating: { mean: ratings.n ? meanInterval(ratings) : null, count: ratings.n, distribution: [...stats.ratingHist] },
-    costPerRequest: stats.costCount ? meanInterval(costMoments(stats)) : null,
-  };
+function summarizeMetric(stats: VariantStats, metric: Metric): MetricSummaryDto {
+  if (metric.kind === "latency_quantile") {
+    const hist = stats.hists[metric.key] ?? [];
+    const n = histTotal(hist);
+    if (!n) return { value: null, count: 0, quantiles: null };
+    return {
+      value: quantileInterval(hist, n, metric.quantile ?? 0.5),
+      count: n,
+      quantiles: { p50: quantileInterval(hist, n, 0.5), p95: quantileInterval(hist, n, 0.95), p99: quantileInterval(hist, n, 0.99) },
+    };
+  }
+  const sums = sumsOf(stats, metric);
+  const values = metric.rollup && "histogram" in metric.rollup && Array.isArray(metric.rollup.values) ? metric.rollup.values : null;
+  const histogram = values ? { distribution: values.map((_, k) => stats.hists[metric.key]?.[k] ?? 0) } : {};
+  if (!sums.n) return { value: null, count: 0, ...histogram };
+  const value = metric.kind === "proportion" ? wilson(sums.sum, sums.n) : meanInterval(fromSums(sums));
+  return { value, count: sums.n, ...histogram };
 }
 
+export function summarize(stats: VariantStats, metrics: readonly Metric[]): VariantSummaryDto {
+  return { requests: stats.requests, metrics: Object.fromEntries(metrics.map((m) => [m.key, summarizeMetric(stats, m)])) };
+}

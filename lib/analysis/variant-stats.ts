@@ -1,43 +1,57 @@
+import type { Metric } from "../guardrails/registry";
 import { LATENCY_BUCKETS, latencyBucketBounds } from "../metrics/latency-buckets";
 
 // What the judge knows of one variant: sums that per-minute rollups add up exactly, so the same
-// numbers come from one rollup row, a whole stage, or a whole rollout.
+// numbers come from one rollup row, a whole stage, or a whole rollout. Keyed by metric key
+// (lib/guardrails/registry.ts): `sums` for metrics judged from count, sum and sum of squares (the
+// error rate, cost, every custom score), `hists` for those read from a histogram (latency, ratings).
+// A key that is missing has no data yet.
+
+export interface Sums {
+  n: number;
+  sum: number;
+  sqSum: number;
+}
 
 export interface VariantStats {
   requests: number;
-  errors: number;
-  /** Counts per latency bucket (lib/metrics/latency-buckets.ts). */
-  latencyHist: number[];
-  /** Counts of ratings 1..5. */
-  ratingHist: number[];
-  costSum: number;
-  costSqSum: number;
-  costCount: number;
+  sums: Record<string, Sums>;
+  hists: Record<string, number[]>;
 }
 
 export function emptyStats(): VariantStats {
-  return { requests: 0, errors: 0, latencyHist: new Array<number>(LATENCY_BUCKETS).fill(0), ratingHist: [0, 0, 0, 0, 0], costSum: 0, costSqSum: 0, costCount: 0 };
+  return { requests: 0, sums: {}, hists: {} };
+}
+
+const NO_SUMS: Sums = { n: 0, sum: 0, sqSum: 0 };
+
+/** Adds n values with this sum and sum of squares to the metric's sums (mutates `stats`). */
+export function addSums(stats: VariantStats, key: string, n: number, sum: number, sqSum: number): void {
+  const into = (stats.sums[key] ??= { n: 0, sum: 0, sqSum: 0 });
+  into.n += n;
+  into.sum += sum;
+  into.sqSum += sqSum;
+}
+
+/** Adds counts into the metric's histogram, slot by slot (mutates `stats`). */
+export function addHist(stats: VariantStats, key: string, counts: readonly number[]): void {
+  const into = (stats.hists[key] ??= []);
+  for (let k = 0; k < counts.length; k++) into[k] = (into[k] ?? 0) + (counts[k] ?? 0);
 }
 
 /** Adds `more` into `into` (mutates it) and returns it. */
 export function addStats(into: VariantStats, more: VariantStats): VariantStats {
   into.requests += more.requests;
-  into.errors += more.errors;
-  more.latencyHist.forEach((count, k) => (into.latencyHist[k] = (into.latencyHist[k] ?? 0) + count));
-  more.ratingHist.forEach((count, k) => (into.ratingHist[k] += count));
-  into.costSum += more.costSum;
-  into.costSqSum += more.costSqSum;
-  into.costCount += more.costCount;
+  for (const [key, s] of Object.entries(more.sums)) addSums(into, key, s.n, s.sum, s.sqSum);
+  for (const [key, counts] of Object.entries(more.hists)) addHist(into, key, counts);
   return into;
 }
 
-// ln of each bucket's geometric middle: the value a latency in that bucket is taken to be.
+// ln of each latency bucket's geometric middle: the value a latency in that bucket is taken to be.
 const LOG_MIDDLE = Array.from({ length: LATENCY_BUCKETS }, (_, k) => {
   const [lower, upper] = latencyBucketBounds(k);
   return k === 0 ? Math.log(0.5) : (Math.log(lower) + Math.log(upper)) / 2;
 });
-
-const RATINGS = [1, 2, 3, 4, 5];
 
 export interface Moments {
   n: number;
@@ -46,50 +60,59 @@ export interface Moments {
   variance: number;
 }
 
+export function fromSums({ n, sum, sqSum }: Sums): Moments {
+  const mean = n ? sum / n : 0;
+  return { n, sum, mean, variance: n > 1 ? Math.max(0, (sqSum - n * mean * mean) / (n - 1)) : 0 };
+}
+
 // Plain loops: the judge runs these on every check, and the simulation test millions of times.
-function moments(counts: readonly number[], values: readonly number[]): Moments {
+function histSums(counts: readonly number[], value: (slot: number) => number): Sums {
   let n = 0;
   let sum = 0;
-  let squares = 0;
+  let sqSum = 0;
   for (let k = 0; k < counts.length; k++) {
     const count = counts[k];
     if (!count) continue;
-    const x = values[k];
+    const x = value(k);
     n += count;
     sum += count * x;
-    squares += count * x * x;
+    sqSum += count * x * x;
   }
-  return fromSums(n, sum, squares);
+  return { n, sum, sqSum };
 }
 
-function fromSums(n: number, sum: number, squares: number): Moments {
-  const mean = n ? sum / n : 0;
-  return { n, sum, mean, variance: n > 1 ? Math.max(0, (squares - n * mean * mean) / (n - 1)) : 0 };
+/**
+ * A metric's count, sum and sum of squares: from its sums, or from its histogram when it is read
+ * from one with a value per slot (a rating histogram's slots are the stars 1..5).
+ */
+export function sumsOf(stats: VariantStats, metric: Pick<Metric, "key" | "rollup">): Sums {
+  const source = metric.rollup;
+  if (source && "histogram" in source && source.values !== "latency_buckets") {
+    const values = source.values;
+    return histSums(stats.hists[metric.key] ?? [], (k) => values[k]);
+  }
+  return stats.sums[metric.key] ?? NO_SUMS;
 }
 
-/** Moments of cost per request, over the requests that reported a cost. */
-export function costMoments(stats: VariantStats): Moments {
-  return fromSums(stats.costCount, stats.costSum, stats.costSqSum);
+/** Moments of ln(latency in ms), from a latency histogram. */
+export function logLatencyMoments(hist: readonly number[]): Moments {
+  return fromSums(histSums(hist, (k) => LOG_MIDDLE[k]));
 }
 
-/** Moments of ln(latency in ms), from the histogram. */
-export function logLatencyMoments(stats: VariantStats): Moments {
-  return moments(stats.latencyHist, LOG_MIDDLE);
-}
-
-export function ratingMoments(stats: VariantStats): Moments {
-  return moments(stats.ratingHist, RATINGS);
+export function histTotal(hist: readonly number[]): number {
+  let n = 0;
+  for (const count of hist) n += count;
+  return n;
 }
 
 /** The q-quantile of latency in ms (the geometric middle of its bucket), or null without data. */
-export function latencyQuantile(stats: VariantStats, q: number): number | null {
-  let n = 0;
-  for (const count of stats.latencyHist) n += count;
+export function latencyQuantile(hist: readonly number[], q: number): number | null {
+  const n = histTotal(hist);
   if (!n) return null;
   const rank = q * n;
   let seen = 0;
-  for (let k = 0; k < stats.latencyHist.length; k++) {
-    seen += stats.latencyHist[k];
+  for (let k = 0; k < hist.length; k++) {
+    seen += hist[k];
     if (seen >= rank) return Math.exp(LOG_MIDDLE[k]);
   }
   return Math.exp(LOG_MIDDLE[LATENCY_BUCKETS - 1]);

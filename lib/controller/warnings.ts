@@ -11,7 +11,7 @@ import { CONTROLLER } from "./actor";
 export async function raiseWarnings(db: Db, report: RolloutReportDto): Promise<string[]> {
   const raised: string[] = [];
   for (const verdict of report.verdicts.filter((v) => v.warning)) {
-    const reasonPrefix = `${verdict.guardrail}: `;
+    const reasonPrefix = `${verdict.key}: `;
     if (await hasAuditEvent(db, { entityId: report.rolloutId, action: "rollout.judge_warning", reasonPrefix })) continue;
     await appendAuditEvent(db, {
       actor: CONTROLLER,
@@ -22,8 +22,8 @@ export async function raiseWarnings(db: Db, report: RolloutReportDto): Promise<s
       reason: `${reasonPrefix}${verdict.sentence}`,
     });
     const key = (await findConfigKeyById(db, report.configId))?.key ?? report.configId;
-    await alertJudgeWarning(db, report, key, verdict.guardrail, verdict.sentence);
-    raised.push(verdict.guardrail);
+    await alertJudgeWarning(db, report, key, verdict.label, verdict.sentence);
+    raised.push(verdict.key);
   }
   return raised;
 }

@@ -64,20 +64,20 @@ describe("GET /api/admin/rollouts/{id}/report", () => {
     const id = await rolloutWithTraffic("bad-canary", { errorRate: 0.2, latencyScale: 1 });
     const res = await call(report.GET, "GET", { auth: adminAuth, params: { id } });
     expect(res.status).toBe(200);
-    const errors = res.body.verdicts.find((v: { guardrail: string }) => v.guardrail === "error_rate");
+    const errors = res.body.verdicts.find((v: { key: string }) => v.key === "error_rate");
     expect(errors).toMatchObject({ status: "fail", samples: { canary: 200, stable: 800 } });
     expect(errors.sentence).toMatch(/^canary error rate 20\.0% \(40 of 200\) vs stable 1\.0% \(8 of 800\); worse than/);
     expect(res.body.recommendation).toMatchObject({ action: "rollback", reason: expect.stringContaining("canary error rate 20.0%") });
-    expect(res.body.canary.errorRate.low).toBeGreaterThan(0.14);
-    expect(res.body.canary.errorRate.high).toBeLessThan(0.27);
-    expect(res.body.stable.latencyMs.p50.value).toBeGreaterThan(1000);
+    expect(res.body.canary.metrics.error_rate.value.low).toBeGreaterThan(0.14);
+    expect(res.body.canary.metrics.error_rate.value.high).toBeLessThan(0.27);
+    expect(res.body.stable.metrics.latency.quantiles.p50.value).toBeGreaterThan(1000);
     expect(res.body.stage).toMatchObject({ index: 0, percent: 1, samples: 200, minSamples: 100 });
 
     const chart = await call(series.GET, "GET", { auth: adminAuth, params: { id } });
     expect(chart.status).toBe(200);
     const total = chart.body.points.reduce((sum: number, p: { canary: { requests: number } }) => sum + p.canary.requests, 0);
     expect(total).toBe(200);
-    expect(chart.body.points.at(-1).canary.errorRate).toBeCloseTo(0.2, 5);
+    expect(chart.body.points.at(-1).canary.metrics.error_rate.value).toBeCloseTo(0.2, 5);
   });
 
   it("passes a healthy canary and waits for the stage's minimum duration, then recommends advancing", async () => {

@@ -113,7 +113,7 @@ function Health({ rolloutId }: { rolloutId: string }) {
   return (
     <div role="group" className="flex flex-wrap gap-1" aria-label="Guardrail verdicts">
       {report.data.verdicts.map((v) => (
-        <VerdictBadge key={v.guardrail} verdict={v} />
+        <VerdictBadge key={v.key} verdict={v} />
       ))}
     </div>
   );

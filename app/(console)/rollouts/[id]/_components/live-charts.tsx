@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { CANARY_COLOR, MetricChart, STABLE_COLOR } from "@/components/charts/metric-chart";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
-import { CHARTS, chartLimit, prepareChart } from "@/lib/analysis/chart-series";
+import { chartLimit, chartsFor, prepareChart } from "@/lib/analysis/chart-series";
 import { rolloutQueries, type ReportWire } from "@/lib/query/rollouts";
 
 /** Stable vs canary over time, refreshed every few seconds while the rollout is active. */
-export function LiveCharts({ rolloutId, live, verdicts, stagePercent }: { rolloutId: string; live: boolean; verdicts: ReportWire["verdicts"]; stagePercent: number | null }) {
+export function LiveCharts({ rolloutId, live, metrics, verdicts, stagePercent }: { rolloutId: string; live: boolean; metrics: ReportWire["metrics"]; verdicts: ReportWire["verdicts"]; stagePercent: number | null }) {
   const series = useQuery(rolloutQueries.series(rolloutId, live));
   return (
     <section aria-labelledby="charts-heading" className="flex flex-col gap-3">
@@ -29,8 +29,8 @@ export function LiveCharts({ rolloutId, live, verdicts, stagePercent }: { rollou
       <QueryState query={series} label="the charts" minHeight="h-[34rem]">
         {() => (
           <div className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
-            {CHARTS.map((spec) => (
-              <MetricChart key={spec.metric} spec={spec} rows={prepareChart(series.data!.points, spec.metric)} limit={chartLimit(spec, verdicts, stagePercent)} />
+            {chartsFor(metrics).map((spec) => (
+              <MetricChart key={spec.id} spec={spec} rows={prepareChart(series.data!.points, spec)} limit={chartLimit(spec, verdicts, stagePercent)} />
             ))}
           </div>
         )}

@@ -63,7 +63,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
                 )}
               </QueryState>
             </section>
-            <LiveCharts rolloutId={rolloutId} live={live} verdicts={report.data?.verdicts ?? []} stagePercent={live ? r.percent : null} />
+            <LiveCharts rolloutId={rolloutId} live={live} metrics={report.data?.metrics ?? []} verdicts={report.data?.verdicts ?? []} stagePercent={live ? r.percent : null} />
             <StageHistory rolloutId={rolloutId} report={report.data} live={live} />
             <SamplesPanel rolloutId={rolloutId} live={live} />
           </div>

@@ -13,13 +13,15 @@ const EVENT_WORDS: Record<string, string> = { advance: "advanced", promote: "pro
 /** Each stage reached with both variants' figures in it, and the reports kept at each decision. */
 export function StageHistory({ rolloutId, report, live }: { rolloutId: string; report: ReportWire | undefined; live: boolean }) {
   const kept = useQuery(rolloutQueries.reports(rolloutId, live));
+  // A column per guardrail metric (the built-ins and the scores this rollout judges).
+  const guardrails = report?.metrics.filter((m) => m.guardrail) ?? [];
   return (
     <section aria-labelledby="history-heading" className="flex flex-col gap-3">
       <h2 id="history-heading" className="text-lg font-semibold">
         Stage history
       </h2>
       {report && report.stages.length > 0 && (
-        <DataTable minWidth="min-w-[640px]" columns={["Stage", "From", "To", "Canary requests", "Error rate (stable / canary)", "Mean rating (stable / canary)"]}>
+        <DataTable minWidth="min-w-[640px]" columns={["Stage", "From", "To", "Canary requests", ...guardrails.map((m) => `${m.label} (stable / canary)`)]}>
           {report.stages.map((s) => (
             <tr key={s.index} className="border-t border-slate-200">
               <td className="px-4 py-2">
@@ -28,12 +30,11 @@ export function StageHistory({ rolloutId, report, live }: { rolloutId: string; r
               <td className="px-4 py-2"><Time value={s.startedAt} /></td>
               <td className="px-4 py-2">{s.endedAt ? <Time value={s.endedAt} /> : "now"}</td>
               <td className="px-4 py-2 tabular-nums">{s.canary.requests}</td>
-              <td className="px-4 py-2 tabular-nums">
-                {formatValue(s.stable.errorRate?.value ?? null, "percent")} / {formatValue(s.canary.errorRate?.value ?? null, "percent")}
-              </td>
-              <td className="px-4 py-2 tabular-nums">
-                {formatValue(s.stable.rating.mean?.value ?? null, "stars")} / {formatValue(s.canary.rating.mean?.value ?? null, "stars")}
-              </td>
+              {guardrails.map((m) => (
+                <td key={m.key} className="px-4 py-2 tabular-nums">
+                  {formatValue(s.stable.metrics[m.key]?.value?.value ?? null, m.unit)} / {formatValue(s.canary.metrics[m.key]?.value?.value ?? null, m.unit)}
+                </td>
+              ))}
             </tr>
           ))}
         </DataTable>
@@ -63,7 +64,7 @@ function KeptReports({ reports }: { reports: ReportSnapshotWire[] }) {
             </summary>
             <ul className="mt-2 flex flex-col gap-1">
               {k.report.verdicts.map((v) => (
-                <li key={v.guardrail} className="flex items-start gap-2">
+                <li key={v.key} className="flex items-start gap-2">
                   <VerdictBadge verdict={v} /> <span>{v.sentence}</span>
                 </li>
               ))}

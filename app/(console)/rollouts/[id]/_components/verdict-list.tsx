@@ -8,7 +8,7 @@ export function VerdictList({ report }: { report: ReportWire }) {
     <div className="flex flex-col gap-3">
       <ul className="grid grid-cols-1 gap-2 lg:grid-cols-2" aria-label="Guardrail verdicts">
         {report.verdicts.map((v) => (
-          <li key={v.guardrail} className="flex items-start gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm">
+          <li key={v.key} className="flex items-start gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm">
             <VerdictBadge verdict={v} />
             <span className="text-slate-800">{v.sentence}</span>
           </li>
