@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from "../db/types";
+import { LLM_FIELDS } from "../release/llm-settings";
 
 // What the client API answers from, read in one REPEATABLE READ transaction so configs,
 // versions and keys agree with each other and with the change fingerprint read alongside.
@@ -6,13 +7,7 @@ import type { Db, DbOrTx } from "../db/types";
 const llmFields = {
   id: true,
   label: true,
-  model: true,
-  systemPrompt: true,
-  temperature: true,
-  topP: true,
-  maxTokens: true,
-  retrievalStrategy: true,
-  params: true,
+  ...(Object.fromEntries(LLM_FIELDS.map((field) => [field, true])) as Record<(typeof LLM_FIELDS)[number], true>),
 } as const;
 
 export async function loadSnapshotRows(db: Db) {

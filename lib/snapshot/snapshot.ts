@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from "../auth/scopes";
+import { llmSettingsDtoOf, llmSettingsOf, type LlmSettings } from "../release/llm-settings";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
 import type { SnapshotRows } from "./repo";
 
@@ -8,6 +9,8 @@ import type { SnapshotRows } from "./repo";
 export interface VersionEntry {
   id: string;
   label: string;
+  /** What /api/route renders when the app sends variables. */
+  template: Pick<LlmSettings, "messages" | "variables">;
   /** The `llm` object of a /api/route answer, serialized once per snapshot, not per request. */
   llmJson: string;
 }
@@ -64,16 +67,8 @@ type LlmRow = SnapshotRows["liveVersions"][number];
 
 function versionEntry(row: LlmRow | undefined): VersionEntry | null {
   if (!row) return null;
-  const llm = {
-    model: row.model,
-    systemPrompt: row.systemPrompt,
-    temperature: row.temperature,
-    topP: row.topP,
-    maxTokens: row.maxTokens,
-    retrievalStrategy: row.retrievalStrategy,
-    params: row.params,
-  };
-  return { id: row.id, label: row.label, llmJson: JSON.stringify(llm) };
+  const llm = llmSettingsOf(row);
+  return { id: row.id, label: row.label, template: { messages: llm.messages, variables: llm.variables }, llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
 }
 
 function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {

@@ -4,7 +4,7 @@ import type { OutcomeEventInput } from "@/lib/metrics/schemas";
 import type { ConfigEntry, Snapshot } from "@/lib/snapshot/snapshot";
 
 const now = new Date("2026-11-26T12:00:00Z");
-const version = (id: string) => ({ id, label: id, llmJson: "{}" });
+const version = (id: string) => ({ id, label: id, template: { messages: [], variables: [] }, llmJson: "{}" });
 const chat: ConfigEntry = {
   id: "cfg_chat",
   key: "chat",

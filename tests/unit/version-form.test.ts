@@ -26,7 +26,8 @@ describe("the version editor's body", () => {
     const result = versionRequestBody(formFromVersion(source, ["v1.2.0"]), "ver_parent");
     expect(result.ok).toBe(true);
     const parsed = CreateVersionInput.parse(result.ok ? result.body : null);
-    expect(parsed).toMatchObject({ ...source, label: "v1.2.1", parentVersionId: "ver_parent" });
+    const { systemPrompt, ...settings } = source;
+    expect(parsed).toMatchObject({ ...settings, messages: [{ role: "system", content: systemPrompt }], label: "v1.2.1", parentVersionId: "ver_parent" });
   });
 
   it("sends no retrieval strategy when retrieval is off", () => {
