@@ -12,6 +12,7 @@ import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
 import { FeedbackDto, FeedbackInput, MetricsAcceptedDto, MetricsBatchInput } from "../metrics/schemas";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
+import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
 import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
 
@@ -20,7 +21,7 @@ import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../re
 // app/api or a client API path (lib/hot/client-api.ts) has no entry here, or an entry has no route.
 
 export interface Endpoint {
-  method: "get" | "post" | "patch";
+  method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
   /** admin: session or API key with the admin scope; client: API key with `keyScope`; public: none. */
@@ -75,8 +76,13 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/configs/{key}/versions/{id}", summary: "One version", ...READ, response: VersionDto, errors: [404] },
   { method: "get", path: "/api/admin/configs/{key}/diff", summary: "Semantic diff of two versions: changed fields and a system-prompt line diff", ...READ, query: DiffQuery, response: VersionDiffDto, errors: [400, 404] },
 
+  { method: "get", path: "/api/admin/configs/{key}/scores", summary: "The config's custom scores, oldest first: guardrails (judged by rollouts started after they exist) and tracked ones (charted and reported only)", ...READ, response: z.object({ scores: z.array(ScoreDefinitionDto) }), errors: [404] },
+  { method: "post", path: "/api/admin/configs/{key}/scores", summary: "Define a custom score: key unique per config (409 when taken; at most 50 per config), kind boolean or numeric (numeric needs min < max), threshold defaulting to a drop of 2 points of pass rate or 5 % of the range", auth: "admin", scope: "configs:write", body: CreateScoreInput, response: ScoreDefinitionDto, status: 201, errors: [400, 404, 409] },
+  { method: "patch", path: "/api/admin/configs/{key}/scores/{scoreKey}", summary: "Change a score's label, description, direction, guardrail, threshold or range (never its key or kind); the result is checked as a whole. Running rollouts keep the thresholds they copied", auth: "admin", scope: "configs:write", body: UpdateScoreInput, response: ScoreDefinitionDto, errors: [400, 404] },
+  { method: "delete", path: "/api/admin/configs/{key}/scores/{scoreKey}", summary: "Delete a score and answer with it; 409 naming the rollout while a running or paused rollout judges it. Values already stored stay", auth: "admin", scope: "configs:write", response: ScoreDefinitionDto, errors: [404, 409] },
+
   { method: "get", path: "/api/admin/configs/{key}/rollouts", summary: "The config's rollouts, newest first", ...READ, response: z.object({ rollouts: z.array(RolloutDto) }), errors: [404] },
-  { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
+  { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %). It judges the thresholds of the config's guardrail scores as they are now; `thresholds.scores.<key>` overrides one (400 naming it when <key> is not a guardrail score of the config)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
   { method: "post", path: "/api/admin/configs/{key}/rollback", summary: "Roll back whatever is active, or revert the last promotion (reason required)", auth: "admin", scope: "rollouts:operate", body: ConfigRollbackInput, response: RolloutDto, errors: [400, 404, 409] },
 
   { method: "get", path: "/api/admin/configs/{key}/route-preview", summary: "Which version a user gets now, and why (bucket, threshold, lists)", ...READ, query: RoutePreviewQuery, response: RoutePreviewDto, errors: [400, 404] },
