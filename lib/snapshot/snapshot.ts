@@ -31,6 +31,15 @@ export interface RolloutSpan {
   endedAt: number | null;
 }
 
+/** A custom score of a config, as much as ingest checks a value against (lib/metrics/score-check.ts). */
+export interface ScoreSpec {
+  key: string;
+  kind: "boolean" | "numeric";
+  /** Numeric scores: the range values must lie in; null for boolean ones. */
+  min: number | null;
+  max: number | null;
+}
+
 export interface ConfigEntry {
   id: string;
   key: string;
@@ -41,6 +50,8 @@ export interface ConfigEntry {
   rollout: RolloutEntry | null;
   /** Every rollout of the config, newest first. */
   rollouts: readonly RolloutSpan[];
+  /** The config's custom scores by key: what outcome events and late scores may carry. */
+  scores: ReadonlyMap<string, ScoreSpec>;
 }
 
 export interface KeyEntry {
@@ -85,6 +96,12 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
     list.push({ id: r.id, baseVersionId: r.baseVersionId, canaryVersionId: r.canaryVersionId, startedAt: r.createdAt.getTime(), endedAt: r.endedAt?.getTime() ?? null });
     spans.set(r.configId, list);
   }
+  const scores = new Map<string, Map<string, ScoreSpec>>();
+  for (const d of rows.scoreDefinitions) {
+    const byKey = scores.get(d.configId) ?? new Map<string, ScoreSpec>();
+    byKey.set(d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max });
+    scores.set(d.configId, byKey);
+  }
   const configsByKey = new Map<string, ConfigEntry>();
   for (const row of rows.configs) {
     const active = row.activeRolloutId ? rollouts.get(row.activeRolloutId) : undefined;
@@ -109,6 +126,7 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
           ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }
           : null,
       rollouts: spans.get(row.id) ?? [],
+      scores: scores.get(row.id) ?? new Map(),
     });
   }
   return {
