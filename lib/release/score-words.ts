@@ -2,7 +2,7 @@ import type { ScoreDirection, ScoreKind, ScoreThreshold } from "./score-schemas"
 
 // A custom score and its threshold in words, as the console's score list, the start-canary dialog
 // and the report say them: "pass rate may drop by at most 2 points", "mean may drop by at most
-// 0.05", "may be at most 1.5× worse (mean down to stable's ÷ 1.5)". Pure; one place.
+// 0.05", "mean may be at most 1.5× worse (down to stable's ÷ 1.5)". Pure; one place.
 
 export interface ScoreForWords {
   kind: ScoreKind;
@@ -28,7 +28,7 @@ export function scoreThresholdWords(score: ScoreForWords, threshold: ScoreThresh
   const higherIsBetter = score.direction === "higher_is_better";
   if (threshold.form === "ratio") {
     const bound = higherIsBetter ? `down to stable's ÷ ${plainNumber(threshold.value)}` : `up to ${plainNumber(threshold.value)} × stable's`;
-    return `may be at most ${plainNumber(threshold.value)}× worse (${what} ${bound})`;
+    return `${what} may be at most ${plainNumber(threshold.value)}× worse (${bound})`;
   }
   const move = higherIsBetter ? "drop" : "rise";
   if (score.kind === "boolean") {

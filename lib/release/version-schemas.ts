@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { checkLlmConsistency, LLM_LIMITS, LlmSettingsDto, llmSettingsDtoOf, llmSettingsOf, llmSettingsShape } from "./llm-settings";
+import {
+  checkLlmConsistency,
+  LLM_LIMITS,
+  LlmSettingsDto,
+  llmSettingsDtoOf,
+  llmSettingsOf,
+  llmSettingsShape,
+  TemplateMessage,
+} from "./llm-settings";
 
 // A version's request and answer bodies: its label, description and lineage around the LLM
 // settings, whose fields come from llm-settings.ts.
@@ -69,12 +77,45 @@ export const DiffQuery = z.object({
   to: z.string().min(1, "must name a version id"),
 });
 
-export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown(), summary: z.string() });
+/** The parts of a version a diff groups its changes by (version-diff.ts says which field is which). */
+export const DIFF_PARTS = ["settings", "messages", "tools", "responseFormat", "variables", "description"] as const;
+export const DIFF_KINDS = ["added", "removed", "changed", "moved"] as const;
+
+export const FieldChange = z.object({
+  part: z.enum(DIFF_PARTS),
+  kind: z.enum(DIFF_KINDS),
+  field: z
+    .string()
+    .describe("what changed, as a path: `temperature`, `messages.2` (0-based), `tools.lookup_order.parameters.email`, `variables.customer`"),
+  from: z.unknown().describe("the value before (null when added)"),
+  to: z.unknown().describe("the value after (null when removed)"),
+  summary: z.string().describe("the change in words; messages are numbered from 1 there: \"message 2 (user) changed: 3 lines added, 1 removed\""),
+});
 export const PromptLine = z.object({ op: z.enum(["same", "added", "removed"]), text: z.string() });
+const LineDiff = z.object({ changed: z.boolean(), added: z.number().int(), removed: z.number().int(), lines: z.array(PromptLine) });
+
+/** One message of either version, lined up with its counterpart (moved, edited or the same). */
+export const MessageDiff = z.object({
+  status: z.enum(["same", "changed", "added", "removed"]),
+  moved: z.boolean().describe("its place among the messages changed, beyond messages added or removed around it"),
+  fromIndex: z.number().int().nullable().describe("0-based place in the `from` version; null when added"),
+  toIndex: z.number().int().nullable().describe("0-based place in the `to` version; null when removed"),
+  from: TemplateMessage.nullable(),
+  to: TemplateMessage.nullable(),
+  added: z.number().int(),
+  removed: z.number().int(),
+  lines: z.array(PromptLine).describe("the content's line diff (all lines added or removed for a whole message)"),
+  summary: z.string().nullable().describe("the change in words; null when the same"),
+});
+
 export const VersionDiffDto = z.object({
   from: VersionRef,
   to: VersionRef,
-  changes: z.array(FieldChange),
-  prompt: z.object({ changed: z.boolean(), added: z.number().int(), removed: z.number().int(), lines: z.array(PromptLine) }),
+  changes: z.array(FieldChange).describe("every change, in words, in the order of the fields"),
+  messages: z.array(MessageDiff).describe("the messages in the `to` order, removed ones where they were"),
+  prompt: LineDiff.describe("the first system message's line diff, as the first API had it"),
 });
 export type VersionDiffDto = z.infer<typeof VersionDiffDto>;
+export type FieldChange = z.infer<typeof FieldChange>;
+export type MessageDiff = z.infer<typeof MessageDiff>;
+export type PromptLine = z.infer<typeof PromptLine>;

@@ -19,9 +19,9 @@ describe("a score's threshold in words", () => {
     [bool("lower_is_better"), diff(0.03), "rate of true may rise by at most 3 points"],
     [num(0, 1), diff(0.05), "mean may drop by at most 0.05"],
     [num(1, 10, "lower_is_better"), diff(0.3), "mean may rise by at most 0.3"],
-    [num(0, 1), ratio(1.5), "may be at most 1.5× worse (mean down to stable's ÷ 1.5)"],
-    [num(0, 100, "lower_is_better"), ratio(2), "may be at most 2× worse (mean up to 2 × stable's)"],
-    [bool(), ratio(1.25), "may be at most 1.25× worse (pass rate down to stable's ÷ 1.25)"],
+    [num(0, 1), ratio(1.5), "mean may be at most 1.5× worse (down to stable's ÷ 1.5)"],
+    [num(0, 100, "lower_is_better"), ratio(2), "mean may be at most 2× worse (up to 2 × stable's)"],
+    [bool(), ratio(1.25), "pass rate may be at most 1.25× worse (down to stable's ÷ 1.25)"],
   ])("%j with %j: %s", (score, threshold, words) => {
     expect(scoreThresholdWords(score, threshold)).toBe(words);
   });
