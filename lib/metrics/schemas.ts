@@ -97,6 +97,23 @@ export const MetricsAcceptedDto = z.object({
 });
 export type MetricsAcceptedDto = z.infer<typeof MetricsAcceptedDto>;
 
+export const LateScoreInput = z
+  .object({
+    requestId: RequestIdSchema.describe("the reported outcome's request id"),
+    config: ConfigKeySchema.optional().describe("only needed when the same request id was reported for several configs"),
+    scores: ScoresInput.refine((scores) => Object.keys(scores).length > 0, "must hold at least 1 score"),
+  })
+  .strict();
+export type LateScoreInput = z.infer<typeof LateScoreInput>;
+
+export const LateScoresBatchInput = z.object({ events: eventList(LateScoreInput) }).strict();
+
+export const ScoresAcceptedDto = z.object({
+  accepted: z.number().int().describe("score values stored (every one sent: a batch is stored whole or not at all)"),
+  replaced: z.number().int().describe("of those, the ones that replaced an earlier value of the same request and key, which moved to that score's history"),
+});
+export type ScoresAcceptedDto = z.infer<typeof ScoresAcceptedDto>;
+
 export const FeedbackInput = z
   .object({
     requestId: RequestIdSchema,

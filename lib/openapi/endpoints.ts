@@ -9,7 +9,7 @@ import { ApiKeyDto, CreateApiKeyInput, CreateUserInput, UpdateUserInput, UserDto
 import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
-import { FeedbackDto, FeedbackInput, MetricsAcceptedDto, MetricsBatchInput } from "../metrics/schemas";
+import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
@@ -59,7 +59,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/route", summary: "Which version this user gets (sticky), with its LLM settings; answered from memory", auth: "client", keyScope: "route", body: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
   { method: "get", path: "/api/route", summary: "The same as POST /api/route, with query parameters", auth: "client", keyScope: "route", query: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
   { method: "get", path: "/api/routing-state", summary: "A config's routing state for local evaluation with lib/release/router.ts; ETag, 304 when unchanged", auth: "client", keyScope: "route", query: RoutingStateQuery, response: RoutingStateDto, errors: [400, 404] },
-  { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes; idempotent on (config, requestId); one bad event refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
+  { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes, each with its custom scores if any; idempotent on (config, requestId); one bad event (or score: events.N.scores.<key>) refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
+  { method: "post", path: "/api/scores", summary: "Late custom scores for up to 1000 reported requests; a re-sent score replaces the earlier one (kept in its history). One bad event refuses the batch (400 naming events.N.scores.<key>); 404 naming each events.N.requestId whose outcome is not stored yet; nothing is stored then", auth: "client", keyScope: "metrics", body: LateScoresBatchInput, response: ScoresAcceptedDto, status: 202, errors: [400, 403, 404, 409, 413, 415, 503] },
   { method: "post", path: "/api/feedback", summary: "A late 1-5 rating for a reported request; a second one replaces the first", auth: "client", keyScope: "metrics", body: FeedbackInput, response: FeedbackDto, status: 202, errors: [400, 404, 409, 413, 415, 503] },
 
   { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
