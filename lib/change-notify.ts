@@ -6,6 +6,7 @@ export const CHANGE_CHANNEL = "llm_canary_changes";
 export type Change =
   | { kind: "config"; configId: string; revision: number }
   | { kind: "version"; configId: string; versionId: string }
+  | { kind: "score"; configId: string; scoreKey: string }
   | { kind: "api_key"; apiKeyId: string };
 
 /**

@@ -41,8 +41,9 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(message: string) {
-    super(404, "not_found", message);
+  /** `details`: which fields named what was not found, e.g. `events.3.requestId`. */
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(404, "not_found", message, details);
   }
 }
 

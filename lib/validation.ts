@@ -18,6 +18,11 @@ z.config({
         return `must be at least ${String(issue.minimum)}${unit(issue.origin)}`;
       case "invalid_value":
         return `must be one of ${issue.values.map(String).join(", ")}`;
+      case "invalid_key": {
+        // The path ends in the refused key itself: say what a key must look like.
+        const why = issue.issues[0]?.message;
+        return why ? `is not an allowed key: it ${why}` : "is not an allowed key";
+      }
       default:
         return undefined;
     }

@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from "react";
 
 /** A labelled control with its hint and error, wired with aria-describedby. */
-export function Field({ label, hint, error, children }: { label: string; hint?: string; error?: string; children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ReactNode }) {
+export function Field({ label, hint, error, children }: { label: ReactNode; hint?: string; error?: string; children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ReactNode }) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;

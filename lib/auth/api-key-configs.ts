@@ -26,12 +26,15 @@ export function assertKeyMayUseConfig(key: ConfigLimitedKey, config: string, pat
   ]);
 }
 
-/** 403 naming every event whose config the key may not use (`events.N.config`); nothing is stored then. */
-export function assertKeyMayReport(key: ConfigLimitedKey, events: readonly { config: string }[]): void {
+/**
+ * 403 naming every event whose config the key may not use (`events.N.config`); nothing is stored
+ * then. An event without a config (a late score may omit it) is looked up in the key's configs only.
+ */
+export function assertKeyMayReport(key: ConfigLimitedKey, events: readonly { config?: string }[], what = "outcomes"): void {
   if (key.configs === null) return;
   const details: ErrorDetail[] = [];
   events.forEach((event, i) => {
-    if (!keyMayUseConfig(key, event.config)) {
+    if (event.config !== undefined && !keyMayUseConfig(key, event.config)) {
       details.push({ path: `events.${i}.config`, message: `names a config this key may not use (\`${event.config}\`)` });
     }
   });
@@ -39,7 +42,7 @@ export function assertKeyMayReport(key: ConfigLimitedKey, events: readonly { con
   const first = events[Number(details[0].path.split(".")[1])].config;
   const more = details.length > 1 ? ` (and ${details.length - 1} more event${details.length > 2 ? "s" : ""})` : "";
   throw new ForbiddenError(
-    `The API key "${key.name}" may not report outcomes for config \`${first}\` (\`${details[0].path}\`)${more}; ` +
+    `The API key "${key.name}" may not report ${what} for config \`${first}\` (\`${details[0].path}\`)${more}; ` +
       `it is limited to ${limitedTo(key)}. Nothing was stored.`,
     details,
   );

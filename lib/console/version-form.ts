@@ -1,54 +1,150 @@
-// The version editor's form state, how it starts from an existing version, and the request
-// body it becomes. Numbers and JSON are edited as text; text that is not a number is sent as
-// is, so the server's message names the field. Pure.
+import { HISTORY_ROLE, MESSAGE_ROLES, type LlmSettings } from "../release/llm-settings";
+import { escapeStop } from "./stop-text";
 
-import { numberOrText } from "./number-or-text";
+// The version editor's form state and how it starts from an existing version ("edit as new").
+// Numbers and JSON are edited as text, so what a person typed stays on screen until the server
+// (or the JSON check before sending) says what is wrong with it. Lists carry a `key` each, so a
+// card keeps its identity (focus, the server's message about it) while cards move. Pure; the
+// edits are in version-form-edits.ts, the request body in version-body.ts.
 
-export interface VersionSource {
-  label: string;
-  model: string;
-  systemPrompt: string;
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  retrievalStrategy: { type: string; index?: string; topK?: number; minScore?: number; reranker?: string; params?: Record<string, unknown> } | null;
-  params: Record<string, unknown>;
+export type MessageRole = (typeof MESSAGE_ROLES)[number] | typeof HISTORY_ROLE;
+
+/** The roles a message card offers, in the order of the menu. */
+export const ROLE_OPTIONS: readonly { value: MessageRole; label: string }[] = [
+  { value: "system", label: "system" },
+  { value: "developer", label: "developer" },
+  { value: "user", label: "user" },
+  { value: "assistant", label: "assistant" },
+  { value: HISTORY_ROLE, label: "conversation history (placeholder)" },
+];
+
+/** Provider labels the form suggests; any other label is fine too. */
+export const PROVIDER_SUGGESTIONS = ["openai", "anthropic", "azure", "google", "mistral", "bedrock", "vllm", "ollama"] as const;
+
+export interface MessageDraft {
+  key: string;
+  role: MessageRole;
+  /** The text of a chat message; kept while the role is the history placeholder, so switching back loses nothing. */
+  content: string;
+  /** The placeholder's name (only the history placeholder has one). */
+  name: string;
 }
+
+export interface ToolDraft {
+  key: string;
+  name: string;
+  description: string;
+  /** The parameters' JSON Schema, as text. */
+  parameters: string;
+}
+
+/** What the form knows of a variable, by name; kept when the name leaves the messages for a moment. */
+export interface VariableDraft {
+  name: string;
+  /** null: no default (the app must send a value where the variable is required). */
+  default: string | null;
+  description: string;
+  /** For the preview only; never sent. */
+  sample: string;
+}
+
+export const RESPONSE_TYPES = ["", "text", "json_object", "json_schema"] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
 export interface VersionForm {
   label: string;
   model: string;
-  systemPrompt: string;
+  provider: string;
+  description: string;
+  messages: MessageDraft[];
+  variables: VariableDraft[];
   temperature: string;
   topP: string;
   maxTokens: string;
+  seed: string;
+  /** One stop sequence per entry, with `\n`, `\t` and `\\` written as escapes (stop-text.ts). */
+  stop: string[];
+  tools: ToolDraft[];
+  /** "": the provider's default; `auto`, `none`, `required`; or `tool:<name>`. */
+  toolChoice: string;
+  responseFormat: { type: ResponseType; name: string; description: string; strict: boolean; schema: string };
   /** `params` is not edited in the form; it is carried over from the version the form started from. */
   retrieval: { enabled: boolean; type: string; index: string; topK: string; minScore: string; reranker: string; params?: Record<string, unknown> };
   params: string;
-  description: string;
+  /** The next number for a card's key. */
+  nextKey: number;
 }
+
+export const TOOL_CHOICE_PREFIX = "tool:";
+export const EMPTY_PARAMETERS = '{\n  "type": "object",\n  "properties": {},\n  "required": []\n}';
+export const EMPTY_RESPONSE_SCHEMA = '{\n  "type": "object",\n  "properties": {},\n  "required": [],\n  "additionalProperties": false\n}';
 
 export const EMPTY_VERSION_FORM: VersionForm = {
   label: "v1",
   model: "",
-  systemPrompt: "",
+  provider: "",
+  description: "",
+  messages: [{ key: "m1", role: "system", content: "", name: "" }],
+  variables: [],
   temperature: "0.7",
   topP: "1",
   maxTokens: "1024",
+  seed: "",
+  stop: [],
+  tools: [],
+  toolChoice: "",
+  responseFormat: { type: "", name: "response", description: "", strict: true, schema: EMPTY_RESPONSE_SCHEMA },
   retrieval: { enabled: false, type: "vector", index: "", topK: "", minScore: "", reranker: "" },
   params: "{}",
-  description: "",
+  nextKey: 2,
 };
+
+/** The version a form starts from: its label and settings as the admin API answers them. */
+export type VersionSource = { label: string } & Pick<
+  LlmSettings,
+  | "model"
+  | "provider"
+  | "messages"
+  | "temperature"
+  | "topP"
+  | "maxTokens"
+  | "stop"
+  | "seed"
+  | "tools"
+  | "toolChoice"
+  | "responseFormat"
+  | "retrievalStrategy"
+  | "params"
+  | "variables"
+>;
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export function formFromVersion(v: VersionSource, takenLabels: readonly string[]): VersionForm {
   const r = v.retrievalStrategy;
+  const rf = v.responseFormat;
+  let key = 0;
+  const next = (prefix: string) => `${prefix}${++key}`;
   return {
     label: nextLabel(v.label, takenLabels),
     model: v.model,
-    systemPrompt: v.systemPrompt,
+    provider: v.provider ?? "",
+    description: "",
+    messages: v.messages.map((m) =>
+      m.role === HISTORY_ROLE ? { key: next("m"), role: m.role, content: "", name: m.name } : { key: next("m"), role: m.role, content: m.content, name: "" },
+    ),
+    variables: v.variables.map((d) => ({ name: d.name, default: d.default ?? null, description: d.description ?? "", sample: "" })),
     temperature: String(v.temperature),
     topP: String(v.topP),
     maxTokens: String(v.maxTokens),
+    seed: v.seed === null ? "" : String(v.seed),
+    stop: v.stop.map(escapeStop),
+    tools: v.tools.map((t) => ({ key: next("t"), name: t.name, description: t.description, parameters: json(t.parameters) })),
+    toolChoice: v.toolChoice === null ? "" : typeof v.toolChoice === "string" ? v.toolChoice : `${TOOL_CHOICE_PREFIX}${v.toolChoice.name}`,
+    responseFormat:
+      rf?.type === "json_schema"
+        ? { type: "json_schema", name: rf.name, description: rf.description ?? "", strict: rf.strict ?? false, schema: json(rf.schema) }
+        : { ...EMPTY_VERSION_FORM.responseFormat, type: rf?.type ?? "" },
     retrieval: {
       enabled: r !== null,
       type: r?.type ?? "vector",
@@ -58,8 +154,8 @@ export function formFromVersion(v: VersionSource, takenLabels: readonly string[]
       reranker: r?.reranker ?? "",
       ...(r?.params ? { params: r.params } : {}),
     },
-    params: JSON.stringify(v.params, null, 2),
-    description: "",
+    params: json(v.params),
+    nextKey: key + 1,
   };
 }
 
@@ -70,45 +166,4 @@ export function nextLabel(label: string, taken: readonly string[]): string {
   let n = match ? Number(match[2]) + 1 : 2;
   while (taken.includes(make(n))) n++;
   return make(n);
-}
-
-export type VersionBody = { ok: true; body: Record<string, unknown> } | { ok: false; field: string; message: string };
-
-export function versionRequestBody(form: VersionForm, parentVersionId: string | null): VersionBody {
-  let params: unknown;
-  try {
-    params = JSON.parse(form.params.trim() === "" ? "{}" : form.params);
-  } catch (error) {
-    return { ok: false, field: "params", message: `is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    return { ok: false, field: "params", message: 'must be a JSON object, like {"presence_penalty": 0.2}' };
-  }
-  const r = form.retrieval;
-  const optional = (text: string) => (text.trim() === "" ? undefined : numberOrText(text));
-  const retrievalStrategy = r.enabled
-    ? {
-        type: r.type,
-        ...(r.index.trim() ? { index: r.index.trim() } : {}),
-        ...(optional(r.topK) !== undefined ? { topK: optional(r.topK) } : {}),
-        ...(optional(r.minScore) !== undefined ? { minScore: optional(r.minScore) } : {}),
-        ...(r.reranker.trim() ? { reranker: r.reranker.trim() } : {}),
-        ...(r.params ? { params: r.params } : {}),
-      }
-    : null;
-  return {
-    ok: true,
-    body: {
-      label: form.label.trim(),
-      model: form.model,
-      systemPrompt: form.systemPrompt,
-      temperature: numberOrText(form.temperature),
-      topP: numberOrText(form.topP),
-      maxTokens: numberOrText(form.maxTokens),
-      retrievalStrategy,
-      params,
-      description: form.description,
-      ...(parentVersionId ? { parentVersionId } : {}),
-    },
-  };
 }

@@ -6,6 +6,7 @@ import { MethodNotAllowedError } from "../errors";
 import { newRequestId } from "../http/respond";
 import { recordFeedback } from "../metrics/feedback-service";
 import { ingestBatch } from "../metrics/ingest-service";
+import { recordScores } from "../metrics/late-score-service";
 import { METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
 import { isMaybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
@@ -16,13 +17,13 @@ import { readJsonBody, send, sendError, type HotResponse } from "./http";
 import { answerRoute } from "./route-handler";
 import { answerRoutingState } from "./routing-state";
 
-// The client API — /api/route, /api/metrics, /api/feedback — served by the custom server itself,
+// The client API — /api/route, /api/metrics, /api/scores, /api/feedback — served by the custom server itself,
 // ahead of Next (see README, Decisions): every other request goes to Next's handler.
 
-export const CLIENT_API_PATHS = ["/api/route", "/api/routing-state", "/api/metrics", "/api/feedback"] as const;
+export const CLIENT_API_PATHS = ["/api/route", "/api/routing-state", "/api/metrics", "/api/scores", "/api/feedback"] as const;
 
 const KEY_USAGE_FLUSH_MS = 10_000;
-/** Route and feedback bodies are small; /api/metrics has its own, larger limit. */
+/** Route and feedback bodies are small; /api/metrics and /api/scores have their own, larger limit. */
 const SMALL_BODY_MAX_BYTES = 64_000;
 
 export interface ClientApi {
@@ -35,7 +36,7 @@ export interface ClientApi {
 export interface ClientApiOptions extends SnapshotStoreOptions {
   /** Origins browsers may call from: "*" (the default) or exact origins. */
   corsOrigins?: readonly string[];
-  /** Told which rollouts an ingested batch added outcomes to (the controller judges them at once). */
+  /** Told which rollouts an ingested batch (of outcomes or late scores) added to (the controller judges them at once). */
   onIngested?: (rolloutIds: readonly string[]) => void;
 }
 
@@ -105,6 +106,14 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return withSnapshot(async (snapshot) => {
         const { answer, rolloutIds } = await ingestBatch(db, snapshot, key, body);
+        if (rolloutIds.length) options.onIngested?.(rolloutIds);
+        return { status: 202, json: JSON.stringify(answer) };
+      });
+    }
+    if (path === "/api/scores") {
+      const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
+      return withSnapshot(async (snapshot) => {
+        const { answer, rolloutIds } = await recordScores(db, snapshot, key, body);
         if (rolloutIds.length) options.onIngested?.(rolloutIds);
         return { status: 202, json: JSON.stringify(answer) };
       });

@@ -7,6 +7,7 @@ import { parseInput } from "../validation";
 import type { HotResponse } from "./http";
 import { RouteAnswerDto } from "./route-schemas";
 import { ConfigKeySchema } from "../release/config-schemas";
+import { LlmSettingsDto } from "../release/llm-settings";
 
 // GET /api/routing-state?config=: everything an SDK needs to route locally with the same hash
 // (lib/release/router.ts) — versions, salt, percent, lists — tagged with the config's revision
@@ -14,7 +15,8 @@ import { ConfigKeySchema } from "../release/config-schemas";
 
 export const RoutingStateQuery = z.object({ config: ConfigKeySchema }).strict();
 
-const VersionState = RouteAnswerDto.pick({ versionId: true, versionLabel: true, llm: true });
+/** A version as /api/route answers it, without `rendered`: an SDK renders locally (lib/template). */
+const VersionState = RouteAnswerDto.pick({ versionId: true, versionLabel: true }).extend({ llm: LlmSettingsDto });
 export const RoutingStateDto = z.object({
   config: z.string(),
   revision: z.number().int(),

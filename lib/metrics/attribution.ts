@@ -2,6 +2,7 @@ import type { ErrorDetail } from "../errors";
 import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
 import { latencyBucket } from "./latency-buckets";
 import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "../limits";
+import { checkScores, type ScoreValue } from "./score-check";
 import type { OutcomeEventInput } from "./schemas";
 
 // Which rollout and variant an outcome belongs to, decided at ingest from the routing snapshot.
@@ -29,6 +30,8 @@ export interface OutcomeRow {
   input: string | null;
   output: string | null;
   at: string;
+  /** The custom scores it carried, checked against the config's definitions. */
+  scores: readonly ScoreValue[];
 }
 
 /** `rows` holds each (config, request id) once: a repeat inside the batch is a duplicate. */
@@ -58,6 +61,12 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       problems.push({ path: `events.${i}.at`, message: "is more than 30 days in the past" });
       return;
     }
+    // Every event's scores are checked, a repeat's too: a batch with a bad value is refused whole.
+    const scored = event.scores ? checkScores(config, event.scores, `events.${i}.scores`) : null;
+    if (scored && scored.problems.length) {
+      problems.push(...scored.problems);
+      return;
+    }
     const key = `${config.id}\u0000${event.requestId}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -84,6 +93,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       input: event.input,
       output: event.output,
       at: event.at ? at.toISOString() : nowIso,
+      scores: scored?.values ?? [],
     });
   });
   return problems.length ? { rows: null, problems } : { rows, problems: [] };

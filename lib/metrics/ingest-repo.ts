@@ -3,13 +3,18 @@ import { scalarArrayLiteral, textArrayLiteral } from "../db/array-literal";
 import { retryOnConflict } from "../db/retry";
 import type { OutcomeRow } from "./attribution";
 import { LATENCY_BUCKETS } from "./latency-buckets";
+import { scoreRollupCtes } from "./score-rollups";
 
 // One statement per batch: store the outcomes not stored before (idempotent on config and
-// request id) and add exactly those to the per-minute and per-hour rollups, so raw rows and
-// rollups can never disagree. The histogram helpers are PL/pgSQL functions (migrations
+// request id) and their custom scores, and add exactly those to the per-minute and per-hour
+// rollups (metric_rollups, and score_rollups per score key), so raw rows and rollups can never
+// disagree. The histogram helpers are PL/pgSQL functions (migrations
 // data_plane, histogram_functions). Rollups have two partial unique keys (inside a rollout or
 // not), hence two upserts per resolution. Rows are inserted and upserted in key order, so
-// concurrent batches with overlapping keys queue instead of deadlocking.
+// concurrent batches with overlapping keys queue instead of deadlocking. The main query reads
+// `inserted`, so every outcome is inserted before any rollup row is locked; the rollup upserts
+// then run last CTE first: score rollups (in the order of lib/metrics/score-rollups.ts, which the
+// late-score statement shares), then the metric rollups, hour before minute (as feedback does).
 
 /** The rollup columns that add up, with their SQL types. */
 const ADDED_TYPES = {
@@ -73,11 +78,11 @@ const INGEST_SQL = `
 WITH grp AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS g(config_id, version_id, rollout_id, variant, g)
 ), input AS (
-  SELECT grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
+  SELECT t.row_no, grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
     t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at
   FROM unnest($5::integer[], $6::text[], $7::boolean[], $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
-    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])
-    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at)
+    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[]) WITH ORDINALITY
+    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at, row_no)
   JOIN grp USING (g)
 ), inserted AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
@@ -86,9 +91,21 @@ WITH grp AS (
     latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at
   FROM input ORDER BY config_id, request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
-  RETURNING config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
+  RETURNING id, config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
-), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}
+), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")},
+score_input AS (
+  SELECT input.config_id, input.request_id, s.score_key, s.value
+  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value) JOIN input USING (row_no)
+), scored AS (
+  -- Only the scores of outcomes stored now: a duplicate's scores are ignored with it.
+  SELECT i.id AS outcome_id, i.config_id, i.version_id, i.rollout_id, i.variant, i.at, s.score_key,
+    1 AS n, s.value, s.value * s.value AS sq
+  FROM score_input s JOIN inserted i USING (config_id, request_id)
+), scores_inserted AS (
+  INSERT INTO outcome_scores (outcome_id, score_key, value)
+  SELECT outcome_id, score_key, value FROM scored ORDER BY outcome_id, score_key
+), ${scoreRollupCtes("scored")}
 SELECT count(*)::integer AS accepted FROM inserted`;
 
 const GROUPED = ["config_id", "version_id", "rollout_id", "variant"] as const satisfies readonly (keyof OutcomeRow)[];
@@ -97,7 +114,7 @@ const PER_ROW = [
   ["scalar", "input_tokens"], ["scalar", "output_tokens"], ["scalar", "cost_usd"], ["scalar", "rating"], ["text", "input"], ["text", "output"], ["text", "at"],
 ] as const satisfies readonly (readonly ["text" | "scalar", keyof OutcomeRow])[];
 
-/** The statement's parameters: the distinct groups, then each row's group position and its own columns. */
+/** The statement's parameters: the distinct groups, each row's group position and its own columns, then the scores. */
 function ingestParams(rows: readonly OutcomeRow[]): string[] {
   const positions = new Map<string, number>();
   const groups: (string | null)[][] = GROUPED.map(() => []);
@@ -112,18 +129,32 @@ function ingestParams(rows: readonly OutcomeRow[]): string[] {
     }
     rowGroup.push(position);
   }
+  // Scores as three columns, each naming its row by position (the 1-based ordinality of `input`).
+  const scoreRow: number[] = [];
+  const scoreKey: string[] = [];
+  const scoreValue: number[] = [];
+  rows.forEach((row, i) => {
+    for (const [key, value] of row.scores) {
+      scoreRow.push(i + 1);
+      scoreKey.push(key);
+      scoreValue.push(value);
+    }
+  });
   return [
     ...groups.map(textArrayLiteral),
     scalarArrayLiteral(rowGroup),
     ...PER_ROW.map(([kind, column]) =>
       kind === "text" ? textArrayLiteral(rows.map((row) => row[column] as string | null)) : scalarArrayLiteral(rows.map((row) => row[column] as number | boolean | null)),
     ),
+    scalarArrayLiteral(scoreRow),
+    textArrayLiteral(scoreKey),
+    scalarArrayLiteral(scoreValue),
   ];
 }
 
 /**
- * Stores a batch whose request ids are distinct (attribution drops repeats); returns how many
- * outcomes were new. Columns go as array literals through unnest(), which Postgres reads faster
+ * Stores a batch whose request ids are distinct (attribution drops repeats), with the scores of
+ * the outcomes that were new; returns how many outcomes were new. Columns go as array literals through unnest(), which Postgres reads faster
  * than the same rows as JSON; the statement goes straight to the driver, prepared once per connection.
  */
 export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {

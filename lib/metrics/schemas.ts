@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigKeySchema } from "../release/config-schemas";
+import { ScoreKeySchema } from "../release/score-schemas";
 
 import {
   MAX_BATCH_EVENTS,
@@ -9,6 +10,7 @@ import {
   MAX_LATENCY_MS,
   MAX_REQUEST_ID_CHARS,
   MAX_SAMPLE_CHARS,
+  MAX_SCORES_PER_EVENT,
   MAX_TOKENS,
   MAX_VERSION_ID_CHARS,
 } from "../limits";
@@ -30,6 +32,33 @@ const sample = z
 
 export const RatingSchema = z.number().int("must be a whole number from 1 to 5").min(1, "must be from 1 to 5").max(5, "must be from 1 to 5");
 
+/** What a value that is neither a number nor a boolean is, for the message: "not a string". */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  // JSON's 1e400 parses to Infinity.
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : "an infinite number";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+const ScoreValue = z.union([z.number(), z.boolean()], { error: (issue) => `must be a number or true/false, not ${kindOf(issue.input)}` });
+
+/**
+ * A request's custom scores, `{ "<score key>": number | boolean }`, checked for shape here; that
+ * each key is a score of the config, of that kind and within its range is checked against the
+ * config's definitions at ingest (lib/metrics/score-check.ts).
+ */
+export const ScoresInput = z
+  .record(ScoreKeySchema, ScoreValue, {
+    error: (issue) => {
+      if (issue.code === "invalid_key") return `is not a score key: it ${issue.issues[0]?.message ?? "must match the score key pattern"}`;
+      if (issue.code === "invalid_type" && issue.input !== undefined) return 'must be an object of score values like { "groundedness": 0.8 }';
+      return undefined;
+    },
+  })
+  .refine((scores) => Object.keys(scores).length <= MAX_SCORES_PER_EVENT, `must hold at most ${MAX_SCORES_PER_EVENT} scores`);
+export type ScoresInput = z.infer<typeof ScoresInput>;
+
 export const OutcomeEventInput = z
   .object({
     requestId: RequestIdSchema,
@@ -49,6 +78,7 @@ export const OutcomeEventInput = z
     costUsd: z.number().min(0, "must be 0 or more").max(MAX_COST_USD, `must be at most ${MAX_COST_USD}`).nullish(),
     input: sample,
     output: sample,
+    scores: ScoresInput.nullish().describe("the request's custom scores by key: numbers for numeric scores, true/false for boolean ones"),
     at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time like 2026-11-26T10:00:00Z" }).nullish(),
   })
   .strict();
@@ -66,6 +96,23 @@ export const MetricsAcceptedDto = z.object({
   duplicates: z.number().int().describe("events whose (config, requestId) was already stored; ignored"),
 });
 export type MetricsAcceptedDto = z.infer<typeof MetricsAcceptedDto>;
+
+export const LateScoreInput = z
+  .object({
+    requestId: RequestIdSchema.describe("the reported outcome's request id"),
+    config: ConfigKeySchema.optional().describe("only needed when the same request id was reported for several configs"),
+    scores: ScoresInput.refine((scores) => Object.keys(scores).length > 0, "must hold at least 1 score"),
+  })
+  .strict();
+export type LateScoreInput = z.infer<typeof LateScoreInput>;
+
+export const LateScoresBatchInput = z.object({ events: eventList(LateScoreInput) }).strict();
+
+export const ScoresAcceptedDto = z.object({
+  accepted: z.number().int().describe("score values stored (every one sent: a batch is stored whole or not at all)"),
+  replaced: z.number().int().describe("of those, the ones that replaced an earlier value of the same request and key, which moved to that score's history"),
+});
+export type ScoresAcceptedDto = z.infer<typeof ScoresAcceptedDto>;
 
 export const FeedbackInput = z
   .object({

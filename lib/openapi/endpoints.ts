@@ -9,9 +9,10 @@ import { ApiKeyDto, CreateApiKeyInput, CreateUserInput, UpdateUserInput, UserDto
 import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
-import { FeedbackDto, FeedbackInput, MetricsAcceptedDto, MetricsBatchInput } from "../metrics/schemas";
+import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
 import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
+import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
 import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
 
@@ -20,7 +21,7 @@ import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../re
 // app/api or a client API path (lib/hot/client-api.ts) has no entry here, or an entry has no route.
 
 export interface Endpoint {
-  method: "get" | "post" | "patch";
+  method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
   /** admin: session or API key with the admin scope; client: API key with `keyScope`; public: none. */
@@ -58,7 +59,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/route", summary: "Which version this user gets (sticky), with its LLM settings; answered from memory", auth: "client", keyScope: "route", body: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
   { method: "get", path: "/api/route", summary: "The same as POST /api/route, with query parameters", auth: "client", keyScope: "route", query: RouteInput, response: RouteAnswerDto, errors: ROUTE_ERRORS },
   { method: "get", path: "/api/routing-state", summary: "A config's routing state for local evaluation with lib/release/router.ts; ETag, 304 when unchanged", auth: "client", keyScope: "route", query: RoutingStateQuery, response: RoutingStateDto, errors: [400, 404] },
-  { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes; idempotent on (config, requestId); one bad event refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
+  { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes, each with its custom scores if any; idempotent on (config, requestId); one bad event (or score: events.N.scores.<key>) refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
+  { method: "post", path: "/api/scores", summary: "Late custom scores for up to 1000 reported requests; a re-sent score replaces the earlier one (kept in its history). One bad event refuses the batch (400 naming events.N.scores.<key>); 404 naming each events.N.requestId whose outcome is not stored yet; nothing is stored then", auth: "client", keyScope: "metrics", body: LateScoresBatchInput, response: ScoresAcceptedDto, status: 202, errors: [400, 403, 404, 409, 413, 415, 503] },
   { method: "post", path: "/api/feedback", summary: "A late 1-5 rating for a reported request; a second one replaces the first", auth: "client", keyScope: "metrics", body: FeedbackInput, response: FeedbackDto, status: 202, errors: [400, 404, 409, 413, 415, 503] },
 
   { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
@@ -73,10 +75,15 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/configs/{key}/versions", summary: "The config's versions, newest first", ...READ, response: z.object({ versions: z.array(VersionDto) }), errors: [404] },
   { method: "post", path: "/api/admin/configs/{key}/versions", summary: "Create an immutable version (the first one becomes stable)", auth: "admin", scope: "configs:write", body: CreateVersionInput, response: VersionDto, status: 201, errors: [400, 404, 409] },
   { method: "get", path: "/api/admin/configs/{key}/versions/{id}", summary: "One version", ...READ, response: VersionDto, errors: [404] },
-  { method: "get", path: "/api/admin/configs/{key}/diff", summary: "Semantic diff of two versions: changed fields and a system-prompt line diff", ...READ, query: DiffQuery, response: VersionDiffDto, errors: [400, 404] },
+  { method: "get", path: "/api/admin/configs/{key}/diff", summary: "Semantic diff of two versions, part by part, each change in words: messages lined up one by one (added, removed, moved, changed, each with its line diff), tools and their parameters, the response format, sampling and other settings, variables; plus the first system message's line diff as the first API had it", ...READ, query: DiffQuery, response: VersionDiffDto, errors: [400, 404] },
+
+  { method: "get", path: "/api/admin/configs/{key}/scores", summary: "The config's custom scores, oldest first: guardrails (judged by rollouts started after they exist) and tracked ones (charted and reported only)", ...READ, response: z.object({ scores: z.array(ScoreDefinitionDto) }), errors: [404] },
+  { method: "post", path: "/api/admin/configs/{key}/scores", summary: "Define a custom score: key unique per config (409 when taken; at most 50 per config), kind boolean or numeric (numeric needs min < max), threshold defaulting to a drop of 2 points of pass rate or 5 % of the range", auth: "admin", scope: "configs:write", body: CreateScoreInput, response: ScoreDefinitionDto, status: 201, errors: [400, 404, 409] },
+  { method: "patch", path: "/api/admin/configs/{key}/scores/{scoreKey}", summary: "Change a score's label, description, direction, guardrail, threshold or range (never its key or kind); the result is checked as a whole. Running rollouts keep the thresholds they copied", auth: "admin", scope: "configs:write", body: UpdateScoreInput, response: ScoreDefinitionDto, errors: [400, 404] },
+  { method: "delete", path: "/api/admin/configs/{key}/scores/{scoreKey}", summary: "Delete a score and answer with it; 409 naming the rollout while a running or paused rollout judges it. Values already stored stay", auth: "admin", scope: "configs:write", response: ScoreDefinitionDto, errors: [404, 409] },
 
   { method: "get", path: "/api/admin/configs/{key}/rollouts", summary: "The config's rollouts, newest first", ...READ, response: z.object({ rollouts: z.array(RolloutDto) }), errors: [404] },
-  { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
+  { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %). It judges the thresholds of the config's guardrail scores as they are now; `thresholds.scores.<key>` overrides one (400 naming it when <key> is not a guardrail score of the config)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
   { method: "post", path: "/api/admin/configs/{key}/rollback", summary: "Roll back whatever is active, or revert the last promotion (reason required)", auth: "admin", scope: "rollouts:operate", body: ConfigRollbackInput, response: RolloutDto, errors: [400, 404, 409] },
 
   { method: "get", path: "/api/admin/configs/{key}/route-preview", summary: "Which version a user gets now, and why (bucket, threshold, lists)", ...READ, query: RoutePreviewQuery, response: RoutePreviewDto, errors: [400, 404] },

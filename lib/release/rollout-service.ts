@@ -14,6 +14,8 @@ type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
 import { RolloutActionInput, RolloutDto, StartRolloutInput, type ConfigRollbackInput } from "./rollout-schemas";
 import { servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
+import { listScoresInTx } from "./score-service";
+import { rolloutScoreThresholds } from "./score-thresholds";
 import { findVersion } from "./version-repo";
 
 // Every routing change runs in one transaction that first locks the config row (SELECT ... FOR
@@ -63,6 +65,8 @@ export async function startRollout(db: Db, actor: Actor, key: string, raw: unkno
         { path: "canaryVersionId", message: "must differ from the stable version" },
       ]);
     }
+    // The guardrail scores as they are now: later changes to a definition leave this rollout alone.
+    const scores = rolloutScoreThresholds(key, await listScoresInTx(tx, config.id), input.thresholds.scores);
     const row = await insertRollout(tx, {
       id: newId("ro"),
       configId: config.id,
@@ -76,7 +80,7 @@ export async function startRollout(db: Db, actor: Actor, key: string, raw: unkno
       sticky: input.sticky,
       includeUsers: input.include,
       excludeUsers: input.exclude,
-      thresholds: input.thresholds,
+      thresholds: { ...input.thresholds, scores },
       autoPromote: input.autoPromote,
       startedBy: actor.label,
     });

@@ -40,23 +40,49 @@ export function defaultScoreThreshold(kind: ScoreKind, min: number | null, max: 
   return { form: "difference", value: Number(((max - min) * 0.05).toPrecision(6)) };
 }
 
+type Range = { kind: ScoreKind; min?: number | null; max?: number | null };
+
+/** A number as a person writes it: 0.30000000000000004 is 0.3. */
+const plain = (n: number) => String(Number(n.toPrecision(12)));
+
+/**
+ * What is wrong with `threshold` for a score of this kind and range (paths under the threshold):
+ * a definition's own threshold and a rollout's override of it obey the same rules.
+ */
+export function thresholdProblems(def: Range, threshold: ScoreThreshold): { path: string[]; message: string }[] {
+  if (def.kind === "boolean") {
+    return threshold.form === "difference" && threshold.value >= 1
+      ? [{ path: ["value"], message: "must be below 1 for a boolean score (a change in its rate of true: 0.02 is 2 points)" }]
+      : [];
+  }
+  if (typeof def.min !== "number" || typeof def.max !== "number" || def.max <= def.min) return [];
+  if (threshold.form === "difference" && threshold.value >= def.max - def.min) {
+    return [{ path: ["value"], message: `must be below the range's width (${plain(def.max - def.min)})` }];
+  }
+  // A ratio of two means says how many times worse only when neither can be negative.
+  if (threshold.form === "ratio" && def.min < 0) {
+    return [{ path: ["form"], message: `must be difference for a score whose range includes negative values (min ${plain(def.min)})` }];
+  }
+  return [];
+}
+
 /** Range and threshold rules shared by create and update (an update is checked merged with the row). */
-export function checkDefinition(def: { kind: ScoreKind; min?: number | null; max?: number | null; threshold?: ScoreThreshold }, ctx: z.RefinementCtx) {
+export function checkDefinition(def: Range & { threshold?: ScoreThreshold }, ctx: z.RefinementCtx) {
+  // Runs on what the fields' own schemas may have refused: judge only what is well-formed.
+  if (!(SCORE_KINDS as readonly unknown[]).includes(def.kind)) return;
+  const isNumber = (v: unknown): v is number => typeof v === "number";
   if (def.kind === "boolean") {
     for (const field of ["min", "max"] as const) {
       if (def[field] !== undefined && def[field] !== null) ctx.addIssue({ code: "custom", path: [field], message: "must be absent for a boolean score (its values are true and false)" });
     }
-    if (def.threshold?.form === "difference" && def.threshold.value >= 1) ctx.addIssue({ code: "custom", path: ["threshold", "value"], message: "must be below 1 for a boolean score (a drop in pass rate, 0.02 is 2 points)" });
-    return;
+  } else {
+    if (def.min === undefined || def.min === null) ctx.addIssue({ code: "custom", path: ["min"], message: "is required for a numeric score" });
+    if (def.max === undefined || def.max === null) ctx.addIssue({ code: "custom", path: ["max"], message: "is required for a numeric score" });
+    if (isNumber(def.min) && isNumber(def.max) && def.max <= def.min) ctx.addIssue({ code: "custom", path: ["max"], message: "must be greater than min" });
   }
-  if (def.min === undefined || def.min === null) ctx.addIssue({ code: "custom", path: ["min"], message: "is required for a numeric score" });
-  if (def.max === undefined || def.max === null) ctx.addIssue({ code: "custom", path: ["max"], message: "is required for a numeric score" });
-  if (def.min != null && def.max != null) {
-    if (def.max <= def.min) ctx.addIssue({ code: "custom", path: ["max"], message: "must be greater than min" });
-    else if (def.threshold?.form === "difference" && def.threshold.value >= def.max - def.min) {
-      ctx.addIssue({ code: "custom", path: ["threshold", "value"], message: `must be below the range's width (${def.max - def.min})` });
-    }
-  }
+  const threshold = ScoreThresholdSchema.safeParse(def.threshold);
+  if (!threshold.success) return;
+  for (const problem of thresholdProblems(def, threshold.data)) ctx.addIssue({ code: "custom", path: ["threshold", ...problem.path], message: problem.message });
 }
 
 export const CreateScoreInput = z

@@ -1,79 +1,95 @@
-import { diffLines } from "diff";
-import type { VersionDiffDto, VersionDto } from "./version-schemas";
+import { code, quote, same, show } from "./diff-words";
+import { LLM_FIELDS, type LlmSettings } from "./llm-settings";
+import { diffMessages, diffText } from "./message-diff";
+import { diffResponseFormat, diffTools } from "./tool-diff";
+import { diffVariables } from "./variable-diff";
+import type { FieldChange, MessageDiff, VersionDiffDto, VersionDto } from "./version-schemas";
 
-// Semantic diff of two versions: which settings changed, in words a reviewer reads at a glance
-// ("temperature 0.7 → 0.5"), plus a line diff of the system prompt. Pure.
+// Semantic diff of two versions, part by part, in words a reviewer reads at a glance
+// ("temperature 0.7 → 0.5", "message 2 (user) changed: 3 lines added, 1 removed", "tool
+// `lookup_order` gained required parameter `email`"), plus each message's line diff. Pure.
 
-type Compared = Pick<VersionDto, "id" | "label" | "model" | "systemPrompt" | "temperature" | "topP" | "maxTokens" | "retrievalStrategy" | "params" | "description">;
+/** A version as its answer has it; `systemPrompt` (the first system message) gives the first API's prompt diff. */
+export type Compared = Pick<VersionDto, "id" | "label" | "description" | "systemPrompt"> & LlmSettings;
+type Field = keyof LlmSettings;
+interface Collected {
+  changes: FieldChange[];
+  messages: MessageDiff[];
+}
+type FieldDiff = (from: Compared, to: Compared, out: Collected) => void;
 
-const SCALAR_FIELDS = ["model", "temperature", "topP", "maxTokens", "description"] as const;
+/** How each LLM setting is compared: one entry per field, so a new field cannot be left out (the type says so). */
+const FIELD_DIFFS: { [F in Field]: FieldDiff } = {
+  model: scalar("model"),
+  provider: scalar("provider"),
+  messages: (from, to, out) => {
+    const diff = diffMessages(from.messages, to.messages);
+    out.messages = diff.messages;
+    out.changes.push(...diff.changes);
+  },
+  temperature: scalar("temperature"),
+  topP: scalar("topP"),
+  maxTokens: scalar("maxTokens"),
+  stop: (from, to, out) => {
+    const added = to.stop.filter((s) => !from.stop.includes(s)).map((s) => quote(s));
+    const removed = from.stop.filter((s) => !to.stop.includes(s)).map((s) => quote(s));
+    if (added.length === 0 && removed.length === 0) return;
+    const words = [added.length ? `added ${added.join(", ")}` : "", removed.length ? `removed ${removed.join(", ")}` : ""];
+    out.changes.push(setting("stop", from.stop, to.stop, `stop sequences ${words.filter(Boolean).join("; ")}`));
+  },
+  seed: scalar("seed"),
+  tools: (from, to, out) => out.changes.push(...diffTools(from.tools, to.tools)),
+  toolChoice: (from, to, out) => {
+    if (same(from.toolChoice, to.toolChoice)) return;
+    const words = (choice: LlmSettings["toolChoice"]) =>
+      choice === null ? "provider default" : typeof choice === "string" ? choice : `tool ${code(choice.name)}`;
+    const summary = `tool choice ${words(from.toolChoice)} → ${words(to.toolChoice)}`;
+    out.changes.push(setting("toolChoice", from.toolChoice, to.toolChoice, summary));
+  },
+  responseFormat: (from, to, out) => out.changes.push(...diffResponseFormat(from.responseFormat, to.responseFormat)),
+  retrievalStrategy: (from, to, out) => {
+    if (same(from.retrievalStrategy, to.retrievalStrategy)) return;
+    const [a, b] = [from.retrievalStrategy, to.retrievalStrategy];
+    out.changes.push(setting("retrievalStrategy", a, b, `retrievalStrategy ${show(a)} → ${show(b)}`));
+  },
+  params: (from, to, out) => {
+    for (const key of new Set([...Object.keys(to.params), ...Object.keys(from.params)])) {
+      const [a, b] = [from.params[key], to.params[key]];
+      if (same(a, b)) continue;
+      const kind = a === undefined ? "added" : b === undefined ? "removed" : "changed";
+      const words = { added: `added: ${show(b)}`, removed: "removed", changed: `${show(a)} → ${show(b)}` }[kind];
+      out.changes.push({ ...setting(`params.${key}`, a ?? null, b ?? null, `param ${code(key)} ${words}`), kind });
+    }
+  },
+  variables: (from, to, out) => out.changes.push(...diffVariables(from, to)),
+};
 
 export function diffVersions(from: Compared, to: Compared): VersionDiffDto {
-  const changes: VersionDiffDto["changes"] = [];
-  for (const field of SCALAR_FIELDS) {
-    if (from[field] !== to[field]) {
-      changes.push({ field, from: from[field], to: to[field], summary: `${field} ${show(from[field])} → ${show(to[field])}` });
-    }
+  const out: Collected = { changes: [], messages: [] };
+  for (const field of LLM_FIELDS) FIELD_DIFFS[field](from, to, out);
+  if (from.description !== to.description) {
+    const summary = `description ${show(from.description)} → ${show(to.description)}`;
+    const { description: before } = from;
+    const { description: after } = to;
+    out.changes.push({ part: "description", kind: "changed", field: "description", from: before, to: after, summary });
   }
-  for (const field of ["retrievalStrategy", "params"] as const) {
-    const before = from[field] ?? null;
-    const after = to[field] ?? null;
-    if (canonical(before) !== canonical(after)) {
-      changes.push({ field, from: before, to: after, summary: `${field} ${describeObject(before)} → ${describeObject(after)}` });
-    }
-  }
-  const prompt = diffPrompt(from.systemPrompt, to.systemPrompt);
-  if (prompt.changed) {
-    changes.push({
-      field: "systemPrompt",
-      from: null,
-      to: null,
-      summary: `systemPrompt +${prompt.added} −${prompt.removed} lines`,
-    });
-  }
-  return { from: { id: from.id, label: from.label }, to: { id: to.id, label: to.label }, changes, prompt };
+  return {
+    from: { id: from.id, label: from.label },
+    to: { id: to.id, label: to.label },
+    changes: out.changes,
+    messages: out.messages,
+    prompt: diffText(from.systemPrompt, to.systemPrompt),
+  };
 }
 
-export function diffPrompt(before: string, after: string): VersionDiffDto["prompt"] {
-  if (before === after) {
-    return { changed: false, added: 0, removed: 0, lines: splitLines(before).map((text) => ({ op: "same", text })) };
-  }
-  const lines: VersionDiffDto["prompt"]["lines"] = [];
-  let added = 0;
-  let removed = 0;
-  for (const part of diffLines(before, after)) {
-    const op = part.added ? "added" : part.removed ? "removed" : "same";
-    for (const text of splitLines(part.value)) {
-      lines.push({ op, text });
-      if (op === "added") added++;
-      if (op === "removed") removed++;
-    }
-  }
-  return { changed: true, added, removed, lines };
+function scalar(field: "model" | "provider" | "temperature" | "topP" | "maxTokens" | "seed"): FieldDiff {
+  return (from, to, out) => {
+    if (from[field] === to[field]) return;
+    out.changes.push(setting(field, from[field], to[field], `${field} ${show(from[field])} → ${show(to[field])}`));
+  };
 }
 
-function splitLines(text: string): string[] {
-  if (text === "") return [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop(); // a trailing newline ends the last line
-  return lines;
+function setting(field: string, from: unknown, to: unknown, summary: string): FieldChange {
+  return { part: "settings", kind: "changed", field, from, to, summary };
 }
 
-function show(value: unknown): string {
-  return typeof value === "string" ? (value === "" ? '""' : value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}…` : value) : String(value);
-}
-
-function describeObject(value: unknown): string {
-  if (value === null) return "none";
-  const text = canonical(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
-
-/** JSON with sorted keys, so {a,b} and {b,a} compare equal. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}

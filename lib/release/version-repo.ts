@@ -1,7 +1,19 @@
 import type { DbOrTx, Prisma } from "../db/types";
+import { LLM_FIELDS, systemPromptOf, type LlmSettings } from "./llm-settings";
 
-export function insertVersion(db: DbOrTx, data: Prisma.VersionUncheckedCreateInput) {
-  return db.version.create({ data });
+/**
+ * The columns of a version's LLM settings: one per field, named as the field (a null JSON field is
+ * left to the column's default, NULL), plus the legacy system_prompt the previous release reads.
+ */
+function llmColumns(llm: LlmSettings) {
+  const columns = Object.fromEntries(LLM_FIELDS.map((field) => [field, llm[field] ?? undefined]));
+  return { ...columns, systemPrompt: systemPromptOf(llm.messages) } as Pick<Prisma.VersionUncheckedCreateInput, (typeof LLM_FIELDS)[number] | "systemPrompt">;
+}
+
+type VersionMeta = Omit<Prisma.VersionUncheckedCreateInput, (typeof LLM_FIELDS)[number] | "systemPrompt">;
+
+export function insertVersion(db: DbOrTx, meta: VersionMeta, llm: LlmSettings) {
+  return db.version.create({ data: { ...meta, ...llmColumns(llm) } });
 }
 
 export function findVersion(db: DbOrTx, configId: string, id: string) {

@@ -1,65 +1,57 @@
 import { z } from "zod";
+import {
+  checkLlmConsistency,
+  LLM_LIMITS,
+  LlmSettingsDto,
+  llmSettingsDtoOf,
+  llmSettingsOf,
+  llmSettingsShape,
+  TemplateMessage,
+} from "./llm-settings";
 
-export const MAX_PROMPT_CHARS = 100_000;
-const MAX_PARAMS_BYTES = 16_384;
+// A version's request and answer bodies: its label, description and lineage around the LLM
+// settings, whose fields come from llm-settings.ts.
 
 export const VersionLabelSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, dots, hyphens or underscores, like v1.3.0");
 
+const versionFields = {
+  label: VersionLabelSchema,
+  description: z.string().max(2000, "must be at most 2000 characters").default(""),
+  parentVersionId: z.string().max(64).nullable().optional(),
+};
+
 /**
- * A JSON object of extra provider parameters, at most 16 KB serialized. Values are whatever JSON
- * the body held (it was parsed from JSON), so z.unknown() suffices and keeps the generated
- * OpenAPI schema free of recursive references.
+ * Create: the settings, or (as before versions held messages) `systemPrompt` in place of
+ * `messages`, which becomes one system message. Both at once is refused: which one would win?
  */
-const MAX_PARAMS_DEPTH = 32;
-const JsonObjectSchema = z
-  .record(z.string().max(100, "keys must be at most 100 characters"), z.unknown())
-  // Depth first, without recursion: the size check serializes, and JSON.stringify of a value
-  // nested thousands deep overflows the stack.
-  .refine((value) => depthOf(value) <= MAX_PARAMS_DEPTH, { message: `must be nested at most ${MAX_PARAMS_DEPTH} levels deep`, abort: true })
-  .refine((value) => JSON.stringify(value).length <= MAX_PARAMS_BYTES, `must be at most ${MAX_PARAMS_BYTES} bytes as JSON`);
-
-/** How deeply arrays and objects nest in a parsed JSON value (iterative). */
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    max = Math.max(max, depth + 1);
-    if (max > MAX_PARAMS_DEPTH) return max;
-    for (const item of Array.isArray(v) ? v : Object.values(v)) stack.push([item, depth + 1]);
-  }
-  return max;
-}
-
-export const RetrievalStrategySchema = z
-  .object({
-    type: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"), // e.g. vector, hybrid, bm25
-    index: z.string().max(200, "must be at most 200 characters").optional(),
-    topK: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").optional(),
-    minScore: z.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").optional(),
-    reranker: z.string().max(200, "must be at most 200 characters").optional(),
-    params: JsonObjectSchema.optional(),
-  })
-  .strict();
-
 export const CreateVersionInput = z
   .object({
-    label: VersionLabelSchema,
-    model: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-    systemPrompt: z.string().max(MAX_PROMPT_CHARS, `must be at most ${MAX_PROMPT_CHARS} characters`),
-    temperature: z.number("must be a number").min(0, "must be from 0 to 2").max(2, "must be from 0 to 2"),
-    topP: z.number("must be a number").gt(0, "must be greater than 0 and at most 1").max(1, "must be greater than 0 and at most 1").default(1),
-    maxTokens: z.number("must be a number").int("must be a whole number").min(1, "must be a positive whole number").max(1_000_000, "must be at most 1000000"),
-    retrievalStrategy: RetrievalStrategySchema.nullable().default(null),
-    params: JsonObjectSchema.default({}),
-    description: z.string().max(2000, "must be at most 2000 characters").default(""),
-    parentVersionId: z.string().max(64).nullable().optional(),
+    ...versionFields,
+    ...llmSettingsShape,
+    messages: llmSettingsShape.messages.optional(),
+    systemPrompt: z
+      .string()
+      .max(LLM_LIMITS.messageChars, `must be at most ${LLM_LIMITS.messageChars} characters`)
+      .optional()
+      .describe("the first API's form: one system message; send `messages` instead"),
   })
-  .strict();
-export type CreateVersionInput = z.infer<typeof CreateVersionInput>;
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.systemPrompt !== undefined && input.messages !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["systemPrompt"], message: "cannot be sent with `messages`; put the system prompt in `messages` as a system message" });
+    } else if (input.systemPrompt === undefined && input.messages === undefined) {
+      ctx.addIssue({ code: "custom", path: ["messages"], message: "is required (or, as before, `systemPrompt`)" });
+    }
+    checkLlmConsistency(input, ctx);
+  })
+  .transform(({ systemPrompt, messages, ...rest }) => ({
+    ...rest,
+    messages: messages ?? [{ role: "system" as const, content: systemPrompt ?? "" }],
+  }));
+export type CreateVersionInput = z.input<typeof CreateVersionInput>;
+export type ParsedVersionInput = z.output<typeof CreateVersionInput>;
 
 export const VersionRef = z.object({ id: z.string(), label: z.string() });
 
@@ -67,13 +59,7 @@ export const VersionDto = z.object({
   id: z.string(),
   configId: z.string(),
   label: z.string(),
-  model: z.string(),
-  systemPrompt: z.string(),
-  temperature: z.number(),
-  topP: z.number(),
-  maxTokens: z.number().int(),
-  retrievalStrategy: RetrievalStrategySchema.nullable(),
-  params: z.record(z.string(), z.unknown()),
+  ...LlmSettingsDto.shape,
   description: z.string(),
   authorLabel: z.string(),
   parentVersionId: z.string().nullable(),
@@ -81,17 +67,55 @@ export const VersionDto = z.object({
 });
 export type VersionDto = z.infer<typeof VersionDto>;
 
+/** A stored version row as its answer; `systemPrompt` is derived from the messages. */
+export function versionDtoOf(row: Parameters<typeof llmSettingsOf>[0]): VersionDto {
+  return VersionDto.parse({ ...row, ...llmSettingsDtoOf(llmSettingsOf(row)) });
+}
+
 export const DiffQuery = z.object({
   from: z.string().min(1, "must name a version id"),
   to: z.string().min(1, "must name a version id"),
 });
 
-export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown(), summary: z.string() });
+/** The parts of a version a diff groups its changes by (version-diff.ts says which field is which). */
+export const DIFF_PARTS = ["settings", "messages", "tools", "responseFormat", "variables", "description"] as const;
+export const DIFF_KINDS = ["added", "removed", "changed", "moved"] as const;
+
+export const FieldChange = z.object({
+  part: z.enum(DIFF_PARTS),
+  kind: z.enum(DIFF_KINDS),
+  field: z
+    .string()
+    .describe("what changed, as a path: `temperature`, `messages.2` (0-based), `tools.lookup_order.parameters.email`, `variables.customer`"),
+  from: z.unknown().describe("the value before (null when added)"),
+  to: z.unknown().describe("the value after (null when removed)"),
+  summary: z.string().describe("the change in words; messages are numbered from 1 there: \"message 2 (user) changed: 3 lines added, 1 removed\""),
+});
 export const PromptLine = z.object({ op: z.enum(["same", "added", "removed"]), text: z.string() });
+const LineDiff = z.object({ changed: z.boolean(), added: z.number().int(), removed: z.number().int(), lines: z.array(PromptLine) });
+
+/** One message of either version, lined up with its counterpart (moved, edited or the same). */
+export const MessageDiff = z.object({
+  status: z.enum(["same", "changed", "added", "removed"]),
+  moved: z.boolean().describe("its place among the messages changed, beyond messages added or removed around it"),
+  fromIndex: z.number().int().nullable().describe("0-based place in the `from` version; null when added"),
+  toIndex: z.number().int().nullable().describe("0-based place in the `to` version; null when removed"),
+  from: TemplateMessage.nullable(),
+  to: TemplateMessage.nullable(),
+  added: z.number().int(),
+  removed: z.number().int(),
+  lines: z.array(PromptLine).describe("the content's line diff (all lines added or removed for a whole message)"),
+  summary: z.string().nullable().describe("the change in words; null when the same"),
+});
+
 export const VersionDiffDto = z.object({
   from: VersionRef,
   to: VersionRef,
-  changes: z.array(FieldChange),
-  prompt: z.object({ changed: z.boolean(), added: z.number().int(), removed: z.number().int(), lines: z.array(PromptLine) }),
+  changes: z.array(FieldChange).describe("every change, in words, in the order of the fields"),
+  messages: z.array(MessageDiff).describe("the messages in the `to` order, removed ones where they were"),
+  prompt: LineDiff.describe("the first system message's line diff, as the first API had it"),
 });
 export type VersionDiffDto = z.infer<typeof VersionDiffDto>;
+export type FieldChange = z.infer<typeof FieldChange>;
+export type MessageDiff = z.infer<typeof MessageDiff>;
+export type PromptLine = z.infer<typeof PromptLine>;

@@ -1,6 +1,6 @@
 import { appendAuditEvent } from "../audit/repo";
 import type { Actor } from "../auth/actor";
-import type { Db, Prisma } from "../db/types";
+import type { Db } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { notifyChange } from "../change-notify";
@@ -9,7 +9,8 @@ import { requireConfig } from "./lookup";
 import { lockConfig, updateConfigRouting } from "./repo";
 import { diffVersions } from "./version-diff";
 import { findVersion, findVersionByLabel, insertVersion, listVersionRows } from "./version-repo";
-import { CreateVersionInput, DiffQuery, VersionDto, type VersionDiffDto } from "./version-schemas";
+import { llmSettingsOf } from "./llm-settings";
+import { CreateVersionInput, DiffQuery, versionDtoOf, type VersionDiffDto, type VersionDto } from "./version-schemas";
 
 /** Versions are immutable; the first version of a config becomes its stable version. */
 export async function createVersion(db: Db, actor: Actor, key: string, raw: unknown): Promise<VersionDto> {
@@ -29,19 +30,12 @@ export async function createVersion(db: Db, actor: Actor, key: string, raw: unkn
       id: newId("ver"),
       configId,
       label: input.label,
-      model: input.model,
-      systemPrompt: input.systemPrompt,
-      temperature: input.temperature,
-      topP: input.topP,
-      maxTokens: input.maxTokens,
-      retrievalStrategy: (input.retrievalStrategy ?? undefined) as Prisma.InputJsonValue | undefined,
-      params: input.params as Prisma.InputJsonValue,
       description: input.description,
       authorId: actor.type === "user" ? actor.id : null,
       authorLabel: actor.label,
       parentVersionId: input.parentVersionId ?? config.stableVersionId,
-    });
-    const dto = VersionDto.parse(row);
+    }, llmSettingsOf(input));
+    const dto = versionDtoOf(row);
     await appendAuditEvent(tx, { actor, action: "version.create", entityType: "version", entityId: row.id, configId, after: dto });
     if (!config.stableVersionId) {
       const updated = await updateConfigRouting(tx, configId, { stableVersionId: row.id });
@@ -64,13 +58,13 @@ export async function createVersion(db: Db, actor: Actor, key: string, raw: unkn
 }
 
 export async function listVersions(db: Db, key: string): Promise<VersionDto[]> {
-  return (await listVersionRows(db, (await requireConfig(db, key)).id)).map((row) => VersionDto.parse(row));
+  return (await listVersionRows(db, (await requireConfig(db, key)).id)).map(versionDtoOf);
 }
 
 export async function getVersion(db: Db, key: string, id: string): Promise<VersionDto> {
   const row = await findVersion(db, (await requireConfig(db, key)).id, id);
   if (!row) throw new NotFoundError(`Config \`${key}\` has no version ${id}.`);
-  return VersionDto.parse(row);
+  return versionDtoOf(row);
 }
 
 export async function diffConfigVersions(db: Db, key: string, query: Record<string, string | undefined>): Promise<VersionDiffDto> {

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from "../db/types";
+import { LLM_FIELDS } from "../release/llm-settings";
 
 // What the client API answers from, read in one REPEATABLE READ transaction so configs,
 // versions and keys agree with each other and with the change fingerprint read alongside.
@@ -6,13 +7,7 @@ import type { Db, DbOrTx } from "../db/types";
 const llmFields = {
   id: true,
   label: true,
-  model: true,
-  systemPrompt: true,
-  temperature: true,
-  topP: true,
-  maxTokens: true,
-  retrievalStrategy: true,
-  params: true,
+  ...(Object.fromEntries(LLM_FIELDS.map((field) => [field, true])) as Record<(typeof LLM_FIELDS)[number], true>),
 } as const;
 
 export async function loadSnapshotRows(db: Db) {
@@ -34,12 +29,14 @@ export async function loadSnapshotRows(db: Db) {
         orderBy: { createdAt: "desc" },
       });
       const versions = await tx.version.findMany({ select: { id: true, configId: true } });
+      // What ingest checks a client's `scores` against, so it needs no database read per batch.
+      const scoreDefinitions = await tx.scoreDefinition.findMany({ select: { configId: true, key: true, kind: true, min: true, max: true } });
       // Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
       const apiKeys = await tx.apiKey.findMany({
         select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true },
       });
       const fingerprint = await changeFingerprint(tx);
-      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, apiKeys, fingerprint };
+      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, scoreDefinitions, apiKeys, fingerprint };
     },
     { isolationLevel: "RepeatableRead" },
   );
@@ -50,13 +47,15 @@ export type SnapshotRows = Awaited<ReturnType<typeof loadSnapshotRows>>;
 /**
  * Changes whenever anything in the snapshot may have changed: config revisions only grow and
  * every routing change bumps one; configs, versions and keys are never deleted; revoking sets
- * revoked_at once. The polling fallback compares it every few seconds.
+ * revoked_at once. Score definitions may be deleted and edited: their count and latest update
+ * time change with each. The polling fallback compares it every few seconds.
  */
 export async function changeFingerprint(db: DbOrTx): Promise<string> {
   const rows = await db.$queryRaw<{ fingerprint: string }[]>`
     SELECT concat_ws(':',
       (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs),
       (SELECT count(*) FROM versions),
-      (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys)) AS fingerprint`;
+      (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys),
+      (SELECT count(*) FROM score_definitions), (SELECT coalesce(max(updated_at), 'epoch') FROM score_definitions)) AS fingerprint`;
   return rows[0].fingerprint;
 }

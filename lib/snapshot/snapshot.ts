@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from "../auth/scopes";
+import { llmSettingsDtoOf, llmSettingsOf, type LlmSettings } from "../release/llm-settings";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
 import type { SnapshotRows } from "./repo";
 
@@ -8,6 +9,8 @@ import type { SnapshotRows } from "./repo";
 export interface VersionEntry {
   id: string;
   label: string;
+  /** What /api/route renders when the app sends variables. */
+  template: Pick<LlmSettings, "messages" | "variables">;
   /** The `llm` object of a /api/route answer, serialized once per snapshot, not per request. */
   llmJson: string;
 }
@@ -28,6 +31,15 @@ export interface RolloutSpan {
   endedAt: number | null;
 }
 
+/** A custom score of a config, as much as ingest checks a value against (lib/metrics/score-check.ts). */
+export interface ScoreSpec {
+  key: string;
+  kind: "boolean" | "numeric";
+  /** Numeric scores: the range values must lie in; null for boolean ones. */
+  min: number | null;
+  max: number | null;
+}
+
 export interface ConfigEntry {
   id: string;
   key: string;
@@ -38,6 +50,8 @@ export interface ConfigEntry {
   rollout: RolloutEntry | null;
   /** Every rollout of the config, newest first. */
   rollouts: readonly RolloutSpan[];
+  /** The config's custom scores by key: what outcome events and late scores may carry. */
+  scores: ReadonlyMap<string, ScoreSpec>;
 }
 
 export interface KeyEntry {
@@ -64,16 +78,8 @@ type LlmRow = SnapshotRows["liveVersions"][number];
 
 function versionEntry(row: LlmRow | undefined): VersionEntry | null {
   if (!row) return null;
-  const llm = {
-    model: row.model,
-    systemPrompt: row.systemPrompt,
-    temperature: row.temperature,
-    topP: row.topP,
-    maxTokens: row.maxTokens,
-    retrievalStrategy: row.retrievalStrategy,
-    params: row.params,
-  };
-  return { id: row.id, label: row.label, llmJson: JSON.stringify(llm) };
+  const llm = llmSettingsOf(row);
+  return { id: row.id, label: row.label, template: { messages: llm.messages, variables: llm.variables }, llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
 }
 
 function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
@@ -89,6 +95,12 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
     const list = spans.get(r.configId) ?? [];
     list.push({ id: r.id, baseVersionId: r.baseVersionId, canaryVersionId: r.canaryVersionId, startedAt: r.createdAt.getTime(), endedAt: r.endedAt?.getTime() ?? null });
     spans.set(r.configId, list);
+  }
+  const scores = new Map<string, Map<string, ScoreSpec>>();
+  for (const d of rows.scoreDefinitions) {
+    const byKey = scores.get(d.configId) ?? new Map<string, ScoreSpec>();
+    byKey.set(d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max });
+    scores.set(d.configId, byKey);
   }
   const configsByKey = new Map<string, ConfigEntry>();
   for (const row of rows.configs) {
@@ -114,6 +126,7 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
           ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }
           : null,
       rollouts: spans.get(row.id) ?? [],
+      scores: scores.get(row.id) ?? new Map(),
     });
   }
   return {

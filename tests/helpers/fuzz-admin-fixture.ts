@@ -8,6 +8,7 @@ import type { Db } from "../../lib/db/types";
 import type { Endpoint } from "../../lib/openapi/endpoints";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
+import { createScore } from "../../lib/release/score-service";
 import { ROLLOUT_ACTIONS } from "../../lib/release/transitions";
 import { createVersion } from "../../lib/release/version-service";
 import { endpointLabel as label } from "./fuzz-checks";
@@ -32,6 +33,8 @@ export class AdminFixture {
   channelId = "";
   userId = "";
   spareKeyId = "";
+  /** A tracked score of "fuzz": changed and deleted by the fuzz runs (and made again after a delete). */
+  readonly scoreKey = "fuzz_score";
 
   private constructor(private readonly db: Db) {}
 
@@ -40,6 +43,7 @@ export class AdminFixture {
     await createConfig(db, system, { key: f.key, name: "Fuzz target" });
     for (const v of ["v1", "v2", "v3"]) f.versionIds.push((await createVersion(db, system, f.key, version(v))).id);
     f.rolloutId = (await startRollout(db, system, f.key, { canaryVersionId: f.versionIds[1] })).id;
+    await f.makeScore();
     await createConfig(db, system, { key: f.idleKey, name: "Fuzz target without a rollout" });
     await createVersion(db, system, f.idleKey, version("v1"));
     f.idleCanaryId = (await createVersion(db, system, f.idleKey, version("v2"))).id;
@@ -47,6 +51,10 @@ export class AdminFixture {
     f.userId = (await createUser(db, system, { email: "target@example.com", role: "viewer", password: "a long enough password" })).user.id;
     f.spareKeyId = (await createApiKey(db, system, { name: "spare", scopes: ["route"] })).apiKey.id;
     return f;
+  }
+
+  private async makeScore(): Promise<void> {
+    await createScore(this.db, system, this.key, { key: this.scoreKey, label: "Fuzz score", kind: "numeric", min: 0, max: 10, guardrail: false });
   }
 
   private async revisionOf(key: string): Promise<number> {
@@ -83,6 +91,26 @@ export class AdminFixture {
       reason: "fuzz",
       revision: (await this.db.rollout.findUniqueOrThrow({ where: { id: this.rolloutId } })).revision,
     }),
+    "post /api/admin/configs/{key}/scores": async (n) => ({
+      key: `fuzz_new_${n}`,
+      label: "Fuzzed",
+      description: "made by a fuzz run",
+      kind: "numeric",
+      min: 0,
+      max: 10,
+      direction: "higher_is_better",
+      guardrail: false,
+      threshold: { form: "difference", value: 0.5 },
+    }),
+    "patch /api/admin/configs/{key}/scores/{scoreKey}": async () => ({
+      label: "Fuzzed",
+      description: "changed by a fuzz run",
+      direction: "lower_is_better",
+      guardrail: false,
+      threshold: { form: "ratio", value: 1.5 },
+      min: 0,
+      max: 10,
+    }),
     "post /api/admin/api-keys": async (n) => ({ name: `fuzz-${n}`, scopes: ["route"] }),
     "post /api/admin/users": async (n) => ({ email: `fuzz-${n}@example.com`, role: "viewer", name: "Fuzz", password: "a long enough password" }),
     "patch /api/admin/users/{id}": async () => ({ role: "editor", name: "Fuzzed", disabled: false }),
@@ -100,6 +128,11 @@ export class AdminFixture {
 
   /** After an accepted input: put back what the next runs need (a running rollout, an idle config). */
   async restore(endpoint: Endpoint): Promise<void> {
+    // A config holds at most 50 scores: drop what the create runs made; put back a deleted one.
+    if (label(endpoint) === "post /api/admin/configs/{key}/scores") {
+      await this.db.scoreDefinition.deleteMany({ where: { config: { key: this.key }, key: { not: this.scoreKey } } });
+    }
+    if (label(endpoint) === "delete /api/admin/configs/{key}/scores/{scoreKey}") await this.makeScore();
     if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
       const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
       if (idle.activeRolloutId) await actOnRollout(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
@@ -128,6 +161,7 @@ export class AdminFixture {
       "alert-channels/id": () => this.channelId,
       "api-keys/id": () => this.spareKeyId,
       "users/id": () => this.userId,
+      "scores/scoreKey": () => this.scoreKey,
     };
     const placeholders = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
     for (const name of placeholders) {

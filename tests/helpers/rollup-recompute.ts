@@ -3,7 +3,8 @@ import { LATENCY_BUCKETS, latencyBucket } from "../../lib/metrics/latency-bucket
 
 // The minute and hour rollups as stored, next to the same sums recomputed here from the raw
 // outcomes (histograms included, counted without the database's histogram functions), both keyed
-// `rollout|version|start|unit`: a test expects the two to be equal.
+// `rollout|version|start|unit`: a test expects the two to be equal. The same for the custom
+// scores' rollups, recomputed from outcome_scores.
 
 export interface RollupSums {
   count: number;
@@ -91,5 +92,42 @@ export async function rollupsVsRecomputed(db: Db): Promise<{ stored: Record<stri
   const stored: Record<string, RollupSums> = {};
   for (const r of await db.metricRollup.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.minute, "minute")] = sumsOf(r);
   for (const r of await db.metricRollupHourly.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.hour, "hour")] = sumsOf(r);
+  return { stored, recomputed };
+}
+
+export interface ScoreSums {
+  count: number;
+  sum: number;
+  sqSum: number;
+}
+
+/**
+ * A float sum compared to 9 decimals: the stored sums were added up in another order, and a late
+ * score shifts them by (new - old), which may leave 1e-17 where the recomputation has 0.
+ */
+const near = (x: number) => sig(Math.round(x * 1e9) / 1e9) + 0;
+
+/**
+ * The score rollups (minute and hour) as stored, next to the same sums recomputed from the raw
+ * outcome scores and their outcomes, keyed `rollout|version|start|unit|score key`.
+ */
+export async function scoreRollupsVsRecomputed(db: Db): Promise<{ stored: Record<string, ScoreSums>; recomputed: Record<string, ScoreSums> }> {
+  const outcomes = new Map((await db.outcome.findMany({ select: { id: true, rolloutId: true, versionId: true, at: true } })).map((o) => [o.id, o]));
+  const recomputed: Record<string, ScoreSums> = {};
+  for (const s of await db.outcomeScore.findMany()) {
+    const o = outcomes.get(s.outcomeId)!;
+    for (const [unit, ms] of Object.entries(UNITS) as [keyof typeof UNITS, number][]) {
+      const r = (recomputed[`${keyOf(o.rolloutId, o.versionId, new Date(Math.floor(o.at.getTime() / ms) * ms), unit)}|${s.scoreKey}`] ??= { count: 0, sum: 0, sqSum: 0 });
+      r.count++;
+      r.sum += s.value;
+      r.sqSum += s.value * s.value;
+    }
+  }
+  for (const r of Object.values(recomputed)) Object.assign(r, { sum: near(r.sum), sqSum: near(r.sqSum) });
+
+  const stored: Record<string, ScoreSums> = {};
+  const sums = (r: { count: number; sum: number; sqSum: number }) => ({ count: r.count, sum: near(r.sum), sqSum: near(r.sqSum) });
+  for (const r of await db.scoreRollup.findMany()) stored[`${keyOf(r.rolloutId, r.versionId, r.minute, "minute")}|${r.scoreKey}`] = sums(r);
+  for (const r of await db.scoreRollupHourly.findMany()) stored[`${keyOf(r.rolloutId, r.versionId, r.hour, "hour")}|${r.scoreKey}`] = sums(r);
   return { stored, recomputed };
 }

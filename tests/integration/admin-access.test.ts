@@ -32,7 +32,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const PARAMS = { key: "no-such-config", id: "ro_missing", action: "pause" };
+const PARAMS = { key: "no-such-config", id: "ro_missing", action: "pause", scoreKey: "no_such_score" };
 
 function expectedStatus(principal: string, endpoint: Endpoint): "allowed" | 401 | 403 {
   if (["anonymous", "revoked key", "garbage key"].includes(principal)) return 401;
@@ -74,11 +74,13 @@ describe("bad input changes nothing", () => {
     configs: await db.prisma.config.count(),
     versions: await db.prisma.version.count(),
     rollouts: await db.prisma.rollout.count(),
+    scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
     audit: await db.prisma.auditEvent.count(),
   });
   const version = { label: "v9", model: "gpt-4o", systemPrompt: "x", temperature: 0.5, maxTokens: 100 };
 
-  const CASES: [path: string, params: Record<string, string>, rawBody: string, field: string | null][] = [
+  const score = { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 };
+  const CASES: [path: string, params: Record<string, string>, rawBody: string, field: string | null, method?: "patch"][] = [
     ["/api/admin/configs", {}, "{", null],
     ["/api/admin/configs", {}, JSON.stringify({ key: 5, name: "x" }), "key"],
     ["/api/admin/configs", {}, JSON.stringify({ key: "ok-key" }), "name"],
@@ -95,11 +97,19 @@ describe("bad input changes nothing", () => {
     ["/api/admin/configs/{key}/rollback", { key: "bad-input" }, JSON.stringify({ reason: ["why"] }), "reason"],
     ["/api/admin/rollouts/{id}/{action}", { id: "ro_missing", action: "pause" }, JSON.stringify({ revision: "one" }), "revision"],
     ["/api/admin/rollouts/{id}/{action}", { id: "ro_missing", action: "rollback" }, JSON.stringify({}), "reason"],
+    ["/api/admin/configs/{key}/scores", { key: "bad-input" }, JSON.stringify({ ...score, key: "Bad Key" }), "key"],
+    ["/api/admin/configs/{key}/scores", { key: "bad-input" }, JSON.stringify({ ...score, kind: "float" }), "kind"],
+    ["/api/admin/configs/{key}/scores", { key: "bad-input" }, JSON.stringify({ ...score, max: undefined }), "max"],
+    ["/api/admin/configs/{key}/scores", { key: "bad-input" }, JSON.stringify({ ...score, threshold: { form: "difference", value: 2 } }), "threshold.value"],
+    ["/api/admin/configs/{key}/scores", { key: "bad-input" }, JSON.stringify({ ...score, key: "other", kind: "boolean" }), "min"],
+    ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ kind: "boolean" }), "(root)", "patch"],
+    ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ min: 5 }), "max", "patch"],
+    ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ guardrail: "no" }), "guardrail", "patch"],
   ];
 
-  it.each(CASES.map(([endpointPath, params, rawBody, field]) => [rawBody.length > 80 ? `${rawBody.slice(0, 77)}…` : rawBody, endpointPath, params, rawBody, field] as const))(
-    "POST %s to %s %j → 400 naming the field",
-    async (_label, endpointPath, params, rawBody, field) => {
+  it.each(CASES.map(([endpointPath, params, rawBody, field, method = "post"]) => [method.toUpperCase(), rawBody.length > 80 ? `${rawBody.slice(0, 77)}…` : rawBody, endpointPath, params, rawBody, field, method] as const))(
+    "%s %s to %s %j → 400 naming the field",
+    async (_method, _label, endpointPath, params, rawBody, field, method) => {
     if ((await db.prisma.config.count({ where: { key: "bad-input" } })) === 0) {
       await call(await handlerFor(ENDPOINTS.find((e) => e.path === "/api/admin/configs" && e.method === "post")!), "POST", {
         auth: admin,
@@ -110,10 +120,15 @@ describe("bad input changes nothing", () => {
         params: { key: "bad-input" },
         body: { ...version, label: "v1" },
       });
+      await call(await handlerFor(ENDPOINTS.find((e) => e.path === "/api/admin/configs/{key}/scores" && e.method === "post")!), "POST", {
+        auth: admin,
+        params: { key: "bad-input" },
+        body: score,
+      });
     }
     const before = await counts();
-    const endpoint = ENDPOINTS.find((e) => e.path === endpointPath && e.method === "post")!;
-    const res = await call(await handlerFor(endpoint), "POST", {
+    const endpoint = ENDPOINTS.find((e) => e.path === endpointPath && e.method === method)!;
+    const res = await call(await handlerFor(endpoint), method.toUpperCase(), {
       auth: admin,
       params,
       rawBody,

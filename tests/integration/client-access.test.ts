@@ -6,6 +6,7 @@ import { ROLES, type ApiKeyScope } from "@/lib/auth/scopes";
 import { setDatabase } from "@/lib/db/client";
 import { ENDPOINTS, type Endpoint } from "@/lib/openapi/endpoints";
 import { createConfig } from "@/lib/release/config-service";
+import { createScore } from "@/lib/release/score-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey, call, sessionFor } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
@@ -42,6 +43,7 @@ beforeAll(async () => {
   setDatabase(db); // the public handlers and next-auth read the database through getDatabase()
   await createConfig(db.prisma, system, { key: "chat", name: "Chat" });
   versionId = (await createVersion(db.prisma, system, "chat", { label: "v1", model: "gpt-4o", systemPrompt: "Be brief.", temperature: 0.5, maxTokens: 256 })).id;
+  await createScore(db.prisma, system, "chat", { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 });
   await createConfig(db.prisma, system, { key: "other", name: "Another team's config" });
   await createVersion(db.prisma, system, "other", { label: "v1", model: "gpt-4o", systemPrompt: "Be long.", temperature: 0.5, maxTokens: 256 });
 
@@ -80,7 +82,7 @@ beforeAll(async () => {
   principals.push({ name: "admin session + key [admin]", headers: { cookie: adminSession, authorization: await adminKey(db.prisma, ["admin"]) }, keyScopes: ["admin"] });
 
   srv = await startClientApiServer(db);
-  // The outcome the feedback samples rate.
+  // The outcome the feedback and late-score samples are about.
   const stored = await send(srv.baseUrl, "/api/metrics", { auth: valid, body: { events: [outcome("rated-request")] } });
   expect(stored).toMatchObject({ status: 202, body: { accepted: 1 } });
 });
@@ -100,6 +102,7 @@ const CLIENT_SAMPLES: Record<string, () => { url: string; body?: unknown }> = {
   "GET /api/route": () => ({ url: "/api/route?config=chat&userId=user-1" }),
   "GET /api/routing-state": () => ({ url: "/api/routing-state?config=chat" }),
   "POST /api/metrics": () => ({ url: "/api/metrics", body: { events: [outcome()] } }),
+  "POST /api/scores": () => ({ url: "/api/scores", body: { events: [{ requestId: "rated-request", config: "chat", scores: { groundedness: 0.9 } }] } }),
   "POST /api/feedback": () => ({ url: "/api/feedback", body: { requestId: "rated-request", rating: 4, config: "chat" } }),
 };
 
@@ -164,6 +167,11 @@ describe("access rules for every client API endpoint", () => {
     const metrics = clientEndpoints.find((e) => label(e) === "POST /api/metrics")!;
     const accepted = principals.filter((p) => expectedClientStatus(p, metrics) === 202).length;
     expect(await db.prisma.outcome.count()).toBe(outcomesBefore + accepted);
+    // ... and the accepted late scores: one value of the rated request's score each, the others in its history.
+    const scores = clientEndpoints.find((e) => label(e) === "POST /api/scores")!;
+    const scored = principals.filter((p) => expectedClientStatus(p, scores) === 202).length;
+    const [row] = await db.prisma.outcomeScore.findMany();
+    expect([await db.prisma.outcomeScore.count(), 1 + (row.history as unknown[]).length]).toEqual([1, scored]);
   });
 });
 

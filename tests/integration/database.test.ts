@@ -18,7 +18,7 @@ const system = { type: "system", id: null, label: "test", scopes: [] } as const;
 
 async function configWithTwoVersions(key: string) {
   const config = await db.prisma.config.create({ data: { id: `cfg_${key}`, key, name: key } });
-  const base = { configId: config.id, model: "gpt-4o", systemPrompt: "Be brief.", temperature: 0.7, topP: 1, maxTokens: 512, authorLabel: "test" };
+  const base = { configId: config.id, model: "gpt-4o", messages: [{ role: "system", content: "Be brief." }], systemPrompt: "Be brief.", temperature: 0.7, topP: 1, maxTokens: 512, authorLabel: "test" };
   const v1 = await db.prisma.version.create({ data: { ...base, id: `ver_${key}_1`, label: "v1" } });
   const v2 = await db.prisma.version.create({ data: { ...base, id: `ver_${key}_2`, label: "v2", temperature: 0.5 } });
   return { config, v1, v2 };
@@ -75,10 +75,10 @@ describe("invariants the database enforces", () => {
 
   it("refuses to change a version", async () => {
     const { v1 } = await configWithTwoVersions("immutable");
-    await expect(db.prisma.version.update({ where: { id: v1.id }, data: { systemPrompt: "changed" } })).rejects.toThrow(
+    await expect(db.prisma.version.update({ where: { id: v1.id }, data: { messages: [{ role: "system", content: "changed" }] } })).rejects.toThrow(
       /versions are immutable/,
     );
-    expect((await db.prisma.version.findUniqueOrThrow({ where: { id: v1.id } })).systemPrompt).toBe("Be brief.");
+    expect((await db.prisma.version.findUniqueOrThrow({ where: { id: v1.id } })).messages).toEqual([{ role: "system", content: "Be brief." }]);
   });
 
   it("keeps audit events append-only", async () => {

@@ -5,6 +5,7 @@ import { METRICS_MAX_BODY_BYTES } from "@/lib/metrics/schemas";
 import { ENDPOINTS, type Endpoint } from "@/lib/openapi/endpoints";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
+import { createScore } from "@/lib/release/score-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
@@ -15,18 +16,18 @@ import { querySpec, renderQuery, SWEEP_QUERY_VALUES, type QuerySpec } from "../h
 import { sweepValues } from "../helpers/hostile-values";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
-// The client API (/api/route, /api/routing-state, /api/metrics, /api/feedback) over real HTTP, with
+// The client API (/api/route, /api/routing-state, /api/metrics, /api/scores, /api/feedback) over real HTTP, with
 // every endpoint that takes a body or a query generated from ENDPOINTS and called with a key of
 // the scope it needs. A hostile input gets a 4xx in the product's error shape, never a 5xx, and
-// leaves every table as it was; an input valid by the schema may be stored (outcomes and their
-// rollups only).
+// leaves every table as it was; an input valid by the schema may be stored (outcomes, their scores
+// and their rollups only).
 
 const RUNS = fuzzRuns(40);
 /** SMALL_BODY_MAX_BYTES in lib/hot/client-api.ts (not exported): /api/route and /api/feedback bodies. */
 const SMALL_BODY_MAX_BYTES = 64_000;
-const limitOf = (e: Endpoint) => (e.path === "/api/metrics" ? METRICS_MAX_BODY_BYTES : SMALL_BODY_MAX_BYTES);
-/** What an accepted report or rating may change. */
-const CLIENT_WRITES = ["outcomes", "metric_rollups", "metric_rollups_hourly"];
+const limitOf = (e: Endpoint) => (e.path === "/api/metrics" || e.path === "/api/scores" ? METRICS_MAX_BODY_BYTES : SMALL_BODY_MAX_BYTES);
+/** What an accepted report, score or rating may change. */
+const CLIENT_WRITES = ["outcomes", "metric_rollups", "metric_rollups_hourly", "outcome_scores", "score_rollups", "score_rollups_hourly"];
 
 const system: Actor = { type: "system", id: null, label: "fuzz setup", scopes: [] };
 const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });
@@ -43,6 +44,8 @@ beforeAll(async () => {
   await createConfig(db.prisma, system, { key: fx.key, name: "Fuzz target" });
   fx.stableId = (await createVersion(db.prisma, system, fx.key, version("v1"))).id;
   fx.canaryId = (await createVersion(db.prisma, system, fx.key, version("v2"))).id;
+  await createScore(db.prisma, system, fx.key, { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 });
+  await createScore(db.prisma, system, fx.key, { key: "valid_json", label: "Valid JSON", kind: "boolean" });
   fx.rolloutId = (await startRollout(db.prisma, system, fx.key, { canaryVersionId: fx.canaryId })).id;
   keys.route = await adminKey(db.prisma, ["route"]);
   keys.metrics = await adminKey(db.prisma, ["metrics"]);
@@ -73,6 +76,7 @@ function event(n: number) {
     costUsd: 0.001,
     input: "hello",
     output: "hi there",
+    scores: { groundedness: 0.75, valid_json: true },
     at: new Date().toISOString(),
   };
 }
@@ -81,6 +85,7 @@ function event(n: number) {
 const BODY_SAMPLES: Record<string, (n: number) => unknown> = {
   "post /api/route": (n) => ({ config: fx.key, userId: `user-${n}`, requestId: `req-${n}` }),
   "post /api/metrics": (n) => ({ events: [event(n)] }),
+  "post /api/scores": () => ({ events: [{ requestId: fx.ratedRequestId, config: fx.key, scores: { groundedness: 0.5, valid_json: false } }] }),
   "post /api/feedback": () => ({ requestId: fx.ratedRequestId, rating: 4, comment: "spot on", config: fx.key }),
 };
 const QUERY_SAMPLES: Record<string, () => Record<string, string>> = {
@@ -139,7 +144,7 @@ async function queryCase(endpoint: Endpoint, spec: QuerySpec): Promise<number> {
 
 describe("client API under hostile input", () => {
   it("covers every client endpoint that takes input, starting from valid samples", () => {
-    expect(fuzzedEndpoints.map(label).sort()).toEqual(["get /api/route", "get /api/routing-state", "post /api/feedback", "post /api/metrics", "post /api/route"]);
+    expect(fuzzedEndpoints.map(label).sort()).toEqual(["get /api/route", "get /api/routing-state", "post /api/feedback", "post /api/metrics", "post /api/route", "post /api/scores"]);
     for (const e of fuzzedEndpoints) {
       if (e.body) expect(e.body.safeParse(bodySample(e)(0)).success, label(e)).toBe(true);
       if (e.query) expect(e.query.safeParse(querySample(e)()).success, label(e)).toBe(true);

@@ -58,9 +58,11 @@ describe("a config's life: versions, a canary, promotion and its revert", () => 
     expect(d.status).toBe(200);
     expect(d.body.changes.map((c: { summary: string }) => c.summary)).toEqual([
       "model gpt-4o → gpt-4o-2026-05",
+      "message 1 (system) changed: 1 line added, 1 removed",
       "temperature 0.7 → 0.5",
-      "systemPrompt +1 −1 lines",
     ]);
+    expect(d.body.messages).toMatchObject([{ status: "changed", fromIndex: 0, toIndex: 0, added: 1, removed: 1 }]);
+    expect(d.body.prompt).toMatchObject({ changed: true, added: 1, removed: 1 });
 
     const started = await call(configRollouts.POST, "POST", { auth, params: { key }, body: { canaryVersionId: v2.body.id } });
     expect(started.status).toBe(201);

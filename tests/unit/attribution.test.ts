@@ -4,7 +4,7 @@ import type { OutcomeEventInput } from "@/lib/metrics/schemas";
 import type { ConfigEntry, Snapshot } from "@/lib/snapshot/snapshot";
 
 const now = new Date("2026-11-26T12:00:00Z");
-const version = (id: string) => ({ id, label: id, llmJson: "{}" });
+const version = (id: string) => ({ id, label: id, template: { messages: [], variables: [] }, llmJson: "{}" });
 const chat: ConfigEntry = {
   id: "cfg_chat",
   key: "chat",
@@ -17,8 +17,13 @@ const chat: ConfigEntry = {
     // An earlier attempt at the same change, rolled back at 10:30.
     { id: "ro_0", baseVersionId: "ver_a", canaryVersionId: "ver_b", startedAt: Date.parse("2026-11-26T10:00:00Z"), endedAt: Date.parse("2026-11-26T10:30:00Z") },
   ],
+  scores: new Map([
+    ["groundedness", { key: "groundedness", kind: "numeric", min: 0, max: 1 }],
+    ["valid_json", { key: "valid_json", kind: "boolean", min: null, max: null }],
+    ["turns", { key: "turns", kind: "numeric", min: 1, max: 50 }],
+  ]),
 };
-const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [] };
+const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [], scores: new Map() };
 const snapshot: Snapshot = {
   configsByKey: new Map([["chat", chat], ["quiet", quiet]]),
   versionConfig: new Map([["ver_a", "cfg_chat"], ["ver_b", "cfg_chat"], ["ver_old", "cfg_chat"], ["ver_q1", "cfg_quiet"], ["ver_q0", "cfg_quiet"]]),
@@ -98,5 +103,43 @@ describe("attributing outcomes to a rollout and variant", () => {
     );
     expect(result.problems.map((p) => p.path)).toEqual(["events.0.config", "events.1.versionId", "events.2.at", "events.3.at"]);
     expect(result.rows).toBeNull();
+  });
+  it("stores scores as numbers, booleans as 1 and 0, and a repeat's scores not at all", () => {
+    const events = [
+      event({ requestId: "a", scores: { groundedness: 0.8, valid_json: true, turns: 3 } }),
+      event({ requestId: "b", scores: { valid_json: false } }),
+      event({ requestId: "a", scores: { groundedness: 0.1 } }),
+      event({ requestId: "c" }),
+    ];
+    const { rows } = attributeEvents(snapshot, events, now);
+    expect(rows!.map((r) => [r.request_id, r.scores])).toEqual([
+      ["a", [["groundedness", 0.8], ["valid_json", 1], ["turns", 3]]],
+      ["b", [["valid_json", 0]]],
+      ["c", []],
+    ]);
+  });
+
+  it("refuses unknown score keys, wrong kinds and values out of range, naming the event index and the key", () => {
+    const result = attributeEvents(
+      snapshot,
+      [
+        event({ requestId: "ok", scores: { groundedness: 1, turns: 50 } }),
+        event({ requestId: "a", scores: { groundedness: 1.4, valid_json: 1, relevance: 0.5 } }),
+        event({ requestId: "b", scores: { turns: true, groundedness: -0.01 } }),
+        event({ requestId: "c", config: "quiet", versionId: "ver_q1", scores: { groundedness: 0.5 } }),
+        event({ requestId: "ok", scores: { turns: 0 } }), // a repeat is checked too
+      ],
+      now,
+    );
+    expect(result.rows).toBeNull();
+    expect(result.problems).toEqual([
+      { path: "events.1.scores.groundedness", message: "must be from 0 to 1; it was 1.4" },
+      { path: "events.1.scores.valid_json", message: "must be true or false (a boolean score); it was 1" },
+      { path: "events.1.scores.relevance", message: "is not a score of config `chat` (its scores are groundedness, turns, valid_json)" },
+      { path: "events.2.scores.turns", message: "must be a number from 1 to 50 (a numeric score); it was true" },
+      { path: "events.2.scores.groundedness", message: "must be from 0 to 1; it was -0.01" },
+      { path: "events.3.scores.groundedness", message: "is not a score of config `quiet` (it defines none)" },
+      { path: "events.4.scores.turns", message: "must be from 1 to 50; it was 0" },
+    ]);
   });
 });

@@ -56,7 +56,9 @@ describe("OpenAPI document", () => {
       "/api/admin/configs/{key}/versions"
     ].post;
     const schema = post.requestBody!.content["application/json"].schema;
-    expect(schema.required).toEqual(expect.arrayContaining(["label", "model", "systemPrompt", "temperature", "maxTokens"]));
+    expect(schema.required).toEqual(expect.arrayContaining(["label", "model", "temperature", "maxTokens"]));
+    // messages, or as before systemPrompt: the service refuses both or neither.
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["messages", "systemPrompt", "tools", "responseFormat", "variables"]));
     expect(schema.properties.temperature).toMatchObject({ type: "number", minimum: 0, maximum: 2 });
   });
 });

@@ -39,8 +39,9 @@ test("an editor creates a config, writes versions, sees the diff against stable 
   await expect(page.getByRole("heading", { name: /v1\.0\.1/ })).toBeVisible();
   const changes = page.getByRole("list", { name: "Changed fields" });
   await expect(changes).toContainText("temperature 0.7 → 0.3");
-  await expect(changes).toContainText("systemPrompt +1 −0 lines");
-  await expect(page.getByRole("row", { name: "added: Cite the help-center article you used." })).toBeVisible();
+  await expect(changes).toContainText("message 1 (system) changed: 1 line added");
+  const system = page.getByRole("listitem", { name: "Message 1 (system)" });
+  await expect(system.getByRole("row", { name: "added: Cite the help-center article you used." })).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "version-diff.png") });
 
   // Start a canary of it with a shorter ramp.

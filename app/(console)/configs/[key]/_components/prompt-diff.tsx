@@ -6,15 +6,15 @@ const OP_STYLE = {
   removed: { row: "bg-red-50 text-red-950", sign: "−", label: "removed" },
 } as const;
 
-/** The system-prompt line diff, with old and new line numbers like a code review. */
-export function PromptDiff({ prompt }: { prompt: VersionDiffWire["prompt"] }) {
+/** A text's line diff, with old and new line numbers like a code review. */
+export function PromptDiff({ lines, label }: { lines: VersionDiffWire["prompt"]["lines"]; label: string }) {
   let oldLine = 0;
   let newLine = 0;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full font-mono text-xs" aria-label="System prompt line diff">
+      <table className="w-full font-mono text-xs" aria-label={label}>
         <tbody>
-          {prompt.lines.map((line, i) => {
+          {lines.map((line, i) => {
             if (line.op !== "added") oldLine++;
             if (line.op !== "removed") newLine++;
             const style = OP_STYLE[line.op];

@@ -3,19 +3,25 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { useCan } from "@/components/providers";
+import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
 import { Button } from "@/components/ui/button";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
-import { EMPTY_VERSION_FORM, formFromVersion, versionRequestBody, type VersionForm } from "@/lib/console/version-form";
-import { fieldError } from "@/lib/query/api";
-import { configApi, configKeys, configQueries, type VersionWire } from "@/lib/query/configs";
 import { LINK_BUTTON } from "@/components/ui/styles";
-import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
-import { PromptEditor } from "./prompt-editor";
+import { analyzeMessages, previewMessages, variableRows } from "@/lib/console/template-preview";
+import { errorAt, inputPathOf, versionRequestBody, type InputError, type SentOrder } from "@/lib/console/version-body";
+import { EMPTY_VERSION_FORM, formFromVersion, PROVIDER_SUGGESTIONS, type VersionForm } from "@/lib/console/version-form";
+import { ApiError } from "@/lib/query/api";
+import { configApi, configKeys, configQueries, type VersionWire } from "@/lib/query/configs";
+import type { Edit } from "./editor-parts";
+import { MessageListEditor } from "./message-list-editor";
+import { RetrievalAndParams, SamplingEditor } from "./sampling-editor";
+import { RenderedPreview, VariablesPanel } from "./template-panel";
+import { ResponseFormatEditor, ToolsEditor } from "./tools-editor";
 
 export function VersionEditor({ configKey, fromVersionId }: { configKey: string; fromVersionId?: string }) {
   const versions = useQuery(configQueries.versions(configKey));
@@ -35,9 +41,10 @@ export function VersionEditor({ configKey, fromVersionId }: { configKey: string;
 }
 
 function EditorForm({ configKey, source, versions }: { configKey: string; source: VersionWire | null; versions: VersionWire[] }) {
-  const taken = versions.map((v) => v.label);
-  const [form, setForm] = useState<VersionForm>(() => (source ? formFromVersion(source, taken) : EMPTY_VERSION_FORM));
-  const [localError, setLocalError] = useState<{ field: string; message: string } | null>(null);
+  const [form, setForm] = useState<VersionForm>(() => (source ? formFromVersion(source, versions.map((v) => v.label)) : EMPTY_VERSION_FORM));
+  const [localErrors, setLocalErrors] = useState<InputError[]>([]);
+  const [sent, setSent] = useState<SentOrder | null>(null);
+  const providers = useId();
   const router = useRouter();
   const queryClient = useQueryClient();
   const save = useMutation({
@@ -48,20 +55,32 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
       router.push(`/configs/${configKey}/versions/${version.id}`);
     },
   });
-  const set = (patch: Partial<VersionForm>) => setForm((f) => ({ ...f, ...patch }));
-  const setRetrieval = (patch: Partial<VersionForm["retrieval"]>) => set({ retrieval: { ...form.retrieval, ...patch } });
-  const err = (field: string) => (localError?.field === field ? localError.message : fieldError(save.error, field));
+  const edit: Edit = (change) => {
+    setForm(change);
+    setLocalErrors([]); // the fields check their JSON live from here on
+  };
+  // The server's paths (messages.2.content) on the cards they were sent from, wherever those are now.
+  const serverErrors = useMemo<InputError[]>(
+    () => (save.error instanceof ApiError && sent ? save.error.details.map((d) => ({ path: inputPathOf(d.path, sent), message: d.message })) : []),
+    [save.error, sent],
+  );
+  const errorOf = (path: string) => errorAt(localErrors, path) ?? errorAt(serverErrors, path);
+  const analysis = useMemo(() => analyzeMessages(form.messages), [form.messages]);
+  const rows = variableRows(form, analysis);
+  const preview = previewMessages(form, analysis);
   const submit = () => {
     const result = versionRequestBody(form, source?.id ?? null);
     if (!result.ok) {
-      setLocalError({ field: result.field, message: result.message });
+      setLocalErrors(result.errors);
       return;
     }
-    setLocalError(null);
+    setLocalErrors([]);
+    setSent(result.sent);
     save.mutate(result.body);
   };
+  const set = (patch: Partial<VersionForm>) => setForm((f) => ({ ...f, ...patch }));
   return (
-    <Form className="flex flex-col gap-5" onSubmit={submit}>
+    <Form className="flex flex-col gap-8" onSubmit={submit}>
       <header>
         <h1 className="text-2xl font-semibold">New version</h1>
         <p className="text-sm text-slate-700">
@@ -92,65 +111,44 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
         )}
       </header>
 
-      <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-        <Field label="Label" hint="Unique in this config, like v1.3.0." error={err("label")}>
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
+        <Field label="Label" hint="Unique in this config, like v1.3.0." error={errorOf("label")}>
           {(props) => <input {...props} value={form.label} onChange={(e) => set({ label: e.target.value })} required className={`${INPUT_CLASS} font-mono`} />}
         </Field>
-        <Field label="Model" hint="As your provider names it, like gpt-4o-mini." error={err("model")}>
+        <Field label="Model" hint="As your provider names it, like gpt-4o-mini." error={errorOf("model")}>
           {(props) => <input {...props} value={form.model} onChange={(e) => set({ model: e.target.value })} required className={`${INPUT_CLASS} font-mono`} />}
         </Field>
-        <Field label="Description" hint="What changed and why." error={err("description")}>
+        <Field label="Provider" hint="A label for your app: openai, anthropic, vllm…; empty: none." error={errorOf("provider")}>
+          {(props) => <input {...props} list={providers} value={form.provider} onChange={(e) => set({ provider: e.target.value })} className={`${INPUT_CLASS} font-mono`} />}
+        </Field>
+        <datalist id={providers}>
+          {PROVIDER_SUGGESTIONS.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+        <Field label="Description" hint="What changed and why." error={errorOf("description")}>
           {(props) => <input {...props} value={form.description} onChange={(e) => set({ description: e.target.value })} className={INPUT_CLASS} />}
         </Field>
       </div>
 
-      <Field label="System prompt" hint={`${form.systemPrompt.split("\n").length} lines, ${form.systemPrompt.length} characters (at most 100000).`} error={err("systemPrompt")}>
-        {(props) => <PromptEditor id={props.id} value={form.systemPrompt} onChange={(systemPrompt) => set({ systemPrompt })} describedBy={props["aria-describedby"]} invalid={props["aria-invalid"]} />}
-      </Field>
-
-      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-        <Field label="Temperature" hint="0 to 2" error={err("temperature")}>
-          {(props) => <input {...props} type="number" min={0} max={2} step={0.05} value={form.temperature} onChange={(e) => set({ temperature: e.target.value })} className={INPUT_CLASS} />}
-        </Field>
-        <Field label="top_p" hint="greater than 0, at most 1" error={err("topP")}>
-          {(props) => <input {...props} type="number" min={0.01} max={1} step={0.01} value={form.topP} onChange={(e) => set({ topP: e.target.value })} className={INPUT_CLASS} />}
-        </Field>
-        <Field label="Max tokens" hint="1 to 1000000" error={err("maxTokens")}>
-          {(props) => <input {...props} type="number" min={1} max={1_000_000} step={1} value={form.maxTokens} onChange={(e) => set({ maxTokens: e.target.value })} className={INPUT_CLASS} />}
-        </Field>
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <MessageListEditor form={form} edit={edit} errorOf={errorOf} analysis={analysis} />
+        <div className="flex min-w-0 flex-col gap-4">
+          <VariablesPanel rows={rows} edit={edit} errorOf={errorOf} />
+          <RenderedPreview messages={preview} />
+        </div>
       </div>
 
-      <fieldset className="rounded-lg border border-slate-200 bg-white p-4">
-        <legend className="px-1 text-sm font-medium">Retrieval strategy</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={form.retrieval.enabled} onChange={(e) => setRetrieval({ enabled: e.target.checked })} />
-          This version retrieves context (RAG)
-        </label>
-        {form.retrieval.enabled && (
-          <div className="mt-3 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
-            <Field label="Type" hint="vector, hybrid, bm25…" error={err("retrievalStrategy.type")}>
-              {(props) => <input {...props} value={form.retrieval.type} onChange={(e) => setRetrieval({ type: e.target.value })} className={INPUT_CLASS} />}
-            </Field>
-            <Field label="Index" error={err("retrievalStrategy.index")}>
-              {(props) => <input {...props} value={form.retrieval.index} onChange={(e) => setRetrieval({ index: e.target.value })} className={INPUT_CLASS} />}
-            </Field>
-            <Field label="Top K" hint="1 to 1000" error={err("retrievalStrategy.topK")}>
-              {(props) => <input {...props} type="number" min={1} max={1000} value={form.retrieval.topK} onChange={(e) => setRetrieval({ topK: e.target.value })} className={INPUT_CLASS} />}
-            </Field>
-            <Field label="Min score" hint="0 to 1" error={err("retrievalStrategy.minScore")}>
-              {(props) => <input {...props} type="number" min={0} max={1} step={0.01} value={form.retrieval.minScore} onChange={(e) => setRetrieval({ minScore: e.target.value })} className={INPUT_CLASS} />}
-            </Field>
-            <Field label="Reranker" error={err("retrievalStrategy.reranker")}>
-              {(props) => <input {...props} value={form.retrieval.reranker} onChange={(e) => setRetrieval({ reranker: e.target.value })} className={INPUT_CLASS} />}
-            </Field>
-          </div>
-        )}
-      </fieldset>
+      <ToolsEditor form={form} edit={edit} errorOf={errorOf} />
+      <ResponseFormatEditor form={form} edit={edit} errorOf={errorOf} />
+      <SamplingEditor form={form} edit={edit} errorOf={errorOf} />
+      <RetrievalAndParams form={form} edit={edit} errorOf={errorOf} />
 
-      <Field label="Extra parameters (JSON object)" hint='Passed to your provider as they are, like {"presence_penalty": 0.2}; at most 16 KB.' error={err("params")}>
-        {(props) => <textarea {...props} rows={4} value={form.params} onChange={(e) => set({ params: e.target.value })} spellCheck={false} className={`${INPUT_CLASS} font-mono`} />}
-      </Field>
-
+      {localErrors.length > 0 && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          Some JSON does not parse; the fields say where. Nothing was saved.
+        </p>
+      )}
       <FormError error={save.error} />
       <div className="flex justify-end gap-2">
         <Link href={`/configs/${configKey}`} className={LINK_BUTTON}>

@@ -12,7 +12,8 @@ import { Time } from "@/components/ui/time";
 import { configQueries, type VersionWire } from "@/lib/query/configs";
 import { LINK_BUTTON } from "@/components/ui/styles";
 import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
-import { PromptDiff, PromptView } from "./prompt-diff";
+import { MessagesDiff } from "./messages-diff";
+import { PromptView } from "./prompt-diff";
 import { StartCanaryDialog } from "./start-canary-dialog";
 
 export function VersionView({ configKey, versionId }: { configKey: string; versionId: string }) {
@@ -132,15 +133,15 @@ function Diff({ configKey, from, to }: { configKey: string; from: string; to: st
               <p className="text-sm text-slate-700">No differences.</p>
             ) : (
               <ul aria-label="Changed fields" className="list-disc pl-6 text-sm">
-                {d.changes.map((c) => (
-                  <li key={c.field} className="font-mono text-xs">
+                {d.changes.map((c, i) => (
+                  <li key={i} className="font-mono text-xs">
                     {c.summary}
                   </li>
                 ))}
               </ul>
             )}
-            <h3 className="text-sm font-medium">System prompt {d.prompt.changed ? `(+${d.prompt.added} −${d.prompt.removed} lines)` : "(unchanged)"}</h3>
-            <PromptDiff prompt={d.prompt} />
+            <h3 className="text-sm font-medium">Messages</h3>
+            <MessagesDiff messages={d.messages} />
           </div>
         );
       }}

@@ -1,0 +1,53 @@
+import type { ErrorDetail } from "../errors";
+import type { ScoreSpec } from "../snapshot/snapshot";
+import type { ScoresInput } from "./schemas";
+
+// A request's scores against its config's definitions (from the routing snapshot, so no database
+// read per batch): each key must be a score of the config, a boolean score takes true or false, a
+// numeric one a finite number within its range. Shared by POST /api/metrics and POST /api/scores.
+
+/** A score to store: its key and its value, booleans as 1 and 0 (so a boolean's mean is its rate of true). */
+export type ScoreValue = readonly [key: string, value: number];
+
+export interface ScoredConfig {
+  key: string;
+  scores: ReadonlyMap<string, ScoreSpec>;
+}
+
+/** At most this many keys are named in "its scores are …". */
+const LISTED_KEYS = 10;
+
+function knownKeys(config: ScoredConfig): string {
+  const keys = [...config.scores.keys()].sort();
+  if (keys.length === 0) return "it defines none";
+  const listed = keys.slice(0, LISTED_KEYS).join(", ");
+  return `its scores are ${listed}${keys.length > LISTED_KEYS ? ` and ${keys.length - LISTED_KEYS} more` : ""}`;
+}
+
+/** A number as a person writes it (0.30000000000000004 is 0.3). */
+const plain = (n: number) => String(Number(n.toPrecision(12)));
+
+/** Why `value` cannot be a value of `spec`, or null when it can. */
+function problemOf(spec: ScoreSpec, value: number | boolean): string | null {
+  if (spec.kind === "boolean") return typeof value === "boolean" ? null : `must be true or false (a boolean score); it was ${String(value)}`;
+  const range = spec.min !== null && spec.max !== null ? ` from ${plain(spec.min)} to ${plain(spec.max)}` : "";
+  if (typeof value !== "number") return `must be a number${range} (a numeric score); it was ${String(value)}`;
+  if (!Number.isFinite(value)) return `must be a finite number${range}; it was ${String(value)}`;
+  if ((spec.min !== null && value < spec.min) || (spec.max !== null && value > spec.max)) return `must be${range}; it was ${String(value)}`;
+  return null;
+}
+
+/**
+ * The values to store, or every problem, each at `<path>.<key>` (e.g. `events.3.scores.groundedness`).
+ */
+export function checkScores(config: ScoredConfig, scores: ScoresInput, path: string): { values: ScoreValue[]; problems: ErrorDetail[] } {
+  const values: ScoreValue[] = [];
+  const problems: ErrorDetail[] = [];
+  for (const [key, value] of Object.entries(scores)) {
+    const spec = config.scores.get(key);
+    const problem = spec ? problemOf(spec, value) : `is not a score of config \`${config.key}\` (${knownKeys(config)})`;
+    if (problem) problems.push({ path: `${path}.${key}`, message: problem });
+    else values.push([key, typeof value === "boolean" ? Number(value) : value]);
+  }
+  return { values, problems };
+}
