@@ -62,14 +62,15 @@ export function compareWithScan(report: RolloutReportDto, series: SeriesDto, sca
   };
   const summary = (where: string, s: VariantSummaryDto, row: ScanRow) => {
     same(`${where} requests`, s.requests, row.requests);
-    close(`${where} error rate`, s.errorRate?.value, row.errors / row.requests, ROUNDING);
-    same(`${where} rating count`, s.rating.count, row.rating_count);
-    same(`${where} rating distribution`, s.rating.distribution, row.rating_hist);
-    close(`${where} mean rating`, s.rating.mean?.value, row.rating_mean, ROUNDING);
-    close(`${where} cost per request`, s.costPerRequest?.value, row.cost_mean, FLOAT_SUM_PRECISION);
+    const m = s.metrics;
+    close(`${where} error rate`, m.error_rate.value?.value, row.errors / row.requests, ROUNDING);
+    same(`${where} rating count`, m.rating.count, row.rating_count);
+    same(`${where} rating distribution`, m.rating.distribution, row.rating_hist);
+    close(`${where} mean rating`, m.rating.value?.value, row.rating_mean, ROUNDING);
+    close(`${where} cost per request`, m.cost.value?.value, row.cost_mean, FLOAT_SUM_PRECISION);
     QUANTILES.forEach((q, i) => {
       const key = `p${Math.round(q * 100)}` as "p50" | "p95" | "p99";
-      const value = s.latencyMs?.[key].value;
+      const value = m.latency.quantiles?.[key].value;
       if (value !== undefined) result.worstQuantile = Math.max(result.worstQuantile, Math.abs(value / row.latency[i] - 1));
       close(`${where} latency ${key}`, value, row.latency[i], QUANTILE_PRECISION);
     });
@@ -87,7 +88,7 @@ export function compareWithScan(report: RolloutReportDto, series: SeriesDto, sca
     type Point = SeriesDto["points"][number]["stable"];
     const total = (pick: (p: Point) => number) => series.points.reduce((n, p) => n + pick(p[variant]), 0);
     same(`${variant}, series Σ requests`, total((p) => p.requests), row.requests);
-    same(`${variant}, series Σ ratings`, total((p) => p.ratingCount), row.rating_count);
+    same(`${variant}, series Σ ratings`, total((p) => p.metrics.rating.count), row.rating_count);
   }
   return result;
 }

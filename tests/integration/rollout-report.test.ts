@@ -120,8 +120,8 @@ describe("statistics over a span of hours", () => {
     const [raw] = await db.prisma.$queryRaw<{ canary: bigint; errors: bigint }[]>`
       SELECT count(*) FILTER (WHERE variant = 'canary') AS canary, count(*) FILTER (WHERE variant = 'canary' AND is_error) AS errors
       FROM outcomes WHERE rollout_id = ${rollout.id} AND date_trunc('minute', at, 'UTC') >= date_trunc('minute', ${since}::timestamptz, 'UTC') AND date_trunc('minute', at, 'UTC') <= ${until}`;
-    expect([stats.canary.requests, stats.canary.errors]).toEqual([Number(raw.canary), Number(raw.errors)]);
-    expect(stats.canary.latencyHist.reduce((a, b) => a + b, 0)).toBe(Number(raw.canary));
+    expect([stats.canary.requests, stats.canary.sums.error_rate.n, stats.canary.sums.error_rate.sum]).toEqual([Number(raw.canary), Number(raw.canary), Number(raw.errors)]);
+    expect(stats.canary.hists.latency.reduce((a, b) => a + b, 0)).toBe(Number(raw.canary));
     expect(await db.prisma.metricRollupHourly.count({ where: { rolloutId: rollout.id } })).toBeGreaterThanOrEqual(8); // 2 variants × 4-5 hours
   });
 });
