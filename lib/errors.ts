@@ -48,9 +48,9 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  /** `current`: the state the caller lost to, so a client can show it and retry. */
-  constructor(message: string, current?: unknown) {
-    super(409, "conflict", message, undefined, undefined, current === undefined ? undefined : { current });
+  /** `current`: the state the caller lost to, so a client can show it and retry; `details`: which fields conflict. */
+  constructor(message: string, current?: unknown, details?: ErrorDetail[]) {
+    super(409, "conflict", message, details, undefined, current === undefined ? undefined : { current });
   }
 }
 

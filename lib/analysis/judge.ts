@@ -1,186 +1,190 @@
-import type { Thresholds } from "../release/rollout-schemas";
-import { bernoulliLlr, decide, gaussianShiftLlr, sureness } from "./sprt";
-import { costMoments, latencyQuantile, logLatencyMoments, ratingMoments, type VariantStats } from "./variant-stats";
-
-// The judge: for each guardrail, canary against stable, a verdict a human can read. Every
-// guardrail is an open-ended SPRT (lib/analysis/sprt.ts) of H0 "no worse than stable" against
-// H1 "worse by exactly the threshold":
+// The judge: for each guardrail metric of a rollout (lib/guardrails/registry.ts: the built-ins and
+// the custom scores it judges), canary against stable, a verdict a human can read. Every guardrail
+// is an open-ended SPRT (lib/analysis/sprt.ts) of H0 "no worse than stable" against H1 "worse by
+// exactly the threshold", one test per kind of metric (lib/analysis/metric-tests.ts):
 //   error rate  Bernoulli: p0 = stable's rate, p1 = the harmful rate = min(maxErrorRate,
 //               maxErrorRateRatio × p0) (only the ratio when stable itself is near the cap);
-//   latency     normal on ln(latency): shift 0 against ln(maxP95LatencyRatio) — a distribution
-//               scaled by the ratio has every quantile, p95 included, scaled by it;
+//   latency     the p95 itself (share of canary requests slower than maxP95LatencyRatio × stable's
+//               p95) together with a shift of ln(latency): lib/analysis/latency-test.ts;
 //   rating      normal on ratings: mean drop 0 against maxRatingDrop (variance taken 25 % above
 //               stable's: ratings are few, discrete and skewed, so small-sample means stray more);
-//   cost        normal on cost per request: mean × 1 against × maxCostRatio.
+//   cost        normal on cost per request: mean × 1 against × maxCostRatio;
+//   scores      a boolean like the error rate, a numeric one like the rating; both take the
+//               larger of the variants' variances (floored at a quarter of the shift squared)
+//               and discount the evidence by 1 + n_canary / n_stable for stable's own sampling
+//               error (lib/guardrails/registry.ts scoreMetric).
 // Stable's mean and variance are plugged in from its data. Each guardrail gets α = 1/4 % so that
-// all four together wrongly fail an identical canary at most about 1 % of the time over a whole
-// rollout, checked as often as you like; β = 10 % sets when "pass" is said. A guardrail with
-// fewer samples than its floor is inconclusive, never pass: ratings in particular are sparse.
-// tests/unit/judge-simulation.test.ts measures all of this on simulated traffic.
+// the four together wrongly fail an identical canary at most 1 % of the time over a whole rollout,
+// checked as often as you like (each custom score guardrail adds at most 1/4 %); β = 10 % sets
+// when "pass" is said. A guardrail with fewer samples than its floor (the registry's) is
+// inconclusive, never pass: ratings in particular are sparse.
+//
+// What a threshold means. H1 is the regression the test is built to catch quickly, not a line the
+// canary's estimate is compared with. For a shift of the mean by θ where H1 is δ, each sample adds
+// (δθ − δ²/2)/σ² to the LLR on average: positive only past θ = δ/2. So a regression of the full
+// threshold is rolled back after about 2σ²·ln(400)/δ² samples, larger ones sooner; one between
+// half the threshold and all of it is rolled back too, but slowly (the average evidence per sample
+// shrinks to 0 at half); at half the threshold or less the evidence drifts to "no worse" and the
+// canary is let through. Bernoulli tests behave the same with the break-even rate between p0 and
+// p1. With the defaults and the simulation's traffic (tests/unit/judge-simulation.test.ts, which
+// measures all of this):
+//   error rate  stable 1 %: built for 3 % (about 455 canary requests); break-even 1.8 %; 6 % in
+//               about 130;
+//   latency     see latency-test.ts: ×2 throughout within the 20-request floor; a tail pushing 5 %
+//               of requests past 2 × stable's p95 in about 95; less than 2 % past it let through;
+//   rating      built for a mean 0.5 lower (ratings sd about 1: about 60 ratings, some 400 requests
+//               at one rating in seven); less than 0.25 lower let through;
+//   cost        built for 2 × stable; less than 1.5 × let through.
+
+import type { Metric } from "../guardrails/registry";
+import type { Thresholds } from "../release/rollout-schemas";
+import { evidenceClause, pastOrWithin, type EvidenceState } from "./evidence";
+import { metricEvidence, resolveRule, type Evidence, type ResolvedRule } from "./metric-tests";
+import { decide, ERROR_BUDGET, sureness } from "./sprt";
+import type { VariantStats } from "./variant-stats";
 
 export type VerdictStatus = "pass" | "fail" | "inconclusive";
-export type Guardrail = "error_rate" | "latency" | "rating" | "cost";
 
 /** The numbers behind a verdict (assess() stops here; the controller needs no more). */
-export interface Assessment {
-  guardrail: Guardrail;
+export interface Assessment extends Evidence {
+  /** The metric judged (lib/guardrails/registry.ts key, or a custom score's). */
+  key: string;
   status: VerdictStatus;
-  /** The metric for each variant: error rate, p95 ms, mean rating, cost per request. */
-  canary: number | null;
-  stable: number | null;
-  /** The harmful level the test guards against, in the metric's unit. */
-  limit: number | null;
-  /** How sure the verdict is (fail: that the canary is worse; pass: that it is not), 0..1. */
+  /**
+   * 1 − 1/LR for a fail, 1 − LR for a pass, else 0: one minus an always-valid p-value, NOT the
+   * probability that the canary is worse or not. Sentences give the evidence as odds (`llr`).
+   */
   sure: number;
-  /** ln of the likelihood ratio "worse by the threshold" : "no worse" — the evidence so far. */
-  llr: number;
-  samples: { canary: number; stable: number };
-  /** Error counts (error rate only). */
-  events?: { canary: number; stable: number };
-}
-
-export interface Verdict extends Assessment {
-  sentence: string;
+  /** Not failing yet, but the evidence already 20:1 for "worse" (isWarning). */
   warning: boolean;
 }
 
-export const JUDGE_SETTINGS = {
-  alpha: 0.0025,
-  beta: 0.1,
-  minCanary: { error_rate: 20, latency: 20, rating: 30, cost: 20 },
-  minStable: { error_rate: 100, latency: 50, rating: 30, cost: 30 },
-} as const;
-
-export function assess(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment[] {
-  return [errorRate(stable, canary, t), latency(stable, canary, t), rating(stable, canary, t), cost(stable, canary, t)];
+export interface Verdict extends Assessment {
+  label: string;
+  sentence: string;
 }
 
-export function judge(stable: VariantStats, canary: VariantStats, t: Thresholds): Verdict[] {
-  return assess(stable, canary, t).map((a) => ({ ...a, sentence: describe(a, t), warning: isWarning(a) }));
+export const JUDGE_SETTINGS = { ...ERROR_BUDGET, warningOdds: 20 } as const;
+
+/** The guardrails among `metrics` that this rollout's thresholds give a rule. */
+function judged(metrics: readonly Metric[], t: Thresholds): { metric: Metric; rule: ResolvedRule }[] {
+  return metrics.flatMap((metric) => {
+    const rule = metric.guardrail ? resolveRule(metric, t) : null;
+    return rule ? [{ metric, rule }] : [];
+  });
 }
 
-function decided(fields: Omit<Assessment, "status" | "sure" | "llr">, llr: number): Assessment {
-  const base = { ...fields, llr };
-  if (base.samples.canary < JUDGE_SETTINGS.minCanary[base.guardrail] || base.samples.stable < JUDGE_SETTINGS.minStable[base.guardrail]) {
-    return { ...base, status: "inconclusive", sure: 0 };
-  }
-  const decision = decide(llr, JUDGE_SETTINGS.alpha, JUDGE_SETTINGS.beta);
-  if (decision === "worse") return { ...base, status: "fail", sure: sureness(llr) };
-  if (decision === "no_worse") return { ...base, status: "pass", sure: 1 - Math.exp(llr) };
-  return { ...base, status: "inconclusive", sure: 0 };
+export function assess(stable: VariantStats, canary: VariantStats, metrics: readonly Metric[], t: Thresholds): Assessment[] {
+  return judged(metrics, t).map(({ metric, rule }) => decided(metric, metricEvidence(metric, rule, stable, canary)));
+}
+
+export function judge(stable: VariantStats, canary: VariantStats, metrics: readonly Metric[], t: Thresholds): Verdict[] {
+  return judged(metrics, t).map(({ metric, rule }) => {
+    const a = decided(metric, metricEvidence(metric, rule, stable, canary));
+    return Object.assign(a, { label: metric.label, sentence: describe(metric, rule, a) });
+  });
+}
+
+function enough(metric: Metric, samples: Evidence["samples"]): boolean {
+  return samples.canary >= metric.floor.canary && samples.stable >= metric.floor.stable;
+}
+
+/** `evidence` is a fresh object, completed in place (spreading it made the simulation test twice as slow). */
+function decided(metric: Metric, evidence: Evidence): Assessment {
+  const decision = enough(metric, evidence.samples) ? decide(evidence.llr, JUDGE_SETTINGS.alpha, JUDGE_SETTINGS.beta) : "undecided";
+  const a = evidence as Assessment;
+  a.key = metric.key;
+  a.warning = false;
+  if (decision === "worse") return Object.assign(a, { status: "fail" as const, sure: sureness(evidence.llr) });
+  if (decision === "no_worse") return Object.assign(a, { status: "pass" as const, sure: 1 - Math.exp(evidence.llr) });
+  Object.assign(a, { status: "inconclusive" as const, sure: 0 });
+  a.warning = isWarning(metric, a);
+  return a;
 }
 
 /**
  * A guardrail heading for a fail: enough samples, not failing yet, but the evidence already 20:1
  * for "worse" (a rollback needs 400:1). Worth a person's look before the controller acts.
  */
-export function isWarning(a: Assessment): boolean {
-  return a.status === "inconclusive" && a.llr >= Math.log(20) && a.samples.canary >= JUDGE_SETTINGS.minCanary[a.guardrail] && a.samples.stable >= JUDGE_SETTINGS.minStable[a.guardrail];
+export function isWarning(metric: Metric, a: Assessment): boolean {
+  return a.status === "inconclusive" && a.llr >= Math.log(JUDGE_SETTINGS.warningOdds) && enough(metric, a.samples);
 }
 
-function errorRate(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
-  const p0 = (stable.errors + 0.5) / (stable.requests + 1); // never 0: one error must not be infinitely damning
-  const capped = Math.min(t.maxErrorRate, t.maxErrorRateRatio * p0);
-  const p1 = capped > 1.2 * p0 ? capped : Math.min(0.999, t.maxErrorRateRatio * p0);
-  return decided(
-    {
-      guardrail: "error_rate",
-      canary: canary.requests ? canary.errors / canary.requests : null,
-      stable: stable.requests ? stable.errors / stable.requests : null,
-      limit: p1,
-      samples: { canary: canary.requests, stable: stable.requests },
-      events: { canary: canary.errors, stable: stable.errors },
-    },
-    bernoulliLlr(canary.requests, canary.errors, p0, p1),
-  );
-}
-
-function latency(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
-  const s = logLatencyMoments(stable);
-  const c = logLatencyMoments(canary);
-  const variance = Math.max(s.variance, 0.01); // a floor: a constant-latency stable would make any shift infinitely certain
-  const stableP95 = latencyQuantile(stable, 0.95);
-  return decided(
-    {
-      guardrail: "latency",
-      canary: latencyQuantile(canary, 0.95),
-      stable: stableP95,
-      limit: stableP95 === null ? null : stableP95 * t.maxP95LatencyRatio,
-      samples: { canary: c.n, stable: s.n },
-    },
-    gaussianShiftLlr(c.n, c.sum, s.mean, Math.log(t.maxP95LatencyRatio), variance),
-  );
-}
-
-function rating(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
-  const s = ratingMoments(stable);
-  const c = ratingMoments(canary);
-  const variance = Math.max(1.25 * s.variance, 0.05);
-  return decided(
-    {
-      guardrail: "rating",
-      canary: c.n ? c.mean : null,
-      stable: s.n ? s.mean : null,
-      limit: s.n ? s.mean - t.maxRatingDrop : null,
-      samples: { canary: c.n, stable: s.n },
-    },
-    gaussianShiftLlr(c.n, c.sum, s.mean, -t.maxRatingDrop, variance),
-  );
-}
-
-function cost(stable: VariantStats, canary: VariantStats, t: Thresholds): Assessment {
-  const { mean, variance: stableVariance } = costMoments(stable);
-  const delta = mean * (t.maxCostRatio - 1);
-  const variance = Math.max(stableVariance, (0.05 * mean) ** 2, 1e-18);
-  return decided(
-    {
-      guardrail: "cost",
-      canary: canary.costCount ? canary.costSum / canary.costCount : null,
-      stable: stable.costCount ? mean : null,
-      limit: mean * t.maxCostRatio,
-      samples: { canary: canary.costCount, stable: stable.costCount },
-    },
-    delta > 0 ? gaussianShiftLlr(canary.costCount, canary.costSum, mean, delta, variance) : 0,
-  );
-}
-
-/** "canary p95 2,410 ms vs stable 1,180 ms, 2.04×; worse than 2× stable, 99.87% sure". */
-export function describe(a: Assessment, t: Thresholds): string {
-  let what: string;
-  let limit: string;
-  const ratio = a.canary !== null && a.stable ? `, ${(a.canary / a.stable).toFixed(2)}×` : "";
-  switch (a.guardrail) {
-    case "error_rate":
-      what = `canary error rate ${rate(a.canary)} (${count(a.events!.canary)} of ${count(a.samples.canary)}) vs stable ${rate(a.stable)} (${count(a.events!.stable)} of ${count(a.samples.stable)})`;
-      limit = `${rate(a.limit)} (${t.maxErrorRateRatio}× stable, at most ${rate(t.maxErrorRate)})`;
-      break;
-    case "latency":
-      what = `canary p95 ${ms(a.canary)} vs stable ${ms(a.stable)}${ratio}`;
-      limit = `${t.maxP95LatencyRatio}× stable`;
-      break;
-    case "rating":
-      what = `canary mean rating ${a.canary?.toFixed(2) ?? "–"} (${count(a.samples.canary)} ratings) vs stable ${a.stable?.toFixed(2) ?? "–"} (${count(a.samples.stable)})`;
-      limit = `a drop of ${t.maxRatingDrop}`;
-      break;
-    case "cost":
-      what = `canary cost per request ${usd(a.canary)} vs stable ${usd(a.stable)}${ratio}`;
-      limit = `${t.maxCostRatio}× stable`;
-      break;
+/**
+ * What was compared, how far apart, and how strong the evidence is: "canary error rate 7.0% (14 of
+ * 200) vs stable 1.0% (40 of 4,000): 7.00× stable, past the 3.0% allowed (3× stable, at most 5.0%);
+ * the evidence for 'error rate at the allowed 3.0%' over 'no worse' is 2,345 : 1, past the 400 : 1
+ * that rolls back". "Allowed" is the threshold, H1 of the test; see the top of this file for what
+ * it catches and what it lets through.
+ */
+export function describe(metric: Metric, rule: ResolvedRule, a: Assessment): string {
+  const format = formatter(metric, rule);
+  const side = (value: number | null, n: number, events: number | undefined, first: boolean) => {
+    if (metric.kind === "proportion") return `${fmt(format, value)} (${count(events ?? 0)} of ${count(n)})`;
+    if (metric.kind === "latency_quantile") return fmt(format, value);
+    return `${fmt(format, value)} (${count(n)}${first ? ` ${metric.samples}` : ""})`;
+  };
+  const what = `canary ${metric.noun} ${side(a.canary, a.samples.canary, a.events?.canary, true)} vs stable ${side(a.stable, a.samples.stable, a.events?.stable, false)}`;
+  if (!enough(metric, a.samples)) {
+    const which = a.samples.canary < metric.floor.canary ? `canary has ${count(a.samples.canary)}, needs ${metric.floor.canary}` : `stable has ${count(a.samples.stable)}, needs ${metric.floor.stable}`;
+    return `${what}; too few ${metric.samples} to judge (${which})`;
   }
-  const floor = JUDGE_SETTINGS.minCanary[a.guardrail];
-  const stableFloor = JUDGE_SETTINGS.minStable[a.guardrail];
-  if (a.samples.canary < floor || a.samples.stable < stableFloor) {
-    const which = a.samples.canary < floor ? `canary has ${a.samples.canary}, needs ${floor}` : `stable has ${a.samples.stable}, needs ${stableFloor}`;
-    return `${what}; too few samples to judge (${which})`;
+  const higherIsWorse = metric.direction === "lower_is_better";
+  const factor = higherIsWorse ? `${rule.value}×` : `1/${rule.value}×`;
+  let gap = "";
+  if (a.canary !== null && a.stable !== null && a.limit !== null) {
+    const relation = pastOrWithin(a.canary, a.limit, higherIsWorse);
+    if (rule.form === "ratio") {
+      const times = a.stable ? `${(a.canary / a.stable).toFixed(2)}× stable, ` : "";
+      const detail = rule.cap !== undefined ? ` (${rule.value}× stable, at most ${format(rule.cap)})` : metric.kind === "latency_quantile" ? ` (${format(a.limit)})` : "";
+      gap = `${times}${relation} the ${rule.cap !== undefined ? format(a.limit) : factor} allowed${detail}`;
+      if (a.slower) gap += `; ${share(a.slower.canary)} of canary requests took longer than ${format(a.limit)}, ${share(a.slower.stable)} of stable's`;
+    } else {
+      const diff = a.canary - a.stable;
+      const points = metric.unit === "percent";
+      const size = points ? `${pointsOf(Math.abs(diff))} points` : format(Math.abs(diff));
+      const allowed = points ? `${pointsOf(rule.value)} points` : String(rule.value);
+      gap = `${diff === 0 ? "no different" : `${size} ${diff < 0 ? "lower" : "higher"}`}, ${relation} the ${allowed} allowed`;
+    }
   }
-  if (a.status === "fail") return `${what}; worse than ${limit}, ${percent(a.sure, 2)} sure`;
-  if (a.status === "pass") return `${what}; not worse than ${limit}, ${percent(a.sure, 0)} sure`;
-  if (isWarning(a)) return `${what}; heading for worse than ${limit} (evidence ${Math.round(Math.exp(a.llr))}:1, a rollback needs 400:1)`;
-  return `${what}; not enough evidence yet against ${limit}`;
+  const worse =
+    rule.form === "difference"
+      ? `worse by the allowed ${higherIsWorse ? "rise" : "drop"}`
+      : `${metric.noun} at the allowed ${rule.cap !== undefined && a.limit !== null ? format(a.limit) : factor}`;
+  return `${what}${gap ? `: ${gap}` : ""}; ${evidenceClause(evidenceState(a), a.llr, worse)}`;
 }
 
+function evidenceState(a: Assessment): EvidenceState {
+  if (a.status === "fail" || a.status === "pass") return a.status;
+  return a.warning ? "warning" : "undecided";
+}
+
+/** How the metric's values are written in a sentence, by unit. */
+function formatter(metric: Metric, rule: ResolvedRule): (value: number) => string {
+  switch (metric.unit) {
+    case "percent":
+      return (p) => `${(p * 100).toFixed(1)}%`;
+    case "stars":
+      return (v) => v.toFixed(2);
+    case "ms":
+      return (v) => `${Math.round(v).toLocaleString("en-US")} ms`;
+    case "usd":
+      return (v) => `$${v.toPrecision(3)}`;
+    case "score": {
+      // As many decimals as the threshold has, plus one (at least two).
+      const decimals = Math.max(2, rule.form === "difference" ? Math.min(6, decimalsOf(rule.value) + 1) : 3);
+      return (v) => v.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    }
+  }
+}
+
+function decimalsOf(value: number): number {
+  const text = String(value);
+  if (text.includes("e-")) return Number(text.split("e-")[1]);
+  return text.includes(".") ? text.split(".")[1].length : 0;
+}
+
+const fmt = (format: (v: number) => string, v: number | null) => (v === null ? "–" : format(v));
 const count = (n: number) => n.toLocaleString("en-US");
-const rate = (p: number | null) => (p === null ? "–" : `${(p * 100).toFixed(1)}%`);
-const percent = (p: number, digits: number) => `${(Math.floor(p * 10 ** (digits + 2)) / 10 ** digits).toFixed(digits)}%`;
-const ms = (v: number | null) => (v === null ? "–" : `${Math.round(v).toLocaleString("en-US")} ms`);
-const usd = (v: number | null) => (v === null ? "–" : `$${v.toPrecision(3)}`);
+const share = (p: number) => `${(p * 100).toFixed(1)}%`;
+const pointsOf = (p: number) => String(Number((p * 100).toFixed(1)));

@@ -10,6 +10,15 @@
 // a small share); the simulation test (tests/unit/judge-simulation.test.ts) measures the
 // resulting error rates.
 
+/**
+ * Every guardrail's error budget, built-in or custom. α: the chance an identical canary is ever
+ * rolled back by one guardrail over a whole rollout (Ville's bound: its likelihood ratio reaches
+ * 1/α = 400 at most that often), so at most 1 % for the four built-ins together and 1/4 % more per
+ * custom guardrail (the simulation test measures less: the bound is loose). β sets when "no worse"
+ * is said: the evidence 1/β = 10 : 1 the other way.
+ */
+export const ERROR_BUDGET = { alpha: 0.0025, beta: 0.1 } as const;
+
 /** LLR of k events in n trials: Bernoulli(p1) against Bernoulli(p0). */
 export function bernoulliLlr(n: number, k: number, p0: number, p1: number): number {
   return k * Math.log(p1 / p0) + (n - k) * Math.log((1 - p1) / (1 - p0));
@@ -23,6 +32,27 @@ export function gaussianShiftLlr(n: number, sum: number, mu0: number, delta: num
   return (delta * (sum - n * mu0) - (n * delta * delta) / 2) / variance;
 }
 
+/**
+ * ln of the average of two likelihood ratios. Each is a nonnegative martingale with mean at most 1
+ * under H0, so their average is one too, and Ville's bound holds for it as for each: two tests of
+ * one guardrail combined this way need no split of α, and the average passes 1/α whenever either
+ * ratio passes 2/α.
+ */
+export function averageLlr(a: number, b: number): number {
+  const top = Math.max(a, b);
+  return top + Math.log((Math.exp(a - top) + Math.exp(b - top)) / 2);
+}
+
+/** Wilson's upper bound for a proportion of `events` in `n` (events may be fractional), z standard errors up. */
+export function wilsonUpper(events: number, n: number, z: number): number {
+  if (n <= 0) return 1;
+  const p = events / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = p + (z * z) / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return Math.min(1, (centre + half) / denominator);
+}
+
 /** Crossing ln(1/α) decides "worse" (H1); falling below ln(β) means "no worse" so far. */
 export function decide(llr: number, alpha: number, beta: number): "worse" | "no_worse" | "undecided" {
   if (llr >= Math.log(1 / alpha)) return "worse";
@@ -30,7 +60,11 @@ export function decide(llr: number, alpha: number, beta: number): "worse" | "no_
   return "undecided";
 }
 
-/** How sure "worse" is: 1 − 1/LR, the complement of Ville's bound on a false alarm (0 when LR ≤ 1). */
+/**
+ * 1 − 1/LR (0 when LR ≤ 1). 1/LR is an always-valid p-value: an identical canary ever shows this
+ * much evidence at most that often. It is NOT the probability that the canary is worse, so no
+ * sentence shows it; verdicts word the evidence as odds (lib/analysis/evidence.ts).
+ */
 export function sureness(llr: number): number {
   return llr <= 0 ? 0 : 1 - Math.exp(-llr);
 }

@@ -1,5 +1,5 @@
 import type { Metric } from "../guardrails/registry";
-import { LATENCY_BUCKETS, latencyBucketBounds } from "../metrics/latency-buckets";
+import { LATENCY_BUCKETS, latencyBucket, latencyBucketBounds } from "../metrics/latency-buckets";
 
 // What the judge knows of one variant: sums that per-minute rollups add up exactly, so the same
 // numbers come from one rollup row, a whole stage, or a whole rollout. Keyed by metric key
@@ -116,4 +116,18 @@ export function latencyQuantile(hist: readonly number[], q: number): number | nu
     if (seen >= rank) return Math.exp(LOG_MIDDLE[k]);
   }
   return Math.exp(LOG_MIDDLE[LATENCY_BUCKETS - 1]);
+}
+
+/**
+ * How many requests took longer than `ms`, from a latency histogram: whole buckets above it, and
+ * of the bucket it falls in the share of the bucket's log-width above it (latencies taken as
+ * spread evenly on a log scale within a bucket). Fractional, so the count moves smoothly as `ms` moves.
+ */
+export function latencyCountAbove(hist: readonly number[], ms: number): number {
+  const at = latencyBucket(ms);
+  let above = 0;
+  for (let k = at + 1; k < hist.length; k++) above += hist[k];
+  const [lower, upper] = latencyBucketBounds(at);
+  const share = at === 0 ? (upper - Math.max(0, ms)) / upper : (Math.log(upper) - Math.log(ms)) / (Math.log(upper) - Math.log(lower));
+  return above + (hist[at] ?? 0) * Math.min(1, Math.max(0, share));
 }

@@ -12,11 +12,21 @@ export interface StageRow {
   minSamples: string;
 }
 
+export interface ScoreThresholdRow {
+  form: "difference" | "ratio";
+  value: string;
+}
+
 export interface CanaryForm {
   canaryVersionId: string;
   stages: StageRow[];
   /** The built-in thresholds (lib/guardrails/registry.ts) as typed. */
   thresholds: Record<ThresholdName, string>;
+  /**
+   * Thresholds of guardrail scores the person changed, by key; the others are sent as nothing,
+   * and the server copies each score's own (lib/release/score-thresholds.ts).
+   */
+  scores: Record<string, ScoreThresholdRow>;
   include: string;
   exclude: string;
   sticky: boolean;
@@ -28,6 +38,7 @@ export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
     canaryVersionId,
     stages: DEFAULT_STAGES.map((s) => ({ percent: String(s.percent), minutes: String(s.minDurationSec / 60), minSamples: String(s.minSamples) })),
     thresholds: Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.default)])) as CanaryForm["thresholds"],
+    scores: {},
     include: "",
     exclude: "",
     sticky: true,
@@ -49,7 +60,10 @@ export function canaryRequestBody(form: CanaryForm, revision: number) {
       const minutes = numberOrText(s.minutes);
       return { percent: numberOrText(s.percent), minDurationSec: typeof minutes === "number" ? Math.round(minutes * 60) : minutes, minSamples: numberOrText(s.minSamples) };
     }),
-    thresholds: Object.fromEntries(Object.entries(form.thresholds).map(([k, v]) => [k, numberOrText(v)])),
+    thresholds: {
+      ...Object.fromEntries(Object.entries(form.thresholds).map(([k, v]) => [k, numberOrText(v)])),
+      scores: Object.fromEntries(Object.entries(form.scores).map(([k, row]) => [k, { form: row.form, value: numberOrText(row.value) }])),
+    },
     include: lines(form.include),
     exclude: lines(form.exclude),
     sticky: form.sticky,

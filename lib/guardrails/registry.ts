@@ -34,6 +34,8 @@ export type RollupSource =
 export interface Metric {
   key: string;
   label: string;
+  /** How a sentence names it: "canary <noun> 7.0% vs stable 1.0%". */
+  noun: string;
   /** The short name on a verdict badge. */
   badge: string;
   description: string;
@@ -52,13 +54,28 @@ export interface Metric {
   range?: { min: number; max: number };
   /**
    * How the rollout's thresholds become the harmful level the test guards against: worse by a
-   * `difference` or by a factor (`ratio`), capped at an absolute level (`cap`) when given.
+   * `difference` or by a factor (`ratio`) named by a threshold field, capped at an absolute level
+   * (the `cap` field) when given; a custom score's own threshold (`thresholds.scores.<key>`).
    */
-  rule: { form: "difference" | "ratio"; field: string; cap?: string };
-  /** Variance taken this many times stable's (sparse, discrete samples stray more). */
-  varianceInflation?: number;
-  /** The smallest variance plugged in, absolute or as a share of the squared mean. */
-  varianceFloor?: { absolute?: number; squaredMeanShare?: number };
+  rule: { form: "difference" | "ratio"; field: string; cap?: string } | { form: "score" };
+  /** Means only: the variance the test plugs in (lib/analysis/metric-tests.ts). */
+  variance?: {
+    /** Stable's variance times this (sparse, discrete samples stray more). */
+    inflation?: number;
+    /** The larger of stable's and the canary's: a canary that only got noisier is no worse. */
+    withCanary?: boolean;
+    /** At least this. */
+    floor?: number;
+    /** At least (this × stable's mean)². */
+    meanShareFloor?: number;
+    /** At least (this × the harmful shift)²: a nearly constant stable cannot make one outlier conclusive. */
+    shiftShareFloor?: number;
+  };
+  /**
+   * Discount the evidence by 1 + n_canary / n_stable, the share of the difference's variance that
+   * is the canary's: stable's own sampling error is not read as evidence.
+   */
+  twoSample?: boolean;
   thresholds: readonly ThresholdField[];
   /** Built-ins only: the rollup columns it is summed from. */
   rollup?: RollupSource;
@@ -67,6 +84,7 @@ export interface Metric {
 export const BUILT_IN_METRICS = [
   {
     key: "error_rate",
+    noun: "error rate",
     label: "Error rate",
     badge: "Errors",
     description: "Share of requests that failed.",
@@ -85,6 +103,7 @@ export const BUILT_IN_METRICS = [
   },
   {
     key: "latency",
+    noun: "p95",
     label: "p95 latency",
     badge: "Latency",
     description: "The 95th percentile of request latency.",
@@ -101,6 +120,7 @@ export const BUILT_IN_METRICS = [
   },
   {
     key: "rating",
+    noun: "mean rating",
     label: "Mean rating",
     badge: "Rating",
     description: "Mean of the users' 1-5 ratings.",
@@ -112,13 +132,13 @@ export const BUILT_IN_METRICS = [
     floor: { canary: 30, stable: 30 },
     range: { min: 1, max: 5 },
     rule: { form: "difference", field: "maxRatingDrop" },
-    varianceInflation: 1.25,
-    varianceFloor: { absolute: 0.05 },
+    variance: { inflation: 1.25, floor: 0.05 },
     thresholds: [{ name: "maxRatingDrop", label: "Max mean-rating drop", form: "difference", default: 0.5, above: 0, max: 4, hint: "stars, greater than 0, at most 4" }],
     rollup: { histogram: "rating_hist", values: [1, 2, 3, 4, 5] },
   },
   {
     key: "cost",
+    noun: "cost per request",
     label: "Cost per request",
     badge: "Cost",
     description: "Mean cost of a request in US dollars.",
@@ -129,7 +149,7 @@ export const BUILT_IN_METRICS = [
     guardrail: true,
     floor: { canary: 20, stable: 30 },
     rule: { form: "ratio", field: "maxCostRatio" },
-    varianceFloor: { absolute: 1e-18, squaredMeanShare: 0.0025 },
+    variance: { floor: 1e-18, meanShareFloor: 0.05 },
     thresholds: [{ name: "maxCostRatio", label: "Max cost per request × stable", form: "ratio", default: 2, above: 1, max: 1000, hint: "greater than 1" }],
     rollup: { sums: { n: "cost_count", sum: "cost_usd", sqSum: "cost_sq_sum" } },
   },
@@ -156,14 +176,12 @@ export interface ScoreMetricSource {
 /** Sample floors of custom scores: a score comes with most requests, so floors like the error rate's. */
 export const SCORE_FLOOR = { canary: 30, stable: 50 } as const;
 
-/**
- * A custom score as a metric. Its threshold is not among the built-in fields: a rollout keeps it
- * under `thresholds.scores.<key>` (`rule.field` names that path).
- */
+/** A custom score as a metric; a rollout keeps its threshold under `thresholds.scores.<key>`. */
 export function scoreMetric(score: ScoreMetricSource): Metric {
   return {
     key: score.key,
     label: score.label,
+    noun: score.label,
     badge: score.label,
     description: score.description,
     kind: score.kind === "boolean" ? "proportion" : "bounded_mean",
@@ -173,8 +191,9 @@ export function scoreMetric(score: ScoreMetricSource): Metric {
     guardrail: score.guardrail,
     floor: SCORE_FLOOR,
     range: score.kind === "boolean" ? { min: 0, max: 1 } : { min: score.min ?? -Infinity, max: score.max ?? Infinity },
-    rule: { form: "difference", field: `scores.${score.key}` },
-    varianceFloor: { absolute: 1e-6 },
+    rule: { form: "score" },
+    variance: { withCanary: true, shiftShareFloor: 0.5 },
+    twoSample: true,
     thresholds: [],
   };
 }

@@ -85,6 +85,8 @@ export async function recordScores(
     throw new ConflictError(
       `Request id "${events[first.index].requestId}" (\`events.${first.index}.requestId\`) was reported for several configs (${names})${more(ambiguous.length - 1, "event")}; ` +
         "send `config` to say which. Nothing was stored.",
+      undefined,
+      ambiguous.map(({ index, configs }) => ({ path: `events.${index}.config`, message: `is needed: the request id was reported for ${configs.map((c) => `\`${c}\``).join(", ")}` })),
     );
   }
   if (missing.length) {

@@ -1,19 +1,25 @@
 import { MAX_BATCH_EVENTS } from "../limits";
 import { sendFeedback, type FeedbackResult } from "./feedback";
 import { LocalRouter, defaultAnswer, newRequestId, type DefaultSettings, type RouteAnswer, type RoutedAnswer } from "./local-routing";
+import type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+import { normalizeScoreEvent } from "./late-score";
 import { normalizeEvent, type OutcomeEvent } from "./outcome-event";
-import { OutcomeQueue, type DeliveryStats } from "./outcome-queue";
+import { Queues } from "./queues";
+import type { Scores } from "./scores";
 import { CanaryError, Transport, errorFrom, isRecord, type RetryPolicy } from "./transport";
 
 // The LLM Canary client SDK: route users to a config's stable or canary version (remotely, or
-// locally with the server's own router), report outcomes in batches, send late feedback.
+// locally with the server's own router), report outcomes with their custom scores in batches, send
+// late scores and late feedback.
 // No dependencies and only web-standard globals, so it runs in Node ≥ 18 and in browsers.
 
 export { CanaryError } from "./transport";
 export type { ErrorDetail, RetryPolicy } from "./transport";
 export type { OutcomeEvent, WireEvent } from "./outcome-event";
 export type { FeedbackResult } from "./feedback";
-export type { DeliveryStats } from "./outcome-queue";
+export type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+export type { WireScoreEvent } from "./late-score";
+export type { Scores } from "./scores";
 export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAnswer, RouteSource } from "./local-routing";
 
 export interface CanaryClientOptions {
@@ -34,6 +40,12 @@ export interface CanaryClientOptions {
   flushIntervalMs?: number;
   /** Outcomes held (buffered or being retried) before `report()` drops new ones, counted and passed to `onError`. Default 10,000. */
   maxBufferedEvents?: number;
+  /**
+   * Late scores (`score()`) whose outcome the server does not have yet (404) wait and are sent
+   * again on this schedule, then given up (`onError`, code `not_found`). Default 8 attempts,
+   * pauses from 1 s doubling up to 30 s, jittered: about a minute and a half in all.
+   */
+  lateScoreRetry?: Partial<RetryPolicy>;
   /** Retries of a batch or a `feedback()` after network errors, 408, 429 and 5xx. Default 8 attempts, pauses from 500 ms doubling up to 30 s, jittered, never shorter than Retry-After. */
   retry?: Partial<RetryPolicy>;
   /** How long `close()` and the exit flush keep trying before giving up on what is left, and how long `feedback()` waits for its outcome's delivery. Default 5000 ms. */
@@ -71,29 +83,43 @@ export interface CanaryClient {
    */
   report(outcome: OutcomeEvent): boolean;
   /**
+   * Queues custom scores known after the outcome was reported (an evaluation model's verdict, a
+   * thumbs-down): `{ groundedness: 0.82, valid_json: true }`. Never throws; false when refused
+   * (invalid, buffer full, closed), and `onError` hears why. Sent in batches to POST /api/scores
+   * after the outcomes queued before them; a score sent again replaces the earlier one (the server
+   * keeps it in the score's history). Retried like outcomes; while the server has not stored the
+   * outcome yet (404) the scores wait and are sent again (`lateScoreRetry`). `config` is needed
+   * only when the request id was reported for several configs.
+   */
+  score(requestId: string, scores: Scores, options?: { config?: string }): boolean;
+  /**
    * A late 1..5 rating for a reported request. If that outcome is still queued, first waits for
    * its delivery (and that of the outcomes queued before it), at most `closeTimeoutMs`. Retried
    * like a batch on network errors, 429 and 5xx. Throws CanaryError: 404 when the outcome was
    * never reported or not delivered yet, 400 for a bad rating, the last failure once retries run out.
    */
   feedback(requestId: string, rating: number, comment?: string, options?: { config?: string }): Promise<FeedbackResult>;
-  /** Resolves when every outcome reported so far was delivered or given up (never rejects). */
+  /** Resolves when every outcome and late score queued so far was delivered or given up (never rejects). */
   flush(): Promise<void>;
   /** Flushes (giving up after `closeTimeoutMs`) and stops timers and exit hooks. Later reports are refused. */
   close(): Promise<void>;
   /** Resolves when the first fetch of every `localEvaluation.configs` entry has ended. */
   ready(): Promise<void>;
+  /** Outcomes (`report()`). */
   stats(): DeliveryStats;
+  /** Late scores (`score()`). */
+  scoreStats(): ScoreDeliveryStats;
 }
 
 export function createClient(options: CanaryClientOptions): CanaryClient {
   const settings = resolveOptions(options);
   const onError = options.onError ?? warn;
   const transport = new Transport(options.baseUrl, options.apiKey, settings.fetch, settings.timeoutMs);
-  const queue = new OutcomeQueue({ transport, onError, ...settings });
+  const queues = new Queues(transport, onError, settings);
+  const queue = queues.outcomes;
   const local = options.localEvaluation ? new LocalRouter(transport, settings.refreshMs, onError) : null;
   if (local && typeof options.localEvaluation === "object") local.track(options.localEvaluation.configs ?? []);
-  const detachHooks = options.flushOnExit === false ? () => undefined : attachExitHooks(queue, settings.closeTimeoutMs);
+  const detachHooks = options.flushOnExit === false ? () => undefined : attachExitHooks(queues, settings.closeTimeoutMs);
   // Remote routing's fallback: a user's variant is unknown without the server, and stable is the safe guess.
   const lastStable = new Map<string, RoutedAnswer>();
   let closing: Promise<void> | null = null;
@@ -140,23 +166,28 @@ export function createClient(options: CanaryClientOptions): CanaryClient {
       const event = normalizeEvent(outcome);
       return typeof event === "string" ? queue.refuse(new CanaryError("invalid_event", `Outcome not reported: ${event}.`)) : queue.add(event);
     },
+    score(requestId, scores, scoreOptions = {}) {
+      const event = normalizeScoreEvent(requestId, scores, scoreOptions.config);
+      return typeof event === "string" ? queues.scores.refuse(new CanaryError("invalid_event", `Late score not sent: ${event}.`)) : queues.scores.add(event);
+    },
     async feedback(requestId, rating, comment, feedbackOptions = {}) {
       // The server answers 404 until the outcome is stored.
       await queue.delivery(requestId, feedbackOptions.config, settings.closeTimeoutMs);
       const body = { requestId, rating, ...(comment === undefined ? {} : { comment }), ...(feedbackOptions.config ? { config: feedbackOptions.config } : {}) };
       return sendFeedback(transport, body, settings.retry);
     },
-    flush: () => queue.flush(),
+    flush: () => queues.flush(),
     close() {
       if (!closing) {
         detachHooks();
         local?.stop();
-        closing = queue.finish(settings.closeTimeoutMs, true);
+        closing = queues.finish(settings.closeTimeoutMs, true);
       }
       return closing;
     },
     ready: () => (local ? local.ready() : Promise.resolve()),
     stats: () => queue.stats(),
+    scoreStats: () => queues.scores.scoreStats(),
   };
 }
 
@@ -188,11 +219,16 @@ function resolveOptions(options: CanaryClientOptions) {
       baseDelayMs: positive("retry.baseDelayMs", options.retry?.baseDelayMs, 500),
       maxDelayMs: positive("retry.maxDelayMs", options.retry?.maxDelayMs, 30_000),
     },
+    lateScoreRetry: {
+      maxAttempts: positive("lateScoreRetry.maxAttempts", options.lateScoreRetry?.maxAttempts, 8),
+      baseDelayMs: positive("lateScoreRetry.baseDelayMs", options.lateScoreRetry?.baseDelayMs, 1_000),
+      maxDelayMs: positive("lateScoreRetry.maxDelayMs", options.lateScoreRetry?.maxDelayMs, 30_000),
+    },
   };
 }
 
 /** Flush when Node is about to exit (timers are unref'd, so the SDK never holds a process open) and when a page goes away. */
-function attachExitHooks(queue: OutcomeQueue, closeTimeoutMs: number): () => void {
+function attachExitHooks(queue: Queues, closeTimeoutMs: number): () => void {
   const detach: (() => void)[] = [];
   // beforeExit fires again once this flush's work is done, and finds nothing left to send.
   const onBeforeExit = () => void (queue.pendingCount() > 0 && queue.finish(closeTimeoutMs, false));

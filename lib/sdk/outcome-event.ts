@@ -10,6 +10,7 @@ import {
   MAX_TOKENS,
   MAX_VERSION_ID_CHARS,
 } from "../limits";
+import { normalizeScores, type Scores } from "./scores";
 import { isRecord } from "./transport";
 
 // Outcome events, checked the way the server checks them (with the server's own limits, from a
@@ -33,6 +34,13 @@ export interface OutcomeEvent {
   latencyMs: number;
   /** 1..5; a later `feedback()` replaces it. */
   rating?: number | null;
+  /**
+   * The config's custom scores for this request, by key: a number for a numeric score, true or
+   * false for a boolean one (e.g. `{ groundedness: 0.82, valid_json: true }`). Scores known only
+   * later go to `score()`. The server refuses a key the config does not define or a value out of
+   * its range (the whole batch; the SDK then drops that outcome and sends the rest).
+   */
+  scores?: Scores | null;
   errorType?: string | null;
   inputTokens?: number | null;
   outputTokens?: number | null;
@@ -45,8 +53,9 @@ export interface OutcomeEvent {
 }
 
 /** An outcome as sent to POST /api/metrics: known fields only, `at` as ISO 8601. */
-export interface WireEvent extends Omit<OutcomeEvent, "at"> {
+export interface WireEvent extends Omit<OutcomeEvent, "at" | "scores"> {
   at?: string;
+  scores?: Record<string, number | boolean>;
 }
 
 /**
@@ -57,9 +66,8 @@ export interface WireEvent extends Omit<OutcomeEvent, "at"> {
 export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
   if (!isRecord(outcome)) return "the outcome must be an object";
   const { requestId, config, versionId, rolloutId, isError, latencyMs } = outcome;
-  if (!text(requestId, 1, MAX_REQUEST_ID_CHARS) || hasControlChars(requestId)) {
-    return `\`requestId\` must be 1-${MAX_REQUEST_ID_CHARS} characters without control characters`;
-  }
+  const badRequestId = requestIdProblem(requestId);
+  if (badRequestId) return badRequestId;
   if (typeof config !== "string" || !CONFIG_KEY_PATTERN.test(config)) return "`config` must be a config key like support-chat";
   if (!text(versionId, 1, MAX_VERSION_ID_CHARS)) return "`versionId` must be the route answer's version id";
   if (rolloutId !== undefined && rolloutId !== null && !text(rolloutId, 1, MAX_VERSION_ID_CHARS)) {
@@ -69,6 +77,8 @@ export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
   if (!number(latencyMs, 0, MAX_LATENCY_MS)) return `\`latencyMs\` must be a number from 0 to ${MAX_LATENCY_MS}`;
   const event: WireEvent = { requestId, config, versionId, ...(rolloutId === undefined ? {} : { rolloutId }), isError, latencyMs };
   const { rating, errorType, inputTokens, outputTokens, costUsd, input, output, at } = outcome;
+  const scores = outcome.scores == null ? null : normalizeScores(outcome.scores);
+  if (typeof scores === "string") return scores;
   if (rating != null && !(Number.isInteger(rating) && number(rating, 1, 5))) return "`rating` must be a whole number from 1 to 5";
   if (errorType != null && !text(errorType, 0, MAX_ERROR_TYPE_CHARS)) return `\`errorType\` must be a string of at most ${MAX_ERROR_TYPE_CHARS} characters`;
   for (const [name, count] of [["inputTokens", inputTokens], ["outputTokens", outputTokens]] as const) {
@@ -92,8 +102,15 @@ export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
     costUsd == null ? {} : { costUsd },
     input == null ? {} : { input: input.slice(0, MAX_SAMPLE_CHARS) },
     output == null ? {} : { output: output.slice(0, MAX_SAMPLE_CHARS) },
+    scores === null || Object.keys(scores).length === 0 ? {} : { scores },
     when ? { at: when.toISOString() } : {},
   );
+}
+
+/** Why the server would refuse this request id, or null. */
+export function requestIdProblem(requestId: unknown): string | null {
+  if (text(requestId, 1, MAX_REQUEST_ID_CHARS) && !hasControlChars(requestId)) return null;
+  return `\`requestId\` must be 1-${MAX_REQUEST_ID_CHARS} characters without control characters`;
 }
 
 function text(value: unknown, min: number, max: number): value is string {

@@ -1,3 +1,4 @@
+import type { WireScoreEvent } from "./late-score";
 import type { WireEvent } from "./outcome-event";
 
 // The wire: fetch with the API key and a timeout, the server's error shape as CanaryError, and
@@ -9,7 +10,7 @@ export interface ErrorDetail {
   message: string;
 }
 
-export type CanaryErrorInit = Partial<Pick<CanaryError, "status" | "details" | "requestId" | "retryAfterMs" | "events">> & { cause?: unknown };
+export type CanaryErrorInit = Partial<Pick<CanaryError, "status" | "details" | "requestId" | "retryAfterMs" | "events" | "scores">> & { cause?: unknown };
 
 /**
  * Every failure the SDK throws or passes to `onError`. `code` is the server's error code
@@ -31,6 +32,8 @@ export class CanaryError extends Error {
   readonly retryAfterMs: number | null;
   /** The outcome events this error made the SDK give up on (empty when none were). */
   readonly events: readonly WireEvent[];
+  /** The late scores (`score()`) this error made the SDK give up on (empty when none were). */
+  readonly scores: readonly WireScoreEvent[];
 
   constructor(code: string, message: string, init: CanaryErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -41,6 +44,7 @@ export class CanaryError extends Error {
     this.requestId = init.requestId ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.events = init.events ?? [];
+    this.scores = init.scores ?? [];
   }
 
   /** True when the server was unreachable or asked to come back later: worth a retry or a fallback. */
@@ -51,8 +55,14 @@ export class CanaryError extends Error {
 
   /** A copy carrying the events it made the SDK give up on. */
   withEvents(events: readonly WireEvent[]): CanaryError {
-    const { status, details, requestId, retryAfterMs } = this;
-    return new CanaryError(this.code, this.message, { status, details, requestId, retryAfterMs, events, cause: this.cause });
+    const { status, details, requestId, retryAfterMs, scores } = this;
+    return new CanaryError(this.code, this.message, { status, details, requestId, retryAfterMs, events, scores, cause: this.cause });
+  }
+
+  /** A copy carrying the late scores it made the SDK give up on. */
+  withScores(scores: readonly WireScoreEvent[]): CanaryError {
+    const { status, details, requestId, retryAfterMs, events } = this;
+    return new CanaryError(this.code, this.message, { status, details, requestId, retryAfterMs, events, scores, cause: this.cause });
   }
 }
 

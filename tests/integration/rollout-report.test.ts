@@ -66,7 +66,7 @@ describe("GET /api/admin/rollouts/{id}/report", () => {
     expect(res.status).toBe(200);
     const errors = res.body.verdicts.find((v: { key: string }) => v.key === "error_rate");
     expect(errors).toMatchObject({ status: "fail", samples: { canary: 200, stable: 800 } });
-    expect(errors.sentence).toMatch(/^canary error rate 20\.0% \(40 of 200\) vs stable 1\.0% \(8 of 800\); worse than/);
+    expect(errors.sentence).toMatch(/^canary error rate 20\.0% \(40 of 200\) vs stable 1\.0% \(8 of 800\): 20\.00× stable, past the [\d.]+% allowed .*, past the 400 : 1 that rolls back$/);
     expect(res.body.recommendation).toMatchObject({ action: "rollback", reason: expect.stringContaining("canary error rate 20.0%") });
     expect(res.body.canary.metrics.error_rate.value.low).toBeGreaterThan(0.14);
     expect(res.body.canary.metrics.error_rate.value.high).toBeLessThan(0.27);

@@ -1,35 +1,33 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as scoreRoute from "@/app/api/admin/configs/[key]/scores/[scoreKey]/route";
-import * as scoresRoute from "@/app/api/admin/configs/[key]/scores/route";
-import * as rolloutsRoute from "@/app/api/admin/configs/[key]/rollouts/route";
-import { actOnRollout } from "@/lib/analysis/rollout-actions";
 import type { Actor } from "@/lib/auth/actor";
 import { CHANGE_CHANNEL, type Change } from "@/lib/change-notify";
 import { setDatabase } from "@/lib/db/client";
 import { MAX_SCORE_DEFINITIONS } from "@/lib/limits";
 import { createConfig } from "@/lib/release/config-service";
-import { createVersion } from "@/lib/release/version-service";
+import * as scoresRoute from "@/app/api/admin/configs/[key]/scores/route";
 import { adminKey, call, sessionFor } from "../helpers/call";
+import { configWithVersions as withVersions, groundedness, scoreCalls, storedState, validJson } from "../helpers/score-api";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Custom score definitions through the admin API, against a real database: what is stored, what
-// is refused (400 naming the field, 409, 404) with nothing stored, the audit trail, the change
-// notifications, and how a rollout takes the guardrail scores' thresholds when it starts.
+// is refused (400 naming the field, 409, 404) with nothing stored, the audit trail and the change
+// notifications. How rollouts take the scores' thresholds: score-rollouts.test.ts.
 
 let db: TestDatabase;
 let admin: string;
 let editor: string;
 let viewer: string;
 let listener: pg.Client;
+let api: ReturnType<typeof scoreCalls>;
 const notified: Change[] = [];
 const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
-const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 64 });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   setDatabase(db);
   admin = await adminKey(db.prisma);
+  api = scoreCalls(admin);
   editor = (await sessionFor(db.prisma, "editor")).cookie;
   viewer = (await sessionFor(db.prisma, "viewer")).cookie;
   listener = new pg.Client({ connectionString: db.url });
@@ -42,30 +40,13 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** A config with a stable v1 and a v2 to start canaries of. */
-async function configWithVersions(key: string) {
-  const config = await createConfig(db.prisma, system, { key, name: key });
-  await createVersion(db.prisma, system, key, version("v1"));
-  const v2 = await createVersion(db.prisma, system, key, version("v2"));
-  return { config, v2 };
-}
-
 const same = { origin: "http://test.local" }; // a session's changes must come from the console's origin
-const list = (key: string, who: { auth?: string; cookie?: string } = { auth: admin }) => call(scoresRoute.GET, "GET", { ...who, params: { key } });
-const create = (key: string, body: unknown, who: { auth?: string; cookie?: string; headers?: Record<string, string> } = { auth: admin }) =>
-  call(scoresRoute.POST, "POST", { ...who, params: { key }, body });
-const patch = (key: string, scoreKey: string, body: unknown) => call(scoreRoute.PATCH, "PATCH", { auth: admin, params: { key, scoreKey }, body });
-const remove = (key: string, scoreKey: string) => call(scoreRoute.DELETE, "DELETE", { auth: admin, params: { key, scoreKey } });
-const start = (key: string, body: unknown) => call(rolloutsRoute.POST, "POST", { auth: admin, params: { key }, body });
-
-const stored = async () => ({
-  scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
-  audit: await db.prisma.auditEvent.count(),
-  rollouts: await db.prisma.rollout.count(),
-});
-
-const groundedness = { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 };
-const validJson = { key: "valid_json", label: "Valid JSON", kind: "boolean" };
+const configWithVersions = (key: string) => withVersions(db.prisma, key);
+const stored = () => storedState(db.prisma);
+const list: typeof api.list = (...args) => api.list(...args);
+const create: typeof api.create = (...args) => api.create(...args);
+const patch: typeof api.patch = (...args) => api.patch(...args);
+const remove: typeof api.remove = (...args) => api.remove(...args);
 
 describe("defining scores", () => {
   it("creates a boolean and a numeric score with default thresholds, lists them, audits and announces each", async () => {
@@ -256,92 +237,5 @@ describe("changing a score", () => {
     expect(res.status).toBe(404);
     expect(res.body.error.message).toBe("Config `no-score` has no score `missing`.");
     expect((await remove("no-score", "missing")).status).toBe(404);
-  });
-});
-
-describe("rollouts and scores", () => {
-  it("a rollout copies the guardrail scores' thresholds when it starts; a later change leaves it alone", async () => {
-    const { v2 } = await configWithVersions("copy");
-    await create("copy", groundedness);
-    await create("copy", { ...validJson, threshold: { form: "ratio", value: 1.5 } });
-    await create("copy", { ...validJson, key: "thumbs_down", direction: "lower_is_better", guardrail: false });
-    const res = await start("copy", { canaryVersionId: v2.id });
-    expect(res.status).toBe(201);
-    const expected = { groundedness: { form: "difference", value: 0.05 }, valid_json: { form: "ratio", value: 1.5 } };
-    expect(res.body.thresholds.scores).toEqual(expected);
-    expect((await db.prisma.rollout.findUniqueOrThrow({ where: { id: res.body.id } })).thresholds).toMatchObject({ scores: expected, maxErrorRate: 0.05 });
-
-    expect((await patch("copy", "groundedness", { threshold: { form: "difference", value: 0.2 } })).status).toBe(200);
-    expect((await db.prisma.rollout.findUniqueOrThrow({ where: { id: res.body.id } })).thresholds).toMatchObject({ scores: expected });
-  });
-
-  it("a start request overrides a score's threshold and keeps the others' defaults", async () => {
-    const { v2 } = await configWithVersions("override");
-    await create("override", groundedness);
-    await create("override", validJson);
-    const res = await start("override", { canaryVersionId: v2.id, thresholds: { maxErrorRate: 0.1, scores: { valid_json: { form: "difference", value: 0.05 } } } });
-    expect(res.status).toBe(201);
-    expect(res.body.thresholds).toMatchObject({ maxErrorRate: 0.1, scores: { groundedness: { form: "difference", value: 0.05 }, valid_json: { form: "difference", value: 0.05 } } });
-  });
-
-  it.each([
-    ["a key the config has no score for", { nope: { form: "ratio", value: 2 } }, "thresholds.scores.nope", /names no score of `refuse`/],
-    ["a tracked score", { tracked: { form: "ratio", value: 2 } }, "thresholds.scores.tracked", /tracked score of `refuse`, which is not judged/],
-    ["a boolean drop of 1.5", { valid_json: { form: "difference", value: 1.5 } }, "thresholds.scores.valid_json.value", /below 1 for a boolean score/],
-    ["a drop as wide as the range", { groundedness: { form: "difference", value: 1 } }, "thresholds.scores.groundedness.value", /below the range's width/],
-    ["a malformed threshold", { groundedness: { form: "difference", value: -1 } }, "thresholds.scores.groundedness.value", /greater than 0/],
-    ["a malformed key", { "Not A Key": { form: "ratio", value: 2 } }, "thresholds.scores.Not A Key", /not an allowed key/],
-  ])("a start overriding %s is a 400 naming it, and nothing starts", async (_what, scores, field, message) => {
-    if (!(await db.prisma.config.findUnique({ where: { key: "refuse" } }))) {
-      await configWithVersions("refuse");
-      await create("refuse", groundedness);
-      await create("refuse", validJson);
-      await create("refuse", { ...validJson, key: "tracked", guardrail: false });
-    }
-    const v2 = await db.prisma.version.findFirstOrThrow({ where: { config: { key: "refuse" }, label: "v2" } });
-    const before = await stored();
-    const res = await start("refuse", { canaryVersionId: v2.id, thresholds: { scores } });
-    expect(res.status).toBe(400);
-    const detail = res.body.error.details.find((d: { path: string }) => d.path === field);
-    expect(detail, JSON.stringify(res.body.error.details)).toBeDefined();
-    expect(detail.message).toMatch(message);
-    expect(res.body.error.message).toContain(`\`${field}\``);
-    expect(await stored()).toEqual(before);
-    expect((await db.prisma.config.findUniqueOrThrow({ where: { key: "refuse" } })).activeRolloutId).toBeNull();
-  });
-
-  it("refuses to delete a score a running or paused rollout judges (409 naming it), allows it once the rollout ends", async () => {
-    const { config, v2 } = await configWithVersions("judged");
-    await create("judged", groundedness);
-    await create("judged", { ...validJson, guardrail: false });
-    const rollout = (await start("judged", { canaryVersionId: v2.id })).body;
-
-    const before = await stored();
-    const refused = await remove("judged", "groundedness");
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toContain(`rollout ${rollout.id} (v1 → v2, running)`);
-    expect(refused.body.error.current).toMatchObject({ key: "groundedness" });
-    expect(await stored()).toEqual(before);
-
-    await actOnRollout(db.prisma, system, rollout.id, "pause", {});
-    const paused = await remove("judged", "groundedness");
-    expect(paused.status).toBe(409);
-    expect(paused.body.error.message).toContain("paused");
-
-    // A tracked score is not judged: it may go while the rollout runs.
-    expect((await remove("judged", "valid_json")).status).toBe(200);
-
-    await actOnRollout(db.prisma, system, rollout.id, "abort", { reason: "done testing" });
-    const deleted = await remove("judged", "groundedness");
-    expect(deleted.status).toBe(200);
-    expect(deleted.body).toMatchObject({ key: "groundedness", kind: "numeric" });
-    expect(await db.prisma.scoreDefinition.count({ where: { configId: config.id } })).toBe(0);
-    const event = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "score.delete", configId: config.id }, orderBy: { id: "desc" } });
-    expect(event.before).toMatchObject({ key: "groundedness", threshold: { form: "difference", value: 0.05 } });
-    expect(event.after).toBeNull();
-
-    // The key is free again, and a new rollout no longer judges it.
-    const next = await start("judged", { canaryVersionId: v2.id });
-    expect(next.body.thresholds.scores).toEqual({});
   });
 });

@@ -35,4 +35,15 @@ describe("the start-canary form", () => {
     expect(paths).toContain("stages.0.percent");
     expect(paths).toContain("thresholds.maxErrorRate");
   });
+
+  it("sends only the score thresholds the person changed, as the server's override shape", () => {
+    const form = defaultCanaryForm("ver_1");
+    expect(canaryRequestBody(form, 0).thresholds.scores).toEqual({});
+    form.scores.groundedness = { form: "difference", value: "0.05" };
+    form.scores.valid_json = { form: "ratio", value: "x" };
+    const body = canaryRequestBody(form, 0);
+    expect(body.thresholds.scores).toEqual({ groundedness: { form: "difference", value: 0.05 }, valid_json: { form: "ratio", value: "x" } });
+    const result = StartRolloutInput.safeParse(body);
+    expect(result.error!.issues.map((i) => i.path.join("."))).toEqual(["thresholds.scores.valid_json.value"]);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assess, isWarning } from "@/lib/analysis/judge";
+import { assess } from "@/lib/analysis/judge";
+import { BUILT_IN_METRICS } from "@/lib/guardrails/registry";
 import { drawIndex, gaussian, rng, type Random } from "@/lib/demo/random";
 import { DEMO_CONFIGS, demoTraffic, nextLabel, type DemoConfig } from "@/lib/demo/scenario";
 import { drawOutcome, meanRating, profileProblem, requestsDue, userPool, type VariantProfile } from "@/lib/demo/traffic-model";
@@ -173,10 +174,10 @@ describe("the demo scenario under the judge", () => {
         const o = drawOutcome(random, canary ? demo.traffic.canary : demo.traffic.stable);
         record(canary ? stats.canary : stats.stable, { canary, isError: o.isError, latencyMs: o.latencyMs, rating: o.rating ?? o.lateRating, costUsd: o.costUsd });
         if (i % perSecond !== 0) continue;
-        const verdicts = assess(stats.stable, stats.canary, thresholds);
-        const failing = verdicts.filter((v) => v.status === "fail").map((v) => v.guardrail);
+        const verdicts = assess(stats.stable, stats.canary, BUILT_IN_METRICS, thresholds);
+        const failing = verdicts.filter((v) => v.status === "fail").map((v) => v.key);
         if (failing.length) return { failing, canaryRequests: stats.canary.requests, warned };
-        warned ||= verdicts.some(isWarning);
+        warned ||= verdicts.some((v) => v.warning);
       }
     }
     return { failing: [], canaryRequests: stats.canary.requests, warned };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeMessages, previewMessages, templateSegments, variableRows } from "@/lib/console/template-preview";
 import { EMPTY_VERSION_FORM, type MessageDraft, type VersionForm } from "@/lib/console/version-form";
-import { detectVariables } from "@/lib/release/llm-template";
+import { compileMessages } from "@/lib/template/messages";
 
 const message = (key: string, role: MessageDraft["role"], content: string, name = ""): MessageDraft => ({ key, role, content, name });
 
@@ -27,11 +27,9 @@ describe("the editor's variables", () => {
       { name: "tier", required: false },
       { name: "question", required: true },
     ]);
-    const server = detectVariables(
-      form.messages.map((m) => (m.role === "placeholder" ? { role: m.role, name: m.name } : { role: m.role, content: m.content })),
-      [],
-    );
-    expect(server.ok && server.variables.map((v) => v.name)).toEqual(analysis.variables.map((v) => v.name));
+    // The server detects with compileMessages (lib/release/llm-template.ts): the same answer.
+    const server = compileMessages(form.messages.map((m) => (m.role === "placeholder" ? { role: m.role, name: m.name } : { role: m.role, content: m.content })));
+    expect(server.ok && server.compiled.variables).toEqual(analysis.variables);
     expect(variableRows(form, analysis).map((r) => [r.name, r.required, r.default, r.sample])).toEqual([
       ["company", true, "Acme", ""],
       ["tier", false, null, ""],

@@ -1,7 +1,7 @@
 "use client";
 
 import { FormActions } from "@/components/ui/form-actions";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -13,6 +13,8 @@ import { THRESHOLD_FIELDS } from "@/lib/guardrails/registry";
 import { canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
 import { ApiError, fieldError } from "@/lib/query/api";
 import { configApi, configKeys, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
+import { scoreQueries } from "@/lib/query/scores";
+import { ScoreThresholdInputs } from "./score-threshold-inputs";
 
 
 export function StartCanaryDialog({ detail, candidates, onClose, initialVersionId }: { detail: ConfigDetailWire; candidates: VersionWire[]; onClose: () => void; initialVersionId?: string }) {
@@ -30,6 +32,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
     },
     onError: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(key) }),
   });
+  const scores = useQuery(scoreQueries.list(key));
   const set = (patch: Partial<CanaryForm>) => setForm((f) => ({ ...f, ...patch }));
   const setStage = (i: number, patch: Partial<CanaryForm["stages"][number]>) => set({ stages: form.stages.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   return (
@@ -104,6 +107,8 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
             </Field>
           ))}
         </fieldset>
+
+        <ScoreThresholdInputs scores={(scores.data ?? []).filter((sc) => sc.guardrail)} rows={form.scores} error={start.error} onChange={(rows) => set({ scores: rows })} />
 
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           <Field label="Always canary (user ids)" hint="One per line; these users get the canary from the first stage." error={fieldError(start.error, "include")}>
