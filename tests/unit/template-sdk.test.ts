@@ -58,7 +58,8 @@ describe("the template module and the SDK", () => {
     const { files, packages } = graph("lib/sdk/client.ts");
     expect(packages).toEqual([]);
     // What the README tells a user to copy along with lib/sdk.
-    const copied = /^(lib\/sdk\/[a-z-]+\.ts|lib\/template\/[a-z-]+\.ts|lib\/release\/router\.ts|lib\/limits\.ts)$/;
+    // lib/release/llm-template.ts: how a version's messages render, the server's and the SDK's alike.
+    const copied = /^(lib\/sdk\/[a-z-]+\.ts|lib\/template\/[a-z-]+\.ts|lib\/release\/(router|llm-template)\.ts|lib\/limits\.ts)$/;
     for (const file of files) expect(file).toMatch(copied);
   });
 
