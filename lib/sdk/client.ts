@@ -1,7 +1,7 @@
 import { MAX_BATCH_EVENTS } from "../limits";
 import { sendFeedback, type FeedbackResult } from "./feedback";
 import { LocalRouter, defaultAnswer, newRequestId, type DefaultSettings, type RouteAnswer, type RoutedAnswer } from "./local-routing";
-import type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+import type { DeliveryStats, ScoreDeliveryStats } from "./event-stream";
 import { normalizeScoreEvent } from "./late-score";
 import { normalizeEvent, type OutcomeEvent } from "./outcome-event";
 import { Queues } from "./queues";
@@ -18,7 +18,7 @@ export { CanaryError } from "./transport";
 export type { ErrorDetail, RetryPolicy } from "./transport";
 export type { OutcomeEvent, WireEvent } from "./outcome-event";
 export type { FeedbackResult } from "./feedback";
-export type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+export type { DeliveryStats, ScoreDeliveryStats } from "./event-stream";
 export type { WireScoreEvent } from "./late-score";
 export type { Scores } from "./scores";
 export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAnswer, RouteSource, TemplateMessage } from "./local-routing";
