@@ -148,3 +148,10 @@ describe("variables of a version", () => {
     expect(found.message.startsWith(message)).toBe(true);
   });
 });
+
+describe("JSON Schema check, with keys named like Object.prototype's", () => {
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])("takes a property or keyword named %s as data", (key) => {
+    const schema = JSON.parse(`{"type":"object","properties":{"a":{"type":"string","${key}":1}},"${key}":{"x":1}}`);
+    expect(checkJsonSchema(schema, { rootObject: true })).toEqual([]);
+  });
+});
