@@ -1,7 +1,7 @@
 import type { Thresholds } from "../release/rollout-schemas";
 import { evidenceClause, pastOrWithin, type EvidenceState } from "./evidence";
 import { latencyEvidence } from "./latency-test";
-import { bernoulliLlr, decide, ERROR_BUDGET, gaussianShiftLlr, sureness } from "./sprt";
+import { bernoulliLlr, decide, ERROR_BUDGET, gaussianShiftLlr, sureness, twoSampleLlr } from "./sprt";
 import { costMoments, ratingMoments, type VariantStats } from "./variant-stats";
 
 // The judge: for each guardrail, canary against stable, a verdict a human can read. Every
@@ -14,7 +14,9 @@ import { costMoments, ratingMoments, type VariantStats } from "./variant-stats";
 //   rating      normal on ratings: mean drop 0 against maxRatingDrop (variance taken 25 % above
 //               stable's: ratings are few, discrete and skewed, so small-sample means stray more);
 //   cost        normal on cost per request: mean × 1 against × maxCostRatio.
-// Stable's mean and variance are plugged in from its data. Each guardrail gets α = 1/4 % so that
+// Stable's mean and variance are plugged in from its data, and each LLR is discounted for
+// stable's own sampling error (sprt.ts twoSampleLlr: a twentieth at a 5 % canary, half at 50 %,
+// where stable is no larger than the canary). Each guardrail gets α = 1/4 % so that
 // the four together wrongly fail an identical canary at most 1 % of the time over a whole rollout,
 // checked as often as you like (each custom score guardrail adds at most 1/4 %); β = 10 % sets when "pass" is said. A guardrail with
 // fewer samples than its floor is inconclusive, never pass: ratings in particular are sparse.
@@ -28,10 +30,10 @@ import { costMoments, ratingMoments, type VariantStats } from "./variant-stats";
 // canary is let through. Bernoulli tests behave the same with the break-even rate between p0 and
 // p1. With the defaults and the simulation's traffic (tests/unit/judge-simulation.test.ts, which
 // measures all of this):
-//   error rate  stable 1 %: built for 3 % (about 455 canary requests); break-even 1.8 %; 6 % in
-//               about 130;
+//   error rate  stable 1 %: built for 3 % (about 480 canary requests); break-even 1.8 %; 6 % in
+//               about 140;
 //   latency     see latency-test.ts: ×2 throughout within the 20-request floor; a tail pushing 5 %
-//               of requests past 2 × stable's p95 in about 95; less than 2 % past it let through;
+//               of requests past 2 × stable's p95 in about 100; less than 2 % past it let through;
 //   rating      built for a mean 0.5 lower (ratings sd about 1: about 60 ratings, some 400 requests
 //               at one rating in seven); less than 0.25 lower let through;
 //   cost        built for 2 × stable; less than 1.5 × let through.
@@ -83,7 +85,8 @@ export function judge(stable: VariantStats, canary: VariantStats, t: Thresholds)
 }
 
 /** `fields` is the caller's fresh object, completed in place (spreading it made the simulation test twice as slow). */
-function decided(fields: Omit<Assessment, "status" | "sure" | "llr">, llr: number): Assessment {
+function decided(fields: Omit<Assessment, "status" | "sure" | "llr">, pluggedInLlr: number): Assessment {
+  const llr = twoSampleLlr(pluggedInLlr, fields.samples.canary, fields.samples.stable);
   const enough = fields.samples.canary >= JUDGE_SETTINGS.minCanary[fields.guardrail] && fields.samples.stable >= JUDGE_SETTINGS.minStable[fields.guardrail];
   const decision = enough ? decide(llr, JUDGE_SETTINGS.alpha, JUDGE_SETTINGS.beta) : "undecided";
   if (decision === "worse") return Object.assign(fields, { status: "fail" as const, sure: sureness(llr), llr });

@@ -1,5 +1,5 @@
 import { evidenceClause, pastOrWithin, type EvidenceState } from "./evidence";
-import { bernoulliLlr, decide, ERROR_BUDGET, gaussianShiftLlr } from "./sprt";
+import { bernoulliLlr, decide, ERROR_BUDGET, gaussianShiftLlr, twoSampleLlr } from "./sprt";
 
 // Custom per-request scores as guardrails: canary against stable, from sums that per-minute
 // rollups add up exactly ({ n, sum, sqSum } per variant; a boolean score is 0/1, so sum counts
@@ -13,25 +13,23 @@ import { bernoulliLlr, decide, ERROR_BUDGET, gaussianShiftLlr } from "./sprt";
 // canary's mean up to value × stable's, higher_is_better down to stable's / value (ratios of means
 // only mean something for a positive stable mean; otherwise the test has no evidence to give).
 //
-// Numeric: normal SPRT on the canary's mean, H0 mean = stable's, H1 = stable's ∓ δ. Its variance is
-// that of the difference of the two means, per canary score: σ²·(1 + n_canary / n_stable), so
-// stable's own sampling error (5 % canary: a twentieth more) is not read as evidence. σ² is the
+// Both LLRs are discounted for stable's own sampling error, as the built-ins' are (sprt.ts
+// twoSampleLlr: divided by 1 + n_canary / n_stable, exact for the difference of two means).
+// Numeric: normal SPRT on the canary's mean, H0 mean = stable's, H1 = stable's ∓ δ. σ² is the
 // larger of stable's and the canary's variance: a canary that only got noisier is no worse (H0),
 // and judging its wider spread with stable's narrower one would read noise as evidence. Floored at
 // (δ/2)², so that a score that is nearly constant on stable cannot make one canary outlier
 // conclusive (with the floor, the average evidence at H1 is at most e² ≈ 7 : 1 per score).
 // Boolean: Bernoulli SPRT, p0 = stable's rate (+½ a success in a trial more: never exactly 0 or
-// 1), p1 = p0 moved by the threshold in the harmful direction (kept within [0.0005, 0.9995]); its
-// LLR is divided by the same 1 + n_canary / n_stable, the share of the difference's variance
-// that comes from the canary, for the same reason.
+// 1), p1 = p0 moved by the threshold in the harmful direction (kept within [0.0005, 0.9995]).
 //
 // What a threshold means (the same as the built-ins', lib/analysis/judge.ts): H1 is the
 // regression the test is built to catch quickly. A numeric score with sd σ that is worse by the
 // full δ is caught after about 2σ²·ln(400)/δ² scores (sd 0.15, δ 0.03: about 300), a larger
 // drop sooner; between half of δ and δ slowly; half of δ or less is let through (the evidence
-// drifts to "no worse"). A pass rate of 90 % with 5 points allowed: 85 % is caught in about 490
-// scores, 80 % in about 140; the break-even is 87.6 %. tests/unit/judge-simulation.test.ts
-// measures these on simulated streams.
+// drifts to "no worse"). A pass rate of 90 % with 5 points allowed: 85 % is caught after a median
+// of about 420 scores (in about 92 % of streams within 1,000), 80 % after about 125; the
+// break-even is 87.6 %. tests/unit/judge-simulation.test.ts measures these on simulated streams.
 
 export type ScoreKind = "boolean" | "numeric";
 export type ScoreDirection = "higher_is_better" | "lower_is_better";
@@ -96,11 +94,6 @@ function enoughSamples(a: Pick<ScoreAssessment, "samples">): boolean {
   return a.samples.canary >= SCORE_TEST_SETTINGS.minCanary && a.samples.stable >= SCORE_TEST_SETTINGS.minStable;
 }
 
-/** 1 + n_canary / n_stable: how much the difference's variance exceeds the canary mean's alone. */
-function twoSampleFactor(stable: ScoreSums, canary: ScoreSums): number {
-  return 1 + canary.n / Math.max(1, stable.n);
-}
-
 function variance({ n, sum, sqSum }: ScoreSums): number {
   if (n < 2) return 0;
   const mean = sum / n;
@@ -122,7 +115,7 @@ function numericLlr(test: ScoreTest, stable: ScoreSums, canary: ScoreSums): { ll
   const delta = harmfulShift(test, mean);
   if (delta === 0) return { llr: 0, limit: null };
   const sigma2 = Math.max(variance(stable), variance(canary), (delta / 2) ** 2);
-  const llr = canary.n ? gaussianShiftLlr(canary.n, canary.sum, mean, delta, sigma2 * twoSampleFactor(stable, canary)) : 0;
+  const llr = canary.n ? twoSampleLlr(gaussianShiftLlr(canary.n, canary.sum, mean, delta, sigma2), canary.n, stable.n) : 0;
   return { llr, limit: mean + delta };
 }
 
@@ -132,7 +125,7 @@ function booleanLlr(test: ScoreTest, stable: ScoreSums, canary: ScoreSums): { ll
   const p1 = Math.min(1 - P_MIN, Math.max(P_MIN, p0 + harmfulShift(test, p0)));
   const harmful = test.direction === "higher_is_better" ? p1 < p0 : p1 > p0;
   if (!harmful) return { llr: 0, limit: null };
-  const llr = canary.n ? bernoulliLlr(canary.n, canary.sum, p0, p1) / twoSampleFactor(stable, canary) : 0;
+  const llr = canary.n ? twoSampleLlr(bernoulliLlr(canary.n, canary.sum, p0, p1), canary.n, stable.n) : 0;
   return { llr, limit: p1 };
 }
 
