@@ -21,12 +21,12 @@ import { latencyCountAbove, latencyQuantile, logLatencyMoments } from "./variant
 //    p0 reaches 5 % (R close to 1, or a stable too small to bound its tail) this test has nothing to
 //    say and its ratio stays 1.
 //    Semantics with the defaults (R = 2): built to catch a canary whose share of requests slower
-//    than L is 5 % (its p95 at L) within about 95 canary requests; the break-even share is about
+//    than L is 5 % (its p95 at L) within about 100 canary requests; the break-even share is about
 //    2 % (below it the evidence drifts to "no worse"), so a canary with fewer than about one
 //    request in fifty past 2 × stable's p95 is let through, and a p95 that stays under L always is.
-//    More slow requests are caught faster: a tenth 8 × slower (7.7 % past L) in about 50.
+//    More slow requests are caught faster: a tenth 8 × slower (7.7 % past L) in about 60.
 // 2. A shift of the whole distribution. A canary slower throughout (every request R × slower) puts
-//    5 % past L too, but the quantile test needs about 95 requests to see that, while the shift of
+//    5 % past L too, but the quantile test needs about 100 requests to see that, while the shift of
 //    mean ln(latency) shows it in about ten: a normal SPRT on ln(latency), shift 0 against ln R,
 //    with stable's variance plugged in (floored at 0.01: a constant-latency stable would make any
 //    shift infinitely certain). Semantics: built to catch the typical request R × slower (×2:

@@ -6,10 +6,10 @@ import { bernoulliLlr, gaussianShiftLlr } from "./sprt";
 import { fromSums, sumsOf, type Sums, type VariantStats } from "./variant-stats";
 
 // One always-valid test per metric kind (lib/guardrails/registry.ts), canary against stable: the
-// evidence (ln of the likelihood ratio "worse by the threshold" : "no worse", see sprt.ts) and
-// the numbers a verdict shows. What differs between metrics of a kind is data on the metric
-// (its rule, its variance, whether the evidence is discounted for stable's own sampling error);
-// judge.ts turns the evidence into a verdict.
+// evidence (ln of the likelihood ratio "worse by the threshold" : "no worse", see sprt.ts, with
+// stable's parameters plugged in) and the numbers a verdict shows. What differs between metrics
+// of a kind is data on the metric (its rule, its variance); judge.ts discounts the evidence for
+// stable's own sampling error and turns it into a verdict.
 //
 //   proportion        Bernoulli SPRT: p0 = stable's rate (+½ an event in a trial more: never 0 or
 //                     1, so one event is never infinitely damning), p1 = p0 moved by the rule in
@@ -61,19 +61,15 @@ function harmfulShift(metric: Metric, rule: ResolvedRule, stable: number): numbe
   return higherIsBetter ? stable / rule.value - stable : stable * rule.value - stable;
 }
 
-/** 1 + n_canary / n_stable: how much the difference's variance exceeds the canary mean's alone. */
-function discount(metric: Metric, stable: Sums, canary: Sums): number {
-  return metric.twoSample ? 1 + canary.n / Math.max(1, stable.n) : 1;
+/** One shape for every kind's evidence (see judge.ts decided). */
+function evidence(llr: number, canary: number | null, stable: number | null, limit: number | null, samples: Evidence["samples"], events?: Evidence["events"], slower?: Evidence["slower"]): Evidence {
+  return { llr, canary, stable, limit, samples, events, slower };
 }
 
 function proportion(metric: Metric, rule: ResolvedRule, stable: Sums, canary: Sums): Evidence {
-  const base = {
-    canary: canary.n ? canary.sum / canary.n : null,
-    stable: stable.n ? stable.sum / stable.n : null,
-    samples: { canary: canary.n, stable: stable.n },
-    events: { canary: canary.sum, stable: stable.sum },
-  };
-  if (!stable.n && metric.twoSample) return { ...base, llr: 0, limit: null };
+  const rates = [canary.n ? canary.sum / canary.n : null, stable.n ? stable.sum / stable.n : null] as const;
+  const samples = { canary: canary.n, stable: stable.n };
+  const events = { canary: canary.sum, stable: stable.sum };
   const p0 = (stable.sum + 0.5) / (stable.n + 1);
   let p1 = p0 + harmfulShift(metric, rule, p0);
   if (rule.cap !== undefined) {
@@ -82,31 +78,31 @@ function proportion(metric: Metric, rule: ResolvedRule, stable: Sums, canary: Su
   }
   p1 = Math.min(1 - P_MIN, Math.max(P_MIN, p1));
   const harmful = metric.direction === "higher_is_better" ? p1 < p0 : p1 > p0;
-  if (!harmful) return { ...base, llr: 0, limit: null };
-  const llr = canary.n ? bernoulliLlr(canary.n, canary.sum, p0, p1) / discount(metric, stable, canary) : 0;
-  return { ...base, llr, limit: p1 };
+  if (!harmful) return evidence(0, rates[0], rates[1], null, samples, events);
+  return evidence(canary.n ? bernoulliLlr(canary.n, canary.sum, p0, p1) : 0, rates[0], rates[1], p1, samples, events);
 }
 
 function mean(metric: Metric, rule: ResolvedRule, stable: Sums, canary: Sums): Evidence {
   const s = fromSums(stable);
   const c = fromSums(canary);
-  const base = { canary: c.n ? c.mean : null, stable: s.n ? s.mean : null, samples: { canary: c.n, stable: s.n } };
+  const [canaryMean, stableMean] = [c.n ? c.mean : null, s.n ? s.mean : null];
+  const samples = { canary: c.n, stable: s.n };
   const delta = harmfulShift(metric, rule, s.mean);
-  if (delta === 0 || (!s.n && metric.twoSample)) return { ...base, llr: 0, limit: null };
-  const v = metric.variance ?? {};
+  if (delta === 0) return evidence(0, canaryMean, stableMean, null, samples);
+  const v = metric.variance!; // every metric has one (registry.ts shaped)
   const variance = Math.max(
     (v.inflation ?? 1) * (v.withCanary ? Math.max(s.variance, c.variance) : s.variance),
     v.floor ?? 0,
     ((v.meanShareFloor ?? 0) * s.mean) ** 2,
     ((v.shiftShareFloor ?? 0) * delta) ** 2,
   );
-  const llr = c.n && variance > 0 ? gaussianShiftLlr(c.n, c.sum, s.mean, delta, variance * discount(metric, stable, canary)) : 0;
-  return { ...base, llr, limit: s.mean + delta };
+  const llr = c.n && variance > 0 ? gaussianShiftLlr(c.n, c.sum, s.mean, delta, variance) : 0;
+  return evidence(llr, canaryMean, stableMean, s.mean + delta, samples);
 }
 
 function latency(metric: Metric, rule: ResolvedRule, stable: VariantStats, canary: VariantStats): Evidence {
   const e = latencyEvidence(stable.hists[metric.key] ?? [], canary.hists[metric.key] ?? [], rule.value);
-  return { llr: e.llr, canary: e.canaryP95, stable: e.stableP95, limit: e.limitMs, samples: e.samples, slower: e.slower };
+  return evidence(e.llr, e.canaryP95, e.stableP95, e.limitMs, e.samples, undefined, e.slower);
 }
 
 /** The evidence on one metric of two variants. */

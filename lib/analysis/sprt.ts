@@ -43,6 +43,19 @@ export function averageLlr(a: number, b: number): number {
   return top + Math.log((Math.exp(a - top) + Math.exp(b - top)) / 2);
 }
 
+/**
+ * A canary LLR computed with stable's parameters plugged in, discounted for stable's own sampling
+ * error: divided by 1 + n_canary / n_stable. For normal data that is exact: the evidence is about
+ * the difference of two means, whose variance is σ²/n_canary · (1 + n_canary / n_stable), not
+ * σ²/n_canary (a 5 % canary: a twentieth less evidence; a 50 % canary: half). For any LLR it is
+ * safe: LR^(1/f) with f ≥ 1 has mean at most 1 where LR has (Jensen), so Ville's bound still holds.
+ * Without it, an identical canary was rolled back more often than α (a stable rate read high by
+ * chance looks like a canary rate read low).
+ */
+export function twoSampleLlr(llr: number, canarySamples: number, stableSamples: number): number {
+  return llr / (1 + canarySamples / Math.max(1, stableSamples));
+}
+
 /** Wilson's upper bound for a proportion of `events` in `n` (events may be fractional), z standard errors up. */
 export function wilsonUpper(events: number, n: number, z: number): number {
   if (n <= 0) return 1;

@@ -12,8 +12,8 @@ import { addHist, addSums, emptyStats, type VariantStats } from "./variant-stats
 type Variant = "stable" | "canary";
 
 /** The built-ins summed from columns, and those read from a histogram column. */
-const SUMMED = BUILT_IN_METRICS.flatMap((m) => ("sums" in m.rollup ? [{ key: m.key, ...m.rollup.sums }] : []));
-const HISTOGRAMS = BUILT_IN_METRICS.flatMap((m) => ("histogram" in m.rollup ? [{ key: m.key, column: m.rollup.histogram }] : []));
+const SUMMED = BUILT_IN_METRICS.flatMap((m) => (m.rollup && "sums" in m.rollup ? [{ key: m.key, ...m.rollup.sums }] : []));
+const HISTOGRAMS = BUILT_IN_METRICS.flatMap((m) => (m.rollup && "histogram" in m.rollup ? [{ key: m.key, column: m.rollup.histogram }] : []));
 /** Every rollup column some built-in reads, besides the request count. */
 const COLUMNS = [...new Set([...SUMMED.flatMap((s) => [s.n, s.sum, s.sqSum]), ...HISTOGRAMS.map((h) => h.column)])];
 

@@ -38,10 +38,15 @@ export interface DemoConfig {
 
 const GPT_4O_MINI = { inputPerMTok: 0.15, outputPerMTok: 0.6 };
 
-const SUPPORT_PROMPT_V1 = `You are the support assistant of Acme Cloud, a hosting platform.
-Answer the customer's question about their account, billing or deployments. Be friendly and helpful.`;
+// The prompts are templates (README, "Templates"): the app sends `question` (and `plan` when it
+// knows it) with each route call; `product` has a default; the history placeholder is where the
+// app puts the conversation so far.
+const SUPPORT_PROMPT_V1 = `You are the support assistant of {{product}}, a hosting platform.
+Answer the customer's question about their account, billing or deployments. Be friendly and helpful.{{#plan}}
+The customer is on the {{plan}} plan.{{/plan}}`;
 
-const SUPPORT_PROMPT_STRUCTURED = `You are the support assistant of Acme Cloud, a hosting platform.
+const SUPPORT_PROMPT_STRUCTURED = `You are the support assistant of {{product}}, a hosting platform.{{#plan}}
+The customer is on the {{plan}} plan.{{/plan}}
 
 Goals, in this order:
 1. Solve the customer's problem in as few turns as possible.
@@ -52,6 +57,34 @@ Goals, in this order:
 Style: plain language, no marketing, no apologies beyond one sentence. If the customer is upset,
 acknowledge it once, then move to the fix.
 Refunds and plan changes: explain the steps, but never promise an outcome; only agents approve refunds.`;
+
+const SUPPORT_VARIABLES = [
+  { name: "product", default: "Acme Cloud", description: "the product the assistant supports" },
+  { name: "plan", description: "the customer's plan, when the app knows it" },
+  { name: "question", description: "the customer's message" },
+];
+
+/** A support-chat template: its system prompt, the conversation so far, the customer's question. */
+const supportMessages = (system: string) => [
+  { role: "system" as const, content: system },
+  { role: "placeholder" as const, name: "history" },
+  { role: "user" as const, content: "{{question}}" },
+];
+
+/** The stable version's messages with another system prompt (every other message kept). */
+const withSystemPrompt = (stable: VersionDto, system: string) =>
+  stable.messages.map((m) => (m.role === "system" ? { ...m, content: system } : m));
+
+const LOOK_UP_INVOICE = {
+  name: "look_up_invoice",
+  description: "The customer's invoices of a month, to answer billing questions from facts.",
+  parameters: {
+    type: "object",
+    properties: { month: { type: "string", description: "YYYY-MM" }, invoiceId: { type: "string" } },
+    required: ["month"],
+    additionalProperties: false,
+  },
+};
 
 const DOCS_PROMPT = `You answer developers' questions about the Acme Cloud documentation.
 Use only the documentation excerpts provided below. After each claim, cite the page it came from
@@ -87,7 +120,9 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
     description: "Simulated by `npm run demo`. The in-app assistant that answers customers' account, billing and deployment questions.",
     stable: {
       model: "gpt-4o-mini",
-      systemPrompt: SUPPORT_PROMPT_V1,
+      provider: "openai",
+      messages: supportMessages(SUPPORT_PROMPT_V1),
+      variables: SUPPORT_VARIABLES,
       temperature: 0.7,
       topP: 1,
       maxTokens: 800,
@@ -96,15 +131,18 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
       description: "First version: a short, generic prompt.",
     },
     canaries: [
-      () => ({
-        systemPrompt: SUPPORT_PROMPT_STRUCTURED,
+      (stable) => ({
+        messages: withSystemPrompt(stable, SUPPORT_PROMPT_STRUCTURED),
+        tools: [LOOK_UP_INVOICE],
+        toolChoice: "auto",
         temperature: 0.3,
         maxTokens: 600,
-        description: "Structured prompt: goals in order, no invented policies, hand-over to a human, shorter answers; lower temperature for consistent answers.",
+        description:
+          "Structured prompt: goals in order, no invented policies, hand-over to a human, shorter answers; an invoice look-up tool; lower temperature for consistent answers.",
       }),
       () => ({ model: "gpt-4.1-mini", description: "Same prompt on gpt-4.1-mini: better instruction following at a similar latency." }),
       (stable) => ({
-        systemPrompt: `${stable.systemPrompt}\nIf the request is ambiguous, ask one clarifying question before answering.`,
+        messages: withSystemPrompt(stable, `${stable.systemPrompt}\nIf the request is ambiguous, ask one clarifying question before answering.`),
         maxTokens: 500,
         description: "Ask one clarifying question on ambiguous requests; shorter answers.",
       }),
@@ -144,7 +182,15 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
     description: "Simulated by `npm run demo`. Answers developers' questions from the product documentation (retrieval-augmented generation over the docs index).",
     stable: {
       model: "gpt-4o-mini",
-      systemPrompt: DOCS_PROMPT,
+      provider: "openai",
+      messages: [
+        { role: "system", content: DOCS_PROMPT },
+        { role: "user", content: "{{#excerpts}}Documentation excerpts:\n{{excerpts}}\n\n{{/excerpts}}Question: {{question}}" },
+      ],
+      variables: [
+        { name: "excerpts", description: "the retrieved documentation passages" },
+        { name: "question", description: "the developer's question" },
+      ],
       temperature: 0.2,
       topP: 1,
       maxTokens: 1_000,

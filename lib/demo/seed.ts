@@ -5,6 +5,7 @@ import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { toAppError } from "../http/respond";
 import { createConfig, getConfig, listConfigs } from "../release/config-service";
+import { llmSettingsOf } from "../release/llm-settings";
 import { listRollouts, startRollout } from "../release/rollout-service";
 import type { RolloutDto } from "../release/rollout-schemas";
 import { createVersion, listVersions } from "../release/version-service";
@@ -100,18 +101,13 @@ async function startCanary(db: Db, actor: Actor, demo: DemoConfig, stable: Versi
   const previousRollouts = (await listRollouts(db, demo.key)).length;
   const change = demo.canaries[previousRollouts % demo.canaries.length](stable);
   const canary = await createVersion(db, actor, demo.key, {
-    ...settingsOf(stable),
+    // Every LLM setting of stable, then the candidate's change.
+    ...llmSettingsOf(stable),
     ...change,
     label: nextLabel(await listVersions(db, demo.key)),
     parentVersionId: stable.id,
   });
   return startRollout(db, actor, demo.key, { canaryVersionId: canary.id, stages: demo.stages, autoPromote: true });
-}
-
-/** A version's settings, as the input of a new version that starts from it. */
-function settingsOf(version: VersionDto) {
-  const { model, systemPrompt, temperature, topP, maxTokens, retrievalStrategy, params } = version;
-  return { model, systemPrompt, temperature, topP, maxTokens, retrievalStrategy, params };
 }
 
 async function ignoreConflict(work: () => Promise<unknown>): Promise<void> {

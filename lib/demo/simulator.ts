@@ -135,9 +135,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const userId = users[Math.floor(random() * users.length)];
     counters.sent++;
     mine.sent++;
+    const input = traffic.inputs?.length ? traffic.inputs[Math.floor(random() * traffic.inputs.length)] : null;
     let answer;
     try {
-      answer = await client.route(traffic.config, userId);
+      // The demo's versions are templates with a `question` variable: the answer renders it.
+      answer = await client.route(traffic.config, userId, input ? { variables: { question: input } } : {});
     } catch (error) {
       mine.failed++;
       return fail(error);
@@ -145,7 +147,6 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     if (answer.versionId === null) return fail(new Error(`No version served ${traffic.config}: nothing to report.`));
     mine[answer.variant]++;
     const outcome = drawOutcome(random, answer.variant === "canary" ? traffic.canary : traffic.stable);
-    const input = traffic.inputs?.length ? traffic.inputs[Math.floor(random() * traffic.inputs.length)] : null;
     const accepted = client.report({
       requestId: answer.requestId,
       config: answer.config,

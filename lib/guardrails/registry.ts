@@ -71,17 +71,13 @@ export interface Metric {
     /** At least (this × the harmful shift)²: a nearly constant stable cannot make one outlier conclusive. */
     shiftShareFloor?: number;
   };
-  /**
-   * Discount the evidence by 1 + n_canary / n_stable, the share of the difference's variance that
-   * is the canary's: stable's own sampling error is not read as evidence.
-   */
-  twoSample?: boolean;
+
   thresholds: readonly ThresholdField[];
   /** Built-ins only: the rollup columns it is summed from. */
   rollup?: RollupSource;
 }
 
-export const BUILT_IN_METRICS = [
+const BUILT_INS = [
   {
     key: "error_rate",
     noun: "error rate",
@@ -155,11 +151,40 @@ export const BUILT_IN_METRICS = [
   },
 ] as const satisfies readonly Metric[];
 
-export type BuiltInKey = (typeof BUILT_IN_METRICS)[number]["key"];
-export type ThresholdName = (typeof BUILT_IN_METRICS)[number]["thresholds"][number]["name"];
+export type BuiltInKey = (typeof BUILT_INS)[number]["key"];
+export type ThresholdName = (typeof BUILT_INS)[number]["thresholds"][number]["name"];
+
+/**
+ * Every metric object with the same fields in the same order (absent ones undefined): the judge
+ * reads them after every batch, and objects of one shape keep its property reads fast.
+ */
+function shaped(m: Metric): Metric {
+  const v = m.variance;
+  return {
+    key: m.key,
+    label: m.label,
+    noun: m.noun,
+    badge: m.badge,
+    description: m.description,
+    kind: m.kind,
+    direction: m.direction,
+    unit: m.unit,
+    samples: m.samples,
+    guardrail: m.guardrail,
+    floor: m.floor,
+    quantile: m.quantile,
+    range: m.range,
+    rule: m.rule,
+    variance: { inflation: v?.inflation ?? 1, withCanary: v?.withCanary ?? false, floor: v?.floor ?? 0, meanShareFloor: v?.meanShareFloor ?? 0, shiftShareFloor: v?.shiftShareFloor ?? 0 },
+    thresholds: m.thresholds,
+    rollup: m.rollup,
+  };
+}
+
+export const BUILT_IN_METRICS: readonly Metric[] = BUILT_INS.map(shaped);
 
 /** Every built-in threshold field, in the order the start dialog shows them. */
-export const THRESHOLD_FIELDS = BUILT_IN_METRICS.flatMap((m): readonly (ThresholdField & { name: ThresholdName })[] => m.thresholds);
+export const THRESHOLD_FIELDS = BUILT_INS.flatMap((m): readonly (ThresholdField & { name: ThresholdName })[] => m.thresholds);
 
 /** A custom score's definition, as much of it as judging and charting need. */
 export interface ScoreMetricSource {
@@ -178,7 +203,7 @@ export const SCORE_FLOOR = { canary: 30, stable: 50 } as const;
 
 /** A custom score as a metric; a rollout keeps its threshold under `thresholds.scores.<key>`. */
 export function scoreMetric(score: ScoreMetricSource): Metric {
-  return {
+  return shaped({
     key: score.key,
     label: score.label,
     noun: score.label,
@@ -193,7 +218,6 @@ export function scoreMetric(score: ScoreMetricSource): Metric {
     range: score.kind === "boolean" ? { min: 0, max: 1 } : { min: score.min ?? -Infinity, max: score.max ?? Infinity },
     rule: { form: "score" },
     variance: { withCanary: true, shiftShareFloor: 0.5 },
-    twoSample: true,
     thresholds: [],
-  };
+  });
 }

@@ -74,15 +74,20 @@ function upsertCtes(unit: "minute" | "hour", table: string): string {
 
 // A batch's rows share a few (config, version, rollout, variant) combinations: each is sent once
 // in `grp`, and rows name theirs by position, which keeps the long ids out of the per-row arrays.
-const INGEST_SQL = `
+// A batch with scores also sends them as three columns, each naming its row by position, and the
+// statement stores the scores of the outcomes it inserted and adds them to the score rollups; a
+// batch without scores (most) runs the statement of before, without those parts.
+function ingestSql(withScores: boolean): string {
+  const rowNo = withScores ? " WITH ORDINALITY" : "";
+  return `
 WITH grp AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS g(config_id, version_id, rollout_id, variant, g)
 ), input AS (
-  SELECT t.row_no, grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
+  SELECT ${withScores ? "t.row_no, " : ""}grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
     t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at
   FROM unnest($5::integer[], $6::text[], $7::boolean[], $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
-    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[]) WITH ORDINALITY
-    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at, row_no)
+    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])${rowNo}
+    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at${withScores ? ", row_no" : ""})
   JOIN grp USING (g)
 ), inserted AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
@@ -91,9 +96,9 @@ WITH grp AS (
     latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at
   FROM input ORDER BY config_id, request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
-  RETURNING id, config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
+  RETURNING ${withScores ? "id, request_id, " : ""}config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
-), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")},
+), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}${withScores ? `,
 score_input AS (
   SELECT input.config_id, input.request_id, s.score_key, s.value
   FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value) JOIN input USING (row_no)
@@ -105,8 +110,11 @@ score_input AS (
 ), scores_inserted AS (
   INSERT INTO outcome_scores (outcome_id, score_key, value)
   SELECT outcome_id, score_key, value FROM scored ORDER BY outcome_id, score_key
-), ${scoreRollupCtes("scored")}
+), ${scoreRollupCtes("scored")}` : ""}
 SELECT count(*)::integer AS accepted FROM inserted`;
+}
+const INGEST_SQL = ingestSql(false);
+const INGEST_WITH_SCORES_SQL = ingestSql(true);
 
 const GROUPED = ["config_id", "version_id", "rollout_id", "variant"] as const satisfies readonly (keyof OutcomeRow)[];
 const PER_ROW = [
@@ -114,8 +122,8 @@ const PER_ROW = [
   ["scalar", "input_tokens"], ["scalar", "output_tokens"], ["scalar", "cost_usd"], ["scalar", "rating"], ["text", "input"], ["text", "output"], ["text", "at"],
 ] as const satisfies readonly (readonly ["text" | "scalar", keyof OutcomeRow])[];
 
-/** The statement's parameters: the distinct groups, each row's group position and its own columns, then the scores. */
-function ingestParams(rows: readonly OutcomeRow[]): string[] {
+/** The statement's parameters: the distinct groups, each row's group position and its own columns, then any scores. */
+function ingestParams(rows: readonly OutcomeRow[], withScores: boolean): string[] {
   const positions = new Map<string, number>();
   const groups: (string | null)[][] = GROUPED.map(() => []);
   const rowGroup: number[] = [];
@@ -129,7 +137,18 @@ function ingestParams(rows: readonly OutcomeRow[]): string[] {
     }
     rowGroup.push(position);
   }
-  // Scores as three columns, each naming its row by position (the 1-based ordinality of `input`).
+  return [
+    ...groups.map(textArrayLiteral),
+    scalarArrayLiteral(rowGroup),
+    ...PER_ROW.map(([kind, column]) =>
+      kind === "text" ? textArrayLiteral(rows.map((row) => row[column] as string | null)) : scalarArrayLiteral(rows.map((row) => row[column] as number | boolean | null)),
+    ),
+    ...(withScores ? scoreParams(rows) : []),
+  ];
+}
+
+/** Scores as three columns, each naming its row by position (the 1-based ordinality of `input`). */
+function scoreParams(rows: readonly OutcomeRow[]): string[] {
   const scoreRow: number[] = [];
   const scoreKey: string[] = [];
   const scoreValue: number[] = [];
@@ -140,26 +159,20 @@ function ingestParams(rows: readonly OutcomeRow[]): string[] {
       scoreValue.push(value);
     }
   });
-  return [
-    ...groups.map(textArrayLiteral),
-    scalarArrayLiteral(rowGroup),
-    ...PER_ROW.map(([kind, column]) =>
-      kind === "text" ? textArrayLiteral(rows.map((row) => row[column] as string | null)) : scalarArrayLiteral(rows.map((row) => row[column] as number | boolean | null)),
-    ),
-    scalarArrayLiteral(scoreRow),
-    textArrayLiteral(scoreKey),
-    scalarArrayLiteral(scoreValue),
-  ];
+  return [scalarArrayLiteral(scoreRow), textArrayLiteral(scoreKey), scalarArrayLiteral(scoreValue)];
 }
 
 /**
  * Stores a batch whose request ids are distinct (attribution drops repeats), with the scores of
- * the outcomes that were new; returns how many outcomes were new. Columns go as array literals through unnest(), which Postgres reads faster
- * than the same rows as JSON; the statement goes straight to the driver, prepared once per connection.
+ * the outcomes that were new; returns how many outcomes were new. Columns go as array literals
+ * through unnest(), which Postgres reads faster than the same rows as JSON; the statement goes
+ * straight to the driver, prepared once per connection.
  */
 export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {
-  const params = ingestParams(rows);
+  const withScores = rows.some((row) => row.scores.length > 0);
+  const params = ingestParams(rows, withScores);
+  const [sql, name] = withScores ? [INGEST_WITH_SCORES_SQL, "llm_canary_ingest_scores"] : [INGEST_SQL, "llm_canary_ingest"];
   // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
-  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(INGEST_SQL, params, "llm_canary_ingest"));
+  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(sql, params, name));
   return Number(result.accepted);
 }

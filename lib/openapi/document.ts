@@ -45,10 +45,12 @@ function operation(endpoint: Endpoint) {
   const pathParams = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
   const query = endpoint.query ? jsonSchema(endpoint.query, "input") : { properties: {}, required: [] };
   const required = (query.required as string[] | undefined) ?? [];
-  const queryParams = Object.entries((query.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+  const queryParams = Object.entries((query.properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, schema]) => ({
     name,
     in: "query",
     required: required.includes(name),
+    // An object in a query string is sent as `name[key]=value` (e.g. /api/route's `variables`).
+    ...(schema.type === "object" ? { style: "deepObject", explode: true } : {}),
     schema,
   }));
   const errors = [...(endpoint.errors ?? []), ...(endpoint.auth === "admin" ? [401, 403, 503] : endpoint.auth === "client" ? [401, 403] : [])];

@@ -114,7 +114,7 @@ const ref: Check = (v, path, walk) => {
 };
 
 /** What each keyword's value must be. A keyword missing here is an annotation and may hold anything. */
-const KEYWORDS: Record<string, Check> = {
+const KEYWORD_CHECKS: Record<string, Check> = {
   type,
   properties: schemaMap,
   patternProperties: patternMap,
@@ -168,6 +168,8 @@ const KEYWORDS: Record<string, Check> = {
   writeOnly: boolean,
   deprecated: boolean,
 };
+// A Map, so a schema's own key named `__proto__` or `constructor` finds no check on Object.prototype.
+const KEYWORDS = new Map(Object.entries(KEYWORD_CHECKS));
 
 /** The value a local `$ref` (`#`, `#/$defs/x`, `#/properties/a~1b`) points at, or undefined. */
 function resolvePointer(root: unknown, ref: string): unknown {
@@ -204,7 +206,7 @@ export function checkJsonSchema(value: unknown, options: { rootObject: boolean }
       if (typeof node === "boolean") return;
       if (!isObject(node)) return walk.issue(path, "must be a schema (an object, or true or false)");
       for (const [keyword, child] of Object.entries(node)) {
-        const check = KEYWORDS[keyword];
+        const check = KEYWORDS.get(keyword);
         if (check) check(child, [...path, keyword], walk);
       }
       if (typeof node.$ref === "string" && node.$ref.startsWith("#")) refs.push({ ref: node.$ref, path: [...path, "$ref"] });

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { MAX_NAME_CHARS, NAME_PATTERN } from "../template/syntax";
 import { checkJsonSchema } from "./json-schema-check";
+import { systemPromptOf } from "./llm-template";
 
 // The LLM settings a version holds, listed once. Everything else derives from this shape: the
 // version create/read bodies (version-schemas.ts), the database columns (named as these fields;
@@ -28,9 +30,11 @@ export const LLM_LIMITS = {
   variableDescriptionChars: 500,
 } as const;
 
-/** A variable name, as the template language reads `{{name}}` (lib/template/syntax.ts). */
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const VariableName = z.string().regex(VARIABLE_NAME, "must be a letter or underscore, then letters, digits or underscores (at most 64), like customer_name");
+/** A variable name, as the template language reads `{{name}}`. */
+const VariableName = z
+  .string()
+  .max(MAX_NAME_CHARS, `must be at most ${MAX_NAME_CHARS} characters`)
+  .regex(NAME_PATTERN, "must be a letter or underscore, then letters, digits or underscores, like customer_name");
 /** A tool or response-schema name, as OpenAI-compatible APIs accept it. */
 const FunctionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, underscores or hyphens, like lookup_order");
 
@@ -222,15 +226,6 @@ export type TemplateMessage = z.output<typeof TemplateMessage>;
 export type ChatMessage = z.output<typeof ChatMessage>;
 export type ToolDefinition = z.output<typeof ToolSchema>;
 export type VariableDefinition = z.output<typeof VariableSchema>;
-
-/**
- * The content of the first system message, "" when there is none: what `systemPrompt` meant
- * before versions held messages, kept for clients of the first API.
- */
-export function systemPromptOf(messages: readonly TemplateMessage[]): string {
-  for (const m of messages) if (m.role === "system") return m.content;
-  return "";
-}
 
 /** The settings as answers carry them (a version, /api/route, /api/routing-state): plus `systemPrompt`. */
 export const LlmSettingsDto = z.object({

@@ -1,5 +1,6 @@
 import type { DbOrTx, Prisma } from "../db/types";
-import { LLM_FIELDS, systemPromptOf, type LlmSettings } from "./llm-settings";
+import { LLM_FIELDS, type LlmSettings } from "./llm-settings";
+import { systemPromptOf } from "./llm-template";
 
 /**
  * The columns of a version's LLM settings: one per field, named as the field (a null JSON field is

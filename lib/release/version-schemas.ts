@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { detectVariables } from "./llm-template";
 import {
   checkLlmConsistency,
   LLM_LIMITS,
@@ -25,6 +26,8 @@ const versionFields = {
 /**
  * Create: the settings, or (as before versions held messages) `systemPrompt` in place of
  * `messages`, which becomes one system message. Both at once is refused: which one would win?
+ * The messages must be valid templates; `variables` gives defaults and descriptions to variables
+ * they use (naming one they do not use is refused), and every variable they use is stored.
  */
 export const CreateVersionInput = z
   .object({
@@ -46,10 +49,18 @@ export const CreateVersionInput = z
     }
     checkLlmConsistency(input, ctx);
   })
-  .transform(({ systemPrompt, messages, ...rest }) => ({
-    ...rest,
-    messages: messages ?? [{ role: "system" as const, content: systemPrompt ?? "" }],
-  }));
+  .transform(({ systemPrompt, messages, ...rest }, ctx) => {
+    const list = messages ?? [{ role: "system" as const, content: systemPrompt ?? "" }];
+    // The variables stored are those the messages use, with what the request said of them.
+    const detected = detectVariables(list, rest.variables);
+    if (!detected.ok) {
+      for (const { path, message } of detected.issues) {
+        ctx.addIssue({ code: "custom", path: messages || path[0] !== "messages" ? path : ["systemPrompt"], message });
+      }
+      return z.NEVER;
+    }
+    return { ...rest, messages: list, variables: detected.variables };
+  });
 export type CreateVersionInput = z.input<typeof CreateVersionInput>;
 export type ParsedVersionInput = z.output<typeof CreateVersionInput>;
 

@@ -1,11 +1,12 @@
 import { MAX_BATCH_EVENTS } from "../limits";
 import { sendFeedback, type FeedbackResult } from "./feedback";
 import { LocalRouter, defaultAnswer, newRequestId, type DefaultSettings, type RouteAnswer, type RoutedAnswer } from "./local-routing";
-import type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+import type { DeliveryStats, ScoreDeliveryStats } from "./event-stream";
 import { normalizeScoreEvent } from "./late-score";
 import { normalizeEvent, type OutcomeEvent } from "./outcome-event";
 import { Queues } from "./queues";
 import type { Scores } from "./scores";
+import { llmFor } from "./render";
 import { CanaryError, Transport, errorFrom, isRecord, type RetryPolicy } from "./transport";
 
 // The LLM Canary client SDK: route users to a config's stable or canary version (remotely, or
@@ -17,10 +18,10 @@ export { CanaryError } from "./transport";
 export type { ErrorDetail, RetryPolicy } from "./transport";
 export type { OutcomeEvent, WireEvent } from "./outcome-event";
 export type { FeedbackResult } from "./feedback";
-export type { DeliveryStats, ScoreDeliveryStats } from "./delivery-queue";
+export type { DeliveryStats, ScoreDeliveryStats } from "./event-stream";
 export type { WireScoreEvent } from "./late-score";
 export type { Scores } from "./scores";
-export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAnswer, RouteSource } from "./local-routing";
+export type { DefaultAnswer, DefaultSettings, LlmSettings, RouteAnswer, RoutedAnswer, RouteSource, TemplateMessage } from "./local-routing";
 
 export interface CanaryClientOptions {
   /** Where LLM Canary runs, e.g. `https://canary.example.com`. */
@@ -67,6 +68,12 @@ export interface CanaryClientOptions {
 export interface RouteOptions {
   /** Your id for this LLM request; default `req_<uuid>`. Report the outcome under the answer's `requestId`. */
   requestId?: string;
+  /**
+   * Values for the version's `{{variables}}`: the answer's `llm.rendered` holds the messages with
+   * them filled in (by the server, or in-process with the server's code when routing locally or
+   * falling back). A required variable without a value or default throws `invalid_request`.
+   */
+  variables?: Readonly<Record<string, string>>;
 }
 
 export interface CanaryClient {
@@ -124,27 +131,28 @@ export function createClient(options: CanaryClientOptions): CanaryClient {
   const lastStable = new Map<string, RoutedAnswer>();
   let closing: Promise<void> | null = null;
 
-  function fallback(config: string, error: CanaryError, requestId: string): RouteAnswer {
+  function fallback(config: string, error: CanaryError, requestId: string, variables: RouteOptions["variables"]): RouteAnswer {
     const stable = lastStable.get(config);
     const preset = options.defaults?.[config];
     // Local evaluation already reported the failed fetch.
     if ((stable || preset) && !local) notify(onError, error);
-    if (stable) return { ...stable, requestId, source: "stale" };
-    if (preset) return defaultAnswer(config, preset, requestId);
+    if (stable) return { ...stable, requestId, llm: llmFor(stable.llm, variables), source: "stale" };
+    if (preset) return defaultAnswer(config, preset, requestId, variables);
     const message = `Cannot route \`${config}\`: ${error.message} Nothing was received for it before, and \`defaults\` has no entry for it.`;
     throw new CanaryError("unavailable", message, { status: error.status, cause: error });
   }
 
-  async function routeRemotely(config: string, userId: string, requestId: string): Promise<RouteAnswer> {
+  async function routeRemotely(config: string, userId: string, requestId: string, variables: RouteOptions["variables"]): Promise<RouteAnswer> {
     let answer;
     try {
-      answer = await transport.request("POST", "/api/route", { body: { config, userId, requestId } });
+      answer = await transport.request("POST", "/api/route", { body: { config, userId, requestId, ...(variables ? { variables } : {}) } });
     } catch (error) {
-      return fallback(config, error instanceof CanaryError ? error : new CanaryError("network_error", String(error), { cause: error }), requestId);
+      const cause = error instanceof CanaryError ? error : new CanaryError("network_error", String(error), { cause: error });
+      return fallback(config, cause, requestId, variables);
     }
     if (answer.status !== 200 || !isRecord(answer.body)) {
       const error = errorFrom(answer);
-      if (error.unavailable) return fallback(config, error, requestId);
+      if (error.unavailable) return fallback(config, error, requestId, variables);
       throw error;
     }
     const routed = { ...(answer.body as Omit<RoutedAnswer, "source">), source: "server" } as RoutedAnswer;
@@ -158,9 +166,10 @@ export function createClient(options: CanaryClientOptions): CanaryClient {
         throw new CanaryError("invalid_request", "The `userId` must be a string of 1-256 characters.", { details: [{ path: "userId", message: "must be 1-256 characters" }] });
       }
       const requestId = routeOptions.requestId ?? newRequestId();
-      if (!local) return routeRemotely(config, userId, requestId);
-      const result = await local.route(config, userId, requestId);
-      return "answer" in result ? result.answer : fallback(config, result.unavailable, requestId);
+      const variables = routeOptions.variables;
+      if (!local) return routeRemotely(config, userId, requestId, variables);
+      const result = await local.route(config, userId, requestId, variables);
+      return "answer" in result ? result.answer : fallback(config, result.unavailable, requestId, variables);
     },
     report(outcome) {
       const event = normalizeEvent(outcome);

@@ -1,5 +1,6 @@
-import { deliverBatch, splitRefusal, type BatchSender, type StreamInfo } from "./batch-delivery";
-import { CanaryError, errorFrom, holdProcess, isRecord, retryDelayMs, type RetryPolicy, type Transport } from "./transport";
+import { deliverBatch, splitRefusal, type BatchSender } from "./batch-delivery";
+import type { DeliveryStats, QueueOptions, ScoreDeliveryStats } from "./event-stream";
+import { CanaryError, errorFrom, holdProcess, isRecord, retryDelayMs } from "./transport";
 
 // Event delivery, for outcomes (POST /api/metrics) and late scores (POST /api/scores). Events
 // wait in a bounded FIFO buffer and leave in batches, one batch in flight at a time, so `flush()`
@@ -8,61 +9,6 @@ import { CanaryError, errorFrom, holdProcess, isRecord, retryDelayMs, type Retry
 // again replaces itself. A batch the server refuses for some of its events loses only those; one
 // too large for its body limit is sent in halves. Late scores whose outcome is not stored yet
 // (404) wait and are sent again on their own schedule, a bounded number of times.
-
-export interface DeliveryStats {
-  /** Waiting for a batch. */
-  buffered: number;
-  /** Being sent or waiting for a retry. */
-  inFlight: number;
-  /** Acknowledged by the server, duplicates included. */
-  delivered: number;
-  /** Of the delivered, those the server already had (a resend). */
-  duplicates: number;
-  /** Refused by `report()`: buffer full, invalid, or the client closed. */
-  dropped: number;
-  /** Given up after sending: refused by the server (the event, or its whole batch: 400, 401, 403…) or retries exhausted. */
-  failed: number;
-}
-
-export interface ScoreDeliveryStats {
-  /** Waiting for a batch. */
-  buffered: number;
-  /** Being sent or waiting for a retry. */
-  inFlight: number;
-  /** Waiting to be sent again because the server did not have their outcome yet (404). */
-  waiting: number;
-  /** Events acknowledged by the server. */
-  delivered: number;
-  /** Score values that replaced an earlier value of the same request and key (it is kept in the score's history). */
-  replaced: number;
-  /** Refused by `score()`: buffer full, invalid, or the client closed. */
-  dropped: number;
-  /** Given up after sending: refused by the server, retries exhausted, or their outcome never stored. */
-  failed: number;
-}
-
-/** What one queue sends, where, and how the answers and errors name its events. */
-export interface EventStream<E> extends StreamInfo {
-  /** The answer's count of what the server already had: `duplicates` (outcomes), `replaced` (scores). */
-  tally: "duplicates" | "replaced";
-  /** The error, carrying these events (CanaryError.events for outcomes, .scores for late scores). */
-  carry(error: CanaryError, events: readonly E[]): CanaryError;
-  /** Runs before a batch is sent (late scores wait for their outcomes' delivery). */
-  beforeSend?(events: readonly E[]): Promise<void>;
-}
-
-export interface QueueOptions<E> {
-  stream: EventStream<E>;
-  transport: Transport;
-  batchSize: number;
-  maxBuffered: number;
-  flushIntervalMs: number;
-  timeoutMs: number;
-  retry: RetryPolicy;
-  /** The schedule of events sent again after a 404 (`stream.retriesNotFound`): attempts in all, pauses. */
-  notFoundRetry: RetryPolicy;
-  onError: (error: CanaryError) => void;
-}
 
 interface Pending<E> {
   seq: number;
@@ -317,7 +263,8 @@ export class DeliveryQueue<E extends { requestId: string; config?: string }> {
     if (attempts >= policy.maxAttempts || tooLate) {
       const why = tooLate ? "before the close or exit timeout" : `after ${attempts} attempts`;
       const message = `${batch.length} ${this.noun} given up: their outcome was not stored on the server ${why}; the last answer: ${error.message}`;
-      this.giveUp(new CanaryError("not_found", message, { status: 404, details: error.details, requestId: error.requestId, cause: error }), batch.map((p) => p.event));
+      const code = tooLate ? "gave_up" : "not_found";
+      this.giveUp(new CanaryError(code, message, { status: 404, details: error.details, requestId: error.requestId, cause: error }), batch.map((p) => p.event));
       return;
     }
     const timer = setTimeout(() => {

@@ -1,4 +1,9 @@
-import { pickVersion, route as routeUser, type RoutingRollout, type Variant } from "../release/router";
+import type { z } from "zod";
+import type { RouteAnswerDto } from "../hot/route-schemas";
+import type { RoutingStateDto } from "../hot/routing-state";
+import { systemPromptOf } from "../release/llm-template";
+import { pickVersion, route as routeUser, type Variant } from "../release/router";
+import { llmFor } from "./render";
 import { CanaryError, errorFrom, holdProcess, isRecord, type Transport } from "./transport";
 
 // Local evaluation: each config's routing state (versions, salt, percent, lists) fetched from
@@ -6,18 +11,35 @@ import { CanaryError, errorFrom, holdProcess, isRecord, type Transport } from ".
 // and users routed in-process by the server's own pure router, so the answers are identical.
 // When the server cannot be reached the last state keeps serving.
 
-export interface LlmSettings {
-  model: string;
-  systemPrompt: string;
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  retrievalStrategy: Record<string, unknown> | null;
-  params: Record<string, unknown>;
-}
+/**
+ * A version's LLM settings as the server answers them: the fields of lib/release/llm-settings.ts,
+ * `systemPrompt` (the first system message), and `rendered` when variables were given. The SDK's
+ * types are the server's schemas' (type-only imports: nothing of zod runs in the SDK).
+ */
+export type LlmSettings = z.output<typeof RouteAnswerDto>["llm"];
+export type TemplateMessage = LlmSettings["messages"][number];
 
-/** A config's fallback LLM settings: what to use when the server was never reached. Omitted fields get the server's defaults. */
-export type DefaultSettings = Pick<LlmSettings, "model" | "systemPrompt" | "temperature" | "maxTokens"> & Partial<LlmSettings>;
+/** Fields every version has, whatever its settings: what `defaults` leave out is filled as the server fills it. */
+const OPTIONAL_SETTINGS: Omit<LlmSettings, "model" | "messages" | "temperature" | "maxTokens" | "systemPrompt" | "rendered"> = {
+  provider: null,
+  topP: 1,
+  stop: [],
+  seed: null,
+  tools: [],
+  toolChoice: null,
+  responseFormat: null,
+  retrievalStrategy: null,
+  params: {},
+  variables: [],
+};
+
+/**
+ * A config's fallback LLM settings: what to use when the server was never reached. `messages`, or
+ * (as before) `systemPrompt` for one system message; omitted fields get the server's defaults.
+ */
+export type DefaultSettings = Pick<LlmSettings, "model" | "temperature" | "maxTokens"> &
+  Partial<Omit<LlmSettings, "model" | "temperature" | "maxTokens" | "messages" | "systemPrompt" | "rendered">> &
+  ({ messages: TemplateMessage[]; systemPrompt?: never } | { systemPrompt: string; messages?: never });
 
 /**
  * Where an answer came from: `server` (POST /api/route), `local` (routed in-process from a
@@ -52,23 +74,13 @@ export interface DefaultAnswer {
 
 export type RouteAnswer = RoutedAnswer | DefaultAnswer;
 
-interface VersionState {
-  versionId: string;
-  versionLabel: string;
-  llm: LlmSettings;
-}
-
 /** GET /api/routing-state's answer. */
-export interface RoutingState {
-  config: string;
-  revision: number;
-  stable: VersionState | null;
-  canary: VersionState | null;
-  rollout: (RoutingRollout & { id: string }) | null;
-}
+export type RoutingState = z.output<typeof RoutingStateDto>;
 
-/** What the server's /api/route would answer for this user, computed the way it computes it. */
-export function answerFromState(state: RoutingState, userId: string, requestId: string, source: RoutedAnswer["source"]): RoutedAnswer {
+type Variables = Readonly<Record<string, string>> | undefined;
+
+/** What the server's /api/route would answer for this user, computed (and rendered) the way it computes it. */
+export function answerFromState(state: RoutingState, userId: string, requestId: string, source: RoutedAnswer["source"], variables?: Variables): RoutedAnswer {
   const stable = state.stable;
   if (!stable) throw new CanaryError("conflict", `Config \`${state.config}\` has no version yet; create one before routing to it.`, { status: 409 });
   const { variant, version } = pickVersion(routeUser(userId, state.rollout), stable, state.canary);
@@ -79,13 +91,15 @@ export function answerFromState(state: RoutingState, userId: string, requestId: 
     versionId: version.versionId,
     versionLabel: version.versionLabel,
     rolloutId: state.rollout ? state.rollout.id : null,
-    llm: version.llm,
+    llm: llmFor(version.llm, variables),
     source,
   };
 }
 
-export function defaultAnswer(config: string, settings: DefaultSettings, requestId: string): DefaultAnswer {
-  const llm: LlmSettings = { topP: 1, retrievalStrategy: null, params: {}, ...settings };
+export function defaultAnswer(config: string, settings: DefaultSettings, requestId: string, variables?: Variables): DefaultAnswer {
+  const { systemPrompt, messages, ...rest } = settings;
+  const list = messages ?? [{ role: "system" as const, content: systemPrompt ?? "" }];
+  const llm = llmFor({ ...OPTIONAL_SETTINGS, ...rest, messages: list, systemPrompt: systemPromptOf(list) }, variables);
   return { requestId, config, variant: "stable", versionId: null, versionLabel: null, rolloutId: null, llm, source: "default" };
 }
 
@@ -124,10 +138,10 @@ export class LocalRouter {
    * when there is no state and the server cannot be reached; other failures (unknown config,
    * bad key) throw.
    */
-  async route(config: string, userId: string, requestId: string): Promise<LocalResult> {
+  async route(config: string, userId: string, requestId: string, variables?: Variables): Promise<LocalResult> {
     const tracked = this.entry(config);
     if (!tracked.state && tracked.fetching) await tracked.fetching;
-    if (tracked.state) return { answer: answerFromState(tracked.state, userId, requestId, tracked.error ? "stale" : "local") };
+    if (tracked.state) return { answer: answerFromState(tracked.state, userId, requestId, tracked.error ? "stale" : "local", variables) };
     const error = tracked.error ?? new CanaryError("unavailable", `No routing state for \`${config}\` yet.`);
     if (error.unavailable) return { unavailable: error };
     // Refused (unknown config, bad key): ask again on the next route() rather than poll it forever.

@@ -1,4 +1,5 @@
-import { DeliveryQueue, type EventStream, type QueueOptions } from "./delivery-queue";
+import { DeliveryQueue } from "./delivery-queue";
+import type { EventStream, QueueOptions } from "./event-stream";
 import type { WireScoreEvent } from "./late-score";
 import type { WireEvent } from "./outcome-event";
 import type { CanaryError, RetryPolicy, Transport } from "./transport";

@@ -4,6 +4,7 @@ import { LLM_FIELDS } from "../release/llm-settings";
 // What the client API answers from, read in one REPEATABLE READ transaction so configs,
 // versions and keys agree with each other and with the change fingerprint read alongside.
 
+/** A live version: its id and label, and the columns of its LLM settings (named as the fields). */
 const llmFields = {
   id: true,
   label: true,

@@ -1,5 +1,6 @@
 import type { ApiKeyScope } from "../auth/scopes";
-import { llmSettingsDtoOf, llmSettingsOf, type LlmSettings } from "../release/llm-settings";
+import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
+import { prepareTemplate, type PreparedTemplate } from "../release/llm-template";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
 import type { SnapshotRows } from "./repo";
 
@@ -9,8 +10,8 @@ import type { SnapshotRows } from "./repo";
 export interface VersionEntry {
   id: string;
   label: string;
-  /** What /api/route renders when the app sends variables. */
-  template: Pick<LlmSettings, "messages" | "variables">;
+  /** Its messages, parsed once: what /api/route renders when the app sends variables. */
+  template: PreparedTemplate;
   /** The `llm` object of a /api/route answer, serialized once per snapshot, not per request. */
   llmJson: string;
 }
@@ -79,7 +80,7 @@ type LlmRow = SnapshotRows["liveVersions"][number];
 function versionEntry(row: LlmRow | undefined): VersionEntry | null {
   if (!row) return null;
   const llm = llmSettingsOf(row);
-  return { id: row.id, label: row.label, template: { messages: llm.messages, variables: llm.variables }, llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
+  return { id: row.id, label: row.label, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
 }
 
 function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {

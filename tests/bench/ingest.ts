@@ -1,11 +1,13 @@
 // npm run bench:ingest — /api/metrics on the production server (real PostgreSQL): 4 clients
 // sending batches of 500 outcome events with unique request ids, while a fifth client keeps
-// asking /api/route on the same instance. Baselines in the same run: a bare node:http server
-// taking the same batches, and a direct set-based INSERT of the same rows through `pg`.
-// Afterwards every accepted event must be stored and the rollups equal a recomputation.
-// INGEST_TARGETS below; exits 1 naming the targets missed.
+// asking /api/route on the same instance; then the same with 3 custom scores on every event.
+// Baselines in the same run: a bare node:http server taking the same batches, and a direct
+// set-based INSERT of the same rows through `pg` (outcomes, and outcomes plus their score rows).
+// Afterwards every accepted event must be stored (with its scores) and the rollups equal a
+// recomputation. INGEST_TARGETS below; exits 1 naming the targets missed.
 import pg from "pg";
 import { latencyBucket } from "../../lib/metrics/latency-buckets";
+import { checkScoreRollups, defineBenchScores, DIRECT_SCORED_SQL, directScoreColumns, scoreFields, scoresJson } from "./ingest-scores";
 import { DURATION_S, createBenchDatabase, fmt, load, seed, startApp, startBare, table } from "./harness";
 import type { LoadResult, Seeded } from "./harness";
 import { checkTargets, type Target } from "./targets";
@@ -25,6 +27,12 @@ const INGEST_TARGETS = {
   // Batches in flight when the load stopped are stored but their answers were never counted.
   unacknowledged: { name: "stored events never acknowledged", unit: "", bound: "max", limit: CLIENTS * BATCH },
   mismatched: { name: "rollup rows (minute, hour, histograms) differing from a recomputation", unit: "", bound: "max", limit: 0 },
+  scoredRatio: { name: "3 scores per event: app / direct INSERT (outcomes + score rows) events/s", unit: "×", bound: "min", limit: 0.6, digits: 2, env: "BENCH_INGEST_MIN_SCORED_RATIO" },
+  scoredFailed: { name: "3 scores per event: failed batches", unit: "", bound: "max", limit: 0 },
+  scoredLost: { name: "3 scores per event: accepted events not stored", unit: "", bound: "max", limit: 0 },
+  scoreRowsMissing: { name: "3 scores per event: stored outcomes without all 3 score rows", unit: "", bound: "max", limit: 0 },
+  scoredUnacknowledged: { name: "3 scores per event: stored events never acknowledged", unit: "", bound: "max", limit: CLIENTS * BATCH },
+  scoreMismatched: { name: "score rollup rows (minute, hour) differing from a recomputation", unit: "", bound: "max", limit: 0 },
 } satisfies Record<string, Target>;
 
 /** Simulated LLM traffic: 10 % canary, log-normal latency (median ~1.2 s), 1 % errors, ratings on 15 %. */
@@ -43,13 +51,13 @@ function eventFields(seeded: Seeded, i: number) {
   };
 }
 
-function batchBody(seeded: Seeded, prefix: string): string {
+function batchBody(seeded: Seeded, prefix: string, scored: boolean): string {
   const events: string[] = [];
   for (let i = 0; i < BATCH; i++) {
     const e = eventFields(seeded, i);
     events.push(
       `{"requestId":"${prefix}-${i}","config":"bench-chat","versionId":"${e.versionId}","isError":${e.isError},"latencyMs":${e.latencyMs},` +
-        `${e.rating ? `"rating":${e.rating},` : ""}"inputTokens":${e.inputTokens},"outputTokens":${e.outputTokens},"costUsd":${e.costUsd}}`,
+        `${e.rating ? `"rating":${e.rating},` : ""}${scored ? `${scoresJson(scoreFields(i))},` : ""}"inputTokens":${e.inputTokens},"outputTokens":${e.outputTokens},"costUsd":${e.costUsd}}`,
     );
   }
   return `{"events":[${events.join(",")}]}`;
@@ -58,7 +66,7 @@ function batchBody(seeded: Seeded, prefix: string): string {
 /** Answers other than 202, by status, with the first body of each: a benchmark must not hide failures. */
 const refusals = new Map<number, { count: number; body: string }>();
 
-function ingest(port: number, seeded: Seeded, run: string, onAccepted: (n: number) => void): Promise<LoadResult> {
+function ingest(port: number, seeded: Seeded, run: string, onAccepted: (n: number) => void, scored = false): Promise<LoadResult> {
   let n = 0;
   return load({
     url: `http://127.0.0.1:${port}`,
@@ -69,7 +77,7 @@ function ingest(port: number, seeded: Seeded, run: string, onAccepted: (n: numbe
         method: "POST",
         path: "/api/metrics",
         setupRequest: (request) => {
-          request.body = batchBody(seeded, `${run}-${n++}`);
+          request.body = batchBody(seeded, `${run}-${n++}`, scored);
           return request;
         },
         onResponse: (status, body) => {
@@ -93,8 +101,8 @@ function routeAlongside(port: number, seeded: Seeded): Promise<LoadResult> {
   });
 }
 
-/** The same rows through `pg`, one set-based INSERT per batch, 4 clients, no HTTP, no rollups. */
-async function directInsert(url: string, seeded: Seeded): Promise<number> {
+/** The same rows through `pg`, one set-based INSERT per batch (with the score rows: DIRECT_SCORED_SQL), 4 clients, no HTTP, no rollups. */
+async function directInsert(url: string, seeded: Seeded, scored = false): Promise<number> {
   const deadline = Date.now() + DURATION_S * 1000;
   let inserted = 0;
   const client = async (c: number) => {
@@ -103,10 +111,18 @@ async function directInsert(url: string, seeded: Seeded): Promise<number> {
     await db.connect();
     for (let b = 0; Date.now() < deadline; b++) {
       const cols: unknown[][] = Array.from({ length: 13 }, () => []);
+      const scores: { requestId: string; scores: ReturnType<typeof scoreFields> }[] = [];
       for (let i = 0; i < BATCH; i++) {
         const e = eventFields(seeded, i);
-        const row = [seeded.configId, `direct-${c}-${b}-${i}`, e.versionId, seeded.rolloutId, e.canary ? "canary" : "stable", e.isError, e.latencyMs, latencyBucket(e.latencyMs), e.inputTokens, e.outputTokens, e.costUsd, e.rating, new Date()];
+        const requestId = `direct${scored ? "-scored" : ""}-${c}-${b}-${i}`;
+        if (scored) scores.push({ requestId, scores: scoreFields(i) });
+        const row = [seeded.configId, requestId, e.versionId, seeded.rolloutId, e.canary ? "canary" : "stable", e.isError, e.latencyMs, latencyBucket(e.latencyMs), e.inputTokens, e.outputTokens, e.costUsd, e.rating, new Date()];
         row.forEach((v, k) => cols[k].push(v));
+      }
+      if (scored) {
+        // The statement's count is of score rows: three per outcome stored.
+        inserted += ((await db.query(DIRECT_SCORED_SQL, [...cols, ...directScoreColumns(scores)])).rowCount ?? 0) / 3;
+        continue;
       }
       const result = await db.query(
         `INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
@@ -122,9 +138,9 @@ async function directInsert(url: string, seeded: Seeded): Promise<number> {
   return inserted;
 }
 
-/** The rollups of one resolution as rows to compare, and the same recomputed from the stored outcomes. */
+/** The rollups of one resolution as rows to compare, and the same recomputed from the outcomes the app stored (both runs). */
 function rollupQueries(unit: "minute" | "hour", table: string): [string, string][] {
-  const outcomes = `FROM outcomes WHERE config_id = $1 AND request_id LIKE 'app-%'`;
+  const outcomes = `FROM outcomes WHERE config_id = $1 AND (request_id LIKE 'app-%' OR request_id LIKE 'scored-%')`;
   const key = `rollout_id, version_id, date_trunc('${unit}', at, 'UTC') AS ${unit}`;
   return [
     [
@@ -144,18 +160,30 @@ function rollupQueries(unit: "minute" | "hour", table: string): [string, string]
   ];
 }
 
-/** Stored outcomes of the app run vs what it accepted, and minute and hour rollups vs a recomputation. */
-async function verify(url: string, seeded: Seeded, accepted: number) {
+interface Stored {
+  stored: number;
+  lost: number;
+  unacknowledged: number;
+}
+
+/** Stored outcomes of each app run vs what it accepted; minute, hour and score rollups vs a recomputation. */
+async function verify(url: string, seeded: Seeded, accepted: { plain: number; scored: number }) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
-    const stored = Number((await db.query(`SELECT count(*) FROM outcomes WHERE config_id = $1 AND request_id LIKE 'app-%'`, [seeded.configId])).rows[0].count);
+    const storedOf = async (prefix: string, acknowledged: number): Promise<Stored> => {
+      const stored = Number((await db.query(`SELECT count(*) FROM outcomes WHERE config_id = $1 AND request_id LIKE $2`, [seeded.configId, `${prefix}%`])).rows[0].count);
+      return { stored, lost: Math.max(0, acknowledged - stored), unacknowledged: Math.max(0, stored - acknowledged) };
+    };
     let mismatched = 0;
     for (const [recompute, rollups] of [...rollupQueries("minute", "metric_rollups"), ...rollupQueries("hour", "metric_rollups_hourly")]) {
       const diff = `SELECT count(*) FROM ((${recompute} EXCEPT ${rollups}) UNION ALL (${rollups} EXCEPT ${recompute})) AS d`;
       mismatched += Number((await db.query(diff, [seeded.configId])).rows[0].count);
     }
-    return { stored, mismatched, lost: Math.max(0, accepted - stored), unacknowledged: Math.max(0, stored - accepted) };
+    const plain = await storedOf("app-", accepted.plain);
+    const scored = await storedOf("scored-", accepted.scored);
+    const scores = await checkScoreRollups(db, seeded.configId, "scored-");
+    return { plain, scored, mismatched, scoreRows: scores.scoreRows, incomplete: scores.incomplete, scoreMismatched: scores.mismatched };
   } finally {
     await db.end();
   }
@@ -165,22 +193,24 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase();
   try {
     const seeded = await seed(database.url);
+    await defineBenchScores(database.url, seeded.configKey);
     const app = await startApp(database.url, APP_PORT);
-    let accepted = 0;
+    const accepted = { plain: 0, scored: 0 };
     let appResult: LoadResult;
     let routeResult: LoadResult;
+    let scoredResult: LoadResult;
     try {
-      [appResult, routeResult] = await Promise.all([ingest(APP_PORT, seeded, "app", (n) => (accepted += n)), routeAlongside(APP_PORT, seeded)]);
+      [appResult, routeResult] = await Promise.all([ingest(APP_PORT, seeded, "app", (n) => (accepted.plain += n)), routeAlongside(APP_PORT, seeded)]);
+      scoredResult = await ingest(APP_PORT, seeded, "scored", (n) => (accepted.scored += n), true);
     } finally {
       await app.stop();
     }
     const bare = await startBare(BARE_PORT, JSON.stringify({ accepted: BATCH, duplicates: 0 }).length, 202);
-    let bareBatches = 0;
     const bareResult = await ingest(BARE_PORT, seeded, "bare", () => undefined).finally(() => bare.stop());
-    bareBatches = bareResult.requests.total;
     const direct = await directInsert(database.url, seeded);
+    const directScored = await directInsert(database.url, seeded, true);
     const check = await verify(database.url, seeded, accepted);
-    report({ appResult, routeResult, accepted, bareBatches, bareResult, direct, check });
+    report({ appResult, routeResult, scoredResult, accepted, bareBatches: bareResult.requests.total, bareResult, direct, directScored, check });
   } catch (error) {
     console.error(error); // before the drop below ends open connections and buries it
     process.exitCode = 1;
@@ -192,40 +222,50 @@ async function main(): Promise<void> {
 function report(r: {
   appResult: LoadResult;
   routeResult: LoadResult;
-  accepted: number;
+  scoredResult: LoadResult;
+  accepted: { plain: number; scored: number };
   bareBatches: number;
   bareResult: LoadResult;
   direct: number;
-  check: { stored: number; mismatched: number; lost: number; unacknowledged: number };
+  directScored: number;
+  check: Awaited<ReturnType<typeof verify>>;
 }): void {
-  const appRate = r.accepted / DURATION_S;
+  const appRate = r.accepted.plain / DURATION_S;
+  const scoredRate = r.accepted.scored / DURATION_S;
   const bareRate = (r.bareBatches * BATCH) / DURATION_S;
   const directRate = r.direct / DURATION_S;
+  const directScoredRate = r.directScored / DURATION_S;
+  const latency = (result: LoadResult) => [fmt(result.latency.p50, 1), fmt(result.latency.p99, 1)];
   console.info(`\nbench:ingest — POST /api/metrics, ${CLIENTS} clients, batches of ${BATCH} events, ${DURATION_S} s each\n`);
   console.info(
     table([
       ["", "events/s", "batch p50 ms", "batch p99 ms"],
-      ["bare node:http taking the same batches", fmt(bareRate), fmt(r.bareResult.latency.p50, 1), fmt(r.bareResult.latency.p99, 1)],
+      ["bare node:http taking the same batches", fmt(bareRate), ...latency(r.bareResult)],
       ["direct set-based INSERT through pg", fmt(directRate), "", ""],
-      ["LLM Canary /api/metrics (with rollups)", fmt(appRate), fmt(r.appResult.latency.p50, 1), fmt(r.appResult.latency.p99, 1)],
+      ["LLM Canary /api/metrics (with rollups)", fmt(appRate), ...latency(r.appResult)],
+      ["direct INSERT, outcomes + 3 score rows each", fmt(directScoredRate), "", ""],
+      ["LLM Canary /api/metrics, 3 scores per event (with score rollups)", fmt(scoredRate), ...latency(r.scoredResult)],
     ]),
   );
   for (const [status, { count, body }] of refusals) console.info(`answered ${status} ${count} times, e.g. ${body}`);
-  console.info(`app / bare HTTP: ${(appRate / bareRate).toFixed(2)}; /api/route alongside: ${fmt(r.routeResult.requests.average)} req/s`);
+  console.info(`app / bare HTTP: ${(appRate / bareRate).toFixed(2)}; /api/route alongside: ${fmt(r.routeResult.requests.average)} req/s (not during the scored run)`);
   const { check } = r;
+  const failedOf = (result: LoadResult) => ({ value: result.non2xx + result.errors, detail: `${result.non2xx} not 202, ${result.errors} errors` });
   checkTargets("bench:ingest", [
-    { target: INGEST_TARGETS.rate, value: appRate, detail: `${fmt(r.accepted)} accepted in ${DURATION_S} s` },
+    { target: INGEST_TARGETS.rate, value: appRate, detail: `${fmt(r.accepted.plain)} accepted in ${DURATION_S} s` },
     { target: INGEST_TARGETS.ratio, value: appRate / directRate, detail: `${fmt(appRate)} vs ${fmt(directRate)} events/s` },
     { target: INGEST_TARGETS.routeP99, value: r.routeResult.latency.p99 },
     { target: INGEST_TARGETS.routeFailed, value: r.routeResult.non2xx + r.routeResult.errors },
-    {
-      target: INGEST_TARGETS.failed,
-      value: r.appResult.non2xx + r.appResult.errors,
-      detail: `${r.appResult.non2xx} not 202, ${r.appResult.errors} errors`,
-    },
-    { target: INGEST_TARGETS.lost, value: check.lost, detail: `accepted ${fmt(r.accepted)}, stored ${fmt(check.stored)}` },
-    { target: INGEST_TARGETS.unacknowledged, value: check.unacknowledged, detail: "from batches still in flight at the end" },
+    { target: INGEST_TARGETS.failed, ...failedOf(r.appResult) },
+    { target: INGEST_TARGETS.lost, value: check.plain.lost, detail: `accepted ${fmt(r.accepted.plain)}, stored ${fmt(check.plain.stored)}` },
+    { target: INGEST_TARGETS.unacknowledged, value: check.plain.unacknowledged, detail: "from batches still in flight at the end" },
     { target: INGEST_TARGETS.mismatched, value: check.mismatched },
+    { target: INGEST_TARGETS.scoredRatio, value: scoredRate / directScoredRate, detail: `${fmt(scoredRate)} vs ${fmt(directScoredRate)} events/s` },
+    { target: INGEST_TARGETS.scoredFailed, ...failedOf(r.scoredResult) },
+    { target: INGEST_TARGETS.scoredLost, value: check.scored.lost, detail: `accepted ${fmt(r.accepted.scored)}, stored ${fmt(check.scored.stored)}` },
+    { target: INGEST_TARGETS.scoreRowsMissing, value: check.incomplete, detail: `${fmt(check.scoreRows)} score rows for ${fmt(check.scored.stored)} outcomes` },
+    { target: INGEST_TARGETS.scoredUnacknowledged, value: check.scored.unacknowledged, detail: "from batches still in flight at the end" },
+    { target: INGEST_TARGETS.scoreMismatched, value: check.scoreMismatched },
   ]);
 }
 

@@ -75,9 +75,16 @@ export function expectForBody(schema: z.ZodType | undefined, body: RenderedBody,
   return schemaVerdict(schema, value);
 }
 
-/** The answer a query string must get, parsed the way the handlers do (Object.fromEntries: last value wins). */
-export function expectForQuery(schema: z.ZodType, query: URLSearchParams): Expectation {
-  return schemaVerdict(schema, Object.fromEntries(query));
+/**
+ * The answer a query string must get, parsed the way the handlers do (Object.fromEntries: last
+ * value wins), then read as the endpoint reads it (`toInput`, e.g. deepObject parameters gathered).
+ */
+export function expectForQuery(
+  schema: z.ZodType,
+  query: URLSearchParams,
+  toInput: (query: Record<string, string>) => unknown = (q) => q,
+): Expectation {
+  return schemaVerdict(schema, toInput(Object.fromEntries(query)));
 }
 
 /** Status, error shape and message: the properties every answer to a hostile input must have. */

@@ -1,24 +1,48 @@
 import { emptyStats, type VariantStats } from "../../lib/analysis/variant-stats";
 import { drawIndex, gaussian, type Random } from "../../lib/demo/random";
-import { latencyBucket } from "../../lib/metrics/latency-buckets";
+import type { ScoreMetricSource } from "../../lib/guardrails/registry";
+import { LATENCY_BUCKETS, latencyBucket } from "../../lib/metrics/latency-buckets";
 
 // Simulated LLM traffic for the judge's tests: latency log-normal (median 1.2 s), 1 % errors,
-// ratings on 15 % of requests (mean ~4.1), cost from token counts. Seeded, so every run of the
-// test sees the same streams (lib/demo/random.ts).
+// cost from token counts, and on every request the two scores an automated evaluator gives: a
+// 0..1 quality score (beta distributed, stable mean 0.80, sd 0.15) and a boolean check (90 % pass).
+// Ratings come on 15 % of requests and follow that request's own quality: an answer that failed
+// the check is rated from FAILED_RATINGS; one that passed from the variant's `ratings`, moved by
+// 4 × (its score − stable's mean score) on the 1-5 scale (rounded at random to keep the mean,
+// clamped). So a quality drop shows in ratings as users would show it, sparse and coarse.
+// Seeded, so every run of the test sees the same streams (lib/demo/random.ts).
 
 export interface VariantModel {
   latencyScale: number;
+  /** A share of requests that are `slowFactor` × slower still (a slow tool, a long route). */
+  slowShare: number;
+  slowFactor: number;
   errorRate: number;
-  /** Probabilities of ratings 1..5. */
+  /** Probabilities of ratings 1..5 of answers that pass the check, at stable's mean score. */
   ratings: readonly number[];
   costScale: number;
+  /** The 0..1 evaluator score: mean and sd of its beta distribution. */
+  score: { mean: number; sd: number };
+  /** Share of answers that pass the boolean check. */
+  passRate: number;
 }
 
-export const STABLE_MODEL: VariantModel = { latencyScale: 1, errorRate: 0.01, ratings: [0.03, 0.05, 0.1, 0.39, 0.43], costScale: 1 };
+export const STABLE_MODEL: VariantModel = {
+  latencyScale: 1,
+  slowShare: 0,
+  slowFactor: 1,
+  errorRate: 0.01,
+  ratings: [0.03, 0.05, 0.1, 0.39, 0.43],
+  costScale: 1,
+  score: { mean: 0.8, sd: 0.15 },
+  passRate: 0.9,
+};
 
 export const LATENCY_MEDIAN_MS = 1200;
 export const LATENCY_SIGMA = 0.6; // of ln(latency)
 export const RATING_SHARE = 0.15;
+/** Ratings of answers that failed the check. */
+export const FAILED_RATINGS = [0.35, 0.3, 0.2, 0.1, 0.05];
 
 export interface Outcome {
   canary: boolean;
@@ -26,24 +50,94 @@ export interface Outcome {
   latencyMs: number;
   rating: number | null;
   costUsd: number;
+  score: number;
+  passed: boolean;
 }
 
 /** One request's outcome from a variant's model. */
 export function draw(random: Random, model: VariantModel, canary: boolean): Outcome {
-  const latencyMs = LATENCY_MEDIAN_MS * model.latencyScale * Math.exp(LATENCY_SIGMA * gaussian(random));
-  const rating = random() < RATING_SHARE ? drawIndex(random, model.ratings) + 1 : null;
+  const slow = model.slowShare > 0 && random() < model.slowShare ? model.slowFactor : 1;
+  const latencyMs = LATENCY_MEDIAN_MS * model.latencyScale * slow * Math.exp(LATENCY_SIGMA * gaussian(random));
+  const score = beta(random, model.score.mean, model.score.sd);
+  const passed = random() < model.passRate;
+  let rating: number | null = null;
+  if (random() < RATING_SHARE) {
+    if (!passed) rating = drawIndex(random, FAILED_RATINGS) + 1;
+    else {
+      const moved = drawIndex(random, model.ratings) + 1 + 4 * (score - STABLE_MODEL.score.mean);
+      const whole = Math.floor(moved);
+      rating = Math.min(5, Math.max(1, whole + (random() < moved - whole ? 1 : 0)));
+    }
+  }
   const tokens = 400 * Math.exp(0.3 * (random() - 0.5));
-  return { canary, isError: random() < model.errorRate, latencyMs, rating, costUsd: tokens * 0.000005 * model.costScale };
+  return { canary, isError: random() < model.errorRate, latencyMs, rating, costUsd: tokens * 0.000005 * model.costScale, score, passed };
 }
 
-export function record(stats: VariantStats, o: Outcome): void {
+/** The simulation's two evaluator scores as a config would define them (keys of their sums). */
+export const SIMULATED_SCORES = [
+  { key: "quality", label: "quality", description: "0..1 evaluator score", kind: "numeric", min: 0, max: 1, direction: "higher_is_better", guardrail: true },
+  { key: "check", label: "check", description: "a boolean check", kind: "boolean", min: null, max: null, direction: "higher_is_better", guardrail: true },
+] as const satisfies readonly ScoreMetricSource[];
+
+/** Records what the built-in guardrails see (the scores go to recordScores), as the rollups sum it. */
+export function record(stats: VariantStats, o: Omit<Outcome, "score" | "passed">): void {
   stats.requests++;
-  if (o.isError) stats.errors++;
-  stats.latencyHist[latencyBucket(o.latencyMs)]++;
-  if (o.rating !== null) stats.ratingHist[o.rating - 1]++;
-  stats.costSum += o.costUsd;
-  stats.costSqSum += o.costUsd * o.costUsd;
-  stats.costCount++;
+  bump(stats, "error_rate", o.isError ? 1 : 0);
+  const latency = (stats.hists.latency ??= new Array<number>(LATENCY_BUCKETS).fill(0));
+  latency[latencyBucket(o.latencyMs)]++;
+  if (o.rating !== null) (stats.hists.rating ??= [0, 0, 0, 0, 0])[o.rating - 1]++;
+  bump(stats, "cost", o.costUsd);
+}
+
+/** The two scores of SIMULATED_SCORES (a boolean as 0/1). */
+export function recordScores(stats: VariantStats, o: Outcome): void {
+  bump(stats, "quality", o.score);
+  bump(stats, "check", o.passed ? 1 : 0);
+}
+
+// In place, without addSums' object per call: the simulation records millions of outcomes.
+function bump(stats: VariantStats, key: string, value: number): void {
+  const sums = (stats.sums[key] ??= { n: 0, sum: 0, sqSum: 0 });
+  sums.n++;
+  sums.sum += value;
+  sums.sqSum += value * value;
+}
+
+/**
+ * A beta-distributed draw with the given mean and sd, by inverting its distribution function: one
+ * uniform number per draw (drawing two gammas instead made the simulation twice as slow).
+ */
+export function beta(random: Random, mean: number, sd: number): number {
+  const table = betaQuantiles(mean, sd);
+  const at = random() * (table.length - 1);
+  const k = Math.floor(at);
+  return k >= table.length - 1 ? table[k] : table[k] + (at - k) * (table[k + 1] - table[k]);
+}
+
+const QUANTILE_STEPS = 4096;
+const quantileTables = new Map<string, Float64Array>();
+
+/** QUANTILE_STEPS + 1 evenly spaced quantiles of the beta distribution, from its density summed on a fine grid. */
+function betaQuantiles(mean: number, sd: number): Float64Array {
+  const key = `${mean}:${sd}`;
+  const known = quantileTables.get(key);
+  if (known) return known;
+  const total = (mean * (1 - mean)) / (sd * sd) - 1;
+  const [a, b] = [mean * total, (1 - mean) * total];
+  const grid = 1 << 16;
+  const cdf = new Float64Array(grid + 1);
+  const density = (x: number) => Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x));
+  for (let i = 1; i <= grid; i++) cdf[i] = cdf[i - 1] + density((i - 0.5) / grid);
+  const table = new Float64Array(QUANTILE_STEPS + 1);
+  let i = 0;
+  for (let q = 0; q <= QUANTILE_STEPS; q++) {
+    const target = (q / QUANTILE_STEPS) * cdf[grid];
+    while (i < grid && cdf[i + 1] < target) i++;
+    const step = cdf[i + 1] - cdf[i];
+    table[q] = Math.min(1, (i + (step > 0 ? (target - cdf[i]) / step : 0)) / grid);
+  }
+  quantileTables.set(key, table);
+  return table;
 }
 
 export { emptyStats };

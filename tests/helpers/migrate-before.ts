@@ -30,6 +30,27 @@ export async function databaseBefore(migration: string): Promise<{ db: Database;
   return { db, drop };
 }
 
+/**
+ * The same on the embedded database (a PostgreSQL server of our own under a fresh data
+ * directory, as `npm start` without DATABASE_URL runs): `drop` stops it and removes the directory.
+ */
+export async function embeddedDatabaseBefore(migration: string): Promise<{ db: Database; drop(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "llm-canary-embedded-"));
+  const drop = async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({ embeddedDir: dir });
+    await migrateBefore(db, migration);
+    return { db, drop };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+}
+
 async function migrateBefore(db: Database, migration: string): Promise<void> {
   const earlier = await mkdtemp(path.join(tmpdir(), "llm-canary-migrations-"));
   try {

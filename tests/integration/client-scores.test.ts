@@ -173,6 +173,7 @@ describe("late scores (POST /api/scores)", () => {
     const ambiguous = await scores({ events: [{ requestId: shared, scores: { relevance: 7 } }] });
     expect(ambiguous.status).toBe(409);
     expect(ambiguous.body.error.message).toMatch(/`events\.0\.requestId`\) was reported for several configs \(`chat`, `search`\); send `config`/);
+    expect(ambiguous.body.error.details).toEqual([{ path: "events.0.config", message: "is needed: the request id was reported for `chat`, `search`" }]);
     expect((await scores({ events: [{ requestId: shared, config: "search", scores: { relevance: 7 } }] })).body).toEqual({ accepted: 1, replaced: 0 });
     expect(await scoresOf(shared, "search")).toEqual({ relevance: { value: 7, history: [] } });
   });

@@ -95,7 +95,7 @@ describe("the controller", () => {
   it("warns once, in the audit log and as an alert, when a guardrail heads for a fail, and holds the stage meanwhile", async () => {
     const id = await rolloutWithTraffic("ctl-warn", 0.04);
     const steps = (await controlAll(db.prisma)).filter((s) => s.rolloutId === id);
-    expect(steps).toEqual([{ rolloutId: id, action: "warning", reason: expect.stringMatching(/^canary error rate .*; the evidence for 'an error rate at the allowed [\d.]+%' over 'no worse' is [\d,.]+ : 1, heading for the 400 : 1 that rolls back$/) }]);
+    expect(steps).toEqual([{ rolloutId: id, action: "warning", reason: expect.stringMatching(/^canary error rate .*; the evidence for 'error rate at the allowed [\d.]+%' over 'no worse' is [\d,.]+ : 1, heading for the 400 : 1 that rolls back$/) }]);
     expect(await rolloutRow(id)).toMatchObject({ status: "running", currentStage: 0 }); // held, not advanced
     expect((await controlAll(db.prisma)).filter((s) => s.rolloutId === id)).toEqual([]); // once
     const warnings = await db.prisma.auditEvent.findMany({ where: { entityId: id, action: "rollout.judge_warning" } });

@@ -103,7 +103,21 @@ describe("route()", () => {
       versionId: null,
       versionLabel: null,
       rolloutId: null,
-      llm: { ...fallbackLlm, topP: 1, retrievalStrategy: null, params: {} },
+      // A default written before messages: its systemPrompt is one system message, the rest as the server fills it.
+      llm: {
+        ...fallbackLlm,
+        messages: [{ role: "system", content: fallbackLlm.systemPrompt }],
+        provider: null,
+        topP: 1,
+        stop: [],
+        seed: null,
+        tools: [],
+        toolChoice: null,
+        responseFormat: null,
+        retrievalStrategy: null,
+        params: {},
+        variables: [],
+      },
       source: "default",
     });
     const error = await fresh.client.route("search", "u").catch((e: CanaryError) => e);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { attributeEvents } from "@/lib/metrics/attribution";
 import type { OutcomeEventInput } from "@/lib/metrics/schemas";
+import { prepareTemplate } from "@/lib/release/llm-template";
 import type { ConfigEntry, Snapshot } from "@/lib/snapshot/snapshot";
 
 const now = new Date("2026-11-26T12:00:00Z");
-const version = (id: string) => ({ id, label: id, template: { messages: [], variables: [] }, llmJson: "{}" });
+const version = (id: string) => ({ id, label: id, template: prepareTemplate({ messages: [], variables: [] }), llmJson: "{}" });
 const chat: ConfigEntry = {
   id: "cfg_chat",
   key: "chat",
@@ -104,6 +105,7 @@ describe("attributing outcomes to a rollout and variant", () => {
     expect(result.problems.map((p) => p.path)).toEqual(["events.0.config", "events.1.versionId", "events.2.at", "events.3.at"]);
     expect(result.rows).toBeNull();
   });
+
   it("stores scores as numbers, booleans as 1 and 0, and a repeat's scores not at all", () => {
     const events = [
       event({ requestId: "a", scores: { groundedness: 0.8, valid_json: true, turns: 3 } }),

@@ -3,9 +3,10 @@ import { evidenceClause, odds } from "@/lib/analysis/evidence";
 import { judge } from "@/lib/analysis/judge";
 import { latencyEvidence } from "@/lib/analysis/latency-test";
 import { averageLlr, decide, sureness, wilsonUpper } from "@/lib/analysis/sprt";
-import { emptyStats, latencyCountAbove } from "@/lib/analysis/variant-stats";
+import { addHist, addSums, emptyStats, latencyCountAbove } from "@/lib/analysis/variant-stats";
+import { BUILT_IN_METRICS } from "@/lib/guardrails/registry";
 import { gaussian, rng } from "@/lib/demo/random";
-import { latencyBucket, latencyBucketBounds } from "@/lib/metrics/latency-buckets";
+import { LATENCY_BUCKETS, latencyBucket, latencyBucketBounds } from "@/lib/metrics/latency-buckets";
 import { ThresholdsSchema } from "@/lib/release/rollout-schemas";
 
 const thresholds = ThresholdsSchema.parse({});
@@ -14,14 +15,17 @@ const thresholds = ThresholdsSchema.parse({});
 function stats(n: number, errors: number, latencies: number[], ratings: number[] = []) {
   const s = emptyStats();
   s.requests = n;
-  s.errors = errors;
+  addSums(s, "error_rate", n, errors, errors);
+  const hist: number[] = [];
   for (let i = 0; i < n; i++) {
-    s.latencyHist[latencyBucket(latencies[i % latencies.length])]++;
-    s.costSum += 0.002;
-    s.costSqSum += 0.002 ** 2;
-    s.costCount++;
+    const k = latencyBucket(latencies[i % latencies.length]);
+    hist[k] = (hist[k] ?? 0) + 1;
   }
-  ratings.forEach((r) => s.ratingHist[r - 1]++);
+  addHist(s, "latency", hist);
+  addSums(s, "cost", n, n * 0.002, n * 0.002 ** 2);
+  const counts = [0, 0, 0, 0, 0];
+  ratings.forEach((r) => counts[r - 1]++);
+  addHist(s, "rating", counts);
   return s;
 }
 
@@ -29,23 +33,23 @@ describe("the judge's verdicts", () => {
   it("fails a clear regression with the numbers in a sentence a human reads", () => {
     const stable = stats(4000, 40, [900, 1100, 1200, 1300, 1600], Array(400).fill(4));
     const canary = stats(200, 14, [1800, 2200, 2400, 2600, 3200], Array(40).fill(4));
-    const byGuardrail = Object.fromEntries(judge(stable, canary, thresholds).map((v) => [v.guardrail, v]));
+    const byGuardrail = Object.fromEntries(judge(stable, canary, BUILT_IN_METRICS, thresholds).map((v) => [v.key, v]));
     expect(byGuardrail.error_rate).toMatchObject({ status: "fail", canary: 0.07, stable: 0.01 });
     expect(byGuardrail.error_rate.sentence).toMatch(
-      /^canary error rate 7\.0% \(14 of 200\) vs stable 1\.0% \(40 of 4,000\): 7\.00× stable, past the 3\.0% allowed \(3× stable, at most 5\.0%\); the evidence for 'an error rate at the allowed 3\.0%' over 'no worse' is [\d,]+ : 1, past the 400 : 1 that rolls back$/,
+      /^canary error rate 7\.0% \(14 of 200\) vs stable 1\.0% \(40 of 4,000\): 7\.00× stable, past the 3\.0% allowed \(3× stable, at most 5\.0%\); the evidence for 'error rate at the allowed 3\.0%' over 'no worse' is [\d,]+ : 1, past the 400 : 1 that rolls back$/,
     );
     expect(byGuardrail.latency.status).toBe("fail");
     expect(byGuardrail.latency.sentence).toMatch(
-      /^canary p95 [\d,]+ ms vs stable [\d,]+ ms: 2\.00× stable, at the 2× allowed \([\d,]+ ms\); 10\.0% of canary requests took longer than [\d,]+ ms, 0\.0% of stable's; the evidence for 'a p95 at the allowed 2×' over 'no worse' is over 1,000,000 : 1, past the 400 : 1 that rolls back$/,
+      /^canary p95 [\d,]+ ms vs stable [\d,]+ ms: 2\.00× stable, at the 2× allowed \([\d,]+ ms\); 10\.0% of canary requests took longer than [\d,]+ ms, 0\.0% of stable's; the evidence for 'p95 at the allowed 2×' over 'no worse' is over 1,000,000 : 1, past the 400 : 1 that rolls back$/,
     );
     expect(byGuardrail.cost.status).toBe("pass");
-    expect(byGuardrail.cost.sentence).toMatch(/^canary cost per request \$0\.00200 vs stable \$0\.00200: 1\.00× stable, within the 2× allowed; the evidence for 'no worse' over 'costlier by the allowed 2×' is over 1,000,000 : 1, past the 10 : 1 that passes$/);
+    expect(byGuardrail.cost.sentence).toMatch(/^canary cost per request \$0\.00200 \(200 costed requests\) vs stable \$0\.00200 \(4,000\): 1\.00× stable, within the 2× allowed; the evidence for 'no worse' over 'cost per request at the allowed 2×' is over 1,000,000 : 1, past the 10 : 1 that passes$/);
   });
 
   it("says when the evidence is not enough either way, and which way it leans", () => {
     const stableRatings = Array.from({ length: 399 }, (_, i) => 3 + (i % 3));
-    const verdicts = judge(stats(4000, 40, [1000], stableRatings), stats(200, 2, [1000], [...Array(25).fill(4), ...Array(10).fill(3)]), thresholds);
-    const ratingVerdict = verdicts.find((v) => v.guardrail === "rating")!;
+    const verdicts = judge(stats(4000, 40, [1000], stableRatings), stats(200, 2, [1000], [...Array(25).fill(4), ...Array(10).fill(3)]), BUILT_IN_METRICS, thresholds);
+    const ratingVerdict = verdicts.find((v) => v.key === "rating")!;
     expect(ratingVerdict.status).toBe("inconclusive");
     expect(ratingVerdict.sentence).toMatch(
       /^canary mean rating 3\.71 \(35 ratings\) vs stable 4\.00 \(399\): 0\.29 lower, within the 0\.5 allowed; the evidence for 'worse by the allowed drop' over 'no worse' is [\d.,]+ : 1, not enough to decide \(400 : 1 for 'worse' rolls back, 10 : 1 for 'no worse' passes\)$/,
@@ -53,10 +57,10 @@ describe("the judge's verdicts", () => {
   });
 
   it("says inconclusive, not pass, while a guardrail has too few samples", () => {
-    const verdicts = judge(stats(4000, 40, [1000], Array(400).fill(4)), stats(200, 2, [1000], Array(10).fill(4)), thresholds);
-    const ratingVerdict = verdicts.find((v) => v.guardrail === "rating")!;
+    const verdicts = judge(stats(4000, 40, [1000], Array(400).fill(4)), stats(200, 2, [1000], Array(10).fill(4)), BUILT_IN_METRICS, thresholds);
+    const ratingVerdict = verdicts.find((v) => v.key === "rating")!;
     expect(ratingVerdict.status).toBe("inconclusive");
-    expect(ratingVerdict.sentence).toMatch(/too few samples to judge \(canary has 10, needs 30\)/);
+    expect(ratingVerdict.sentence).toMatch(/too few ratings to judge \(canary has 10, needs 30\)/);
   });
 
   it("decides only past the SPRT's bounds", () => {
@@ -74,7 +78,7 @@ function latencies(seed: number, n: number, scale = 1, slowShare = 0, slowFactor
   const s = emptyStats();
   for (let i = 0; i < n; i++) {
     const slow = random() < slowShare ? slowFactor : 1;
-    s.latencyHist[latencyBucket(1200 * scale * slow * Math.exp(0.6 * gaussian(random)))]++;
+    (s.hists.latency ??= new Array<number>(LATENCY_BUCKETS).fill(0))[latencyBucket(1200 * scale * slow * Math.exp(0.6 * gaussian(random)))]++;
     s.requests++;
   }
   return s;
@@ -85,8 +89,8 @@ describe("the latency guardrail tests the p95 it names", () => {
 
   it("fails a canary whose slowest tenth got 8 × slower, which a shift of the typical latency does not show", () => {
     const canary = latencies(2, 1_000, 1, 0.1, 8);
-    expect(judge(stable, canary, thresholds).find((v) => v.guardrail === "latency")!.status).toBe("fail");
-    const e = latencyEvidence(stable, canary, 2);
+    expect(judge(stable, canary, BUILT_IN_METRICS, thresholds).find((v) => v.key === "latency")!.status).toBe("fail");
+    const e = latencyEvidence(stable.hists.latency, canary.hists.latency, 2);
     expect(e.shiftLlr).toBeLessThan(0); // the old test alone: evidence for "no worse"
     expect(e.quantileLlr).toBeGreaterThan(Math.log(800));
     expect(e.slower.canary).toBeGreaterThan(0.06);
@@ -96,20 +100,20 @@ describe("the latency guardrail tests the p95 it names", () => {
   });
 
   it("fails a canary twice as slow throughout within the first few dozen requests, on the shift", () => {
-    const e = latencyEvidence(stable, latencies(4, 25, 2), 2);
+    const e = latencyEvidence(stable.hists.latency, latencies(4, 25, 2).hists.latency, 2);
     expect(e.shiftLlr).toBeGreaterThan(Math.log(800));
     expect(e.llr).toBeGreaterThan(Math.log(400));
   });
 
   it("lets through a canary 1.3 × slower throughout (p95 within 2 × stable's) and passes an identical one", () => {
-    expect(latencyEvidence(stable, latencies(3, 1_000, 1.3), 2).llr).toBeLessThan(Math.log(0.1));
-    expect(latencyEvidence(stable, latencies(5, 1_000), 2).llr).toBeLessThan(Math.log(0.1));
+    expect(latencyEvidence(stable.hists.latency, latencies(3, 1_000, 1.3).hists.latency, 2).llr).toBeLessThan(Math.log(0.1));
+    expect(latencyEvidence(stable.hists.latency, latencies(5, 1_000).hists.latency, 2).llr).toBeLessThan(Math.log(0.1));
   });
 
   it("counts requests above a latency with the bucket it falls in split on a log scale", () => {
-    const s = emptyStats();
-    s.latencyHist[80] = 10;
-    s.latencyHist[90] = 5;
+    const s = new Array<number>(LATENCY_BUCKETS).fill(0);
+    s[80] = 10;
+    s[90] = 5;
     const [lower, upper] = latencyBucketBounds(80);
     expect(latencyCountAbove(s, Math.sqrt(lower * upper))).toBeCloseTo(10, 6);
     expect(latencyCountAbove(s, lower)).toBeCloseTo(15, 6);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
 import { checkJsonSchema } from "@/lib/release/json-schema-check";
-import { LLM_LIMITS, systemPromptOf } from "@/lib/release/llm-settings";
+import { LLM_LIMITS } from "@/lib/release/llm-settings";
+import { systemPromptOf } from "@/lib/release/llm-template";
 import { CreateVersionInput } from "@/lib/release/version-schemas";
 import { parseInput } from "@/lib/validation";
 
@@ -81,7 +82,7 @@ describe("version settings", () => {
     [{ ...base, messages, responseFormat: { type: "json_schema", name: "a", schema: { type: "object", properties: { n: { $ref: "#/$defs/missing" } } } } }, "responseFormat.schema.properties.n.$ref", "The `responseFormat.schema.properties.n.$ref` field points at `#/$defs/missing`, which is not in this schema."],
     [{ ...base, messages, stop: ["a", ""] }, "stop.1", "The `stop.1` field must not be empty."],
     [{ ...base, messages, seed: 1.5 }, "seed", "The `seed` field must be a whole number."],
-    [{ ...base, messages, variables: [{ name: "customer name" }] }, "variables.0.name", "The `variables.0.name` field must be a letter or underscore, then letters, digits or underscores (at most 64), like customer_name."],
+    [{ ...base, messages, variables: [{ name: "customer name" }] }, "variables.0.name", "The `variables.0.name` field must be a letter or underscore, then letters, digits or underscores, like customer_name."],
   ])("refuses %#: %s", (input, path, message) => {
     const found = problem(input);
     expect(found.paths[0]).toBe(path);
@@ -116,5 +117,41 @@ describe("JSON Schema check", () => {
     [{ type: "object", properties: { a: { $ref: "https://example.com/s.json" } } }, ["properties", "a", "$ref"], "must point inside this schema (`#/$defs/…`); external schemas are not fetched"],
   ])("finds %#", (schema, path, message) => {
     expect(checkJsonSchema(schema, { rootObject: true })[0]).toEqual({ path, message });
+  });
+});
+
+describe("variables of a version", () => {
+  it("are the ones its messages use, in order of first use, with the defaults and descriptions the request gave", () => {
+    const parsed = parseInput(CreateVersionInput, {
+      ...base,
+      messages: [...messages, { role: "assistant", content: "{{#tone}}Tone: {{tone}}{{/tone}} {{product}}" }],
+      variables: [{ name: "question", description: "what the user asked" }, { name: "product", default: "Acme" }],
+    });
+    expect(parsed.variables).toEqual([
+      { name: "product", default: "Acme" },
+      { name: "question", description: "what the user asked" },
+      { name: "tone" },
+    ]);
+  });
+
+  it("detects them in an old-style systemPrompt too", () => {
+    expect(parseInput(CreateVersionInput, { ...base, systemPrompt: "Hi {{name}}" }).variables).toEqual([{ name: "name" }]);
+  });
+
+  it.each([
+    [{ ...base, messages, variables: [{ name: "product" }, { name: "colour" }] }, "variables.1.name", "The `variables.1.name` field names `colour`, which no message uses."],
+    [{ ...base, messages: [messages[0], { role: "user", content: "{{#a}}x" }] }, "messages.1.content", "The `messages.1.content` field "],
+    [{ ...base, systemPrompt: "Hi {{name" }, "systemPrompt", "The `systemPrompt` field has `{{`"],
+  ])("refuses %#: %s", (input, path, message) => {
+    const found = problem(input);
+    expect(found.paths[0]).toBe(path);
+    expect(found.message.startsWith(message)).toBe(true);
+  });
+});
+
+describe("JSON Schema check, with keys named like Object.prototype's", () => {
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])("takes a property or keyword named %s as data", (key) => {
+    const schema = JSON.parse(`{"type":"object","properties":{"a":{"type":"string","${key}":1}},"${key}":{"x":1}}`);
+    expect(checkJsonSchema(schema, { rootObject: true })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { route, type RoutingRollout } from "@/lib/release/router";
+import { route } from "@/lib/release/router";
 import { answerFromState, newRequestId, type RoutingState } from "@/lib/sdk/local-routing";
 import { normalizeEvent } from "@/lib/sdk/outcome-event";
 import { CanaryError, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs } from "@/lib/sdk/transport";
@@ -112,8 +112,24 @@ afterEach(() => {
 });
 
 describe("answerFromState", () => {
-  const llm = (model: string) => ({ model, systemPrompt: "", temperature: 1, topP: 1, maxTokens: 10, retrievalStrategy: null, params: {} });
-  const rollout: RoutingRollout & { id: string } = { id: "rol_1", salt: "0123456789abcdef", percent: 40, sticky: true, include: [], exclude: ["vip"] };
+  const llm = (model: string) => ({
+    model,
+    provider: null,
+    messages: [{ role: "user" as const, content: "Hi" }],
+    systemPrompt: "",
+    temperature: 1,
+    topP: 1,
+    maxTokens: 10,
+    stop: [],
+    seed: null,
+    tools: [],
+    toolChoice: null,
+    responseFormat: null,
+    retrievalStrategy: null,
+    params: {},
+    variables: [],
+  });
+  const rollout: NonNullable<RoutingState["rollout"]> = { id: "rol_1", salt: "0123456789abcdef", percent: 40, sticky: true, include: [], exclude: ["vip"] };
   const state: RoutingState = {
     config: "chat",
     revision: 3,

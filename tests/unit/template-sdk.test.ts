@@ -58,8 +58,22 @@ describe("the template module and the SDK", () => {
     const { files, packages } = graph("lib/sdk/client.ts");
     expect(packages).toEqual([]);
     // What the README tells a user to copy along with lib/sdk.
-    const copied = /^(lib\/sdk\/[a-z-]+\.ts|lib\/template\/[a-z-]+\.ts|lib\/release\/router\.ts|lib\/limits\.ts)$/;
+    // lib/release/llm-template.ts: how a version's messages render, the server's and the SDK's alike.
+    const copied = /^(lib\/sdk\/[a-z-]+\.ts|lib\/template\/[a-z-]+\.ts|lib\/release\/(router|llm-template)\.ts|lib\/limits\.ts)$/;
     for (const file of files) expect(file).toMatch(copied);
+  });
+
+  it("the SDK and the server's /api/route render with the same modules, and neither has a copy of the parser", () => {
+    const sdk = graph("lib/sdk/client.ts").files;
+    const server = graph("lib/hot/route-handler.ts").files;
+    const renderer = ["lib/release/llm-template.ts", "lib/template/parse.ts", "lib/template/render.ts"];
+    expect(sdk).toEqual(expect.arrayContaining(renderer));
+    expect(server).toEqual(expect.arrayContaining(renderer));
+    // The grammar's braces, as a string or in a regular expression, appear in lib/template alone.
+    const braces = /["'`]\{\{["'`]|\\\{\\\{/;
+    const spelling = [...new Set([...sdk, ...server])].filter((file) => braces.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(spelling).toContain("lib/template/syntax.ts");
+    for (const file of spelling) expect(file).toMatch(/^lib\/template\//);
   });
 
   it("finds the imports it follows (the check above would pass vacuously otherwise)", () => {

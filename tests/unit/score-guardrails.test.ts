@@ -1,5 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { assessScore, describeScore, isScoreWarning, type ScoreSums, type ScoreTest } from "@/lib/analysis/score-tests";
+import { judge, type Verdict } from "@/lib/analysis/judge";
+import { rolloutMetrics } from "@/lib/analysis/rollout-metrics";
+import { emptyStats, type Sums } from "@/lib/analysis/variant-stats";
+import type { Direction } from "@/lib/guardrails/registry";
+import { ThresholdsSchema } from "@/lib/release/rollout-schemas";
+import type { ScoreThreshold } from "@/lib/release/score-schemas";
+
+// Custom scores as guardrails, judged by the judge itself (lib/analysis/judge.ts): the score as a
+// config defines it, its threshold as a rollout copied it, both variants' rollup sums.
+
+type ScoreSums = Sums;
+interface ScoreTest {
+  label?: string;
+  kind: "boolean" | "numeric";
+  direction: Direction;
+  threshold: ScoreThreshold;
+}
+
+/** The verdict on one score (keyed `s`) of two variants with these sums. */
+function assessScore(test: ScoreTest, stable: ScoreSums, canary: ScoreSums): Verdict {
+  const thresholds = ThresholdsSchema.parse({ scores: { s: test.threshold } });
+  const [metric] = rolloutMetrics([{ key: "s", label: test.label ?? "s", description: "", kind: test.kind, min: 0, max: 1000, direction: test.direction, guardrail: true }], thresholds.scores).slice(-1);
+  const [st, ca] = [emptyStats(), emptyStats()];
+  st.sums.s = stable;
+  ca.sums.s = canary;
+  return judge(st, ca, [metric], thresholds)[0];
+}
+const describeScore = (_: ScoreTest, v: Verdict) => v.sentence;
+const isScoreWarning = (v: Verdict) => v.warning;
 
 /** Rollup sums of the given values. */
 function sums(values: number[]): ScoreSums {
@@ -63,7 +91,7 @@ describe("a numeric score as a guardrail", () => {
     const stable = sums(spread(3000, 2, 1));
     const worse = assessScore(turns, stable, sums(spread(300, 3.2, 1)));
     expect(worse).toMatchObject({ status: "fail", limit: 3 });
-    expect(describeScore(turns, worse)).toMatch(/^canary turns 3\.200 \(300 scored\) vs stable 2\.000 \(3,000\): 1\.60× stable, past the 1\.5× allowed; the evidence for 'worse by the allowed factor'/);
+    expect(describeScore(turns, worse)).toMatch(/^canary turns 3\.200 \(300 scored\) vs stable 2\.000 \(3,000\): 1\.60× stable, past the 1\.5× allowed; the evidence for 'turns at the allowed 1\.5×'/);
     expect(assessScore(turns, stable, sums(spread(300, 1.8, 1))).status).toBe("pass");
     // A higher-is-better ratio allows down to stable's / value.
     const relevance: ScoreTest = { kind: "numeric", direction: "higher_is_better", threshold: { form: "ratio", value: 1.25 } };

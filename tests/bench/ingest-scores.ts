@@ -1,0 +1,85 @@
+// The "3 scores on every event" case of bench:ingest: the config's three custom scores, the
+// scores each simulated event carries, the direct set-based INSERT of outcomes plus their score
+// rows that the app is measured against, and the check that the score rollups equal a
+// recomputation from the stored scores.
+import type pg from "pg";
+import type { Actor } from "../../lib/auth/actor";
+import { openDatabase } from "../../lib/db/client";
+import { createScore } from "../../lib/release/score-service";
+
+const SCORES = [
+  { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 },
+  { key: "valid_json", label: "Valid JSON", kind: "boolean" },
+  { key: "turns", label: "Turns", kind: "numeric", min: 1, max: 20, direction: "lower_is_better", guardrail: false },
+] as const;
+
+/** Defines the three scores on the seeded config (through the product's own service). */
+export async function defineBenchScores(url: string, configKey: string): Promise<void> {
+  const db = await openDatabase({ url });
+  const system: Actor = { type: "system", id: null, label: "bench", scopes: [] };
+  try {
+    for (const score of SCORES) await createScore(db.prisma, system, configKey, score);
+  } finally {
+    await db.close();
+  }
+}
+
+/** An evaluator's verdicts on one request: a 0..1 score, a pass/fail check and a count. */
+export function scoreFields(i: number) {
+  return { groundedness: Math.round(600 + 400 * Math.random()) / 1000, valid_json: Math.random() < 0.95, turns: 1 + (i % 6) };
+}
+
+export function scoresJson(s: ReturnType<typeof scoreFields>): string {
+  return `"scores":{"groundedness":${s.groundedness},"valid_json":${s.valid_json},"turns":${s.turns}}`;
+}
+
+/** The outcomes and their score rows in one set-based statement: outcomes first, each score row joined to its new outcome. */
+export const DIRECT_SCORED_SQL = `
+WITH stored AS (
+  INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
+  ON CONFLICT (config_id, request_id) DO NOTHING
+  RETURNING id, request_id
+)
+INSERT INTO outcome_scores (outcome_id, score_key, value)
+SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)`;
+
+/** The three score columns of a batch for DIRECT_SCORED_SQL. */
+export function directScoreColumns(rows: { requestId: string; scores: ReturnType<typeof scoreFields> }[]): unknown[][] {
+  const columns: unknown[][] = [[], [], []];
+  for (const { requestId, scores } of rows) {
+    for (const [key, value] of Object.entries(scores)) {
+      columns[0].push(requestId);
+      columns[1].push(key);
+      columns[2].push(typeof value === "boolean" ? Number(value) : value);
+    }
+  }
+  return columns;
+}
+
+/**
+ * Score rows of the outcomes stored under `prefix`, those outcomes without all their score rows,
+ * and the score rollup rows (minute and hour)
+ * that differ from a recomputation from them: a different count, a missing or extra row, or a sum
+ * off by more than a float summed in another order can be (1e-9 of it).
+ */
+export async function checkScoreRollups(db: pg.Client, configId: string, prefix: string): Promise<{ scoreRows: number; incomplete: number; mismatched: number }> {
+  const counted = async (sql: string) => Number((await db.query(sql, [configId, `${prefix}%`])).rows[0].count);
+  const scoreRows = await counted(`SELECT count(*) FROM outcome_scores s JOIN outcomes o ON o.id = s.outcome_id WHERE o.config_id = $1 AND o.request_id LIKE $2`);
+  const incomplete = await counted(
+    `SELECT count(*) FROM outcomes o WHERE o.config_id = $1 AND o.request_id LIKE $2 AND (SELECT count(*) FROM outcome_scores s WHERE s.outcome_id = o.id) <> ${SCORES.length}`,
+  );
+  let mismatched = 0;
+  for (const [unit, table] of [["minute", "score_rollups"], ["hour", "score_rollups_hourly"]]) {
+    const recomputed = `SELECT o.rollout_id, o.version_id, date_trunc('${unit}', o.at, 'UTC') AS ${unit}, s.score_key,
+        count(*)::int AS count, sum(s.value) AS sum, sum(s.value * s.value) AS sq_sum
+      FROM outcome_scores s JOIN outcomes o ON o.id = s.outcome_id WHERE o.config_id = $1 AND o.request_id LIKE $2 GROUP BY 1, 2, 3, 4`;
+    const stored = `SELECT rollout_id, version_id, ${unit}, score_key, count, sum, sq_sum FROM ${table} WHERE config_id = $1`;
+    const near = (column: string) => `abs(r.${column} - t.${column}) <= 1e-9 * greatest(1, abs(r.${column}))`;
+    const diff = `SELECT count(*) FROM (${recomputed}) r FULL JOIN (${stored}) t
+      ON r.rollout_id IS NOT DISTINCT FROM t.rollout_id AND r.version_id = t.version_id AND r.${unit} = t.${unit} AND r.score_key = t.score_key
+      WHERE r.count IS DISTINCT FROM t.count OR NOT (${near("sum")} AND ${near("sq_sum")})`;
+    mismatched += Number((await db.query(diff, [configId, `${prefix}%`])).rows[0].count);
+  }
+  return { scoreRows, incomplete, mismatched };
+}
