@@ -41,7 +41,7 @@ import type { Metric } from "../guardrails/registry";
 import type { Thresholds } from "../release/rollout-schemas";
 import { evidenceClause, pastOrWithin, type EvidenceState } from "./evidence";
 import { metricEvidence, resolveRule, type Evidence, type ResolvedRule } from "./metric-tests";
-import { decide, ERROR_BUDGET, sureness, twoSampleLlr } from "./sprt";
+import { decide, ERROR_BUDGET, twoSampleLlr } from "./sprt";
 import type { VariantStats } from "./variant-stats";
 
 export type VerdictStatus = "pass" | "fail" | "inconclusive";
@@ -51,11 +51,6 @@ export interface Assessment extends Evidence {
   /** The metric judged (lib/guardrails/registry.ts key, or a custom score's). */
   key: string;
   status: VerdictStatus;
-  /**
-   * 1 − 1/LR for a fail, 1 − LR for a pass, else 0: one minus an always-valid p-value, NOT the
-   * probability that the canary is worse or not. Sentences give the evidence as odds (`llr`).
-   */
-  sure: number;
   /** Not failing yet, but the evidence already 20:1 for "worse" (a rollback needs 400:1). */
   warning: boolean;
 }
@@ -106,7 +101,6 @@ function decided(metric: Metric, e: Evidence): Assessment {
     canary: e.canary,
     stable: e.stable,
     limit: e.limit,
-    sure: status === "fail" ? sureness(llr) : status === "pass" ? 1 - Math.exp(llr) : 0,
     llr,
     warning: status === "inconclusive" && ready && llr >= Math.log(JUDGE_SETTINGS.warningOdds),
     samples: e.samples,

@@ -38,7 +38,6 @@ export const VerdictDto = z.object({
   canary: z.number().nullable(),
   stable: z.number().nullable(),
   limit: z.number().nullable(),
-  sure: z.number(),
   llr: z.number().describe("ln of the likelihood ratio worse:no-worse so far; a fail needs ln 400"),
   warning: z.boolean().describe("not failing yet, but the evidence is already 20:1 for worse"),
   samples: z.object({ canary: z.number().int(), stable: z.number().int() }),

@@ -72,12 +72,3 @@ export function decide(llr: number, alpha: number, beta: number): "worse" | "no_
   if (llr <= Math.log(beta)) return "no_worse";
   return "undecided";
 }
-
-/**
- * 1 − 1/LR (0 when LR ≤ 1). 1/LR is an always-valid p-value: an identical canary ever shows this
- * much evidence at most that often. It is NOT the probability that the canary is worse, so no
- * sentence shows it; verdicts word the evidence as odds (lib/analysis/evidence.ts).
- */
-export function sureness(llr: number): number {
-  return llr <= 0 ? 0 : 1 - Math.exp(-llr);
-}

@@ -15,7 +15,7 @@ type Variant = "stable" | "canary";
 const SUMMED = BUILT_IN_METRICS.flatMap((m) => (m.rollup && "sums" in m.rollup ? [{ key: m.key, ...m.rollup.sums }] : []));
 const HISTOGRAMS = BUILT_IN_METRICS.flatMap((m) => (m.rollup && "histogram" in m.rollup ? [{ key: m.key, column: m.rollup.histogram }] : []));
 /** Every rollup column some built-in reads, besides the request count. */
-const COLUMNS = [...new Set([...SUMMED.flatMap((s) => [s.n, s.sum, s.sqSum]), ...HISTOGRAMS.map((h) => h.column)])];
+const COLUMNS = [...new Set([...SUMMED.flatMap((s) => [s.n, s.sum, s.sqSum]), ...HISTOGRAMS.map((h) => h.column)])].filter((c) => c !== "count");
 
 /** One row of the stats statement: the request count, a metric's sums, or one histogram slot. */
 interface StatsRow {

@@ -40,6 +40,9 @@ let drop: () => Promise<void>;
 beforeAll(async () => {
   ({ db, drop } = await databaseBefore(MIGRATION));
   await db.query(`INSERT INTO configs (id, key, name, updated_at) VALUES ('cfg_old', 'old', 'Old', now())`, []);
+  for (const id of ["ver_a", "ver_b"]) {
+    await db.query(`INSERT INTO versions (id, config_id, label, model, system_prompt, temperature, top_p, max_tokens, author_label) VALUES ($1, 'cfg_old', $1, 'gpt-4o', 'Be brief.', 0.5, 1, 64, 'someone')`, [id]);
+  }
   await db.query(
     `INSERT INTO rollouts (id, config_id, canary_version_id, base_version_id, status, stages, stage_started_at, salt, thresholds, started_by, updated_at)
      VALUES ('rol_old', 'cfg_old', 'ver_b', 'ver_a', 'running', '[]', now(), 's', '{}', 'someone', now())`,
