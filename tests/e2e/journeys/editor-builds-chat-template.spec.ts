@@ -47,6 +47,10 @@ test("an editor builds a chat template with variables and a tool, previews, diff
   await expect(page.getByRole("button", { name: "Move message 2 up" })).toBeFocused();
   await expect(page.getByLabel("Message 2 role")).toHaveValue("assistant");
   await expect(page.getByLabel("Message 3 role")).toHaveValue("user");
+  // The code editor leaves Tab to the page: the keyboard moves on instead of being trapped.
+  await content(3).focus();
+  await page.keyboard.press("Tab");
+  await expect(content(3)).not.toBeFocused();
   // The variable is highlighted in the editor (CodeMirror's injected styles apply under the CSP).
   await expect(content(3).getByText("{{order_id}}")).toHaveCSS("background-color", "rgb(254, 243, 199)");
 
