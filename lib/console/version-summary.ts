@@ -96,12 +96,21 @@ export function codeSpans(text: string): { text: string; code: boolean }[] {
   return text.split("`").map((part, i) => ({ text: part, code: i % 2 === 1 })).filter((part) => part.text !== "");
 }
 
-/** How the diff names the part of a version each change is in. */
+/** How the diff names the part of a version each change is in, in the order the console lists them. */
 export const DIFF_PART_LABELS: Record<(typeof DIFF_PARTS)[number], string> = {
-  settings: "Settings",
   messages: "Messages",
   tools: "Tools",
   responseFormat: "Response format",
   variables: "Variables",
+  settings: "Settings",
   description: "Description",
 };
+
+/**
+ * The diff's changes grouped by part, parts in DIFF_PART_LABELS' order (what the template says
+ * first), changes in the server's order within a part.
+ */
+export function changesByPart<C extends { part: (typeof DIFF_PARTS)[number] }>(changes: readonly C[]): C[] {
+  const parts = Object.keys(DIFF_PART_LABELS) as (typeof DIFF_PARTS)[number][];
+  return parts.flatMap((part) => changes.filter((c) => c.part === part));
+}

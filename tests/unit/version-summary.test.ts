@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeSpans, responseFormatWords, retrievalWords, schemaProperties, stopWords, toolChoiceWords, versionVariables } from "@/lib/console/version-summary";
+import { changesByPart, codeSpans, responseFormatWords, retrievalWords, schemaProperties, stopWords, toolChoiceWords, versionVariables } from "@/lib/console/version-summary";
 
 describe("a JSON Schema's properties as rows", () => {
   it("lists the top-level properties in order, with type, required-ness and description", () => {
@@ -68,6 +68,25 @@ describe("settings in words", () => {
       { text: "lookup_order", code: true },
       { text: " gained required parameter ", code: false },
       { text: "email", code: true },
+    ]);
+  });
+});
+
+describe("the diff's changes", () => {
+  it("are grouped by part, the template's parts first, keeping the server's order inside a part", () => {
+    const changes = [
+      { part: "settings", summary: "model a → b" },
+      { part: "messages", summary: "message 1 changed" },
+      { part: "settings", summary: "temperature 0.7 → 0.3" },
+      { part: "tools", summary: "tool `x` added" },
+      { part: "messages", summary: "message 2 added" },
+    ] as const;
+    expect(changesByPart(changes).map((c) => c.summary)).toEqual([
+      "message 1 changed",
+      "message 2 added",
+      "tool `x` added",
+      "model a → b",
+      "temperature 0.7 → 0.3",
     ]);
   });
 });
