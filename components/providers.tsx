@@ -1,5 +1,6 @@
 "use client";
 
+import "./zod-in-browser"; // first: before any module builds a zod schema
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useState, type ReactNode } from "react";

@@ -17,7 +17,8 @@ export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 
  * A page's policy: scripts only with this answer's nonce (Next puts it on its own inline and
  * chunk scripts) and what those load ('strict-dynamic'), no inline script an attacker could
  * inject. Styles stay 'unsafe-inline': recharts and React set style attributes, which nonces do
- * not cover, and styles cannot run code. `npm run dev` needs eval and its hot-reload socket.
+ * not cover, CodeMirror (the console's code editor) injects its style sheet, and styles cannot run
+ * code. `npm run dev` needs eval and its hot-reload socket.
  */
 export function pageContentSecurityPolicy(nonce: string, dev: boolean): string {
   return [

@@ -101,7 +101,9 @@ export const LateScoreInput = z
   .object({
     requestId: RequestIdSchema.describe("the reported outcome's request id"),
     config: ConfigKeySchema.optional().describe("only needed when the same request id was reported for several configs"),
-    scores: ScoresInput.refine((scores) => Object.keys(scores).length > 0, "must hold at least 1 score"),
+    scores: ScoresInput.refine((scores) => Object.keys(scores).length > 0, "must hold at least 1 score").describe(
+      "at least 1 score by key; a key sent again for the same request replaces its earlier value",
+    ),
   })
   .strict();
 export type LateScoreInput = z.infer<typeof LateScoreInput>;

@@ -11,7 +11,7 @@ import { ConfigDetailDto, ConfigDto, CreateConfigInput } from "./config-schemas"
 import { findRollout } from "./rollout-repo";
 import { toRolloutDto } from "./rollout-service";
 import { findVersion } from "./version-repo";
-import { VersionDto } from "./version-schemas";
+import { versionDtoOf } from "./version-schemas";
 
 // Reads of several rows (a config with its rollout and versions) run in one REPEATABLE READ
 // transaction: Prisma turns an `include` into separate SELECTs, and an action committing between
@@ -30,7 +30,7 @@ export async function getConfig(db: Db, key: string): Promise<ConfigDetailDto> {
     const active = row.activeRolloutId ? await findRollout(tx, row.activeRolloutId) : null;
     return ConfigDetailDto.parse({
       config: ConfigDto.parse(row),
-      stableVersion: stable ? VersionDto.parse(stable) : null,
+      stableVersion: stable ? versionDtoOf(stable) : null,
       activeRollout: active ? toRolloutDto(active) : null,
     });
   }, ONE_SNAPSHOT);

@@ -24,6 +24,8 @@ function preparedOf(llm: LlmSettings): PreparedTemplate {
  * variable missing is `invalid_request` naming `variables.<name>`.
  */
 export function llmFor(llm: LlmSettings, variables: Readonly<Record<string, string>> | undefined): LlmSettings {
+  // Without variables a routing state's settings are answered as they are (no copy per call).
+  if (!variables && llm.rendered === undefined) return llm;
   const template = { ...llm };
   delete template.rendered;
   if (!variables) return template;

@@ -48,6 +48,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 
 export interface Seeded {
   authorization: string;
+  /** Config `bench-template`: chat templates whose answers render (TEMPLATE_VALUES). */
+  templateConfigKey: string;
   /** A key with the admin scope, for the admin API. */
   adminAuthorization: string;
   configKey: string;
@@ -57,7 +59,42 @@ export interface Seeded {
   rolloutId: string;
 }
 
-/** A config with a stable version and a 10 % canary, and a key with the route and metrics scopes. */
+/**
+ * A chat template as apps version them: a system prompt with a variable and an optional section,
+ * a few-shot pair, the history placeholder, the user's question; a tool and a response schema.
+ */
+function templateVersion(label: string) {
+  return {
+    label,
+    model: "gpt-4o",
+    provider: "openai",
+    messages: [
+      {
+        role: "system",
+        content:
+          "You are the support assistant of {{product}}, a hosting platform. Solve the customer's problem in as few turns as possible.\n" +
+          "Never invent account details, prices, limits or policies; when unsure, offer a hand-over to a human agent.{{#plan}}\n" +
+          "The customer is on the {{plan}} plan.{{/plan}}\nKeep answers under 150 words; use numbered steps for anything the customer must do.",
+      },
+      { role: "user", content: "How do I add a custom domain?" },
+      { role: "assistant", content: "1. Open your project's Domains tab.\n2. Add the domain.\n3. Create the DNS record shown there." },
+      { role: "placeholder", name: "history" },
+      { role: "user", content: "{{question}}" },
+    ],
+    temperature: 0.3,
+    maxTokens: 600,
+    tools: [{ name: "look_up_invoice", description: "The customer's invoices of a month", parameters: { type: "object", properties: { month: { type: "string" } }, required: ["month"] } }],
+    variables: [{ name: "product", default: "Acme Cloud" }],
+  };
+}
+
+/** What bench:route sends to `bench-template`: every variable of the template set. */
+export const TEMPLATE_VALUES = { product: "Acme Cloud", plan: "Pro", question: "I was charged twice for my Pro plan this month, can you refund one?" };
+
+/**
+ * Configs `bench-chat` (a system prompt) and `bench-template` (a chat template), each with a
+ * stable version and a 10 % canary, and a key with the route and metrics scopes.
+ */
 export async function seed(target: string | DatabaseTarget): Promise<Seeded> {
   const db = await openDatabase(typeof target === "string" ? { url: target } : target);
   const system: Actor = { type: "system", id: null, label: "bench", scopes: [] };
@@ -66,13 +103,15 @@ export async function seed(target: string | DatabaseTarget): Promise<Seeded> {
     const config = await createConfig(db.prisma, system, { key: "bench-chat", name: "Bench chat" });
     const stable = await createVersion(db.prisma, system, "bench-chat", version("v1"));
     const canary = await createVersion(db.prisma, system, "bench-chat", version("v2"));
-    const rollout = await startRollout(db.prisma, system, "bench-chat", {
-      canaryVersionId: canary.id,
-      stages: [{ percent: 10, minDurationSec: 3600, minSamples: 100 }, { percent: 100, minDurationSec: 3600, minSamples: 100 }],
-    });
+    const stages = [{ percent: 10, minDurationSec: 3600, minSamples: 100 }, { percent: 100, minDurationSec: 3600, minSamples: 100 }];
+    const rollout = await startRollout(db.prisma, system, "bench-chat", { canaryVersionId: canary.id, stages });
+    await createConfig(db.prisma, system, { key: "bench-template", name: "Bench template" });
+    await createVersion(db.prisma, system, "bench-template", templateVersion("t1"));
+    const templateCanary = await createVersion(db.prisma, system, "bench-template", templateVersion("t2"));
+    await startRollout(db.prisma, system, "bench-template", { canaryVersionId: templateCanary.id, stages });
     const { key } = await createApiKey(db.prisma, system, { name: "bench", scopes: ["route", "metrics"] });
     const admin = await createApiKey(db.prisma, system, { name: "bench admin", scopes: ["admin"] });
-    return { authorization: `Bearer ${key}`, adminAuthorization: `Bearer ${admin.key}`, configKey: config.key, configId: config.id, stableId: stable.id, canaryId: canary.id, rolloutId: rollout.id };
+    return { authorization: `Bearer ${key}`, templateConfigKey: "bench-template", adminAuthorization: `Bearer ${admin.key}`, configKey: config.key, configId: config.id, stableId: stable.id, canaryId: canary.id, rolloutId: rollout.id };
   } finally {
     await db.close();
   }

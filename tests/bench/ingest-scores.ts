@@ -4,6 +4,7 @@
 // recomputation from the stored scores.
 import type pg from "pg";
 import type { Actor } from "../../lib/auth/actor";
+import { scalarArrayLiteral, textArrayLiteral } from "../../lib/db/array-literal";
 import { openDatabase } from "../../lib/db/client";
 import { createScore } from "../../lib/release/score-service";
 
@@ -33,7 +34,11 @@ export function scoresJson(s: ReturnType<typeof scoreFields>): string {
   return `"scores":{"groundedness":${s.groundedness},"valid_json":${s.valid_json},"turns":${s.turns}}`;
 }
 
-/** The outcomes and their score rows in one set-based statement: outcomes first, each score row joined to its new outcome. */
+/**
+ * The outcomes and their score rows in one set-based statement: outcomes first, each score row
+ * joined to its new outcome, inserted in key order (as the app does: the index's fast path for
+ * rising keys).
+ */
 export const DIRECT_SCORED_SQL = `
 WITH stored AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
@@ -42,19 +47,28 @@ WITH stored AS (
   RETURNING id, request_id
 )
 INSERT INTO outcome_scores (outcome_id, score_key, value)
-SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)`;
+SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)
+ORDER BY stored.id, s.score_key`;
 
-/** The three score columns of a batch for DIRECT_SCORED_SQL. */
-export function directScoreColumns(rows: { requestId: string; scores: ReturnType<typeof scoreFields> }[]): unknown[][] {
-  const columns: unknown[][] = [[], [], []];
+/**
+ * DIRECT_SCORED_SQL's parameters: the 13 outcome columns, then the score rows as three columns,
+ * as array literals built directly (lib/db/array-literal.ts), as the app sends its own: the
+ * baseline pays no more to encode its batch than the app does.
+ */
+export function directScoredParams(columns: unknown[][], rows: { requestId: string; scores: ReturnType<typeof scoreFields> }[]): string[] {
+  const scoreColumns: [string[], string[], number[]] = [[], [], []];
   for (const { requestId, scores } of rows) {
     for (const [key, value] of Object.entries(scores)) {
-      columns[0].push(requestId);
-      columns[1].push(key);
-      columns[2].push(typeof value === "boolean" ? Number(value) : value);
+      scoreColumns[0].push(requestId);
+      scoreColumns[1].push(key);
+      scoreColumns[2].push(typeof value === "boolean" ? Number(value) : value);
     }
   }
-  return columns;
+  const literal = (column: unknown[]) =>
+    column.some((v) => typeof v === "string" || v instanceof Date)
+      ? textArrayLiteral(column.map((v) => (v instanceof Date ? v.toISOString() : (v as string | null))))
+      : scalarArrayLiteral(column as (number | boolean | null)[]);
+  return [...columns.map(literal), textArrayLiteral(scoreColumns[0]), textArrayLiteral(scoreColumns[1]), scalarArrayLiteral(scoreColumns[2])];
 }
 
 /**

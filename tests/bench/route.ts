@@ -1,11 +1,11 @@
 // npm run bench:route — /api/route on the production server against a bare node:http server
-// answering a fixed body of the same size, driven by the same client: 50 connections, 100,000
-// distinct user ids. One row per scenario in SCENARIOS (a way of running the app), each held to
-// ROUTE_TARGETS; exits 1 naming the targets missed.
+// answering a fixed body of the same size, driven by the same client (the same requests): 50
+// connections, 100,000 distinct user ids. One row per scenario in SCENARIOS (a way of running the
+// app, and the requests it gets), each held to its targets; exits 1 naming the targets missed.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DURATION_S, createBenchDatabase, fmt, load, seed, startApp, startBare, table } from "./harness";
+import { DURATION_S, TEMPLATE_VALUES, createBenchDatabase, fmt, load, seed, startApp, startBare, table } from "./harness";
 import type { LoadResult, Seeded } from "./harness";
 import { renderRolloutPages, sendOutcomes } from "./report-load";
 import { checkTargets, type Measured, type Target } from "./targets";
@@ -33,7 +33,7 @@ const UNDER_CONSOLE_TARGETS = {
   failed: ROUTE_TARGETS.failed,
 } satisfies Record<string, Target>;
 
-/** The app, started and seeded (config `bench-chat`, a key with the route scope). */
+/** The app, started and seeded (configs `bench-chat` and `bench-template`, a key with the route scope). */
 interface RunningApp {
   port: number;
   seeded: Seeded;
@@ -41,9 +41,19 @@ interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** What the load sends: GET for a config's plain answer, or POST with variables, whose answer renders the template. */
+interface RouteLoad {
+  config: "bench-chat" | "bench-template";
+  variables?: Record<string, string>;
+}
+const PLAIN: RouteLoad = { config: "bench-chat" };
+const RENDERED: RouteLoad = { config: "bench-template", variables: TEMPLATE_VALUES };
+
 interface Scenario {
   /** Names the scenario's row and targets. */
   name: string;
+  /** Default PLAIN. */
+  load?: RouteLoad;
   start(port: number): Promise<RunningApp>;
   /** Other work the scenario puts on the app while /api/route is measured; resolves to its stop. */
   during?(app: RunningApp): Promise<() => Promise<string>>;
@@ -119,49 +129,82 @@ async function consoleRendering(app: RunningApp): Promise<() => Promise<string>>
 
 const SCENARIOS: Scenario[] = [
   { name: "PostgreSQL server", start: onServer, targets: idleTargets },
+  // The answer holds the template (5 messages, a tool) and its rendering for this request's
+  // variables: rendered per request, everything else serialized once per snapshot.
+  { name: "PostgreSQL server, rendered 5-message template (POST with variables)", load: RENDERED, start: onServer, targets: idleTargets },
   { name: "PostgreSQL server, console rendering reports", start: onServer, during: consoleRendering, targets: underConsoleTargets },
   { name: "embedded database, console rendering reports", start: onEmbedded, during: consoleRendering, targets: underConsoleTargets },
 ];
 
-function drive(port: number, authorization: string, duration = DURATION_S): Promise<LoadResult> {
+function drive(port: number, authorization: string, routeLoad: RouteLoad, duration = DURATION_S): Promise<LoadResult> {
   let n = 0;
+  const { config, variables } = routeLoad;
   return load({
     url: `http://127.0.0.1:${port}`,
     connections: 50,
     duration,
     headers: { authorization },
     requests: [
-      {
-        method: "GET",
-        setupRequest: (request) => {
-          n = (n + 1) % USER_IDS;
-          request.path = `/api/route?config=bench-chat&userId=user-${n}`;
-          return request;
-        },
-      },
+      variables
+        ? {
+            method: "POST",
+            path: "/api/route",
+            headers: { "content-type": "application/json" },
+            setupRequest: (request) => {
+              n = (n + 1) % USER_IDS;
+              request.body = JSON.stringify({ config, userId: `user-${n}`, variables });
+              return request;
+            },
+          }
+        : {
+            method: "GET",
+            setupRequest: (request) => {
+              n = (n + 1) % USER_IDS;
+              request.path = `/api/route?config=${config}&userId=user-${n}`;
+              return request;
+            },
+          },
     ],
   });
 }
 
-/** The bare server answering bodies of `size` bytes, measured once per size. */
-const bareBySize = new Map<number, LoadResult>();
-async function bareBaseline(size: number, authorization: string): Promise<LoadResult> {
-  const known = bareBySize.get(size);
+/** The bare server answering bodies of `size` bytes to the same requests, measured once per size and load. */
+const bareBySize = new Map<string, LoadResult>();
+const bareKey = (size: number, routeLoad: RouteLoad) => `${size} bytes, ${routeLoad.variables ? "POST" : "GET"}`;
+async function bareBaseline(size: number, authorization: string, routeLoad: RouteLoad): Promise<LoadResult> {
+  const key = bareKey(size, routeLoad);
+  const known = bareBySize.get(key);
   if (known) return known;
   const bare = await startBare(BARE_PORT, size);
   try {
-    await drive(BARE_PORT, authorization, 3); // warm-up (JIT, connections)
-    const result = await drive(BARE_PORT, authorization);
-    bareBySize.set(size, result);
+    await drive(BARE_PORT, authorization, routeLoad, 3); // warm-up (JIT, connections)
+    const result = await drive(BARE_PORT, authorization, routeLoad);
+    bareBySize.set(key, result);
     return result;
   } finally {
     await bare.stop();
   }
 }
 
+/** One answer of the app to the scenario's requests; with variables it must hold the rendered messages. */
+async function sampleAnswer(app: RunningApp, routeLoad: RouteLoad, name: string): Promise<string> {
+  const { authorization } = app.seeded;
+  const url = `http://127.0.0.1:${app.port}/api/route`;
+  const sample = routeLoad.variables
+    ? await fetch(url, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ config: routeLoad.config, userId: "user-1", variables: routeLoad.variables }) })
+    : await fetch(`${url}?config=${routeLoad.config}&userId=user-1`, { headers: { authorization } });
+  const text = await sample.text();
+  if (sample.status !== 200) throw new Error(`${name}: the app answered ${sample.status}: ${text}`);
+  const rendered = (JSON.parse(text) as { llm: { rendered?: unknown[] } }).llm.rendered;
+  if (routeLoad.variables && !(Array.isArray(rendered) && rendered.length > 1)) throw new Error(`${name}: the answer has no rendered messages: ${text}`);
+  return text;
+}
+
 interface ScenarioResult {
   scenario: Scenario;
   size: number;
+  /** The bare row compared with. */
+  bareName: string;
   bare: LoadResult;
   app: LoadResult;
   /** What the scenario's other work did meanwhile. */
@@ -169,23 +212,20 @@ interface ScenarioResult {
 }
 
 async function measure(scenario: Scenario): Promise<ScenarioResult> {
+  const routeLoad = scenario.load ?? PLAIN;
   const app = await scenario.start(APP_PORT);
   try {
     const { authorization } = app.seeded;
-    const sample = await fetch(`http://127.0.0.1:${app.port}/api/route?config=bench-chat&userId=user-1`, { headers: { authorization } });
-    if (sample.status !== 200) {
-      throw new Error(`${scenario.name}: the app answered ${sample.status}: ${await sample.text()}`);
-    }
-    const size = Buffer.byteLength(await sample.text());
-    const bare = await bareBaseline(size, authorization);
-    await drive(app.port, authorization, 3); // warm-up
+    const size = Buffer.byteLength(await sampleAnswer(app, routeLoad, scenario.name));
+    const bare = await bareBaseline(size, authorization, routeLoad);
+    await drive(app.port, authorization, routeLoad, 3); // warm-up
     const stopDuring = await scenario.during?.(app);
-    const result = await drive(app.port, authorization).catch(async (error: unknown) => {
+    const result = await drive(app.port, authorization, routeLoad).catch(async (error: unknown) => {
       await stopDuring?.().catch(() => undefined);
       throw error;
     });
     const alongside = (await stopDuring?.()) ?? null;
-    return { scenario, size, bare, app: result, alongside };
+    return { scenario, size, bareName: bareKey(size, routeLoad), bare, app: result, alongside };
   } finally {
     await app.stop();
   }
@@ -207,14 +247,14 @@ function report(results: ScenarioResult[]): void {
   ];
   const sizes = [...new Set(results.map((r) => r.size))].join(", ");
   console.info(
-    `\nbench:route — GET /api/route, 50 connections, ${fmt(USER_IDS)} distinct user ids, ${DURATION_S} s each, ` +
-      `answers of ${sizes} bytes\n`,
+    `\nbench:route — /api/route, 50 connections, ${fmt(USER_IDS)} distinct user ids, ${DURATION_S} s each, ` +
+      `answers of ${sizes} bytes; each app row is compared with the bare row of its answer's size and method\n`,
   );
   console.info(
     table([
       ["", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed"],
-      ...[...bareBySize].map(([size, bare]) => row(`bare node:http, ${size} bytes (baseline)`, bare)),
-      ...results.map((r) => row(`/api/route, ${r.scenario.name}`, r.app)),
+      ...[...bareBySize].map(([key, bare]) => row(`bare node:http, ${key} (baseline)`, bare)),
+      ...results.map((r) => row(`/api/route, ${r.scenario.name} (${r.bareName})`, r.app)),
     ]),
   );
   for (const r of results) if (r.alongside) console.info(`  meanwhile (${r.scenario.name}): ${r.alongside}`);

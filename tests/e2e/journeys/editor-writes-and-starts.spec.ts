@@ -1,5 +1,3 @@
-import path from "node:path";
-import { SCREENSHOT_DIR } from "../constants";
 import { expect, test, uniqueKey } from "./fixtures";
 
 test("an editor creates a config, writes versions, sees the diff against stable and starts a canary", async ({ pageAs }) => {
@@ -19,7 +17,7 @@ test("an editor creates a config, writes versions, sees the diff against stable 
   await page.getByRole("link", { name: "Write the first version" }).click();
   await page.getByLabel("Label").fill("v1.0.0");
   await page.getByLabel("Model").fill("gpt-4o-mini");
-  await page.getByLabel("System prompt").fill("You are a support agent for Acme.\nBe polite.\nAnswer in three sentences or fewer.");
+  await page.getByRole("textbox", { name: "Message 1 Content" }).fill("You are a support agent for Acme.\nBe polite.\nAnswer in three sentences or fewer.");
   await page.getByRole("button", { name: "Save as new version" }).click();
   await expect(page.getByRole("heading", { name: /v1\.0\.0/ })).toBeVisible();
   await expect(page.getByText("stable", { exact: true })).toBeVisible();
@@ -27,12 +25,12 @@ test("an editor creates a config, writes versions, sees the diff against stable 
   // A changed version, starting from stable; a bad value first gets the server's message.
   await page.getByRole("link", { name: "Edit as new version" }).click();
   await expect(page.getByLabel("Label")).toHaveValue("v1.0.1");
-  await page.getByLabel("System prompt").fill("You are a support agent for Acme.\nBe polite.\nCite the help-center article you used.\nAnswer in three sentences or fewer.");
+  await page.getByRole("textbox", { name: "Message 1 Content" }).fill("You are a support agent for Acme.\nBe polite.\nCite the help-center article you used.\nAnswer in three sentences or fewer.");
   await page.getByLabel("Temperature").fill("7");
   await page.getByRole("button", { name: "Save as new version" }).click();
   await expect(page.getByText("must be from 0 to 2").first()).toBeVisible();
   await page.getByLabel("Temperature").fill("0.3");
-  await page.getByLabel("Description").fill("Cite sources");
+  await page.getByLabel("Description", { exact: true }).fill("Cite sources");
   await page.getByRole("button", { name: "Save as new version" }).click();
 
   // Its diff against stable: changed fields and the prompt line that was added.
@@ -42,7 +40,6 @@ test("an editor creates a config, writes versions, sees the diff against stable 
   await expect(changes).toContainText("message 1 (system) changed: 1 line added");
   const system = page.getByRole("listitem", { name: "Message 1 (system)" });
   await expect(system.getByRole("row", { name: "added: Cite the help-center article you used." })).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "version-diff.png") });
 
   // Start a canary of it with a shorter ramp.
   await page.getByRole("button", { name: "Start canary with v1.0.1" }).click();

@@ -67,6 +67,8 @@ export function MessageListEditor({ form, edit, errorOf, analysis }: { form: Ver
   );
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 function MessageCard({ message: m, index, count, edit, errorOf, problems, buttonId, onMove }: {
   message: MessageDraft;
   index: number;
@@ -95,7 +97,7 @@ function MessageCard({ message: m, index, count, edit, errorOf, problems, button
             value={m.role}
             onChange={(e) => edit((f) => updateMessage(f, m.key, { role: e.target.value as MessageRole }))}
             aria-invalid={errorOf(`${path}.role`) ? true : undefined}
-            className={`${INPUT_CLASS} py-1`}
+            className={`${INPUT_CLASS} max-w-[14rem] py-1`}
           >
             {ROLE_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
@@ -122,7 +124,7 @@ function MessageCard({ message: m, index, count, edit, errorOf, problems, button
           value={m.content}
           onChange={(content) => edit((f) => updateMessage(f, m.key, { content }))}
           problems={templateProblems}
-          hint={`${m.content.split("\n").length} lines, ${m.content.length} characters (at most ${LLM_LIMITS.messageChars}).`}
+          hint={`${plural(m.content.split("\n").length, "line")}, ${plural(m.content.length, "character")} (at most ${LLM_LIMITS.messageChars}).`}
           error={errorOf(`${path}.content`) ?? problems?.[0]?.message}
           placeholderText={m.role === "user" ? "e.g. {{question}}" : undefined}
         />

@@ -1,4 +1,5 @@
 import type { VersionDiffWire } from "@/lib/query/configs";
+import { TemplateText } from "./template-text";
 
 const OP_STYLE = {
   same: { row: "", sign: " ", label: "unchanged" },
@@ -6,7 +7,7 @@ const OP_STYLE = {
   removed: { row: "bg-red-50 text-red-950", sign: "−", label: "removed" },
 } as const;
 
-/** A text's line diff, with old and new line numbers like a code review. */
+/** A text's line diff, with old and new line numbers like a code review, and its `{{variables}}` highlighted. */
 export function PromptDiff({ lines, label }: { lines: VersionDiffWire["prompt"]["lines"]; label: string }) {
   let oldLine = 0;
   let newLine = 0;
@@ -25,29 +26,10 @@ export function PromptDiff({ lines, label }: { lines: VersionDiffWire["prompt"][
                 <td className="w-5 select-none px-1 text-center font-bold" aria-hidden="true">
                   {style.sign}
                 </td>
-                <td className="whitespace-pre-wrap break-words px-2 py-0.5">{line.text || " "}</td>
+                <td className="whitespace-pre-wrap break-words px-2 py-0.5">{line.text ? <TemplateText text={line.text} /> : " "}</td>
               </tr>
             );
           })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** A prompt with line numbers, read-only. */
-export function PromptView({ text }: { text: string }) {
-  const lines = text.split("\n");
-  return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full font-mono text-xs" aria-label="System prompt">
-        <tbody>
-          {lines.map((line, i) => (
-            <tr key={i}>
-              <td className="w-10 select-none border-r border-slate-200 px-2 text-right text-slate-500">{i + 1}</td>
-              <td className="whitespace-pre-wrap break-words px-2 py-0.5">{line || " "}</td>
-            </tr>
-          ))}
         </tbody>
       </table>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import "@/components/zod-in-browser"; // first: before the schemas these pages import are built
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";

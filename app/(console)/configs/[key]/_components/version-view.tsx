@@ -1,5 +1,6 @@
 "use client";
 
+import "@/components/zod-in-browser"; // first: before the schemas these pages import are built
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -9,12 +10,12 @@ import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/ui/field";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
-import { configQueries, type VersionWire } from "@/lib/query/configs";
+import { configQueries } from "@/lib/query/configs";
 import { LINK_BUTTON } from "@/components/ui/styles";
 import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
-import { MessagesDiff } from "./messages-diff";
-import { PromptView } from "./prompt-diff";
 import { StartCanaryDialog } from "./start-canary-dialog";
+import { VersionDiffView } from "./version-diff-view";
+import { VersionStructure } from "./version-structure";
 
 export function VersionView({ configKey, versionId }: { configKey: string; versionId: string }) {
   const detail = useQuery(configQueries.detail(configKey));
@@ -61,11 +62,10 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
                   )}
                 </div>
               </header>
-              <Settings version={v} />
               <section aria-labelledby="diff-heading" className="flex flex-col gap-3">
                 <div className="flex flex-wrap items-end justify-between gap-3">
                   <h2 id="diff-heading" className="text-lg font-semibold">
-                    {against ? "Changes" : "System prompt"}
+                    Changes
                   </h2>
                   {versions.data && versions.data.length > 1 && (
                     <label className="flex items-center gap-2 text-sm font-medium">
@@ -84,7 +84,17 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
                     </label>
                   )}
                 </div>
-                {against ? <Diff configKey={configKey} from={against} to={v.id} /> : <PromptView text={v.systemPrompt} />}
+                {against ? (
+                  <VersionDiffView configKey={configKey} from={against} to={v.id} />
+                ) : (
+                  <p className="text-sm text-slate-700">{versions.data && versions.data.length > 1 ? "Choose a version to compare with." : "The only version: nothing to compare with yet."}</p>
+                )}
+              </section>
+              <section aria-labelledby="settings-heading" className="flex flex-col gap-3">
+                <h2 id="settings-heading" className="text-lg font-semibold">
+                  Settings
+                </h2>
+                <VersionStructure version={v} />
               </section>
               {starting && detail.data && (
                 <StartCanaryDialog detail={detail.data} candidates={(versions.data ?? []).filter((o) => o.id !== stableId)} initialVersionId={v.id} onClose={() => setStarting(false)} />
@@ -94,57 +104,5 @@ export function VersionView({ configKey, versionId }: { configKey: string; versi
         }}
       </QueryState>
     </div>
-  );
-}
-
-function Settings({ version }: { version: VersionWire }) {
-  const rows: [string, string][] = [
-    ["Model", version.model],
-    ["Temperature", String(version.temperature)],
-    ["top_p", String(version.topP)],
-    ["Max tokens", String(version.maxTokens)],
-    ["Retrieval", version.retrievalStrategy ? JSON.stringify(version.retrievalStrategy) : "none"],
-    ["Extra params", Object.keys(version.params).length ? JSON.stringify(version.params) : "none"],
-  ];
-  return (
-    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt className="text-slate-600">{label}</dt>
-          <dd className="break-words font-mono text-xs text-slate-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-function Diff({ configKey, from, to }: { configKey: string; from: string; to: string }) {
-  const diff = useQuery(configQueries.diff(configKey, from, to));
-  return (
-    <QueryState query={diff} label="the diff" minHeight="h-40">
-      {() => {
-        const d = diff.data!;
-        return (
-          <div className="flex flex-col gap-3">
-            <p className="text-sm text-slate-700">
-              From <span className="font-mono font-medium">{d.from.label}</span> to <span className="font-mono font-medium">{d.to.label}</span>:
-            </p>
-            {d.changes.length === 0 ? (
-              <p className="text-sm text-slate-700">No differences.</p>
-            ) : (
-              <ul aria-label="Changed fields" className="list-disc pl-6 text-sm">
-                {d.changes.map((c, i) => (
-                  <li key={i} className="font-mono text-xs">
-                    {c.summary}
-                  </li>
-                ))}
-              </ul>
-            )}
-            <h3 className="text-sm font-medium">Messages</h3>
-            <MessagesDiff messages={d.messages} />
-          </div>
-        );
-      }}
-    </QueryState>
   );
 }
