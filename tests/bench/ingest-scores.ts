@@ -37,7 +37,7 @@ export function scoresJson(s: ReturnType<typeof scoreFields>): string {
 /**
  * The outcomes and their score rows in one set-based statement: outcomes first, each score row
  * joined to its new outcome, inserted in key order (as the app does: the index's fast path for
- * rising keys).
+ * rising keys). It answers how many outcomes it stored.
  */
 export const DIRECT_SCORED_SQL = `
 WITH stored AS (
@@ -45,10 +45,12 @@ WITH stored AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
   ON CONFLICT (config_id, request_id) DO NOTHING
   RETURNING id, request_id
+), scores AS (
+  INSERT INTO outcome_scores (outcome_id, score_key, value)
+  SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)
+  ORDER BY stored.id, s.score_key
 )
-INSERT INTO outcome_scores (outcome_id, score_key, value)
-SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)
-ORDER BY stored.id, s.score_key`;
+SELECT count(*)::integer AS stored FROM stored`;
 
 /**
  * DIRECT_SCORED_SQL's parameters: the 13 outcome columns, then the score rows as three columns,

@@ -120,8 +120,10 @@ async function directInsert(url: string, seeded: Seeded, scored = false): Promis
         row.forEach((v, k) => cols[k].push(v));
       }
       if (scored) {
-        // The statement's count is of score rows: three per outcome stored.
-        inserted += ((await db.query(DIRECT_SCORED_SQL, directScoredParams(cols, scores))).rowCount ?? 0) / 3;
+        // Awaited first: `inserted += await …` would add to the value read before the wait, and lose
+        // what the other clients added meanwhile.
+        const [{ stored }] = (await db.query<{ stored: number }>(DIRECT_SCORED_SQL, directScoredParams(cols, scores))).rows;
+        inserted += stored;
         continue;
       }
       const result = await db.query(
