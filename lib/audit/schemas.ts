@@ -33,7 +33,16 @@ export const AuditEventDto = z.object({
   action: z.string(),
   entityType: z.string(),
   entityId: z.string(),
+  entityLabel: z
+    .string()
+    .nullable()
+    .describe(
+      "what the event is about, by name: a config's key, a version's label, a rollout's config key and canary version " +
+        "(`support-chat canary v2`), an API key's or alert channel's name, a user's name and e-mail, a score's key; " +
+        "null when the entity is gone or has no name",
+    ),
   configId: z.string().nullable(),
+  configKey: z.string().nullable().describe("the key of the config the event belongs to (configId), null when none"),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
   reason: z.string().nullable(),

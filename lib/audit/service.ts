@@ -1,12 +1,16 @@
 import type { Db } from "../db/types";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
+import { labelEvents } from "./entity-labels";
 import { auditFacetRows, findConfigIdByKey, listAuditRows, type ActionFilter, type AuditVisibility } from "./repo";
 import { AuditEventDto, AuditFacetsDto, AuditQuery, type AuditPageDto } from "./schemas";
 
 const FACET_LIMIT = 200;
 
-/** Newest first, only what `visibility` lets the reader see; `nextCursor` fetches the next (older) page. */
+/**
+ * Newest first, only what `visibility` lets the reader see, each event with the name of what it is
+ * about and its config's key (./entity-labels.ts); `nextCursor` fetches the next (older) page.
+ */
 export async function listAuditEvents(db: Db, visibility: AuditVisibility, query: Record<string, string>): Promise<AuditPageDto> {
   const input = parseInput(AuditQuery, query, "query");
   const configId = input.config ? await configIdOf(db, input.config) : undefined;
@@ -19,8 +23,9 @@ export async function listAuditEvents(db: Db, visibility: AuditVisibility, query
     take: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
+  const labels = await labelEvents(db, page);
   return {
-    events: page.map((row) => AuditEventDto.parse({ ...row, id: row.id.toString() })),
+    events: page.map((row, i) => AuditEventDto.parse({ ...row, ...labels[i], id: row.id.toString() })),
     nextCursor: rows.length > input.limit ? page[page.length - 1].id.toString() : null,
   };
 }
