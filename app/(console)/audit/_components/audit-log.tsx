@@ -13,6 +13,7 @@ import { LINK } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { auditQueries, type AuditEventWire, type AuditFilter } from "@/lib/query/audit";
 import { configQueries } from "@/lib/query/configs";
+import { EventChanges } from "./event-changes";
 
 const FILTER_KEYS = ["config", "rollout", "actor", "action"] as const;
 
@@ -31,7 +32,6 @@ export function AuditLog() {
     // Shallow: the URL (and useSearchParams) change without asking the server for the page again.
     window.history.replaceState(null, "", `/audit${query.size ? `?${query}` : ""}`);
   };
-  const configKeyById = new Map((configs.data ?? []).map((c) => [c.id, c.key]));
   const actions = facets.data?.actions ?? [];
   const actionPrefixes = [...new Set(actions.map((a) => `${a.split(".")[0]}.*`))];
   return (
@@ -74,7 +74,7 @@ export function AuditLog() {
             <>
               <DataTable minWidth="min-w-[760px]" columns={["When", "Who", "Action", "On", "Reason and change"]}>
                 {rows.map((e) => (
-                  <AuditRow key={e.id} event={e} configKey={e.configId ? configKeyById.get(e.configId) : undefined} />
+                  <AuditRow key={e.id} event={e} />
                 ))}
               </DataTable>
               {events.hasNextPage && (
@@ -95,7 +95,7 @@ function choices(anyLabel: string, values: readonly string[]) {
   return [{ value: "", label: anyLabel }, ...values.map((value) => ({ value, label: value }))];
 }
 
-function AuditRow({ event: e, configKey }: { event: AuditEventWire; configKey: string | undefined }) {
+function AuditRow({ event: e }: { event: AuditEventWire }) {
   return (
     <tr className="border-t border-slate-200 align-top">
       <td className="whitespace-nowrap px-4 py-2">
@@ -106,33 +106,48 @@ function AuditRow({ event: e, configKey }: { event: AuditEventWire; configKey: s
       </td>
       <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
       <td className="px-4 py-2">
-        {e.entityType === "rollout" ? (
-          <Link href={`/rollouts/${e.entityId}`} className={`${LINK} font-mono text-xs`}>
-            {e.entityId}
-          </Link>
-        ) : (
-          <span className="font-mono text-xs">{e.entityId}</span>
-        )}
-        {configKey && (
-          <div>
-            <Link href={`/configs/${configKey}`} className={`${LINK} font-mono text-xs`}>
-              {configKey}
-            </Link>
-          </div>
-        )}
+        <EntityName event={e} />
       </td>
       <td className="max-w-md px-4 py-2">
         {e.reason && <p className="mb-1">{e.reason}</p>}
-        {(e.before != null || e.after != null) && (
-          <details>
-            <summary className="cursor-pointer text-xs text-slate-700">Before / after</summary>
-            <div className="mt-1 grid grid-cols-1 gap-2 lg:grid-cols-2">
-              <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs" aria-label="Before">{e.before == null ? "—" : JSON.stringify(e.before, null, 2)}</pre>
-              <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs" aria-label="After">{e.after == null ? "—" : JSON.stringify(e.after, null, 2)}</pre>
-            </div>
-          </details>
-        )}
+        <EventChanges before={e.before} after={e.after} />
       </td>
     </tr>
   );
+}
+
+/**
+ * What the event is about, by the name the server gave it (a config's key, a version's label, a
+ * rollout's config and canary…), linked to its page where it has one, and the config it belongs to.
+ * The raw id only when there is no name (an entity that is gone).
+ */
+function EntityName({ event: e }: { event: AuditEventWire }) {
+  const href = entityHref(e);
+  const name = e.entityLabel ?? <span className="font-mono text-xs">{e.entityId}</span>;
+  // A rollout's name already holds its config's key, a config's is that key.
+  const showConfig = e.configKey !== null && e.entityType !== "config" && e.entityType !== "rollout";
+  return (
+    <div className="flex flex-col">
+      <span className="text-xs text-slate-600">{e.entityType.replace("_", " ")}</span>
+      {href ? (
+        <Link href={href} className={`${LINK} break-words`}>
+          {name}
+        </Link>
+      ) : (
+        <span className="break-words">{name}</span>
+      )}
+      {showConfig && (
+        <Link href={`/configs/${e.configKey}`} className={`${LINK} font-mono text-xs`} aria-label={`config ${e.configKey}`}>
+          {e.configKey}
+        </Link>
+      )}
+    </div>
+  );
+}
+
+function entityHref(e: AuditEventWire): string | null {
+  if (e.entityType === "rollout") return `/rollouts/${e.entityId}`;
+  if (e.entityType === "config" && e.configKey) return `/configs/${e.configKey}`;
+  if (e.entityType === "version" && e.configKey) return `/configs/${e.configKey}/versions/${e.entityId}`;
+  return null;
 }
