@@ -27,14 +27,19 @@ function knownKeys(config: ScoredConfig): string {
 /** A number as a person writes it (0.30000000000000004 is 0.3). */
 const plain = (n: number) => String(Number(n.toPrecision(12)));
 
-/** Why `value` cannot be a value of `spec`, or null when it can. */
-function problemOf(spec: ScoreSpec, value: number | boolean): string | null {
-  if (spec.kind === "boolean") return typeof value === "boolean" ? null : `must be true or false (a boolean score); it was ${String(value)}`;
+/** Whether `value` is a value of `spec`: the common case, checked without building any text. */
+function fits(spec: ScoreSpec, value: number | boolean): boolean {
+  if (spec.kind === "boolean") return typeof value === "boolean";
+  return typeof value === "number" && Number.isFinite(value) && (spec.min === null || value >= spec.min) && (spec.max === null || value <= spec.max);
+}
+
+/** Why `value` is not a value of `spec` (it does not fit). */
+function problemOf(spec: ScoreSpec, value: number | boolean): string {
+  if (spec.kind === "boolean") return `must be true or false (a boolean score); it was ${String(value)}`;
   const range = spec.min !== null && spec.max !== null ? ` from ${plain(spec.min)} to ${plain(spec.max)}` : "";
   if (typeof value !== "number") return `must be a number${range} (a numeric score); it was ${String(value)}`;
   if (!Number.isFinite(value)) return `must be a finite number${range}; it was ${String(value)}`;
-  if ((spec.min !== null && value < spec.min) || (spec.max !== null && value > spec.max)) return `must be${range}; it was ${String(value)}`;
-  return null;
+  return `must be${range}; it was ${String(value)}`;
 }
 
 /**
@@ -43,11 +48,11 @@ function problemOf(spec: ScoreSpec, value: number | boolean): string | null {
 export function checkScores(config: ScoredConfig, scores: ScoresInput, path: string): { values: ScoreValue[]; problems: ErrorDetail[] } {
   const values: ScoreValue[] = [];
   const problems: ErrorDetail[] = [];
-  for (const [key, value] of Object.entries(scores)) {
+  for (const key in scores) {
+    const value = scores[key];
     const spec = config.scores.get(key);
-    const problem = spec ? problemOf(spec, value) : `is not a score of config \`${config.key}\` (${knownKeys(config)})`;
-    if (problem) problems.push({ path: `${path}.${key}`, message: problem });
-    else values.push([key, typeof value === "boolean" ? Number(value) : value]);
+    if (spec && fits(spec, value)) values.push([key, typeof value === "boolean" ? Number(value) : value]);
+    else problems.push({ path: `${path}.${key}`, message: spec ? problemOf(spec, value) : `is not a score of config \`${config.key}\` (${knownKeys(config)})` });
   }
   return { values, problems };
 }
