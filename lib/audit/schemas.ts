@@ -24,10 +24,13 @@ export const AuditQuery = z
   })
   .strict();
 
+/** Who can act, as the log records it (lib/audit/repo.ts AuditActor). */
+export const ACTOR_TYPES = ["user", "api_key", "controller", "system"] as const;
+
 export const AuditEventDto = z.object({
   id: z.string(),
   at: z.date(),
-  actorType: z.enum(["user", "api_key", "controller", "system"]),
+  actorType: z.enum(ACTOR_TYPES),
   actorId: z.string().nullable(),
   actorLabel: z.string(),
   action: z.string(),

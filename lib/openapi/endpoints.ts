@@ -10,7 +10,7 @@ import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
 import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
-import { ConfigDetailDto, ConfigDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
+import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
@@ -68,7 +68,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/auth/{nextauth}", summary: "next-auth endpoints behind the console's sign-in and sign-out (not for API clients)", auth: "public" },
   { method: "post", path: "/api/auth/{nextauth}", summary: "next-auth endpoints behind the console's sign-in and sign-out (not for API clients)", auth: "public" },
 
-  { method: "get", path: "/api/admin/configs", summary: "List configs with stable version and active rollout", ...READ, response: z.object({ configs: z.array(ConfigDto) }) },
+  { method: "get", path: "/api/admin/configs", summary: "List configs with stable version, active rollout and last ended rollout (its outcome, who ended it, why and when)", ...READ, response: z.object({ configs: z.array(ConfigListItemDto) }) },
   { method: "post", path: "/api/admin/configs", summary: "Create a config", auth: "admin", scope: "configs:write", body: CreateConfigInput, response: ConfigDto, status: 201, errors: [400, 409] },
   { method: "get", path: "/api/admin/configs/{key}", summary: "A config with its stable version, active rollout and revision", ...READ, response: ConfigDetailDto, errors: [404] },
 

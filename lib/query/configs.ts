@@ -1,11 +1,12 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { ConfigDetailDto, ConfigDto, RoutePreviewDto } from "../release/config-schemas";
+import type { ConfigDetailDto, ConfigDto, ConfigListItemDto, RoutePreviewDto } from "../release/config-schemas";
 import type { RolloutDto } from "../release/rollout-schemas";
 import type { VersionDiffDto, VersionDto } from "../release/version-schemas";
 import { apiFetch } from "./api";
 import type { Wire } from "./wire";
 
 export type ConfigWire = Wire<ConfigDto>;
+export type ConfigListItemWire = Wire<ConfigListItemDto>;
 export type ConfigDetailWire = Wire<ConfigDetailDto>;
 export type VersionWire = Wire<VersionDto>;
 export type VersionDiffWire = Wire<VersionDiffDto>;
@@ -26,7 +27,7 @@ export const configQueries = {
   list: () =>
     queryOptions({
       queryKey: configKeys.list(),
-      queryFn: () => apiFetch<{ configs: ConfigWire[] }>("/api/admin/configs"),
+      queryFn: () => apiFetch<{ configs: ConfigListItemWire[] }>("/api/admin/configs"),
       select: (data) => data.configs,
     }),
   detail: (key: string) =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTOR_TYPES } from "../audit/schemas";
 import { CONFIG_KEY_PATTERN } from "../limits";
 import { RolloutDto } from "./rollout-schemas";
 import { VersionDto } from "./version-schemas";
@@ -34,6 +35,24 @@ export const ConfigDto = z.object({
   updatedAt: z.date(),
 });
 export type ConfigDto = z.infer<typeof ConfigDto>;
+
+const LastEndedRollout = z.object({
+  id: z.string(),
+  status: z.enum(["promoted", "rolled_back", "aborted"]),
+  canaryVersion: z.object({ id: z.string(), label: z.string() }),
+  endedAt: z.date().nullable(),
+  endReason: z.string().nullable().describe("why it ended, as the person or the controller gave it"),
+  endedBy: z
+    .object({ type: z.enum(ACTOR_TYPES), label: z.string().describe("`controller`, a user's e-mail, `key:<name>`") })
+    .nullable()
+    .describe("who ended it (promoted, rolled back, aborted or reverted it), from the audit event of that step"),
+});
+
+/** A config in the list: with its last ended rollout, which the console shows until the next one starts. */
+export const ConfigListItemDto = ConfigDto.extend({
+  lastEndedRollout: LastEndedRollout.nullable().describe("the config's most recently ended rollout, whether or not another is active now"),
+});
+export type ConfigListItemDto = z.infer<typeof ConfigListItemDto>;
 
 export const ConfigDetailDto = z.object({
   config: ConfigDto,

@@ -13,7 +13,7 @@ import { ConfigDto } from "./config-schemas";
 type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
 import { RolloutActionInput, RolloutDto, StartRolloutInput, type ConfigRollbackInput } from "./rollout-schemas";
-import { servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
+import { rolloutAuditAction, servedPercent, transition, type RolloutAction, type RolloutStatus, type Stage } from "./transitions";
 import { listScoresInTx } from "./score-service";
 import { rolloutScoreThresholds } from "./score-thresholds";
 import { findVersion } from "./version-repo";
@@ -247,7 +247,7 @@ async function applyLocked(
   const after = toRolloutDto(updatedRow);
   await appendAuditEvent(tx, {
     actor,
-    action: action === "revert" ? "rollout.revert_promotion" : `rollout.${action}`,
+    action: rolloutAuditAction(action),
     entityType: "rollout",
     entityId: row.id,
     configId: row.configId,

@@ -9,6 +9,14 @@ export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
 
 export const ACTIVE_STATUSES: readonly RolloutStatus[] = ["running", "paused"];
 
+/** The actions after which a rollout has ended: a revert ends a promoted rollout again, as rolled back. */
+export const ENDING_ACTIONS: readonly RolloutAction[] = ["promote", "rollback", "abort", "revert"];
+
+/** The audit log's name of a rollout action; a revert is recorded as `rollout.revert_promotion`. */
+export function rolloutAuditAction(action: RolloutAction): string {
+  return action === "revert" ? "rollout.revert_promotion" : `rollout.${action}`;
+}
+
 export interface Stage {
   percent: number;
   minDurationSec: number;
