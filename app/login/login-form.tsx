@@ -1,12 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionForm } from "@/components/ui/action-form";
 import { login, type LoginState } from "./actions";
 
 export function LoginForm({ returnTo }: { returnTo: string }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: null, email: "" });
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <ActionForm action={action} className="space-y-4">
       <input type="hidden" name="returnTo" value={returnTo} />
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
@@ -47,6 +48,6 @@ export function LoginForm({ returnTo }: { returnTo: string }) {
       >
         {pending ? "Signing in…" : "Sign in"}
       </button>
-    </form>
+    </ActionForm>
   );
 }

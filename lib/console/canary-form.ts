@@ -33,6 +33,35 @@ export interface CanaryForm {
   autoPromote: boolean;
 }
 
+/**
+ * The dialog's labels by API path, for the fields and for the server's messages about them
+ * (lib/query/error-text.ts): the guardrails' come from the registry, as the fields do.
+ */
+export const CANARY_LABELS: Readonly<Record<string, string>> = {
+  canaryVersionId: "Canary version",
+  stages: "Stages",
+  "stages.*": "Stage {1}",
+  "stages.*.percent": "Stage {1} percent",
+  "stages.*.minDurationSec": "Stage {1} minimum duration",
+  "stages.*.minSamples": "Stage {1} minimum samples",
+  thresholds: "Guardrails",
+  ...Object.fromEntries(THRESHOLD_FIELDS.map((f) => [`thresholds.${f.name}`, f.label])),
+  "thresholds.scores": "Custom score guardrails",
+  include: "Always canary (user ids)",
+  "include.*": "Always-canary user {1}",
+  exclude: "Never canary (user ids)",
+  "exclude.*": "Never-canary user {1}",
+  sticky: "Sticky",
+  autoPromote: "Auto-promote",
+};
+
+/** CANARY_LABELS with the config's guardrail scores, each named as its threshold field is. */
+export function canaryLabels(scores: readonly { key: string; label: string }[]): Readonly<Record<string, string>> {
+  return { ...CANARY_LABELS, ...Object.fromEntries(scores.map((s) => [`thresholds.scores.${s.key}`, scoreThresholdLabel(s)])) };
+}
+
+export const scoreThresholdLabel = (score: { key: string; label: string }) => `${score.label} (${score.key})`;
+
 export function defaultCanaryForm(canaryVersionId: string): CanaryForm {
   return {
     canaryVersionId,

@@ -1,6 +1,7 @@
 // The console's one way to call the admin API from the browser. The session cookie goes along;
 // errors come back in the product's error shape and are thrown as ApiError so a mutation can
 // show the server's own message (and, on 409, the state it lost to).
+import { detailText, errorSentence, NO_LABELS, type FieldLabels } from "./error-text";
 
 export interface ApiErrorDetail {
   path: string;
@@ -51,13 +52,18 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** The message to show for any error a query or mutation threw. */
-export function errorMessage(error: unknown): string {
+/**
+ * The message to show for any error a query or mutation threw, in the words of the form that
+ * sent it: `labels` are the form's field labels by API path (lib/query/error-text.ts).
+ */
+export function errorMessage(error: unknown, labels: FieldLabels = NO_LABELS): string {
+  if (error instanceof ApiError) return errorSentence(error, labels);
   return error instanceof Error ? error.message : "Something went wrong.";
 }
 
-/** A field's message from a 400, for showing next to that field. */
-export function fieldError(error: unknown, path: string): string | undefined {
+/** A field's message from a 400, for showing next to that field (its label is already there). */
+export function fieldError(error: unknown, path: string, labels: FieldLabels = NO_LABELS): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  return error.details.find((d) => d.path === path || d.path.startsWith(`${path}.`))?.message;
+  const detail = error.details.find((d) => d.path === path || d.path.startsWith(`${path}.`));
+  return detail && detailText(detail, labels);
 }

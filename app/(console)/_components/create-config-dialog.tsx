@@ -12,6 +12,9 @@ import { FormError } from "@/components/ui/form-error";
 import { fieldError } from "@/lib/query/api";
 import { configApi, configKeys } from "@/lib/query/configs";
 
+/** The fields' labels by API path: shown on the fields and in the server's messages. */
+const LABELS = { key: "Key", name: "Name", description: "Description" } as const;
+
 export function CreateConfigButton() {
   const [open, setOpen] = useState(false);
   return (
@@ -41,16 +44,16 @@ function CreateConfigForm({ onCancel }: { onCancel: () => void }) {
   });
   return (
     <Form onSubmit={() => create.mutate()}>
-      <Field label="Key" hint="What client apps send as `config`: lower-case letters, digits and hyphens, like support-chat." error={fieldError(create.error, "key")}>
+      <Field label={LABELS.key} hint="What client apps send as `config`: lower-case letters, digits and hyphens, like support-chat." error={fieldError(create.error, "key", LABELS)}>
         {(props) => <input {...props} value={key} onChange={(e) => setKey(e.target.value)} required className={`${INPUT_CLASS} font-mono`} autoFocus />}
       </Field>
-      <Field label="Name" error={fieldError(create.error, "name")}>
+      <Field label={LABELS.name} error={fieldError(create.error, "name", LABELS)}>
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} />}
       </Field>
-      <Field label="Description" error={fieldError(create.error, "description")}>
+      <Field label={LABELS.description} error={fieldError(create.error, "description", LABELS)}>
         {(props) => <textarea {...props} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} className={INPUT_CLASS} />}
       </Field>
-      <FormError error={create.error} />
+      <FormError error={create.error} labels={LABELS} />
       <FormActions onCancel={onCancel} pending={create.isPending} label="Create config" pendingLabel="Creating…" />
     </Form>
   );

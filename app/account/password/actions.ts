@@ -9,6 +9,8 @@ import { requireSignedIn } from "@/lib/auth/session";
 import { changePassword } from "@/lib/auth/user-service";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { errorSentence } from "@/lib/query/error-text";
+import { PASSWORD_LABELS } from "./fields";
 
 export interface PasswordState {
   error: string | null;
@@ -17,13 +19,16 @@ export interface PasswordState {
 export async function changePasswordAction(_previous: PasswordState, form: FormData): Promise<PasswordState> {
   const user = await requireSignedIn();
   const newPassword = String(form.get("newPassword") ?? "");
-  if (newPassword !== String(form.get("confirmPassword") ?? "")) return { error: "The two new passwords differ." };
+  if (newPassword !== String(form.get("confirmPassword") ?? "")) {
+    return { error: `${PASSWORD_LABELS.newPassword} and ${PASSWORD_LABELS.confirmPassword} differ: type the same password in both.` };
+  }
   try {
     const currentPassword = String(form.get("currentPassword") ?? "");
     const clientAddress = (await headers()).get(CLIENT_IP_HEADER) ?? "unknown";
     await changePassword(await getPrisma(), user.id, { currentPassword, newPassword }, clientAddress);
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return { error: error.message };
+    // The service's message names API fields (`currentPassword`): said with the form's labels.
+    if (error instanceof AppError && error.status < 500) return { error: errorSentence(error, PASSWORD_LABELS) };
     throw error;
   }
   // The new password ended every session of this user, this one too: a new session, signed in

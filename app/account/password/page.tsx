@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CanaryMark } from "@/components/canary-mark";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/passwords";
 import { requireSignedIn } from "@/lib/auth/session";
 import { PasswordForm } from "./password-form";
 
@@ -21,7 +22,7 @@ export default async function PasswordPage() {
             ? `${user.email} signed in with a one-time password. Choose your own to continue.`
             : `Change the password of ${user.email}.`}
         </p>
-        <PasswordForm />
+        <PasswordForm minLength={MIN_PASSWORD_LENGTH} />
       </div>
     </main>
   );

@@ -16,13 +16,15 @@ test("a generated password works once: the console asks for a new one before any
   await expect(page).toHaveURL(/\/account\/password/);
 
   await page.getByLabel("Current password").fill("wrong-password");
-  await page.getByLabel("New password (at least 12 characters)").fill("my own passphrase 1");
+  await page.getByLabel("New password", { exact: true }).fill("my own passphrase 1");
   await page.getByLabel("New password again").fill("my own passphrase 1");
   await page.getByRole("button", { name: "Save new password" }).click();
-  await expect(page.locator("form").getByRole("alert")).toHaveText("The `currentPassword` field is not your current password.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Current password is not your current password.");
+  // Nothing the person typed is cleared by a refusal.
+  await expect(page.getByLabel("New password again")).toHaveValue("my own passphrase 1");
 
   await page.getByLabel("Current password").fill(password);
-  await page.getByLabel("New password (at least 12 characters)").fill("my own passphrase 1");
+  await page.getByLabel("New password", { exact: true }).fill("my own passphrase 1");
   await page.getByLabel("New password again").fill("my own passphrase 1");
   await page.getByRole("button", { name: "Save new password" }).click();
   await expect(page.getByRole("heading", { name: "Configs", exact: true })).toBeVisible();

@@ -18,6 +18,10 @@ import { SettingsSection } from "./settings-section";
 
 const KIND_NAMES: Record<(typeof CHANNEL_KINDS)[number], string> = { webhook: "Webhook (JSON, signed)", slack: "Slack incoming webhook", dingtalk: "DingTalk robot" };
 
+/** The channel form's labels by API path: shown on the fields and in the server's messages. */
+const LABELS = { name: "Name", kind: "Kind", url: "URL", events: "Events", "events.*": "Event {1}", enabled: "Enabled" } as const;
+const SECRET_LABELS = { webhook: "Signing secret (optional)", dingtalk: "Robot signing secret (optional)", slack: "Signing secret" } as const;
+
 export function AlertChannels() {
   const channels = useQuery(settingsQueries.channels());
   const [editing, setEditing] = useState<ChannelWire | "new" | null>(null);
@@ -129,6 +133,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
   const [secret, setSecret] = useState("");
   const [events, setEvents] = useState<AlertEvent[]>(channel?.events ?? []);
   const [enabled, setEnabled] = useState(channel?.enabled ?? true);
+  const labels = { ...LABELS, secret: SECRET_LABELS[kind] };
   const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: () => {
@@ -145,10 +150,10 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
   return (
     <Dialog open onClose={onClose} title={channel ? `Edit ${channel.name}` : "Add alert channel"}>
       <Form onSubmit={() => save.mutate()}>
-        <Field label="Name" error={fieldError(save.error, "name")}>
+        <Field label={labels.name} error={fieldError(save.error, "name", labels)}>
           {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} autoFocus />}
         </Field>
-        <Field label="Kind" error={fieldError(save.error, "kind")}>
+        <Field label={labels.kind} error={fieldError(save.error, "kind", labels)}>
           {(props) => (
             <select {...props} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} className={INPUT_CLASS}>
               {CHANNEL_KINDS.map((k) => (
@@ -159,20 +164,20 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
             </select>
           )}
         </Field>
-        <Field label="URL" error={fieldError(save.error, "url")}>
+        <Field label={labels.url} error={fieldError(save.error, "url", labels)}>
           {(props) => <input {...props} type="url" value={url} onChange={(e) => setUrl(e.target.value)} required className={`${INPUT_CLASS} font-mono`} />}
         </Field>
         {kind !== "slack" && (
           <Field
-            label={kind === "webhook" ? "Signing secret (optional)" : "Robot signing secret (optional)"}
+            label={labels.secret}
             hint={channel?.hasSecret ? "A secret is set; leave blank to keep it." : kind === "webhook" ? "Signs each body: X-LLM-Canary-Signature: sha256=HMAC(timestamp.body)." : "The robot's SEC… secret, if it signs."}
-            error={fieldError(save.error, "secret")}
+            error={fieldError(save.error, "secret", labels)}
           >
             {(props) => <input {...props} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} className={INPUT_CLASS} />}
           </Field>
         )}
         <fieldset>
-          <legend className="mb-1 text-sm font-medium">Events (none checked: all)</legend>
+          <legend className="mb-1 text-sm font-medium">{labels.events} (none checked: all)</legend>
           <div className="grid grid-cols-2 gap-1">
             {ALERT_EVENTS.filter((e) => e !== "test").map((event) => (
               <label key={event} className="flex items-center gap-2 text-sm">
@@ -186,7 +191,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
           Enabled (unchecked: muted)
         </label>
-        <FormError error={save.error} />
+        <FormError error={save.error} labels={labels} />
         <FormActions onCancel={onClose} pending={save.isPending} label="Save channel" pendingLabel="Saving…" />
       </Form>
     </Dialog>

@@ -20,6 +20,9 @@ import { settingsApi, settingsKeys, settingsQueries, type ApiKeyWire } from "@/l
 import { OneTimeSecret } from "./one-time-secret";
 import { SettingsSection } from "./settings-section";
 
+/** The new-key form's labels by API path: shown on the fields and in the server's messages. */
+const LABELS = { name: "Name", scopes: "Scopes", configs: "Configs", "configs.*": "Config {1}" } as const;
+
 const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   route: "ask /api/route which version a user gets",
   metrics: "report outcomes and feedback",
@@ -120,21 +123,21 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
         </OneTimeSecret>
       ) : (
         <Form onSubmit={() => create.mutate()}>
-          <Field label="Name" hint="Where it is used, like checkout-service prod." error={fieldError(create.error, "name")}>
+          <Field label={LABELS.name} hint="Where it is used, like checkout-service prod." error={fieldError(create.error, "name", LABELS)}>
             {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required className={INPUT_CLASS} autoFocus />}
           </Field>
           <fieldset>
-            <legend className="mb-1 text-sm font-medium">Scopes</legend>
+            <legend className="mb-1 text-sm font-medium">{LABELS.scopes}</legend>
             {API_KEY_SCOPES.map((scope) => (
               <label key={scope} className="flex items-center gap-2 text-sm">
                 <input type="checkbox" checked={scopes.includes(scope)} onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} />
                 <span className="font-mono">{scope}</span> — {SCOPE_HINTS[scope]}
               </label>
             ))}
-            {fieldError(create.error, "scopes") && <p className="text-xs font-medium text-red-700">{fieldError(create.error, "scopes")}</p>}
+            {fieldError(create.error, "scopes", LABELS) && <p className="text-xs font-medium text-red-700">{fieldError(create.error, "scopes", LABELS)}</p>}
           </fieldset>
-          <ConfigChoice configs={configs} onChange={setConfigs} adminKey={scopes.includes("admin")} error={fieldError(create.error, "configs")} />
-          <FormError error={create.error} />
+          <ConfigChoice configs={configs} onChange={setConfigs} adminKey={scopes.includes("admin")} error={fieldError(create.error, "configs", LABELS)} />
+          <FormError error={create.error} labels={LABELS} />
           <FormActions onCancel={onClose} pending={create.isPending} label="Create key" pendingLabel="Creating…" />
         </Form>
       )}
@@ -148,7 +151,7 @@ function ConfigChoice({ configs, onChange, adminKey, error }: { configs: string[
   const keys = (all.data ?? []).map((c) => c.key);
   return (
     <fieldset disabled={adminKey}>
-      <legend className="mb-1 text-sm font-medium">Configs</legend>
+      <legend className="mb-1 text-sm font-medium">{LABELS.configs}</legend>
       {adminKey && <p className="text-xs text-slate-600">An admin key reaches every config through the admin API.</p>}
       <label className="flex items-center gap-2 text-sm">
         <input type="radio" name="key-configs" checked={configs === null || adminKey} onChange={() => onChange(null)} />

@@ -19,6 +19,9 @@ import { settingsApi, settingsKeys, settingsQueries, type UserWire } from "@/lib
 import { OneTimeSecret } from "./one-time-secret";
 import { SettingsSection } from "./settings-section";
 
+/** The new-user form's labels by API path: shown on the fields and in the server's messages. */
+const LABELS = { email: "E-mail", name: "Name (optional)", role: "Role" } as const;
+
 const ROLE_HINTS: Record<Role, string> = {
   viewer: "reads everything, changes nothing",
   editor: "writes versions and starts canaries",
@@ -130,13 +133,13 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
         </OneTimeSecret>
       ) : (
         <Form onSubmit={() => create.mutate()}>
-          <Field label="E-mail" error={fieldError(create.error, "email")}>
+          <Field label={LABELS.email} error={fieldError(create.error, "email", LABELS)}>
             {(props) => <input {...props} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required className={INPUT_CLASS} autoFocus />}
           </Field>
-          <Field label="Name (optional)" error={fieldError(create.error, "name")}>
+          <Field label={LABELS.name} error={fieldError(create.error, "name", LABELS)}>
             {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} className={INPUT_CLASS} />}
           </Field>
-          <Field label="Role" hint={ROLE_HINTS[role]} error={fieldError(create.error, "role")}>
+          <Field label={LABELS.role} hint={ROLE_HINTS[role]} error={fieldError(create.error, "role", LABELS)}>
             {(props) => (
               <select {...props} value={role} onChange={(e) => setRole(e.target.value as Role)} className={INPUT_CLASS}>
                 {ROLES.map((r) => (
@@ -147,7 +150,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
               </select>
             )}
           </Field>
-          <FormError error={create.error} />
+          <FormError error={create.error} labels={LABELS} />
           <FormActions onCancel={onClose} pending={create.isPending} label="Add user" pendingLabel="Adding…" />
         </Form>
       )}

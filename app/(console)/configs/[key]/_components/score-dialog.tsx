@@ -19,6 +19,21 @@ const THRESHOLD_FORMS: { value: ScoreForm["thresholdForm"]; label: string }[] = 
   { value: "ratio", label: "Ratio: at most so many times worse" },
 ];
 
+/** The score form's labels by API path: shown on the fields and in the server's messages. */
+const LABELS = {
+  key: "Key",
+  kind: "Kind",
+  label: "Label",
+  direction: "Direction",
+  min: "Minimum",
+  max: "Maximum",
+  description: "Description",
+  guardrail: "Role",
+  threshold: "Threshold",
+  "threshold.form": "Threshold",
+} as const;
+const VALUE_LABELS = { ratio: "Times worse, at most", difference: "Worse by, at most", default: "Threshold" } as const;
+
 /** Add a score (no `score`), or change one: key and kind are fixed once it exists. */
 export function ScoreDialog({ configKey, score, onClose }: { configKey: string; score?: ScoreWire; onClose: () => void }) {
   const [form, setForm] = useState<ScoreForm>(() => (score ? scoreFormOf(score) : emptyScoreForm()));
@@ -31,7 +46,8 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
     },
   });
   const set = (patch: Partial<ScoreForm>) => setForm((f) => ({ ...f, ...patch }));
-  const error = (path: string) => fieldError(save.error, path);
+  const labels = { ...LABELS, "threshold.value": VALUE_LABELS[form.thresholdForm] };
+  const error = (path: string) => fieldError(save.error, path, labels);
   const preview = thresholdPreview(form);
   const forms = score ? THRESHOLD_FORMS.filter((f) => f.value !== "default") : THRESHOLD_FORMS;
   return (
@@ -44,10 +60,10 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
             </p>
           ) : (
             <>
-              <Field label="Key" hint="What clients send in `scores`, like groundedness or valid_json." error={error("key")}>
+              <Field label={labels.key} hint="What clients send in `scores`, like groundedness or valid_json." error={error("key")}>
                 {(props) => <input {...props} value={form.key} onChange={(e) => set({ key: e.target.value })} className={`${INPUT_CLASS} font-mono`} autoFocus />}
               </Field>
-              <Field label="Kind" hint="Boolean: true or false (its mean is a rate). Numeric: a value in a range." error={error("kind")}>
+              <Field label={labels.kind} hint="Boolean: true or false (its mean is a rate). Numeric: a value in a range." error={error("kind")}>
                 {(props) => (
                   <select {...props} value={form.kind} onChange={(e) => set({ kind: e.target.value as ScoreForm["kind"] })} className={INPUT_CLASS}>
                     {SCORE_KINDS.map((k) => (
@@ -60,10 +76,10 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
               </Field>
             </>
           )}
-          <Field label="Label" error={error("label")}>
+          <Field label={labels.label} error={error("label")}>
             {(props) => <input {...props} value={form.label} onChange={(e) => set({ label: e.target.value })} className={INPUT_CLASS} autoFocus={Boolean(score)} />}
           </Field>
-          <Field label="Direction" error={error("direction")}>
+          <Field label={labels.direction} error={error("direction")}>
             {(props) => (
               <select {...props} value={form.direction} onChange={(e) => set({ direction: e.target.value as ScoreForm["direction"] })} className={INPUT_CLASS}>
                 {SCORE_DIRECTIONS.map((d) => (
@@ -76,20 +92,20 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
           </Field>
           {form.kind === "numeric" && (
             <>
-              <Field label="Minimum" error={error("min")}>
+              <Field label={labels.min} error={error("min")}>
                 {(props) => <input {...props} inputMode="decimal" value={form.min} onChange={(e) => set({ min: e.target.value })} className={INPUT_CLASS} />}
               </Field>
-              <Field label="Maximum" error={error("max")}>
+              <Field label={labels.max} error={error("max")}>
                 {(props) => <input {...props} inputMode="decimal" value={form.max} onChange={(e) => set({ max: e.target.value })} className={INPUT_CLASS} />}
               </Field>
             </>
           )}
         </div>
-        <Field label="Description" hint="Optional: how the score is computed." error={error("description")}>
+        <Field label={labels.description} hint="Optional: how the score is computed." error={error("description")}>
           {(props) => <textarea {...props} rows={2} value={form.description} onChange={(e) => set({ description: e.target.value })} className={INPUT_CLASS} />}
         </Field>
         <fieldset className="flex flex-col gap-1 text-sm">
-          <legend className="mb-1 font-medium">Role</legend>
+          <legend className="mb-1 font-medium">{labels.guardrail}</legend>
           <label className="flex items-center gap-2">
             <input type="radio" name="score-role" checked={form.guardrail} onChange={() => set({ guardrail: true })} />
             Guardrail: judged by each rollout started from now on; may hold or roll back a stage
@@ -100,7 +116,7 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
           </label>
         </fieldset>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <Field label="Threshold" error={error("threshold.form") ?? (form.thresholdForm === "default" ? undefined : error("threshold"))}>
+          <Field label={labels.threshold} error={error("threshold.form") ?? (form.thresholdForm === "default" ? undefined : error("threshold"))}>
             {(props) => (
               <select {...props} value={form.thresholdForm} onChange={(e) => set({ thresholdForm: e.target.value as ScoreForm["thresholdForm"] })} className={INPUT_CLASS}>
                 {forms.map((f) => (
@@ -113,7 +129,7 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
           </Field>
           {form.thresholdForm !== "default" && (
             <Field
-              label={form.thresholdForm === "ratio" ? "Times worse, at most" : "Worse by, at most"}
+              label={labels["threshold.value"]}
               hint={form.thresholdForm === "ratio" ? "Greater than 1, like 1.5." : form.kind === "boolean" ? "A share of requests: 0.02 is 2 points." : "In the score's unit, below the range's width."}
               error={error("threshold.value")}
             >
@@ -126,7 +142,7 @@ export function ScoreDialog({ configKey, score, onClose }: { configKey: string; 
             Against stable, the canary&apos;s {preview}.
           </p>
         )}
-        <FormError error={save.error} />
+        <FormError error={save.error} labels={labels} />
         <FormActions onCancel={onClose} pending={save.isPending} label={score ? "Save changes" : "Add score"} pendingLabel="Saving…" />
       </Form>
     </Dialog>

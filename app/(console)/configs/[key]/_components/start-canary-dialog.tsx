@@ -10,8 +10,9 @@ import { Field, INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { THRESHOLD_FIELDS } from "@/lib/guardrails/registry";
-import { canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
+import { canaryLabels, canaryRequestBody, defaultCanaryForm, type CanaryForm } from "@/lib/console/canary-form";
 import { ApiError, fieldError } from "@/lib/query/api";
+import { fieldLabel, problemSentence, type FieldLabels } from "@/lib/query/error-text";
 import { configApi, configKeys, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 import { scoreQueries } from "@/lib/query/scores";
 import { ScoreThresholdInputs } from "./score-threshold-inputs";
@@ -33,12 +34,14 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
     onError: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(key) }),
   });
   const scores = useQuery(scoreQueries.list(key));
+  const guardrailScores = (scores.data ?? []).filter((sc) => sc.guardrail);
+  const labels = canaryLabels(guardrailScores);
   const set = (patch: Partial<CanaryForm>) => setForm((f) => ({ ...f, ...patch }));
   const setStage = (i: number, patch: Partial<CanaryForm["stages"][number]>) => set({ stages: form.stages.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   return (
     <Dialog open onClose={onClose} title={`Start a canary of ${detail.config.name}`} wide>
       <Form className="flex max-h-[75vh] flex-col gap-5 overflow-y-auto pr-1" onSubmit={() => start.mutate()}>
-        <Field label="Canary version" hint={`Compared with the stable version ${detail.stableVersion?.label ?? ""}.`} error={fieldError(start.error, "canaryVersionId")}>
+        <Field label={labels.canaryVersionId} hint={`Compared with the stable version ${detail.stableVersion?.label ?? ""}.`} error={fieldError(start.error, "canaryVersionId", labels)}>
           {(props) => (
             <select {...props} value={form.canaryVersionId} onChange={(e) => set({ canaryVersionId: e.target.value })} className={INPUT_CLASS}>
               {candidates.map((v) => (
@@ -51,7 +54,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
         </Field>
 
         <fieldset>
-          <legend className="mb-2 text-sm font-medium">Stages</legend>
+          <legend className="mb-2 text-sm font-medium">{labels.stages}</legend>
           <table className="w-full text-sm">
             <thead className="text-left text-slate-700">
               <tr>
@@ -67,12 +70,12 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
                 <tr key={i}>
                   <td className="py-1 pr-2 text-slate-600">{i + 1}</td>
                   {(["percent", "minutes", "minSamples"] as const).map((field) => {
-                    const serverField = field === "minutes" ? "minDurationSec" : field;
-                    const error = fieldError(start.error, `stages.${i}.${serverField}`);
+                    const path = `stages.${i}.${field === "minutes" ? "minDurationSec" : field}`;
+                    const error = fieldError(start.error, path, labels);
                     return (
                       <td key={field} className="py-1 pr-2">
                         <input
-                          aria-label={`Stage ${i + 1} ${field === "percent" ? "percent" : field === "minutes" ? "minimum duration in minutes" : "minimum samples"}`}
+                          aria-label={`${fieldLabel(path, labels)}${field === "minutes" ? " in minutes" : ""}`}
                           inputMode="decimal"
                           value={stage[field]}
                           onChange={(e) => setStage(i, { [field]: e.target.value })}
@@ -92,7 +95,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
               ))}
             </tbody>
           </table>
-          <StageErrors error={start.error} />
+          <StageErrors error={start.error} labels={labels} />
           <Button className="mt-2" onClick={() => set({ stages: [...form.stages, { percent: "100", minutes: "120", minSamples: "1000" }] })} disabled={form.stages.length >= 20}>
             Add stage
           </Button>
@@ -100,21 +103,21 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
         </fieldset>
 
         <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
-          <legend className="mb-2 text-sm font-medium">Guardrails</legend>
-          {THRESHOLD_FIELDS.map(({ name: field, label, hint }) => (
-            <Field key={field} label={label} hint={hint} error={fieldError(start.error, `thresholds.${field}`)}>
+          <legend className="mb-2 text-sm font-medium">{labels.thresholds}</legend>
+          {THRESHOLD_FIELDS.map(({ name: field, hint }) => (
+            <Field key={field} label={labels[`thresholds.${field}`]} hint={hint} error={fieldError(start.error, `thresholds.${field}`, labels)}>
               {(props) => <input {...props} inputMode="decimal" value={form.thresholds[field]} onChange={(e) => set({ thresholds: { ...form.thresholds, [field]: e.target.value } })} className={INPUT_CLASS} />}
             </Field>
           ))}
         </fieldset>
 
-        <ScoreThresholdInputs scores={(scores.data ?? []).filter((sc) => sc.guardrail)} rows={form.scores} error={start.error} onChange={(rows) => set({ scores: rows })} />
+        <ScoreThresholdInputs scores={guardrailScores} rows={form.scores} error={start.error} labels={labels} onChange={(rows) => set({ scores: rows })} />
 
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <Field label="Always canary (user ids)" hint="One per line; these users get the canary from the first stage." error={fieldError(start.error, "include")}>
+          <Field label={labels.include} hint="One per line; these users get the canary from the first stage." error={fieldError(start.error, "include", labels)}>
             {(props) => <textarea {...props} rows={3} value={form.include} onChange={(e) => set({ include: e.target.value })} className={`${INPUT_CLASS} font-mono`} />}
           </Field>
-          <Field label="Never canary (user ids)" hint="One per line; these users always get stable." error={fieldError(start.error, "exclude")}>
+          <Field label={labels.exclude} hint="One per line; these users always get stable." error={fieldError(start.error, "exclude", labels)}>
             {(props) => <textarea {...props} rows={3} value={form.exclude} onChange={(e) => set({ exclude: e.target.value })} className={`${INPUT_CLASS} font-mono`} />}
           </Field>
         </div>
@@ -130,7 +133,7 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
           </label>
         </div>
 
-        <FormError error={start.error} />
+        <FormError error={start.error} labels={labels} />
         <div className="sticky bottom-0 bg-white pt-2">
           <FormActions onCancel={onClose} pending={start.isPending} disabled={!form.canaryVersionId} label="Start canary" pendingLabel="Starting…" />
         </div>
@@ -140,16 +143,15 @@ export function StartCanaryDialog({ detail, candidates, onClose, initialVersionI
 }
 
 /** Problems with stage rows, in words (the cells themselves are only marked invalid). */
-function StageErrors({ error }: { error: unknown }) {
+function StageErrors({ error, labels }: { error: unknown; labels: FieldLabels }) {
   if (!(error instanceof ApiError)) return null;
   const problems = error.details.filter((d) => d.path.startsWith("stages"));
   if (problems.length === 0) return null;
   return (
     <ul role="alert" className="mt-2 list-disc pl-5 text-xs font-medium text-red-700">
-      {problems.map((d) => {
-        const [, index, field] = d.path.split(".");
-        return <li key={d.path}>{index === undefined ? `Stages ${d.message}` : `Stage ${Number(index) + 1} ${field ?? ""} ${d.message}`}</li>;
-      })}
+      {problems.map((d) => (
+        <li key={d.path}>{problemSentence(d, labels)}</li>
+      ))}
     </ul>
   );
 }
