@@ -1,4 +1,5 @@
 import { HISTORY_ROLE, MESSAGE_ROLES, type LlmSettings } from "../release/llm-settings";
+import { FIRST_LABEL, newVersionLabel, nextLabel } from "../release/version-label";
 import { escapeStop } from "./stop-text";
 
 // The version editor's form state and how it starts from an existing version ("edit as new").
@@ -80,7 +81,7 @@ export const EMPTY_PARAMETERS = '{\n  "type": "object",\n  "properties": {},\n  
 export const EMPTY_RESPONSE_SCHEMA = '{\n  "type": "object",\n  "properties": {},\n  "required": [],\n  "additionalProperties": false\n}';
 
 export const EMPTY_VERSION_FORM: VersionForm = {
-  label: "v1",
+  label: FIRST_LABEL,
   model: "",
   provider: "",
   description: "",
@@ -98,6 +99,14 @@ export const EMPTY_VERSION_FORM: VersionForm = {
   params: "{}",
   nextKey: 2,
 };
+
+/**
+ * An empty form for a new version of a config whose labels are `labels`, newest first: labelled
+ * after the latest (v1.3.0 → v1.3.1), or FIRST_LABEL when the config has no versions yet.
+ */
+export function emptyVersionForm(labels: readonly string[]): VersionForm {
+  return { ...EMPTY_VERSION_FORM, label: newVersionLabel(labels) };
+}
 
 /** The version a form starts from: its label and settings as the admin API answers them. */
 export type VersionSource = { label: string } & Pick<
@@ -157,13 +166,4 @@ export function formFromVersion(v: VersionSource, takenLabels: readonly string[]
     params: json(v.params),
     nextKey: key + 1,
   };
-}
-
-/** The next free label after `label`: v1.2.0 → v1.2.1, v3 → v4, prompt-a → prompt-a-2. */
-export function nextLabel(label: string, taken: readonly string[]): string {
-  const match = /^(.*?)(\d+)$/.exec(label);
-  const make = (n: number) => (match ? `${match[1]}${n}` : `${label}-${n}`);
-  let n = match ? Number(match[2]) + 1 : 2;
-  while (taken.includes(make(n))) n++;
-  return make(n);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errorAt, inputPathOf, versionRequestBody } from "@/lib/console/version-body";
-import { EMPTY_VERSION_FORM, formFromVersion, nextLabel, type VersionForm, type VersionSource } from "@/lib/console/version-form";
+import { EMPTY_VERSION_FORM, formFromVersion, type VersionForm, type VersionSource } from "@/lib/console/version-form";
 import { CreateVersionInput } from "@/lib/release/version-schemas";
 
 const source: VersionSource = {
@@ -30,14 +30,6 @@ const bodyOf = (form: VersionForm, parent: string | null = null) => {
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result;
 };
-
-describe("nextLabel", () => {
-  it("bumps the trailing number, skipping taken labels", () => {
-    expect(nextLabel("v1.2.0", [])).toBe("v1.2.1");
-    expect(nextLabel("v3", ["v4", "v5"])).toBe("v6");
-    expect(nextLabel("prompt-a", [])).toBe("prompt-a-2");
-  });
-});
 
 describe("the version editor's body", () => {
   it("edit as new: a version round-trips into a body the server accepts, every setting unchanged", () => {

@@ -15,8 +15,10 @@ import { QueryState } from "@/components/ui/query-state";
 import { LINK_BUTTON } from "@/components/ui/styles";
 import { analyzeMessages, previewMessages, variableRows } from "@/lib/console/template-preview";
 import { errorAt, inputPathOf, versionRequestBody, type InputError, type SentOrder } from "@/lib/console/version-body";
-import { EMPTY_VERSION_FORM, formFromVersion, PROVIDER_SUGGESTIONS, type VersionForm } from "@/lib/console/version-form";
+import { emptyVersionForm, formFromVersion, PROVIDER_SUGGESTIONS, type VersionForm } from "@/lib/console/version-form";
+import { VERSION_LABELS, versionLabels } from "@/lib/console/version-labels";
 import { ApiError } from "@/lib/query/api";
+import { detailText } from "@/lib/query/error-text";
 import { configApi, configKeys, configQueries, type VersionWire } from "@/lib/query/configs";
 import type { Edit } from "./editor-parts";
 import { MessageListEditor } from "./message-list-editor";
@@ -42,7 +44,8 @@ export function VersionEditor({ configKey, fromVersionId }: { configKey: string;
 }
 
 function EditorForm({ configKey, source, versions }: { configKey: string; source: VersionWire | null; versions: VersionWire[] }) {
-  const [form, setForm] = useState<VersionForm>(() => (source ? formFromVersion(source, versions.map((v) => v.label)) : EMPTY_VERSION_FORM));
+  const labels = versions.map((v) => v.label); // newest first
+  const [form, setForm] = useState<VersionForm>(() => (source ? formFromVersion(source, labels) : emptyVersionForm(labels)));
   const [localErrors, setLocalErrors] = useState<InputError[]>([]);
   const [sent, setSent] = useState<SentOrder | null>(null);
   const providers = useId();
@@ -60,10 +63,12 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
     setForm(change);
     setLocalErrors([]); // the fields check their JSON live from here on
   };
-  // The server's paths (messages.2.content) on the cards they were sent from, wherever those are now.
+  // The server's paths (messages.2.content) on the cards they were sent from, wherever those are
+  // now; its messages in the labels the form shows.
+  const fieldLabels = useMemo(() => versionLabels(sent), [sent]);
   const serverErrors = useMemo<InputError[]>(
-    () => (save.error instanceof ApiError && sent ? save.error.details.map((d) => ({ path: inputPathOf(d.path, sent), message: d.message })) : []),
-    [save.error, sent],
+    () => (save.error instanceof ApiError && sent ? save.error.details.map((d) => ({ path: inputPathOf(d.path, sent), message: detailText(d, fieldLabels) })) : []),
+    [save.error, sent, fieldLabels],
   );
   const errorOf = (path: string) => errorAt(localErrors, path) ?? errorAt(serverErrors, path);
   const analysis = useMemo(() => analyzeMessages(form.messages), [form.messages]);
@@ -89,6 +94,10 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
             <>
               Starting from <span className="font-mono font-medium">{source.label}</span>. Versions are immutable: saving creates a new one.
             </>
+          ) : versions.length > 0 ? (
+            <>
+              Starting from an empty version; the latest is <span className="font-mono font-medium">{versions[0].label}</span>. Versions are immutable: saving creates a new one.
+            </>
           ) : (
             <>The first version of a config becomes its stable version.</>
           )}
@@ -113,13 +122,13 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
       </header>
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
-        <Field label="Label" hint="Unique in this config, like v1.3.0." error={errorOf("label")}>
+        <Field label={VERSION_LABELS.label} hint="Unique in this config, like v1.3.0." error={errorOf("label")}>
           {(props) => <input {...props} value={form.label} onChange={(e) => set({ label: e.target.value })} required className={`${INPUT_CLASS} font-mono`} />}
         </Field>
-        <Field label="Model" hint="As your provider names it, like gpt-4o-mini." error={errorOf("model")}>
+        <Field label={VERSION_LABELS.model} hint="As your provider names it, like gpt-4o-mini." error={errorOf("model")}>
           {(props) => <input {...props} value={form.model} onChange={(e) => set({ model: e.target.value })} required className={`${INPUT_CLASS} font-mono`} />}
         </Field>
-        <Field label="Provider" hint="A label for your app: openai, anthropic, vllm…; empty: none." error={errorOf("provider")}>
+        <Field label={VERSION_LABELS.provider} hint="A label for your app: openai, anthropic, vllm…; empty: none." error={errorOf("provider")}>
           {(props) => <input {...props} list={providers} value={form.provider} onChange={(e) => set({ provider: e.target.value })} className={`${INPUT_CLASS} font-mono`} />}
         </Field>
         <datalist id={providers}>
@@ -127,7 +136,7 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
             <option key={p} value={p} />
           ))}
         </datalist>
-        <Field label="Description" hint="What changed and why." error={errorOf("description")}>
+        <Field label={VERSION_LABELS.description} hint="What changed and why." error={errorOf("description")}>
           {(props) => <input {...props} value={form.description} onChange={(e) => set({ description: e.target.value })} className={INPUT_CLASS} />}
         </Field>
       </div>
@@ -150,7 +159,7 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
           Some JSON does not parse; the fields say where. Nothing was saved.
         </p>
       )}
-      <FormError error={save.error} />
+      <FormError error={save.error} labels={fieldLabels} />
       <div className="flex justify-end gap-2">
         <Link href={`/configs/${configKey}`} className={LINK_BUTTON}>
           Cancel
