@@ -1,13 +1,14 @@
-// `npm run demo`: the server, two demo configs with a canary each, and simulated users driving
-// the client API, so a newcomer watches one canary promote itself and another roll back in the
-// console within a minute or so. `--exit-when-done` stops once both rollouts have ended.
+// `npm run demo`: the server, three demo configs with a canary each, and simulated users driving
+// the client API, so a newcomer watches one canary promote itself, one roll back on its error
+// rate and one roll back on a custom score (groundedness) in the console within a minute or so.
+// `--exit-when-done` stops once every rollout has ended.
 //
 // The server runs in this process (lib/server/app-server.ts): the embedded database admits one
 // process at a time. It uses the same database as `npm start` — the embedded one under
 // LLM_CANARY_DATA_DIR (.data) or DATABASE_URL — so the console keeps the demo's history after
 // the demo, and the seed is idempotent: a rerun reuses the demo configs, keeps driving a rollout
 // that is still running, and starts a new canary where the last one ended. It writes only to the
-// configs it created (`demo-support-chat`, `demo-doc-search`) and stops with a message if a
+// configs it created (`demo-support-chat`, `demo-doc-search`, `demo-policy-answers`) and stops with a message if a
 // config under one of those keys is someone else's (lib/demo/seed.ts). Stop with Ctrl-C.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     stopping = true;
     say(simulator ? `${why}: stopping the traffic and flushing outcomes…` : `${why}: stopping`);
     const final = await simulator?.stop().catch(() => null);
-    if (final) say(`sent ${final.sent} requests, ${final.delivery.delivered} outcomes stored, ${final.feedback} late ratings, ${final.failed} failures`);
+    if (final) {
+      say(`sent ${final.sent} requests, ${final.delivery.delivered} outcomes stored, ${final.scoreDelivery.delivered} late scores, ${final.feedback} late ratings, ${final.failed} failures`);
+    }
     // The key's secret leaves with this process: revoke it rather than leave it lying around.
     if (seed) await revokeApiKey(server.db.prisma, DEMO_ACTOR, seed.apiKeyId).catch(() => undefined);
     await server.stop().catch(() => undefined);
@@ -75,8 +78,8 @@ async function main(): Promise<void> {
         if (!announcedEnd) {
           announcedEnd = true;
           for (const line of await watcher.status(simulator.counters())) say(line);
-          if (exitWhenDone) return void stop("both rollouts have ended", 0);
-          say("both rollouts have ended. Traffic keeps flowing (all on stable) so the console stays live; Ctrl-C stops. Run `npm run demo` again for new canaries.");
+          if (exitWhenDone) return void stop("every rollout has ended", 0);
+          say("every rollout has ended. Traffic keeps flowing (all on stable) so the console stays live; Ctrl-C stops. Run `npm run demo` again for new canaries.");
         }
       } else if (Date.now() - lastStatus >= STATUS_EVERY_MS) {
         lastStatus = Date.now();

@@ -1,14 +1,17 @@
-import type { StageInput } from "../release/rollout-schemas";
-import type { CreateVersionInput, VersionDto } from "../release/version-schemas";
+import type { VersionDto } from "../release/version-schemas";
+import { GPT_4O_MINI, type DemoConfig } from "./demo-config";
+import { POLICY_ANSWERS } from "./policy-answers";
 import type { ConfigTraffic } from "./simulator";
 import type { VariantProfile } from "./traffic-model";
 
-// The demo's two LLM features: what `npm run demo` seeds (lib/demo/seed.ts) and how their
+// The demo's three LLM features: what `npm run demo` seeds (lib/demo/seed.ts) and how their
 // simulated users fare (lib/demo/simulator.ts). `demo-support-chat` gets a better prompt that
 // promotes itself through three short stages; `demo-doc-search` gets a retrieval change whose
-// reranker times out on about one query in six, which the controller rolls back. The keys carry
-// a `demo-` prefix to stay clear of the keys a user picks first (`support-chat` is the README's
-// example); seed.ts still refuses any of them that the demo did not create itself.
+// reranker times out on about one query in six, which the controller rolls back;
+// `demo-policy-answers` (lib/demo/policy-answers.ts) gets a cheaper retrieval whose answers are
+// less grounded, which only its custom groundedness score shows, and is rolled back on that score.
+// The keys carry a `demo-` prefix to stay clear of the keys a user picks first (`support-chat` is
+// the README's example); seed.ts still refuses any of them that the demo did not create itself.
 //
 // Timing, with the judge's floors (lib/analysis/judge.ts: 20 canary and 100 stable requests
 // before the error rate is judged, α = 0.25 %): doc-search's canary fails 15 % of requests
@@ -19,24 +22,7 @@ import type { VariantProfile } from "./traffic-model";
 // hundred requests, and with 1 % too often came out so low that an equal canary looked worse.
 // tests/unit/demo-traffic.test.ts runs these profiles through the judge on 200 seeded streams.
 
-type VersionSettings = Omit<CreateVersionInput, "label" | "parentVersionId">;
-
-export interface DemoConfig {
-  key: string;
-  name: string;
-  description: string;
-  /** The first version, stable from the start. */
-  stable: VersionSettings;
-  /**
-   * Canary candidates, used in turn: each run of the demo that finds the previous rollout ended
-   * starts the next one, applied on top of whatever is stable then.
-   */
-  canaries: readonly ((stable: VersionDto) => Partial<VersionSettings> & { description: string })[];
-  stages: StageInput[];
-  traffic: Omit<ConfigTraffic, "config">;
-}
-
-const GPT_4O_MINI = { inputPerMTok: 0.15, outputPerMTok: 0.6 };
+export type { DemoConfig, DemoScore } from "./demo-config";
 
 // The prompts are templates (README, "Templates"): the app sends `question` (and `plan` when it
 // knows it) with each route call; `product` has a default; the history placeholder is where the
@@ -251,6 +237,7 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
       ],
     },
   },
+  POLICY_ANSWERS,
 ];
 
 /** The simulator's traffic for the demo configs. */

@@ -8,16 +8,18 @@ import { createConfig, getConfig, listConfigs } from "../release/config-service"
 import { llmSettingsOf } from "../release/llm-settings";
 import { listRollouts, startRollout } from "../release/rollout-service";
 import type { RolloutDto } from "../release/rollout-schemas";
+import { createScore, listScores } from "../release/score-service";
 import { createVersion, listVersions } from "../release/version-service";
 import type { VersionDto } from "../release/version-schemas";
 import { DEMO_CONFIGS, nextLabel, type DemoConfig } from "./scenario";
 
-// Seeds the demo through the services the admin API calls (create config, create version,
-// start rollout, create API key), so it is audited and announced to the client API like any
-// other change. Idempotent: a config the demo created is reused; a running or paused rollout is
-// left as it is (the demo drives traffic to it); a config whose last rollout ended gets a new
-// canary version and a fresh rollout. Safe to run concurrently: a lost race (409) re-reads and
-// reuses what the winner made.
+// Seeds the demo through the services the admin API calls (create config, define its custom
+// scores, create version, start rollout, create API key), so it is audited and announced to the
+// client API like any other change. Idempotent: a config the demo created is reused (a score it
+// lacks is added before a canary starts, which copies the guardrail scores' thresholds); a
+// running or paused rollout is left as it is (the demo drives traffic to it); a config whose last
+// rollout ended gets a new canary version and a fresh rollout. Safe to run concurrently: a lost
+// race (409) re-reads and reuses what the winner made.
 //
 // It writes only to configs it created. A config under a demo key that someone else created is
 // a user's: the demo refuses before it writes anything, rather than judge a real canary on
@@ -72,6 +74,10 @@ async function seedConfig(db: Db, actor: Actor, demo: DemoConfig): Promise<Seede
   await requireCreatedBy(db, actor, demo.key);
   if (!(await getConfig(db, demo.key)).stableVersion) {
     await ignoreConflict(() => createVersion(db, actor, demo.key, { label: "v1", ...demo.stable }));
+  }
+  const defined = new Set((await listScores(db, demo.key)).map((s) => s.key));
+  for (const score of demo.scores ?? []) {
+    if (!defined.has(score.key)) await ignoreConflict(() => createScore(db, actor, demo.key, score));
   }
   // A conflict (a label or a rollout someone else just made) is retried on the new state.
   for (let attempt = 1; ; attempt++) {

@@ -1,10 +1,11 @@
-import { createClient, type CanaryClient, type CanaryError, type DeliveryStats, type RoutedAnswer } from "../sdk/client";
+import { createClient, type CanaryClient, type CanaryError, type DeliveryStats, type RoutedAnswer, type ScoreDeliveryStats } from "../sdk/client";
 import { rng, type Random } from "./random";
-import { drawOutcome, profileProblem, requestsDue, userPool, type VariantProfile } from "./traffic-model";
+import { drawOutcome, profileProblem, requestsDue, userPool, type ScoreValues, type VariantProfile } from "./traffic-model";
 
 // Simulated users of a client app, driving the real client API over HTTP through the SDK, as a
 // client app would: route a user, "call the LLM" (draw the outcome from the profile of the
-// variant the answer names), report the outcome, and sometimes rate it later through feedback.
+// variant the answer names), report the outcome with the custom scores known at once, and later
+// send the scores an evaluator gives (score()) and sometimes a rating (feedback()).
 // It never touches the database, so whatever it causes (rollups, charts, the controller's
 // verdicts) happens exactly as it would for real traffic. Used by `npm run demo` and by tests
 // that need charts to move while a browser watches.
@@ -29,7 +30,7 @@ export interface SimulatorOptions {
   users?: number;
   /** Default 1: the same seed draws the same users and outcomes (in order of the route answers). */
   seed?: number;
-  /** A late rating is sent this long after its request, drawn uniformly. Default 2-8 s. */
+  /** A late rating or late scores are sent this long after their request, drawn uniformly. Default 2-8 s. */
   feedbackDelayMs?: { min: number; max: number };
   /** Requests (route calls and ratings) in flight at once; more due are skipped and counted. Default 200. */
   maxInFlight?: number;
@@ -59,20 +60,24 @@ export interface SimulatorCounters {
   reported: number;
   /** Late ratings the server took. */
   feedback: number;
-  /** Failed route calls, refused outcomes and refused ratings. */
+  /** Late scores handed to the SDK (`score()` took them); `scoreDelivery` says what the server took. */
+  lateScores: number;
+  /** Failed route calls, refused outcomes, refused ratings and late scores `score()` refused. */
   failed: number;
   /** Due requests not sent because `maxInFlight` were still open (the server is slower than the rate). */
   skipped: number;
   byConfig: Record<string, ConfigCounters>;
   /** The SDK's own delivery counters: outcomes delivered, buffered, given up. */
   delivery: DeliveryStats;
+  /** The same for late scores. */
+  scoreDelivery: ScoreDeliveryStats;
   lastError: string | null;
 }
 
 export interface Simulator {
   /** Starts sending (again, after stop(): counters carry on, the rate counts from now). */
   start(): void;
-  /** Stops sending, waits for open requests, drops pending late ratings, and flushes the SDK's buffer. Resolves with the final counters. */
+  /** Stops sending, waits for open requests, drops pending late ratings and scores, and flushes the SDK's buffers. Resolves with the final counters. */
   stop(): Promise<SimulatorCounters>;
   counters(): SimulatorCounters;
   readonly running: boolean;
@@ -94,6 +99,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     sent: 0,
     reported: 0,
     feedback: 0,
+    lateScores: 0,
     failed: 0,
     skipped: 0,
     lastError: null as string | null,
@@ -120,7 +126,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   });
 
   const open = new Set<Promise<void>>();
-  const ratingTimers = new Set<NodeJS.Timeout>();
+  const lateTimers = new Set<NodeJS.Timeout>();
   let timer: NodeJS.Timeout | null = null;
   let startedAt = 0;
   let issued: number[] = [];
@@ -159,29 +165,41 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       outputTokens: outcome.outputTokens,
       costUsd: outcome.costUsd,
       rating: outcome.rating,
+      scores: outcome.scores,
       input,
       output: input && !outcome.isError ? simulatedAnswer(answer, input) : null,
     });
     if (!accepted) return void counters.failed++;
     counters.reported++;
-    if (outcome.lateRating !== null) scheduleRating(answer.requestId, answer.config, outcome.lateRating);
+    if (outcome.lateRating !== null) later(() => sendRating(answer.requestId, answer.config, outcome.lateRating!));
+    if (outcome.lateScores !== null) later(() => sendScores(answer.requestId, answer.config, outcome.lateScores!));
   }
 
-  function scheduleRating(requestId: string, config: string, rating: number): void {
-    if (!timer) return; // stopping: pending ratings are dropped
+  /** Runs `send` after a feedback delay, unless the simulator stops first (then it is dropped). */
+  function later(send: () => void): void {
+    if (!timer) return;
     const delay = feedbackDelay.min + random() * Math.max(0, feedbackDelay.max - feedbackDelay.min);
     const handle = setTimeout(() => {
-      ratingTimers.delete(handle);
-      if (!timer) return;
-      if (open.size >= maxInFlight) return void counters.skipped++;
-      track(
-        client.feedback(requestId, rating, rating <= 2 ? "The answer did not help." : undefined, { config }).then(
-          () => void counters.feedback++,
-          fail,
-        ),
-      );
+      lateTimers.delete(handle);
+      if (timer) send();
     }, delay);
-    ratingTimers.add(handle);
+    lateTimers.add(handle);
+  }
+
+  function sendRating(requestId: string, config: string, rating: number): void {
+    if (open.size >= maxInFlight) return void counters.skipped++;
+    track(
+      client.feedback(requestId, rating, rating <= 2 ? "The answer did not help." : undefined, { config }).then(
+        () => void counters.feedback++,
+        fail,
+      ),
+    );
+  }
+
+  /** Queued in the SDK, which sends them in batches after the outcomes (and retries a 404 until the outcome is stored). */
+  function sendScores(requestId: string, config: string, scores: ScoreValues): void {
+    if (client.score(requestId, scores, { config })) counters.lateScores++;
+    else counters.failed++; // onError heard why
   }
 
   function tick(): void {
@@ -201,6 +219,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     ...counters,
     byConfig: Object.fromEntries(Object.entries(counters.byConfig).map(([k, v]) => [k, { ...v }])),
     delivery: client.stats(),
+    scoreDelivery: client.scoreStats(),
   });
 
   return {
@@ -213,8 +232,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      for (const handle of ratingTimers) clearTimeout(handle);
-      ratingTimers.clear();
+      for (const handle of lateTimers) clearTimeout(handle);
+      lateTimers.clear();
       while (open.size) await Promise.all([...open]);
       await client.flush();
       return snapshot();

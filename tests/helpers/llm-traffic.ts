@@ -1,5 +1,5 @@
 import { emptyStats, type VariantStats } from "../../lib/analysis/variant-stats";
-import { drawIndex, gaussian, type Random } from "../../lib/demo/random";
+import { beta, drawIndex, gaussian, type Random } from "../../lib/demo/random";
 import type { ScoreMetricSource } from "../../lib/guardrails/registry";
 import { LATENCY_BUCKETS, latencyBucket } from "../../lib/metrics/latency-buckets";
 
@@ -103,41 +103,4 @@ function bump(stats: VariantStats, key: string, value: number): void {
   sums.sqSum += value * value;
 }
 
-/**
- * A beta-distributed draw with the given mean and sd, by inverting its distribution function: one
- * uniform number per draw (drawing two gammas instead made the simulation twice as slow).
- */
-export function beta(random: Random, mean: number, sd: number): number {
-  const table = betaQuantiles(mean, sd);
-  const at = random() * (table.length - 1);
-  const k = Math.floor(at);
-  return k >= table.length - 1 ? table[k] : table[k] + (at - k) * (table[k + 1] - table[k]);
-}
-
-const QUANTILE_STEPS = 4096;
-const quantileTables = new Map<string, Float64Array>();
-
-/** QUANTILE_STEPS + 1 evenly spaced quantiles of the beta distribution, from its density summed on a fine grid. */
-function betaQuantiles(mean: number, sd: number): Float64Array {
-  const key = `${mean}:${sd}`;
-  const known = quantileTables.get(key);
-  if (known) return known;
-  const total = (mean * (1 - mean)) / (sd * sd) - 1;
-  const [a, b] = [mean * total, (1 - mean) * total];
-  const grid = 1 << 16;
-  const cdf = new Float64Array(grid + 1);
-  const density = (x: number) => Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x));
-  for (let i = 1; i <= grid; i++) cdf[i] = cdf[i - 1] + density((i - 0.5) / grid);
-  const table = new Float64Array(QUANTILE_STEPS + 1);
-  let i = 0;
-  for (let q = 0; q <= QUANTILE_STEPS; q++) {
-    const target = (q / QUANTILE_STEPS) * cdf[grid];
-    while (i < grid && cdf[i + 1] < target) i++;
-    const step = cdf[i + 1] - cdf[i];
-    table[q] = Math.min(1, (i + (step > 0 ? (target - cdf[i]) / step : 0)) / grid);
-  }
-  quantileTables.set(key, table);
-  return table;
-}
-
-export { emptyStats };
+export { beta, emptyStats };

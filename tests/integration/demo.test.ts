@@ -1,25 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actOnRollout } from "@/lib/analysis/rollout-actions";
+import { actOnRollout, listRolloutReports } from "@/lib/analysis/rollout-actions";
 import { createApiKey } from "@/lib/auth/api-key-service";
 import type { Actor } from "@/lib/auth/actor";
 import { createUser } from "@/lib/auth/user-service";
+import { controlRollout, type ControllerStep } from "@/lib/controller/controller";
 import { watchRollouts } from "@/lib/demo/progress";
 import { seedDemo, DEMO_ACTOR, type DemoSeed } from "@/lib/demo/seed";
 import { DEMO_CONFIGS, demoTraffic } from "@/lib/demo/scenario";
 import { createSimulator } from "@/lib/demo/simulator";
 import { createConfig, getConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
+import { listScores } from "@/lib/release/score-service";
 import { createVersion, listVersions } from "@/lib/release/version-service";
 import { startClientApiServer, waitFor, type ClientApiServer } from "../helpers/client-api-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // `npm run demo`'s parts against a real database: the seed through the services (twice, at
-// once and again later, and after a rollout ended), and the traffic simulator driving the
-// client API over HTTP through the SDK until both variants of both configs have traffic. The
-// database also holds a user's own configs, which the demo must leave exactly as they were.
+// once and again later, and after a rollout ended), the traffic simulator driving the client API
+// over HTTP through the SDK until both variants of every config have traffic (with custom scores,
+// some sent late), and the scored config's canary rolled back by the controller on its
+// groundedness score. The database also holds a user's own configs, which the demo must leave
+// exactly as they were.
 
 const USER: Actor = { type: "user", id: "usr_ops", label: "ops@example.com", role: "admin", scopes: [] };
 const [supportDemo, docsDemo] = DEMO_CONFIGS;
+const POLICY = "demo-policy-answers";
 
 let db: TestDatabase;
 let srv: ClientApiServer;
@@ -62,6 +67,15 @@ describe("seedDemo", () => {
       expect(activeRollout).toMatchObject({ status: "running", autoPromote: true, stages: DEMO_CONFIGS[i].stages, startedBy: DEMO_ACTOR.label });
     }
 
+    // The scored config's two scores, defined once though both seeds tried; its rollout copied the guardrail's threshold.
+    const scores = await listScores(db.prisma, POLICY);
+    expect(scores.map((s) => [s.key, s.kind, s.guardrail, s.threshold])).toEqual([
+      ["groundedness", "numeric", true, { form: "difference", value: 0.05 }],
+      ["valid_json", "boolean", false, { form: "difference", value: 0.02 }],
+    ]);
+    expect(first.configs.find((c) => c.key === POLICY)!.rollout.thresholds.scores).toEqual({ groundedness: { form: "difference", value: 0.05 } });
+    expect((await getConfig(db.prisma, "demo-support-chat")).activeRollout!.thresholds.scores).toEqual({});
+
     seed = await seedDemo(db.prisma);
     expect(seed.configs.map((c) => [c.key, c.action, c.rollout.id])).toEqual(first.configs.map((c) => [c.key, "continued", c.rollout.id]));
     expect(new Set([first.apiKey, second.apiKey, seed.apiKey]).size).toBe(3);
@@ -78,7 +92,8 @@ describe("seedDemo", () => {
     expect(watcher.allEnded()).toBe(false);
 
     const again = await seedDemo(db.prisma);
-    const [chat, docs] = again.configs;
+    const [chat, docs, policy] = again.configs;
+    expect(policy).toMatchObject({ key: POLICY, action: "continued", rollout: { id: seed.configs[2].rollout.id } });
     expect(chat).toMatchObject({ key: "demo-support-chat", action: "continued", rollout: { id: seed.configs[0].rollout.id } });
     expect(docs).toMatchObject({ key: "demo-doc-search", action: "started", rollout: { status: "running", baseVersion: ended.baseVersion } });
     expect(docs.rollout.id).not.toBe(ended.id);
@@ -104,8 +119,8 @@ describe("the traffic simulator", () => {
     simulator.start();
     expect(simulator.running).toBe(true);
     const enough = () => {
-      const { byConfig, feedback } = simulator.counters();
-      return feedback >= 3 && Object.values(byConfig).every((c) => c.stable >= 20 && c.canary >= 5);
+      const { byConfig, feedback, lateScores } = simulator.counters();
+      return feedback >= 3 && lateScores >= 20 && Object.values(byConfig).every((c) => c.stable >= 20 && c.canary >= 5);
     };
     await waitFor(async () => enough(), 25_000);
     const final = await simulator.stop();
@@ -116,6 +131,7 @@ describe("the traffic simulator", () => {
     expect(final.reported).toBe(final.sent);
     // stop() flushed the SDK's buffer: every reported outcome is stored.
     expect(final.delivery).toMatchObject({ buffered: 0, inFlight: 0, failed: 0, dropped: 0, delivered: final.reported });
+    expect(final.scoreDelivery).toMatchObject({ buffered: 0, inFlight: 0, waiting: 0, failed: 0, dropped: 0, replaced: 0, delivered: final.lateScores });
     const demoConfigIds = await Promise.all(seed.configs.map(async ({ key }) => (await getConfig(db.prisma, key)).config.id));
     const demoOutcomes = { configId: { in: demoConfigIds } };
     expect(await db.prisma.outcome.count({ where: demoOutcomes })).toBe(final.reported);
@@ -141,6 +157,79 @@ describe("the traffic simulator", () => {
     expect(samples.every((s) => s.input && s.output?.startsWith("[simulated answer from ") && s.inputTokens! > 0 && s.costUsd! > 0)).toBe(true);
     // Late ratings arrived through /api/feedback.
     expect(await db.prisma.outcome.count({ where: { ...demoOutcomes, ratedAt: { not: null } } })).toBeGreaterThanOrEqual(final.feedback);
+
+    // The scored config's scores: valid_json with every successful outcome, groundedness late
+    // through /api/scores (the only late scores the demo sends); the other configs have none.
+    const scored = await db.query<{ config: string; key: string; n: string; failed: string; min: number; max: number }>(
+      `SELECT c.key AS config, s.score_key AS key, count(*) AS n, count(*) FILTER (WHERE o.is_error) AS failed,
+              min(s.value) AS min, max(s.value) AS max
+       FROM outcome_scores s JOIN outcomes o ON o.id = s.outcome_id JOIN configs c ON c.id = o.config_id
+       WHERE c.key LIKE 'demo-%' GROUP BY 1, 2 ORDER BY 1, 2`,
+      [],
+    );
+    const policyId = (await getConfig(db.prisma, POLICY)).config.id;
+    const answered = await db.prisma.outcome.count({ where: { configId: policyId, isError: false } });
+    expect(scored.map((r) => [r.config, r.key, Number(r.n), Number(r.failed)])).toEqual([
+      [POLICY, "groundedness", final.lateScores, 0],
+      [POLICY, "valid_json", answered, 0],
+    ]);
+    expect([scored[0].min, scored[0].max].every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe("the scored config", () => {
+  it("is rolled back by the controller on its groundedness score, the score's verdict sentence the reason, while no built-in fails", async () => {
+    // A fresh canary, judged only on the traffic below: the one running has earlier tests' outcomes.
+    const running = (await seedDemo(db.prisma)).configs.find((c) => c.key === POLICY)!.rollout;
+    await actOnRollout(db.prisma, DEMO_ACTOR, running.id, "rollback", { reason: "test: a fresh canary" });
+    const reseeded = await seedDemo(db.prisma);
+    const fresh = reseeded.configs.find((c) => c.key === POLICY)!;
+    expect(fresh).toMatchObject({ action: "started", rollout: { status: "running", percent: 10, thresholds: { scores: { groundedness: { form: "difference", value: 0.05 } } } } });
+    const rollout = fresh.rollout;
+    const watcher = watchRollouts(db.prisma, [{ key: POLICY, rolloutId: rollout.id }]);
+    await watcher.changes();
+
+    const server = await startClientApiServer(db);
+    // The demo's own profiles, faster (60 requests/s) and with the evaluator's late scores 50-300 ms after their requests.
+    const traffic = demoTraffic().filter((t) => t.config === POLICY).map((t) => ({ ...t, requestsPerSecond: 60 }));
+    const simulator = createSimulator({ baseUrl: server.baseUrl, apiKey: reseeded.apiKey, traffic, feedbackDelayMs: { min: 50, max: 300 }, seed: 5 });
+    let rollback: ControllerStep | null = null;
+    try {
+      simulator.start();
+      // What the controller loop does for a rollout whose outcomes keep arriving: judge it and act, at most once a second.
+      await waitFor(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const step = await controlRollout(db.prisma, rollout.id);
+        if (step?.action === "rollback") rollback = step;
+        return rollback !== null;
+      }, 30_000);
+    } finally {
+      const final = await simulator.stop();
+      await server.close();
+      expect(final.failed).toBe(0);
+      expect(final.lateScores).toBeGreaterThan(0);
+    }
+
+    const ended = await db.prisma.rollout.findUniqueOrThrow({ where: { id: rollout.id } });
+    expect(ended.status).toBe("rolled_back");
+    // The report the controller acted on (kept with the rollback): groundedness failed, alone.
+    const { reports } = await listRolloutReports(db.prisma, rollout.id);
+    const acted = reports.find((r) => r.event === "rollback")!;
+    expect(acted.actor).toBe("controller");
+    const verdicts = acted.report.verdicts;
+    expect(verdicts.filter((v) => v.status === "fail").map((v) => v.key)).toEqual(["groundedness"]);
+    expect(verdicts.map((v) => v.key)).not.toContain("valid_json"); // tracked, not judged
+    const grounded = verdicts.find((v) => v.key === "groundedness")!;
+    expect(grounded.sentence).toMatch(
+      /^canary Groundedness 0\.\d{3} \(\d+ scored\) vs stable 0\.\d{3} \([\d,]+\): 0\.\d{3} lower, past the 0\.05 allowed; the evidence for 'worse by the allowed drop' over 'no worse' is (over )?[\d,]+ : 1, past the 400 : 1 that rolls back$/,
+    );
+    expect(grounded.samples.canary).toBeGreaterThanOrEqual(30);
+    // The score's sentence is the reason: the rollout's, the controller's, and what `npm run demo` prints.
+    expect(rollback!.reason).toBe(grounded.sentence);
+    expect(ended.endReason).toBe(`Automatic rollback: ${grounded.sentence}`);
+    expect(await watcher.changes()).toEqual([
+      expect.stringMatching(new RegExp(`^${POLICY}: ROLLED BACK, \\d+ s into the demo; everyone is on ${rollout.baseVersion.label} again\\. Automatic rollback: canary Groundedness `)),
+    ]);
   });
 });
 
@@ -159,7 +248,7 @@ describe("the user's own configs", () => {
       await server.close();
     }
     expect(await rowsOf(db, userConfigIds)).toEqual(userRowsBefore);
-    expect(rerun.configs.map((c) => c.key)).toEqual(["demo-support-chat", "demo-doc-search"]);
+    expect(rerun.configs.map((c) => c.key)).toEqual(["demo-support-chat", "demo-doc-search", POLICY]);
   });
 
   it("are refused under a demo key, even named and described like the demo's, before the demo writes anything", async () => {
