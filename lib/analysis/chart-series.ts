@@ -30,7 +30,9 @@ export interface ChartSpec {
 /** The charts of a rollout, in the order of its metrics. */
 export function chartsFor(metrics: readonly MetricInfoDto[]): ChartSpec[] {
   const charts = metrics.flatMap((m): ChartSpec[] => {
-    const own: ChartSpec = { id: m.key, metric: m.key, value: "value", title: m.label, unit: m.unit, samples: m.samples, verdict: m.guardrail ? m.key : null };
+    // A tracked score is charted like a guardrail, without a limit line, and says it is not judged (as the variant table does).
+    const title = m.guardrail ? m.label : `${m.label} (tracked)`;
+    const own: ChartSpec = { id: m.key, metric: m.key, value: "value", title, unit: m.unit, samples: m.samples, verdict: m.guardrail ? m.key : null };
     if (m.kind !== "latency_quantile") return [own];
     return [{ ...own, id: `${m.key}:median`, value: "median", title: m.label.replace(/^p\d+/, "p50"), verdict: null }, own];
   });

@@ -29,7 +29,8 @@ describe("chartsFor", () => {
     expect(charts.map((c) => c.id)).toEqual(["error_rate", "latency:median", "latency", "rating", "cost", "groundedness", "thumbs_down", "canary_share"]);
     expect(spec("latency:median").title).toBe("p50 latency");
     expect(spec("groundedness")).toMatchObject({ unit: "score", verdict: "groundedness" });
-    expect(spec("thumbs_down")).toMatchObject({ unit: "percent", verdict: null }); // tracked: no limit line
+    expect(spec("groundedness").title).toBe("Groundedness");
+    expect(spec("thumbs_down")).toMatchObject({ title: "Thumbs down (tracked)", unit: "percent", verdict: null }); // tracked: no limit line
   });
 });
 
