@@ -6,14 +6,27 @@ export interface ConfigRow {
   updatedAt: string;
   canaryPercent: number;
   activeRollout: { status: string; stageStartedAt: string; pausedAt: string | null } | null;
+  lastEndedRollout: { status: string; endedAt: string | null } | null;
 }
 
 export const CONFIG_SORTS = ["name", "updated", "canary", "in-stage"] as const;
 export type ConfigSort = (typeof CONFIG_SORTS)[number];
-export const ROLLOUT_FILTERS = ["all", "active", "running", "paused", "none"] as const;
+export const ROLLOUT_FILTERS = ["all", "active", "running", "paused", "none", "recently-rolled-back"] as const;
 export type RolloutFilter = (typeof ROLLOUT_FILTERS)[number];
 
-export function filterConfigs<T extends ConfigRow>(rows: readonly T[], text: string, rollout: RolloutFilter): T[] {
+/** How long a rollback counts as recent for the "recently rolled back" filter. */
+export const RECENT_ROLLBACK_HOURS = 24;
+
+/**
+ * The last ended rollout the dashboard shows for a config: only while no other rollout is active
+ * (the next one takes its place), so the filter finds exactly the rows that show a rollback.
+ */
+export function lastOutcome<T extends ConfigRow>(row: T): T["lastEndedRollout"] {
+  return row.activeRollout ? null : row.lastEndedRollout;
+}
+
+/** `now`: epoch milliseconds, for "recently rolled back". */
+export function filterConfigs<T extends ConfigRow>(rows: readonly T[], text: string, rollout: RolloutFilter, now: number): T[] {
   const needle = text.trim().toLowerCase();
   return rows.filter((row) => {
     if (needle && !row.key.includes(needle) && !row.name.toLowerCase().includes(needle)) return false;
@@ -25,10 +38,16 @@ export function filterConfigs<T extends ConfigRow>(rows: readonly T[], text: str
         return status !== undefined;
       case "none":
         return status === undefined;
+      case "recently-rolled-back":
+        return rolledBackSince(lastOutcome(row), now - RECENT_ROLLBACK_HOURS * 3_600_000);
       default:
         return status === rollout;
     }
   });
+}
+
+function rolledBackSince(last: ConfigRow["lastEndedRollout"], since: number): boolean {
+  return last?.status === "rolled_back" && last.endedAt !== null && Date.parse(last.endedAt) >= since;
 }
 
 /** Name ascending; the others put the most interesting first (newest, widest canary, longest in stage). */

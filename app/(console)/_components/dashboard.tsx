@@ -11,15 +11,33 @@ import { LabeledSelect } from "@/components/ui/labeled-select";
 import { LINK } from "@/components/ui/styles";
 import { QueryState, StaleNotice } from "@/components/ui/query-state";
 import { formatDuration } from "@/components/ui/time";
-import { CONFIG_SORTS, filterConfigs, ROLLOUT_FILTERS, secondsInStage, sortConfigs, type ConfigSort, type RolloutFilter } from "@/lib/console/config-list";
+import {
+  CONFIG_SORTS,
+  filterConfigs,
+  lastOutcome,
+  RECENT_ROLLBACK_HOURS,
+  ROLLOUT_FILTERS,
+  secondsInStage,
+  sortConfigs,
+  type ConfigSort,
+  type RolloutFilter,
+} from "@/lib/console/config-list";
 import { useNow } from "@/lib/hooks/use-now";
-import { configQueries, type ConfigWire } from "@/lib/query/configs";
+import { configQueries, type ConfigListItemWire } from "@/lib/query/configs";
 import { rolloutQueries } from "@/lib/query/rollouts";
 import { CreateConfigButton } from "./create-config-dialog";
 import { EmptyState } from "./empty-state";
+import { LastOutcome } from "./last-outcome";
 
 const SORT_LABELS: Record<ConfigSort, string> = { name: "Name", updated: "Last changed", canary: "Canary share", "in-stage": "Longest in stage" };
-const FILTER_LABELS: Record<RolloutFilter, string> = { all: "All configs", active: "With an active rollout", running: "Running", paused: "Paused", none: "No active rollout" };
+const FILTER_LABELS: Record<RolloutFilter, string> = {
+  all: "All configs",
+  active: "With an active rollout",
+  running: "Running",
+  paused: "Paused",
+  none: "No active rollout",
+  "recently-rolled-back": `Rolled back in the last ${RECENT_ROLLBACK_HOURS} h`,
+};
 
 export function Dashboard({ origin }: { origin: string }) {
   const configs = useQuery({ ...configQueries.list(), refetchInterval: 10_000 });
@@ -27,6 +45,7 @@ export function Dashboard({ origin }: { origin: string }) {
   const [filter, setFilter] = useState<RolloutFilter>("all");
   const [sort, setSort] = useState<ConfigSort>("name");
   const canCreate = useCan("configs:write");
+  const now = useNow(60_000); // for "rolled back in the last 24 h"
   return (
     <section aria-labelledby="configs-heading">
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
@@ -50,7 +69,7 @@ export function Dashboard({ origin }: { origin: string }) {
                 <LabeledSelect label="Sort by" value={sort} onChange={setSort} options={CONFIG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
                 <StaleNotice error={configs.isRefetchError ? configs.error : null} />
               </div>
-              <ConfigTable configs={sortConfigs(filterConfigs(configs.data!, text, filter), sort)} />
+              <ConfigTable configs={sortConfigs(filterConfigs(configs.data!, text, filter, now), sort)} />
             </>
           )
         }
@@ -59,7 +78,7 @@ export function Dashboard({ origin }: { origin: string }) {
   );
 }
 
-function ConfigTable({ configs }: { configs: ConfigWire[] }) {
+function ConfigTable({ configs }: { configs: ConfigListItemWire[] }) {
   if (configs.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">No config matches these filters.</p>;
   return (
     <DataTable minWidth="min-w-[720px]" columns={["Config", "Stable version", "Canary", "Health"]}>
@@ -70,8 +89,9 @@ function ConfigTable({ configs }: { configs: ConfigWire[] }) {
   );
 }
 
-function ConfigRow({ config }: { config: ConfigWire }) {
+function ConfigRow({ config }: { config: ConfigListItemWire }) {
   const rollout = config.activeRollout;
+  const last = lastOutcome(config);
   return (
     <tr className="border-t border-slate-200 align-top">
       <td className="px-4 py-3">
@@ -92,7 +112,10 @@ function ConfigRow({ config }: { config: ConfigWire }) {
             </span>
           </div>
         ) : (
-          <span className="text-slate-500">no active rollout</span>
+          <div className="flex flex-col gap-1">
+            <span className="text-slate-500">no active rollout</span>
+            {last && <LastOutcome rollout={last} />}
+          </div>
         )}
       </td>
       <td className="px-4 py-3">{rollout ? <Health rolloutId={rollout.id} /> : <span className="text-slate-500">—</span>}</td>
