@@ -38,6 +38,7 @@
 //   cost        built for 2 × stable; less than 1.5 × let through.
 
 import type { Metric } from "../guardrails/registry";
+import { nounFor, singularOf } from "../plural";
 import type { Thresholds } from "../release/rollout-schemas";
 import { evidenceClause, pastOrWithin, type EvidenceState } from "./evidence";
 import { metricEvidence, resolveRule, type Evidence, type ResolvedRule } from "./metric-tests";
@@ -125,7 +126,7 @@ export function describe(metric: Metric, rule: ResolvedRule, a: Assessment): str
   const side = (value: number | null, n: number, events: number | undefined, first: boolean) => {
     if (metric.kind === "proportion") return `${fmt(format, value)} (${count(events ?? 0)} of ${count(n)})`;
     if (metric.kind === "latency_quantile") return fmt(format, value);
-    return `${fmt(format, value)} (${count(n)}${first ? ` ${metric.samples}` : ""})`;
+    return `${fmt(format, value)} (${count(n)}${first ? ` ${nounFor(n, singularOf(metric.samples), metric.samples)}` : ""})`;
   };
   const what = `canary ${metric.noun} ${side(a.canary, a.samples.canary, a.events?.canary, true)} vs stable ${side(a.stable, a.samples.stable, a.events?.stable, false)}`;
   if (!enough(metric, a.samples)) {

@@ -1,3 +1,4 @@
+import { counted } from "../plural";
 import type { Assessment } from "./judge";
 import type { RecommendationDto, StageProgressDto } from "./report-schemas";
 
@@ -39,7 +40,7 @@ export function recommend(state: RolloutState, verdicts: readonly (Assessment & 
   const stage = `stage ${progress.index + 1} of ${state.stages.length} (${progress.percent}%)`;
   const missing: string[] = [];
   if (progress.elapsedSec < progress.minDurationSec) missing.push(`${minutes(progress.elapsedSec)} of ${minutes(progress.minDurationSec)}`);
-  if (progress.samples < progress.minSamples) missing.push(`${progress.samples.toLocaleString("en-US")} of ${progress.minSamples.toLocaleString("en-US")} canary samples`);
+  if (progress.samples < progress.minSamples) missing.push(`${progress.samples.toLocaleString("en-US")} of ${counted(progress.minSamples, "canary sample")}`);
   if (missing.length) return { action: "wait", reason: `${capitalize(stage)}: ${missing.join(", ")}; no guardrail fails.` };
   if (!progress.last) return { action: "advance", reason: `${capitalize(stage)} is done and no guardrail fails.` };
   return {

@@ -1,5 +1,6 @@
 // How the version diff writes values in its sentences ("temperature 0.7 → 0.5", "tool
 // `lookup_order` gained required parameter `email`"). Pure.
+import { counted } from "../plural";
 
 /** A value as a reviewer reads it: strings bare (or quoted when empty or cut), objects as JSON. */
 export function show(value: unknown): string {
@@ -20,7 +21,7 @@ export function quote(text: string, max = 40): string {
 export const code = (name: string) => `\`${name}\``;
 
 /** "1 line", "3 lines". */
-export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+export const count = (n: number, noun: string) => counted(n, noun);
 
 /** "3 lines added, 1 removed", "1 line added", "2 lines removed". */
 export function lineCounts(added: number, removed: number): string {

@@ -7,6 +7,7 @@ import { Field, INPUT_CLASS } from "@/components/ui/field";
 import { templateProblems, type MessageAnalysis } from "@/lib/console/template-preview";
 import { ROLE_OPTIONS, type MessageDraft, type MessageRole, type VersionForm } from "@/lib/console/version-form";
 import { addMessage, moveMessage, removeMessage, updateMessage } from "@/lib/console/version-form-edits";
+import { counted } from "@/lib/plural";
 import { LLM_LIMITS } from "@/lib/release/llm-settings";
 import type { TemplateProblem } from "@/lib/template/parse";
 import { CardActions, useFocusAfterRender } from "./card-actions";
@@ -67,8 +68,6 @@ export function MessageListEditor({ form, edit, errorOf, analysis }: { form: Ver
   );
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-
 function MessageCard({ message: m, index, count, edit, errorOf, problems, buttonId, onMove }: {
   message: MessageDraft;
   index: number;
@@ -124,7 +123,7 @@ function MessageCard({ message: m, index, count, edit, errorOf, problems, button
           value={m.content}
           onChange={(content) => edit((f) => updateMessage(f, m.key, { content }))}
           problems={templateProblems}
-          hint={`${plural(m.content.split("\n").length, "line")}, ${plural(m.content.length, "character")} (at most ${LLM_LIMITS.messageChars}).`}
+          hint={`${counted(m.content.split("\n").length, "line")}, ${counted(m.content.length, "character")} (at most ${LLM_LIMITS.messageChars.toLocaleString("en-US")}).`}
           error={errorOf(`${path}.content`) ?? problems?.[0]?.message}
           placeholderText={m.role === "user" ? "e.g. {{question}}" : undefined}
         />
