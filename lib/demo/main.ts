@@ -10,7 +10,7 @@
 // that is still running, and starts a new canary where the last one ended. It writes only to the
 // configs it created (`demo-support-chat`, `demo-doc-search`, `demo-policy-answers`) and stops with a message if a
 // config under one of those keys is someone else's (lib/demo/seed.ts). Stop with Ctrl-C.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { revokeApiKey } from "../auth/api-key-service";
 import { generatePassword } from "../auth/passwords";
@@ -98,7 +98,11 @@ function printBanner(server: ServerHandle, seed: DemoSeed, admin: { email: strin
   say(`the console: ${server.url}`);
   if (server.admin) {
     say(`sign in as ${admin.email} with the password ${admin.fromEnv ? "from ADMIN_PASSWORD" : admin.password}`);
-    if (!admin.fromEnv) writeFileSync(admin.passwordFile, `${admin.password}\n`, { mode: 0o600 });
+    if (!admin.fromEnv) {
+      // On a database given by DATABASE_URL, nothing else creates the data directory.
+      mkdirSync(path.dirname(admin.passwordFile), { recursive: true });
+      writeFileSync(admin.passwordFile, `${admin.password}\n`, { mode: 0o600 });
+    }
   } else {
     const remembered = admin.fromEnv ? null : readRemembered(admin.passwordFile);
     say(
