@@ -112,7 +112,7 @@ export interface CanaryClient {
   close(): Promise<void>;
   /** Resolves when the first fetch of every `localEvaluation.configs` entry has ended. */
   ready(): Promise<void>;
-  /** Outcomes (`report()`). */
+  /** Outcomes (`report()`). `dropped` counts every event refused here (invalid, buffer full, closed), `failed` those given up after sending. */
   stats(): DeliveryStats;
   /** Late scores (`score()`). */
   scoreStats(): ScoreDeliveryStats;

@@ -13,7 +13,11 @@ export interface DeliveryStats {
   delivered: number;
   /** Of the delivered, those the server already had (a resend). */
   duplicates: number;
-  /** Refused by `report()`: buffer full, invalid, or the client closed. */
+  /**
+   * Refused here and never sent: events `report()` refused itself (invalid by the server's own
+   * checks, the buffer full, or the client closed), not only a full buffer. The server's refusals
+   * are `failed`.
+   */
   dropped: number;
   /** Given up after sending: refused by the server (the event, or its whole batch: 400, 401, 403…) or retries exhausted. */
   failed: number;
@@ -30,7 +34,10 @@ export interface ScoreDeliveryStats {
   delivered: number;
   /** Score values that replaced an earlier value of the same request and key (it is kept in the score's history). */
   replaced: number;
-  /** Refused by `score()`: buffer full, invalid, or the client closed. */
+  /**
+   * Refused here and never sent: scores `score()` refused itself (invalid by the server's own
+   * checks, the buffer full, or the client closed). The server's refusals are `failed`.
+   */
   dropped: number;
   /** Given up after sending: refused by the server, retries exhausted, or their outcome never stored. */
   failed: number;
