@@ -10,7 +10,7 @@ import type { ScoreProfile, VariantProfile } from "./traffic-model";
 // The canary cuts retrieval from 8 handbook sections to 3: cheaper and faster, and the answers
 // read as well, so users rate them about the same (3.84 against 3.92 stars, a drop the rating
 // guardrail, built for 0.5, lets through; at one rating in six it would not even have its 30
-// canary ratings before the demo's last stage) — but they are less grounded: 0.76 against 0.86,
+// canary ratings in the first stage) — but they are less grounded: 0.76 against 0.86,
 // twice the 0.05 drop the threshold allows. At 10 % of 25 requests/s the score has its 30 canary
 // values some 15 s in (late ones included), and the evidence passes 400 : 1 soon after: the
 // controller rolls the canary back on groundedness after about 20 s (at most 32 s on 200 seeded

@@ -44,12 +44,7 @@ test("while the simulator sends traffic, the rollout page's charts grow without 
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   expect(simulator.counters().failed).toBe(0);
 
-  // Header, stages, verdicts and the first row of charts in one picture.
-  await page.setViewportSize({ width: 1280, height: 1400 });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "rollout.png") });
-
-  await page.setViewportSize({ width: 1280, height: 720 });
+  // (The README's rollout picture is taken by score-guardrail-rolls-back.spec.ts: one with score charts.)
   await page.goto("/");
   const row = page.getByRole("row", { name: new RegExp(key) });
   await expect(row.getByLabel("Guardrail verdicts")).toBeVisible();
