@@ -1,13 +1,10 @@
-import { getRolloutReport } from "../analysis/report-service";
-import type { Db } from "../db/types";
-import type { RolloutDto } from "../release/rollout-schemas";
-import { getRollout } from "../release/rollout-service";
 import { isActive } from "../release/transitions";
+import type { DemoAdmin, DemoRollout } from "./demo-admin";
 import type { SimulatorCounters } from "./simulator";
 
 // What `npm run demo` prints while it runs: a line per config every few seconds, and a line
-// whenever a rollout advances, promotes or rolls back. Read through the same services the
-// admin API's rollout and report endpoints call.
+// whenever a rollout advances, promotes or rolls back. Read through the admin API's rollout and
+// report operations (lib/demo/demo-admin.ts).
 
 export interface Watched {
   key: string;
@@ -23,8 +20,8 @@ export interface ProgressWatcher {
   allEnded(): boolean;
 }
 
-export function watchRollouts(db: Db, watched: readonly Watched[], startedAt = Date.now()): ProgressWatcher {
-  const last = new Map<string, RolloutDto>();
+export function watchRollouts(admin: DemoAdmin, watched: readonly Watched[], startedAt = Date.now()): ProgressWatcher {
+  const last = new Map<string, DemoRollout>();
   const width = Math.max(...watched.map((w) => w.key.length));
   const since = () => `${Math.round((Date.now() - startedAt) / 1000)} s into the demo`;
 
@@ -32,7 +29,7 @@ export function watchRollouts(db: Db, watched: readonly Watched[], startedAt = D
     async changes() {
       const lines: string[] = [];
       for (const { key, rolloutId } of watched) {
-        const now = await getRollout(db, rolloutId);
+        const now = await admin.rollout(rolloutId);
         const before = last.get(rolloutId);
         last.set(rolloutId, now);
         if (!before) continue;
@@ -47,14 +44,13 @@ export function watchRollouts(db: Db, watched: readonly Watched[], startedAt = D
     async status(counters, activeOnly = false) {
       const lines: string[] = [];
       for (const { key, rolloutId } of watched) {
-        const rollout = last.get(rolloutId) ?? (await getRollout(db, rolloutId));
+        const rollout = last.get(rolloutId) ?? (await admin.rollout(rolloutId));
         if (activeOnly && !isActive(rollout.status)) continue;
         const sent = counters.byConfig[key];
         const traffic = sent ? `sent ${sent.sent} (stable ${sent.stable}, canary ${sent.canary}${sent.failed ? `, failed ${sent.failed}` : ""})` : "no traffic";
         let state: string;
         if (isActive(rollout.status)) {
-          const report = await getRolloutReport(db, rolloutId);
-          state = `${rollout.status}, stage ${rollout.currentStage + 1}/${rollout.stages.length} at ${rollout.percent}%: ${report.recommendation.reason}`;
+          state = `${rollout.status}, stage ${rollout.currentStage + 1}/${rollout.stages.length} at ${rollout.percent}%: ${await admin.recommendation(rolloutId)}`;
         } else {
           state = `${rollout.status.replace("_", " ")} (${rollout.canaryVersion.label})`;
         }
@@ -69,7 +65,7 @@ export function watchRollouts(db: Db, watched: readonly Watched[], startedAt = D
   };
 }
 
-function endLine(key: string, rollout: RolloutDto, after: string): string {
+function endLine(key: string, rollout: DemoRollout, after: string): string {
   switch (rollout.status) {
     case "promoted":
       return `${key}: PROMOTED, ${after}: ${rollout.canaryVersion.label} is the stable version now`;

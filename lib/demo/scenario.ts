@@ -244,9 +244,3 @@ export const DEMO_CONFIGS: readonly DemoConfig[] = [
 export function demoTraffic(configs: readonly DemoConfig[] = DEMO_CONFIGS): ConfigTraffic[] {
   return configs.map((c) => ({ config: c.key, ...c.traffic }));
 }
-
-/** `v<n>` after the highest `v<n>` label in use. */
-export function nextLabel(versions: readonly Pick<VersionDto, "label">[]): string {
-  const numbers = versions.map((v) => /^v(\d+)$/.exec(v.label)).map((m) => (m ? Number(m[1]) : 0));
-  return `v${Math.max(0, ...numbers) + 1}`;
-}

@@ -1,20 +1,14 @@
-import { listAuditEvents } from "../audit/service";
-import type { Actor } from "../auth/actor";
-import { createApiKey } from "../auth/api-key-service";
-import type { Db } from "../db/types";
 import { ConflictError } from "../errors";
 import { toAppError } from "../http/respond";
-import { createConfig, getConfig, listConfigs } from "../release/config-service";
 import { llmSettingsOf } from "../release/llm-settings";
-import { listRollouts, startRollout } from "../release/rollout-service";
-import type { RolloutDto } from "../release/rollout-schemas";
-import { createScore, listScores } from "../release/score-service";
-import { createVersion, listVersions } from "../release/version-service";
+import { newVersionLabel } from "../release/version-label";
 import type { VersionDto } from "../release/version-schemas";
-import { DEMO_CONFIGS, nextLabel, type DemoConfig } from "./scenario";
+import { isOwner, type DemoAdmin, type DemoRollout } from "./demo-admin";
+import { DEMO_CONFIGS, type DemoConfig } from "./scenario";
 
-// Seeds the demo through the services the admin API calls (create config, define its custom
-// scores, create version, start rollout, create API key), so it is audited and announced to the
+// Seeds the demo through the admin API's operations (create config, define its custom scores,
+// create version, start rollout, create API key; lib/demo/demo-admin.ts: the services in this
+// process, or the admin API of a server started elsewhere), so it is audited and announced to the
 // client API like any other change. Idempotent: a config the demo created is reused (a score it
 // lacks is added before a canary starts, which copies the guardrail scores' thresholds); a
 // running or paused rollout is left as it is (the demo drives traffic to it); a config whose last
@@ -26,16 +20,17 @@ import { DEMO_CONFIGS, nextLabel, type DemoConfig } from "./scenario";
 // simulated outcomes. The proof of who created a config is its `config.create` audit event,
 // written in the creating transaction with the demo's system actor; no API route, console page
 // or CLI command acts as that actor, so nothing a user can type forges it (a name, a description
-// or a key prefix could be typed).
+// or a key prefix could be typed). Through the admin API the demo acts as its API key, whose id
+// the event records: configs that key created are the demo's too (and the system actor's still are).
 
-export const DEMO_ACTOR: Actor = { type: "system", id: null, label: "demo", scopes: [] };
+export { DEMO_ACTOR } from "./local-admin";
 export const DEMO_KEY_NAME = "demo traffic simulator";
 
 export interface SeededConfig {
   key: string;
   /** `started`: this call started the rollout; `continued`: it was already running or paused. */
   action: "started" | "continued";
-  rollout: RolloutDto;
+  rollout: DemoRollout;
 }
 
 export interface DemoSeed {
@@ -57,63 +52,59 @@ export class ForeignConfigError extends Error {
   }
 }
 
-export async function seedDemo(db: Db, configs: readonly DemoConfig[] = DEMO_CONFIGS, actor: Actor = DEMO_ACTOR): Promise<DemoSeed> {
+export async function seedDemo(admin: DemoAdmin, configs: readonly DemoConfig[] = DEMO_CONFIGS): Promise<DemoSeed> {
   // All keys first, so a refusal leaves no half-seeded demo behind.
-  const existing = new Set((await listConfigs(db)).map((c) => c.key));
-  for (const { key } of configs) if (existing.has(key)) await requireCreatedBy(db, actor, key);
+  const existing = new Set(await admin.configKeys());
+  for (const { key } of configs) if (existing.has(key)) await requireCreatedByDemo(admin, key);
   const seeded: SeededConfig[] = [];
-  for (const config of configs) seeded.push(await seedConfig(db, actor, config));
-  const { key, apiKey } = await createApiKey(db, actor, { name: DEMO_KEY_NAME, scopes: ["route", "metrics"] });
-  return { configs: seeded, apiKey: key, apiKeyId: apiKey.id };
+  for (const config of configs) seeded.push(await seedConfig(admin, config));
+  const { key, id } = await admin.createClientKey(DEMO_KEY_NAME);
+  return { configs: seeded, apiKey: key, apiKeyId: id };
 }
 
-async function seedConfig(db: Db, actor: Actor, demo: DemoConfig): Promise<SeededConfig> {
+async function seedConfig(admin: DemoAdmin, demo: DemoConfig): Promise<SeededConfig> {
   // An existing config is a 409 (createConfig checks the key in its transaction): reused.
-  await ignoreConflict(() => createConfig(db, actor, { key: demo.key, name: demo.name, description: demo.description }));
+  await ignoreConflict(() => admin.createConfig({ key: demo.key, name: demo.name, description: demo.description }));
   // Again: someone may have created the key since the check in seedDemo.
-  await requireCreatedBy(db, actor, demo.key);
-  if (!(await getConfig(db, demo.key)).stableVersion) {
-    await ignoreConflict(() => createVersion(db, actor, demo.key, { label: "v1", ...demo.stable }));
+  await requireCreatedByDemo(admin, demo.key);
+  if (!(await admin.config(demo.key)).stableVersion) {
+    await ignoreConflict(() => admin.createVersion(demo.key, { label: newVersionLabel([]), ...demo.stable }));
   }
-  const defined = new Set((await listScores(db, demo.key)).map((s) => s.key));
+  const defined = new Set(await admin.scoreKeys(demo.key));
   for (const score of demo.scores ?? []) {
-    if (!defined.has(score.key)) await ignoreConflict(() => createScore(db, actor, demo.key, score));
+    if (!defined.has(score.key)) await ignoreConflict(() => admin.createScore(demo.key, score));
   }
   // A conflict (a label or a rollout someone else just made) is retried on the new state.
   for (let attempt = 1; ; attempt++) {
-    const { stableVersion, activeRollout } = await getConfig(db, demo.key);
+    const { stableVersion, activeRollout } = await admin.config(demo.key);
     if (activeRollout) return { key: demo.key, action: "continued", rollout: activeRollout };
     try {
-      return { key: demo.key, action: "started", rollout: await startCanary(db, actor, demo, stableVersion!) };
+      return { key: demo.key, action: "started", rollout: await startCanary(admin, demo, stableVersion!) };
     } catch (error) {
       if (!isConflict(error) || attempt === 3) throw error;
     }
   }
 }
 
-/** Throws ForeignConfigError unless `actor` created the config `key`. */
-async function requireCreatedBy(db: Db, actor: Actor, key: string): Promise<void> {
-  const { events } = await listAuditEvents(db, "all", { config: key, action: "config.create", limit: "1" });
-  const created = events[0];
-  if (created && created.actorType === actor.type && created.actorLabel === actor.label) return;
-  throw new ForeignConfigError(
-    key,
-    created ? `${created.actorLabel} created it on ${created.at.toISOString().slice(0, 10)}` : "its audit log does not say who did",
-  );
+/** Throws ForeignConfigError unless one of the demo's actors created the config `key`. */
+async function requireCreatedByDemo(admin: DemoAdmin, key: string): Promise<void> {
+  const created = await admin.configCreation(key);
+  if (created && isOwner(admin.owners, created)) return;
+  throw new ForeignConfigError(key, created ? `${created.label} created it on ${created.at.toISOString().slice(0, 10)}` : "its audit log does not say who did");
 }
 
 /** The next canary candidate on top of the current stable version, in a new rollout. */
-async function startCanary(db: Db, actor: Actor, demo: DemoConfig, stable: VersionDto): Promise<RolloutDto> {
-  const previousRollouts = (await listRollouts(db, demo.key)).length;
+async function startCanary(admin: DemoAdmin, demo: DemoConfig, stable: VersionDto): Promise<DemoRollout> {
+  const previousRollouts = await admin.rolloutCount(demo.key);
   const change = demo.canaries[previousRollouts % demo.canaries.length](stable);
-  const canary = await createVersion(db, actor, demo.key, {
+  const canary = await admin.createVersion(demo.key, {
     // Every LLM setting of stable, then the candidate's change.
     ...llmSettingsOf(stable),
     ...change,
-    label: nextLabel(await listVersions(db, demo.key)),
+    label: newVersionLabel(await admin.versionLabels(demo.key)),
     parentVersionId: stable.id,
   });
-  return startRollout(db, actor, demo.key, { canaryVersionId: canary.id, stages: demo.stages, autoPromote: true });
+  return admin.startRollout(demo.key, { canaryVersionId: canary.id, stages: demo.stages, autoPromote: true });
 }
 
 async function ignoreConflict(work: () => Promise<unknown>): Promise<void> {

@@ -4,6 +4,7 @@ import { createApiKey } from "@/lib/auth/api-key-service";
 import type { Actor } from "@/lib/auth/actor";
 import { createUser } from "@/lib/auth/user-service";
 import { controlRollout, type ControllerStep } from "@/lib/controller/controller";
+import { localDemoAdmin } from "@/lib/demo/local-admin";
 import { watchRollouts } from "@/lib/demo/progress";
 import { seedDemo, DEMO_ACTOR, type DemoSeed } from "@/lib/demo/seed";
 import { DEMO_CONFIGS, demoTraffic } from "@/lib/demo/scenario";
@@ -53,7 +54,7 @@ afterAll(async () => {
 
 describe("seedDemo", () => {
   it("seeds each demo config with a stable version and a running canary, idempotently even when run twice at once", async () => {
-    const [first, second] = await Promise.all([seedDemo(db.prisma), seedDemo(db.prisma)]);
+    const [first, second] = await Promise.all([seedDemo(localDemoAdmin(db.prisma)), seedDemo(localDemoAdmin(db.prisma))]);
     for (const run of [first, second]) {
       expect(run.configs.map((c) => c.key)).toEqual(DEMO_CONFIGS.map((c) => c.key));
       expect(run.apiKey).toMatch(/^lck_/);
@@ -76,14 +77,14 @@ describe("seedDemo", () => {
     expect(first.configs.find((c) => c.key === POLICY)!.rollout.thresholds.scores).toEqual({ groundedness: { form: "difference", value: 0.05 } });
     expect((await getConfig(db.prisma, "demo-support-chat")).activeRollout!.thresholds.scores).toEqual({});
 
-    seed = await seedDemo(db.prisma);
+    seed = await seedDemo(localDemoAdmin(db.prisma));
     expect(seed.configs.map((c) => [c.key, c.action, c.rollout.id])).toEqual(first.configs.map((c) => [c.key, "continued", c.rollout.id]));
     expect(new Set([first.apiKey, second.apiKey, seed.apiKey]).size).toBe(3);
   });
 
   it("starts a new canary, on top of the stable version, where the last rollout ended", async () => {
     const ended = seed.configs.find((c) => c.key === "demo-doc-search")!.rollout;
-    const watcher = watchRollouts(db.prisma, seed.configs.map((c) => ({ key: c.key, rolloutId: c.rollout.id })));
+    const watcher = watchRollouts(localDemoAdmin(db.prisma), seed.configs.map((c) => ({ key: c.key, rolloutId: c.rollout.id })));
     expect(await watcher.changes()).toEqual([]);
     await actOnRollout(db.prisma, DEMO_ACTOR, ended.id, "rollback", { reason: "test: the canary ended" });
     const [line, ...more] = await watcher.changes();
@@ -91,7 +92,7 @@ describe("seedDemo", () => {
     expect(line).toMatch(/^demo-doc-search: ROLLED BACK, \d+ s into the demo; everyone is on v1 again\. test: the canary ended$/);
     expect(watcher.allEnded()).toBe(false);
 
-    const again = await seedDemo(db.prisma);
+    const again = await seedDemo(localDemoAdmin(db.prisma));
     const [chat, docs, policy] = again.configs;
     expect(policy).toMatchObject({ key: POLICY, action: "continued", rollout: { id: seed.configs[2].rollout.id } });
     expect(chat).toMatchObject({ key: "demo-support-chat", action: "continued", rollout: { id: seed.configs[0].rollout.id } });
@@ -180,13 +181,13 @@ describe("the traffic simulator", () => {
 describe("the scored config", () => {
   it("is rolled back by the controller on its groundedness score, the score's verdict sentence the reason, while no built-in fails", async () => {
     // A fresh canary, judged only on the traffic below: the one running has earlier tests' outcomes.
-    const running = (await seedDemo(db.prisma)).configs.find((c) => c.key === POLICY)!.rollout;
+    const running = (await seedDemo(localDemoAdmin(db.prisma))).configs.find((c) => c.key === POLICY)!.rollout;
     await actOnRollout(db.prisma, DEMO_ACTOR, running.id, "rollback", { reason: "test: a fresh canary" });
-    const reseeded = await seedDemo(db.prisma);
+    const reseeded = await seedDemo(localDemoAdmin(db.prisma));
     const fresh = reseeded.configs.find((c) => c.key === POLICY)!;
     expect(fresh).toMatchObject({ action: "started", rollout: { status: "running", percent: 10, thresholds: { scores: { groundedness: { form: "difference", value: 0.05 } } } } });
     const rollout = fresh.rollout;
-    const watcher = watchRollouts(db.prisma, [{ key: POLICY, rolloutId: rollout.id }]);
+    const watcher = watchRollouts(localDemoAdmin(db.prisma), [{ key: POLICY, rolloutId: rollout.id }]);
     await watcher.changes();
 
     const server = await startClientApiServer(db);
@@ -236,7 +237,7 @@ describe("the scored config", () => {
 describe("the user's own configs", () => {
   it("are left exactly as they were by the demo's seeds, reruns and traffic: config rows, versions, rollouts, outcomes, rollups, audit", async () => {
     // On its own (not only after the tests above): seed once more and send the demo's traffic.
-    const rerun = await seedDemo(db.prisma);
+    const rerun = await seedDemo(localDemoAdmin(db.prisma));
     const server = await startClientApiServer(db);
     try {
       const traffic = demoTraffic().map((t) => ({ ...t, requestsPerSecond: 60 }));
@@ -257,7 +258,7 @@ describe("the user's own configs", () => {
       // What a user could type: the demo's key, name and description, by hand.
       await userConfig(own, docsDemo.key, docsDemo.name, docsDemo.description);
       const before = await rowsOf(own);
-      const refusal = await seedDemo(own.prisma).then(
+      const refusal = await seedDemo(localDemoAdmin(own.prisma)).then(
         () => null,
         (error: unknown) => error,
       );

@@ -4,7 +4,7 @@ import { rolloutMetrics } from "@/lib/analysis/rollout-metrics";
 import { addSums, type VariantStats } from "@/lib/analysis/variant-stats";
 import { BUILT_IN_METRICS, type Metric } from "@/lib/guardrails/registry";
 import { drawIndex, gaussian, rng, type Random } from "@/lib/demo/random";
-import { DEMO_CONFIGS, demoTraffic, nextLabel, type DemoConfig } from "@/lib/demo/scenario";
+import { DEMO_CONFIGS, demoTraffic, type DemoConfig } from "@/lib/demo/scenario";
 import { drawOutcome, meanRating, profileProblem, requestsDue, userPool, type ScoreValues, type VariantProfile } from "@/lib/demo/traffic-model";
 import { ThresholdsSchema, type Thresholds } from "@/lib/release/rollout-schemas";
 import { CreateScoreInput } from "@/lib/release/score-schemas";
@@ -216,17 +216,12 @@ describe("requestsDue", () => {
   });
 });
 
-describe("userPool and labels", () => {
+describe("userPool", () => {
   it("makes distinct, seeded user ids", () => {
     const users = userPool(rng(1), 2_000);
     expect(new Set(users).size).toBe(2_000);
     expect(users.every((u) => /^u_[0-9a-z]{10}$/.test(u))).toBe(true);
     expect(userPool(rng(1), 2_000)).toEqual(users);
-  });
-
-  it("numbers a new version after the highest v<n>", () => {
-    expect(nextLabel([])).toBe("v1");
-    expect(nextLabel([{ label: "v1" }, { label: "v3" }, { label: "v2.1" }, { label: "beta" }])).toBe("v4");
   });
 });
 
