@@ -1,4 +1,20 @@
-export function EmptyState({ origin, canCreate }: { origin: string; canCreate: boolean }) {
+"use client";
+
+import { useSyncExternalStore } from "react";
+
+const subscribe = () => () => undefined;
+
+/**
+ * The console's address as the browser reached it, for examples to copy: the server only knows
+ * the Host header it was given (behind a proxy, or bound to 0.0.0.0, that is not a URL anyone can
+ * use). `fallback` is what the server renders before the browser takes over.
+ */
+function useBrowserOrigin(fallback: string): string {
+  return useSyncExternalStore(subscribe, () => window.location.origin, () => fallback);
+}
+
+export function EmptyState({ origin: serverOrigin, canCreate }: { origin: string; canCreate: boolean }) {
+  const origin = useBrowserOrigin(serverOrigin);
   return (
     <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8">
       <h2 className="text-lg font-semibold">No configs yet</h2>
