@@ -78,16 +78,15 @@ function upsertCtes(unit: "minute" | "hour", table: string): string {
 // statement stores the scores of the outcomes it inserted and adds them to the score rollups; a
 // batch without scores (most) runs the statement of before, without those parts.
 function ingestSql(withScores: boolean): string {
-  const rowNo = withScores ? " WITH ORDINALITY" : "";
   return `
 WITH grp AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS g(config_id, version_id, rollout_id, variant, g)
 ), input AS (
-  SELECT ${withScores ? "t.row_no, " : ""}grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
+  SELECT grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
     t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at
   FROM unnest($5::integer[], $6::text[], $7::boolean[], $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
-    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])${rowNo}
-    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at${withScores ? ", row_no" : ""})
+    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])
+    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at)
   JOIN grp USING (g)
 ), inserted AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
@@ -100,8 +99,12 @@ WITH grp AS (
     output_tokens, cost_usd, rating, at
 ), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}${withScores ? `,
 score_input AS (
-  SELECT input.config_id, input.request_id, s.score_key, s.value
-  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value) JOIN input USING (row_no)
+  -- Each score's outcome by its row's position, read from the two columns that name it (the wide
+  -- input, samples and all, is read once, by the insert).
+  SELECT grp.config_id, r.request_id, s.score_key, s.value
+  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value)
+  JOIN unnest($5::integer[], $6::text[]) WITH ORDINALITY AS r(g, request_id, row_no) USING (row_no)
+  JOIN grp USING (g)
 ), scored AS (
   -- Only the scores of outcomes stored now: a duplicate's scores are ignored with it.
   SELECT i.id AS outcome_id, i.config_id, i.version_id, i.rollout_id, i.variant, i.at, s.score_key,
@@ -147,7 +150,7 @@ function ingestParams(rows: readonly OutcomeRow[], withScores: boolean): string[
   ];
 }
 
-/** Scores as three columns, each naming its row by position (the 1-based ordinality of `input`). */
+/** Scores as three columns, each naming its row by position (1-based, as the row columns' ordinality). */
 function scoreParams(rows: readonly OutcomeRow[]): string[] {
   const scoreRow: number[] = [];
   const scoreKey: string[] = [];
