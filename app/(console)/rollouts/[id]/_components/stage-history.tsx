@@ -6,6 +6,7 @@ import { VerdictBadge } from "@/components/rollout/badges";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { formatValue } from "@/lib/analysis/chart-series";
+import { counted } from "@/lib/plural";
 import { rolloutQueries, type ReportSnapshotWire, type ReportWire } from "@/lib/query/rollouts";
 
 const EVENT_WORDS: Record<string, string> = { advance: "advanced", promote: "promoted", rollback: "rolled back", abort: "aborted", revert: "promotion reverted" };
@@ -60,7 +61,7 @@ function KeptReports({ reports }: { reports: ReportSnapshotWire[] }) {
         <li key={k.id}>
           <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
             <summary className="cursor-pointer">
-              <span className="font-medium">Stage {k.stage + 1}: {EVENT_WORDS[k.event] ?? k.event}</span> by {k.actor}, <Time value={k.createdAt} /> — canary {k.report.canary.requests} requests, stable {k.report.stable.requests}
+              <span className="font-medium">Stage {k.stage + 1}: {EVENT_WORDS[k.event] ?? k.event}</span> by {k.actor}, <Time value={k.createdAt} /> — canary {counted(k.report.canary.requests, "request")}, stable {k.report.stable.requests.toLocaleString("en-US")}
             </summary>
             <ul className="mt-2 flex flex-col gap-1">
               {k.report.verdicts.map((v) => (

@@ -1,4 +1,5 @@
 import { formatDuration } from "@/components/ui/time";
+import { counted } from "@/lib/plural";
 import type { RolloutWire } from "@/lib/query/configs";
 import type { ReportWire } from "@/lib/query/rollouts";
 import { isActive } from "@/lib/release/transitions";
@@ -17,7 +18,7 @@ export function StageProgress({ rollout, stage }: { rollout: RolloutWire; stage:
           const style = state === "done" ? "border-green-300 bg-green-50 text-green-950" : state === "current" ? "border-blue-500 bg-blue-50 text-blue-950 ring-2 ring-blue-300" : "border-slate-200 bg-slate-50 text-slate-700";
           return (
             <li key={i} className={`rounded-md border px-3 py-1.5 text-sm ${style}`} aria-current={state === "current" ? "step" : undefined}>
-              <span className="font-medium">{s.percent}%</span> <span className="text-xs">· {formatDuration(s.minDurationSec)} · {s.minSamples} samples</span>
+              <span className="font-medium">{s.percent}%</span> <span className="text-xs">· {formatDuration(s.minDurationSec)} · {counted(s.minSamples, "sample")}</span>
               <span className="sr-only"> ({state})</span>
             </li>
           );

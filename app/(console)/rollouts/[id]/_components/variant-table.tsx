@@ -1,5 +1,6 @@
 import { formatValue, type ChartUnit } from "@/lib/analysis/chart-series";
 import { DataTable } from "@/components/ui/data-table";
+import { counted, singularOf } from "@/lib/plural";
 import type { ReportWire } from "@/lib/query/rollouts";
 
 type Summary = ReportWire["stable"];
@@ -23,8 +24,8 @@ function rowsFor(metrics: readonly Metric[]): Row[] {
         cell: (s) => {
           const summary = s.metrics[m.key];
           if (!summary) return "—";
-          const counted = m.samples === "requests" || summary.count === null ? "" : ` (${summary.count} ${m.samples})`;
-          return `${interval(summary.value, m.unit)}${counted}`;
+          const count = m.samples === "requests" || summary.count === null ? "" : ` (${counted(summary.count, singularOf(m.samples), m.samples)})`;
+          return `${interval(summary.value, m.unit)}${count}`;
         },
       };
       if (m.kind !== "latency_quantile") return [own];
