@@ -112,8 +112,9 @@ describe("the traffic simulator", () => {
     const simulator = createSimulator({
       baseUrl: srv.baseUrl,
       apiKey: seed.apiKey,
-      // Faster than the demo, with late ratings soon after their requests.
-      traffic: demoTraffic().map((t) => ({ ...t, requestsPerSecond: 60 })),
+      // Faster than the demo (30 requests/s a config, 90 in all: enough in a few seconds without
+      // crowding the two cores the other test files share), with late ratings soon after their requests.
+      traffic: demoTraffic().map((t) => ({ ...t, requestsPerSecond: 30 })),
       feedbackDelayMs: { min: 50, max: 300 },
       seed: 7,
     });
@@ -123,7 +124,9 @@ describe("the traffic simulator", () => {
       const { byConfig, feedback, lateScores } = simulator.counters();
       return feedback >= 3 && lateScores >= 20 && Object.values(byConfig).every((c) => c.stable >= 20 && c.canary >= 5);
     };
-    await waitFor(async () => enough(), 25_000);
+    await waitFor(async () => enough(), 25_000).catch((error: Error) => {
+      throw new Error(`${error.message}; counters then: ${JSON.stringify(simulator.counters())}`);
+    });
     const final = await simulator.stop();
     expect(simulator.running).toBe(false);
 
