@@ -13,7 +13,7 @@ import type { Snapshot } from "../snapshot/snapshot";
 import { SnapshotStore, type SnapshotStoreOptions } from "../snapshot/store";
 import { authenticateClient } from "./client-auth";
 import { corsHeaders, preflightHeaders } from "./cors";
-import { readJsonBody, send, sendError, type HotResponse } from "./http";
+import { readJsonBody, readJsonBodyThen, send, sendError, type HotResponse } from "./http";
 import { answerRoute } from "./route-handler";
 import { answerRoutingState } from "./routing-state";
 
@@ -77,6 +77,33 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     }
   }
 
+  /**
+   * POST /api/route (the answer with `variables` rendered) as GET is answered: without a promise,
+   * the body read with callbacks. An unknown key or config may be newer than the snapshot: the key
+   * goes the async way (serve), a config miss refreshes the snapshot once.
+   */
+  function routePostNow(req: IncomingMessage, requestId: string, reply: (answer: HotResponse) => void, fail: (error: unknown) => void): void {
+    let key: ReturnType<typeof authenticateClient>;
+    try {
+      key = authenticateClient(store.current, req.headers.authorization, "route", usage);
+    } catch (error) {
+      if (!isMaybeNewer(error)) return fail(error);
+      return void serve("/api/route", req, requestId).then(reply, fail);
+    }
+    readJsonBodyThen(req, SMALL_BODY_MAX_BYTES, (error, body) => {
+      if (error) return fail(error);
+      const answer = (snapshot: Snapshot) => ({ ...answerRoute(snapshot, key, body, "request body", requestId), headers: snapshotHeaders() });
+      let result: HotResponse;
+      try {
+        result = answer(store.current);
+      } catch (miss) {
+        if (!isMaybeNewer(miss)) return fail(miss);
+        return void store.refreshAfterMiss().then((snapshot) => answer(snapshot)).then(reply, fail);
+      }
+      reply(result);
+    });
+  }
+
   async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
     const method = req.method ?? "GET";
     const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
@@ -136,6 +163,15 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
         return true;
       }
       const cors = corsHeaders(corsOrigins, origin);
+      if (path === "/api/route" && req.method === "POST") {
+        routePostNow(
+          req,
+          requestId,
+          (answer) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } }),
+          (error) => sendError(res, requestId, error, cors),
+        );
+        return true;
+      }
       if (path === "/api/route" && req.method === "GET") {
         // The common case answered at once, without a promise (see checkApiKeyNow); a possible
         // miss (an unknown key or config) takes the path below, which may refresh the snapshot.

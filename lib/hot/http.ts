@@ -33,25 +33,46 @@ export function sendError(res: ServerResponse, requestId: string, error: unknown
   send(res, requestId, { status, json: JSON.stringify(body), headers: { ...headers, ...extraHeaders } });
 }
 
-/** The JSON body within `maxBytes`: 413 beyond it, 415 unless it is JSON, 400 when malformed. */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/**
+ * The JSON body within `maxBytes`, handed to `done`: 413 beyond it, 415 unless it is JSON, 400 when
+ * malformed or empty. With a callback, not a promise: POST /api/route answers without one (see
+ * client-api.ts), because every promise costs once Next has turned on async hooks process-wide.
+ */
+export function readJsonBodyThen(req: IncomingMessage, maxBytes: number, done: (error: unknown, body?: unknown) => void): void {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume(); // drain, so the connection can carry the answer
-    throw new PayloadTooLargeError(maxBytes);
+    return done(new PayloadTooLargeError(maxBytes));
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new PayloadTooLargeError(maxBytes);
+  let finished = false;
+  const finish = (error: unknown, body?: unknown) => {
+    if (finished) return;
+    finished = true;
+    done(error, body);
+  };
+  req.on("data", (chunk: Buffer) => {
+    if (finished) return; // past the limit: drained, not kept
+    size += chunk.length;
+    if (size > maxBytes) return finish(new PayloadTooLargeError(maxBytes));
+    chunks.push(chunk);
+  });
+  req.on("error", (error) => finish(error));
+  req.on("end", () => {
+    let body: unknown;
+    try {
+      body = parseJsonText(Buffer.concat(chunks).toString("utf8"), req.headers["content-type"]);
+      // Every client call needs a body (unlike an admin action such as pause).
+      if (body === undefined) throw new ValidationError("The request body is empty; send a JSON object.");
+    } catch (error) {
+      return finish(error);
     }
-    chunks.push(chunk as Buffer);
-  }
-  const body = parseJsonText(Buffer.concat(chunks).toString("utf8"), req.headers["content-type"]);
-  // Every client call needs a body (unlike an admin action such as pause).
-  if (body === undefined) throw new ValidationError("The request body is empty; send a JSON object.");
-  return body;
+    finish(null, body);
+  });
+}
+
+/** readJsonBodyThen as a promise, for the handlers that await a database anyway. */
+export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  return new Promise((resolve, reject) => readJsonBodyThen(req, maxBytes, (error, body) => (error ? reject(error) : resolve(body))));
 }
