@@ -61,7 +61,7 @@ export interface Verdict extends Assessment {
   sentence: string;
 }
 
-export const JUDGE_SETTINGS = { ...ERROR_BUDGET, warningOdds: 20 } as const;
+const JUDGE_SETTINGS = { ...ERROR_BUDGET, warningOdds: 20 } as const;
 
 /** The guardrails among `metrics` that this rollout's thresholds give a rule. */
 function judged(metrics: readonly Metric[], t: Thresholds): { metric: Metric; rule: ResolvedRule }[] {

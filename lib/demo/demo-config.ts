@@ -14,6 +14,9 @@ export type VersionSettings = Omit<CreateVersionInput, "label" | "parentVersionI
  * tests judge it exactly as a rollout started by the seed will.
  */
 export interface DemoScore extends ScoreMetricSource {
+  /** Numeric scores: the range values lie in (null for booleans). */
+  min: number | null;
+  max: number | null;
   threshold: ScoreThreshold;
 }
 

@@ -50,8 +50,6 @@ export interface Metric {
   floor: { canary: number; stable: number };
   /** The quantile judged and charted (latency_quantile only), 0..1. */
   quantile?: number;
-  /** The values a bounded metric can take (bounded_mean: its range; stars 1..5). */
-  range?: { min: number; max: number };
   /**
    * How the rollout's thresholds become the harmful level the test guards against: worse by a
    * `difference` or by a factor (`ratio`) named by a threshold field, capped at an absolute level
@@ -126,7 +124,6 @@ const BUILT_INS = [
     samples: "ratings",
     guardrail: true,
     floor: { canary: 30, stable: 30 },
-    range: { min: 1, max: 5 },
     rule: { form: "difference", field: "maxRatingDrop" },
     variance: { inflation: 1.25, floor: 0.05 },
     thresholds: [{ name: "maxRatingDrop", label: "Max mean-rating drop", form: "difference", default: 0.5, above: 0, max: 4, hint: "stars, greater than 0, at most 4" }],
@@ -151,7 +148,6 @@ const BUILT_INS = [
   },
 ] as const satisfies readonly Metric[];
 
-export type BuiltInKey = (typeof BUILT_INS)[number]["key"];
 export type ThresholdName = (typeof BUILT_INS)[number]["thresholds"][number]["name"];
 
 /**
@@ -173,7 +169,6 @@ function shaped(m: Metric): Metric {
     guardrail: m.guardrail,
     floor: m.floor,
     quantile: m.quantile,
-    range: m.range,
     rule: m.rule,
     variance: { inflation: v?.inflation ?? 1, withCanary: v?.withCanary ?? false, floor: v?.floor ?? 0, meanShareFloor: v?.meanShareFloor ?? 0, shiftShareFloor: v?.shiftShareFloor ?? 0 },
     thresholds: m.thresholds,
@@ -192,14 +187,12 @@ export interface ScoreMetricSource {
   label: string;
   description: string;
   kind: "boolean" | "numeric";
-  min: number | null;
-  max: number | null;
   direction: Direction;
   guardrail: boolean;
 }
 
 /** Sample floors of custom scores: a score comes with most requests, so floors like the error rate's. */
-export const SCORE_FLOOR = { canary: 30, stable: 50 } as const;
+const SCORE_FLOOR = { canary: 30, stable: 50 } as const;
 
 /** A custom score as a metric; a rollout keeps its threshold under `thresholds.scores.<key>`. */
 export function scoreMetric(score: ScoreMetricSource): Metric {
@@ -215,7 +208,6 @@ export function scoreMetric(score: ScoreMetricSource): Metric {
     samples: "scored",
     guardrail: score.guardrail,
     floor: SCORE_FLOOR,
-    range: score.kind === "boolean" ? { min: 0, max: 1 } : { min: score.min ?? -Infinity, max: score.max ?? Infinity },
     rule: { form: "score" },
     variance: { withCanary: true, shiftShareFloor: 0.5 },
     thresholds: [],

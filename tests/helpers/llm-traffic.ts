@@ -75,8 +75,8 @@ export function draw(random: Random, model: VariantModel, canary: boolean): Outc
 
 /** The simulation's two evaluator scores as a config would define them (keys of their sums). */
 export const SIMULATED_SCORES = [
-  { key: "quality", label: "quality", description: "0..1 evaluator score", kind: "numeric", min: 0, max: 1, direction: "higher_is_better", guardrail: true },
-  { key: "check", label: "check", description: "a boolean check", kind: "boolean", min: null, max: null, direction: "higher_is_better", guardrail: true },
+  { key: "quality", label: "quality", description: "0..1 evaluator score", kind: "numeric", direction: "higher_is_better", guardrail: true },
+  { key: "check", label: "check", description: "a boolean check", kind: "boolean", direction: "higher_is_better", guardrail: true },
 ] as const satisfies readonly ScoreMetricSource[];
 
 /** Records what the built-in guardrails see (the scores go to recordScores), as the rollups sum it. */

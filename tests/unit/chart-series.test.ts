@@ -5,8 +5,8 @@ import { metricInfo, rolloutMetrics } from "@/lib/analysis/rollout-metrics";
 // The charts of a rollout with one custom score (guardrail) and one tracked.
 const metrics = rolloutMetrics(
   [
-    { key: "groundedness", label: "Groundedness", description: "", kind: "numeric", min: 0, max: 1, direction: "higher_is_better", guardrail: true },
-    { key: "thumbs_down", label: "Thumbs down", description: "", kind: "boolean", min: null, max: null, direction: "lower_is_better", guardrail: false },
+    { key: "groundedness", label: "Groundedness", description: "", kind: "numeric", direction: "higher_is_better", guardrail: true },
+    { key: "thumbs_down", label: "Thumbs down", description: "", kind: "boolean", direction: "lower_is_better", guardrail: false },
   ],
   { groundedness: { form: "difference", value: 0.03 } },
 ).map(metricInfo);

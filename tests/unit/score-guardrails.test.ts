@@ -20,7 +20,7 @@ interface ScoreTest {
 /** The verdict on one score (keyed `s`) of two variants with these sums. */
 function assessScore(test: ScoreTest, stable: ScoreSums, canary: ScoreSums): Verdict {
   const thresholds = ThresholdsSchema.parse({ scores: { s: test.threshold } });
-  const [metric] = rolloutMetrics([{ key: "s", label: test.label ?? "s", description: "", kind: test.kind, min: 0, max: 1000, direction: test.direction, guardrail: true }], thresholds.scores).slice(-1);
+  const [metric] = rolloutMetrics([{ key: "s", label: test.label ?? "s", description: "", kind: test.kind, direction: test.direction, guardrail: true }], thresholds.scores).slice(-1);
   const [st, ca] = [emptyStats(), emptyStats()];
   st.sums.s = stable;
   ca.sums.s = canary;

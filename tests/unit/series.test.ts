@@ -5,7 +5,7 @@ import type { MinuteRow } from "@/lib/analysis/stats-repo";
 import { addHist, addSums, emptyStats } from "@/lib/analysis/variant-stats";
 import { LATENCY_BUCKETS, latencyBucket } from "@/lib/metrics/latency-buckets";
 
-const metrics = rolloutMetrics([{ key: "valid_json", label: "Valid JSON", description: "", kind: "boolean", min: null, max: null, direction: "higher_is_better", guardrail: true }], {});
+const metrics = rolloutMetrics([{ key: "valid_json", label: "Valid JSON", description: "", kind: "boolean", direction: "higher_is_better", guardrail: true }], {});
 
 const minute = (m: number) => new Date(Date.UTC(2026, 10, 26, 10, m));
 function row(m: number, variant: "stable" | "canary", count: number, errors: number, latencyMs: number, ratings: number[] = [0, 0, 0, 0, 0]): MinuteRow {
