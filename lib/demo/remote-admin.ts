@@ -49,7 +49,13 @@ export async function remoteDemoAdmin(options: RemoteOptions): Promise<DemoAdmin
       throw new Error(`${base} could not be reached (${error instanceof Error ? error.message : String(error)})`, { cause: error });
     }
     const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : null;
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON (a proxy's HTML error page, say): the status still says what happened.
+      if (response.ok) throw new Error(`${method} ${path} answered ${response.status} with a body that is not JSON.`);
+    }
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string; details?: { path: string; message: string }[] } } | null)?.error;
       const message = error?.message ?? `${method} ${path} answered ${response.status}.`;

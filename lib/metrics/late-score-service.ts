@@ -60,7 +60,11 @@ export async function recordScores(
     (event.config !== undefined ? [snapshot.configsByKey.get(event.config)!] : everywhere).map((config) => ({ event: i, requestId: event.requestId, configId: config.id })),
   );
   const found = new Map<number, FoundOutcome[]>();
-  for (const outcome of await findOutcomes(db, lookups)) found.set(outcome.event, [...(found.get(outcome.event) ?? []), outcome]);
+  for (const outcome of await findOutcomes(db, lookups)) {
+    const list = found.get(outcome.event);
+    if (list) list.push(outcome);
+    else found.set(outcome.event, [outcome]);
+  }
   const configById = new Map([...snapshot.configsByKey.values()].map((config) => [config.id, config]));
 
   const invalid: ErrorDetail[] = [];

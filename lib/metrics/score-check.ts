@@ -1,6 +1,7 @@
 import type { ErrorDetail } from "../errors";
 import type { ScoreSpec } from "../snapshot/snapshot";
 import type { ScoresInput } from "./schemas";
+import { plainNumber } from "../release/score-words";
 
 // A request's scores against its config's definitions (from the routing snapshot, so no database
 // read per batch): each key must be a score of the config, a boolean score takes true or false, a
@@ -25,7 +26,6 @@ function knownKeys(config: ScoredConfig): string {
 }
 
 /** A number as a person writes it (0.30000000000000004 is 0.3). */
-const plain = (n: number) => String(Number(n.toPrecision(12)));
 
 /** Whether `value` is a value of `spec`: the common case, checked without building any text. */
 function fits(spec: ScoreSpec, value: number | boolean): boolean {
@@ -36,7 +36,7 @@ function fits(spec: ScoreSpec, value: number | boolean): boolean {
 /** Why `value` is not a value of `spec` (it does not fit). */
 function problemOf(spec: ScoreSpec, value: number | boolean): string {
   if (spec.kind === "boolean") return `must be true or false (a boolean score); it was ${String(value)}`;
-  const range = spec.min !== null && spec.max !== null ? ` from ${plain(spec.min)} to ${plain(spec.max)}` : "";
+  const range = spec.min !== null && spec.max !== null ? ` from ${plainNumber(spec.min)} to ${plainNumber(spec.max)}` : "";
   if (typeof value !== "number") return `must be a number${range} (a numeric score); it was ${String(value)}`;
   if (!Number.isFinite(value)) return `must be a finite number${range}; it was ${String(value)}`;
   return `must be${range}; it was ${String(value)}`;

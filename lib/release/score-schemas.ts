@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_SCORE_MAGNITUDE, SCORE_KEY_PATTERN } from "../limits";
+import { plainNumber } from "./score-words";
 
 // Custom per-request scores of a config (issue 17): what a client may send under `scores`, and
 // the threshold a rollout judges a guardrail score by. A boolean score is stored as 0/1, so its
@@ -43,7 +44,6 @@ export function defaultScoreThreshold(kind: ScoreKind, min: number | null, max: 
 type Range = { kind: ScoreKind; min?: number | null; max?: number | null };
 
 /** A number as a person writes it: 0.30000000000000004 is 0.3. */
-const plain = (n: number) => String(Number(n.toPrecision(12)));
 
 /**
  * What is wrong with `threshold` for a score of this kind and range (paths under the threshold):
@@ -57,11 +57,11 @@ export function thresholdProblems(def: Range, threshold: ScoreThreshold): { path
   }
   if (typeof def.min !== "number" || typeof def.max !== "number" || def.max <= def.min) return [];
   if (threshold.form === "difference" && threshold.value >= def.max - def.min) {
-    return [{ path: ["value"], message: `must be below the range's width (${plain(def.max - def.min)})` }];
+    return [{ path: ["value"], message: `must be below the range's width (${plainNumber(def.max - def.min)})` }];
   }
   // A ratio of two means says how many times worse only when neither can be negative.
   if (threshold.form === "ratio" && def.min < 0) {
-    return [{ path: ["form"], message: `must be difference for a score whose range includes negative values (min ${plain(def.min)})` }];
+    return [{ path: ["form"], message: `must be difference for a score whose range includes negative values (min ${plainNumber(def.min)})` }];
   }
   return [];
 }

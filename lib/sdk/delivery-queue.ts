@@ -2,6 +2,9 @@ import { deliverBatch, splitRefusal, type BatchSender } from "./batch-delivery";
 import type { DeliveryStats, QueueOptions, ScoreDeliveryStats } from "./event-stream";
 import { CanaryError, errorFrom, holdProcess, isRecord, retryDelayMs } from "./transport";
 
+/** One encoder for every size check (they run per event). */
+const ENCODER = new TextEncoder();
+
 // Event delivery, for outcomes (POST /api/metrics) and late scores (POST /api/scores). Events
 // wait in a bounded FIFO buffer and leave in batches, one batch in flight at a time, so `flush()`
 // can tell exactly when everything queued before it has been delivered or given up (events settle
@@ -127,7 +130,7 @@ export class DeliveryQueue<E extends { requestId: string; config?: string }> {
     let bytes = 16;
     let count = 0;
     while (count < this.buffer.length && count < this.o.batchSize) {
-      const size = new TextEncoder().encode(JSON.stringify(this.buffer[count].event)).length + 1;
+      const size = ENCODER.encode(JSON.stringify(this.buffer[count].event)).length + 1;
       if (bytes + size > maxBytes) break;
       bytes += size;
       count++;
@@ -137,7 +140,10 @@ export class DeliveryQueue<E extends { requestId: string; config?: string }> {
     const events = batch.map((p) => p.event);
     this.inFlight.add(batch);
     // If the page survives (back/forward cache), unsent events go back to the front: resending is safe.
-    const requeue = (keep: readonly E[] = events) => this.requeue(batch.filter((p) => keep.includes(p.event)));
+    const requeue = (keep: readonly E[] = events) => {
+      const kept = new Set(keep);
+      this.requeue(batch.filter((p) => kept.has(p.event)));
+    };
     this.o.transport
       .request("POST", this.o.stream.path, { body: { events }, keepalive: true })
       .then((answer) => {
