@@ -64,47 +64,40 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     }
   }
 
-  /** GET /api/route from the current snapshot, or null when the answer may need a fresher one. */
-  function routeNow(req: IncomingMessage, url: string, q: number, requestId: string): HotResponse | null {
+  /**
+   * `answer` from the current snapshot, handed to `then` at once: no promise on the common path,
+   * because every promise costs once Next has turned async hooks on process-wide. On a possible
+   * miss (a key or config newer than the snapshot), once more from a refreshed snapshot.
+   */
+  function nowOrAfterRefresh<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
+    let value: T;
     try {
-      const snapshot = store.current;
-      const key = authenticateClient(snapshot, req.headers.authorization, "route", usage);
-      const query = Object.fromEntries(new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
-      return { ...answerRoute(snapshot, key, query, "query", requestId), headers: snapshotHeaders() };
+      value = answer(store.current);
     } catch (error) {
-      if (isMaybeNewer(error)) return null;
-      throw error;
+      if (!isMaybeNewer(error)) return fail(error);
+      return void store.refreshAfterMiss().then(answer).then(then, fail);
     }
+    then(value);
   }
 
   /**
-   * POST /api/route (the answer with `variables` rendered) as GET is answered: without a promise,
-   * the body read with callbacks. An unknown key or config may be newer than the snapshot: the key
-   * goes the async way (serve), a config miss refreshes the snapshot once.
+   * GET and POST /api/route, the one path: the key checked before any body is read, a POST's
+   * small body read with callbacks, then the answer (with `variables` rendered).
    */
-  function routePostNow(req: IncomingMessage, requestId: string, reply: (answer: HotResponse) => void, fail: (error: unknown) => void): void {
-    let key: ReturnType<typeof authenticateClient>;
-    try {
-      key = authenticateClient(store.current, req.headers.authorization, "route", usage);
-    } catch (error) {
-      if (!isMaybeNewer(error)) return fail(error);
-      return void serve("/api/route", req, requestId).then(reply, fail);
-    }
-    readJsonBodyThen(req, SMALL_BODY_MAX_BYTES, (error, body) => {
-      if (error) return fail(error);
-      const answer = (snapshot: Snapshot) => ({ ...answerRoute(snapshot, key, body, "request body", requestId), headers: snapshotHeaders() });
-      let result: HotResponse;
-      try {
-        result = answer(store.current);
-      } catch (miss) {
-        if (!isMaybeNewer(miss)) return fail(miss);
-        return void store.refreshAfterMiss().then((snapshot) => answer(snapshot)).then(reply, fail);
-      }
-      reply(result);
-    });
+  function route(req: IncomingMessage, url: string, q: number, requestId: string, reply: (answer: HotResponse) => void, fail: (error: unknown) => void): void {
+    const answerWith = (key: ReturnType<typeof authenticateClient>, input: unknown, source: "query" | "request body") =>
+      nowOrAfterRefresh((snapshot) => ({ ...answerRoute(snapshot, key, input, source, requestId), headers: snapshotHeaders() }), reply, fail);
+    nowOrAfterRefresh(
+      (snapshot) => authenticateClient(snapshot, req.headers.authorization, "route", usage),
+      (key) => {
+        if (req.method === "GET") return answerWith(key, Object.fromEntries(new URLSearchParams(q === -1 ? "" : url.slice(q + 1))), "query");
+        readJsonBodyThen(req, SMALL_BODY_MAX_BYTES, (error, body) => (error ? fail(error) : answerWith(key, body, "request body")));
+      },
+      fail,
+    );
   }
 
-  async function serve(path: string, req: IncomingMessage, requestId: string): Promise<HotResponse> {
+  async function serve(path: string, req: IncomingMessage): Promise<HotResponse> {
     const method = req.method ?? "GET";
     const query = method === "GET" ? Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams) : null;
     // Authenticate before reading a body, so an unknown caller cannot make this process read one.
@@ -118,15 +111,8 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
         return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
       });
     }
-    if (path === "/api/route") {
-      if (method !== "GET" && method !== "POST") throw new MethodNotAllowedError(["GET", "POST"]);
-      const key = await authenticate("route");
-      const input = query ?? (await readJsonBody(req, SMALL_BODY_MAX_BYTES));
-      return withSnapshot((snapshot) => ({
-        ...answerRoute(snapshot, key, input, query ? "query" : "request body", requestId),
-        headers: snapshotHeaders(),
-      }));
-    }
+    // GET and POST are answered by route(), ahead of this.
+    if (path === "/api/route") throw new MethodNotAllowedError(["GET", "POST"]);
     if (method !== "POST") throw new MethodNotAllowedError(["POST"]);
     const key = await authenticate("metrics");
     if (path === "/api/metrics") {
@@ -163,34 +149,13 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
         return true;
       }
       const cors = corsHeaders(corsOrigins, origin);
-      if (path === "/api/route" && req.method === "POST") {
-        routePostNow(
-          req,
-          requestId,
-          (answer) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } }),
-          (error) => sendError(res, requestId, error, cors),
-        );
+      const reply = (answer: HotResponse) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } });
+      const fail = (error: unknown) => sendError(res, requestId, error, cors);
+      if (path === "/api/route" && (req.method === "GET" || req.method === "POST")) {
+        route(req, url, q, requestId, reply, fail);
         return true;
       }
-      if (path === "/api/route" && req.method === "GET") {
-        // The common case answered at once, without a promise (see checkApiKeyNow); a possible
-        // miss (an unknown key or config) takes the path below, which may refresh the snapshot.
-        let answer: HotResponse | null;
-        try {
-          answer = routeNow(req, url, q, requestId);
-        } catch (error) {
-          sendError(res, requestId, error, cors);
-          return true;
-        }
-        if (answer) {
-          send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } });
-          return true;
-        }
-      }
-      serve(path, req, requestId).then(
-        (answer) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } }),
-        (error: unknown) => sendError(res, requestId, error, cors),
-      );
+      serve(path, req).then(reply, fail);
       return true;
     },
     async stop() {
