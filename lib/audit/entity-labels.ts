@@ -18,12 +18,12 @@ interface EntityLabeler {
 }
 
 /** `support-chat canary v2`: the config it ships to and the version it ships. */
-export function rolloutLabel(configKey: string, canaryLabel: string): string {
+function rolloutLabel(configKey: string, canaryLabel: string): string {
   return `${configKey} canary ${canaryLabel}`;
 }
 
 /** `Ana Lima (ana@example.com)`, or the e-mail alone when the user has no name. */
-export function userLabel(user: { email: string; name: string | null }): string {
+function userLabel(user: { email: string; name: string | null }): string {
   return user.name ? `${user.name} (${user.email})` : user.email;
 }
 
@@ -66,7 +66,7 @@ const LABELERS = new Map<string, EntityLabeler>([
   ["alert_channel", { load: loadChannels }],
 ]);
 
-export interface LabelledEvent {
+interface LabelledEvent {
   entityType: string;
   entityId: string;
   configId: string | null;
@@ -74,7 +74,7 @@ export interface LabelledEvent {
   after: unknown;
 }
 
-export interface EventLabels {
+interface EventLabels {
   entityLabel: string | null;
   configKey: string | null;
 }

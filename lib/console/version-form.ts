@@ -78,7 +78,7 @@ export interface VersionForm {
 
 export const TOOL_CHOICE_PREFIX = "tool:";
 export const EMPTY_PARAMETERS = '{\n  "type": "object",\n  "properties": {},\n  "required": []\n}';
-export const EMPTY_RESPONSE_SCHEMA = '{\n  "type": "object",\n  "properties": {},\n  "required": [],\n  "additionalProperties": false\n}';
+const EMPTY_RESPONSE_SCHEMA = '{\n  "type": "object",\n  "properties": {},\n  "required": [],\n  "additionalProperties": false\n}';
 
 export const EMPTY_VERSION_FORM: VersionForm = {
   label: FIRST_LABEL,

@@ -24,7 +24,7 @@ import { DEMO_CONFIGS, type DemoConfig } from "./scenario";
 // the event records: configs that key created are the demo's too (and the system actor's still are).
 
 export { DEMO_ACTOR } from "./local-admin";
-export const DEMO_KEY_NAME = "demo traffic simulator";
+const DEMO_KEY_NAME = "demo traffic simulator";
 
 export interface SeededConfig {
   key: string;

@@ -97,7 +97,7 @@ export const MetricsAcceptedDto = z.object({
 });
 export type MetricsAcceptedDto = z.infer<typeof MetricsAcceptedDto>;
 
-export const LateScoreInput = z
+const LateScoreInput = z
   .object({
     requestId: RequestIdSchema.describe("the reported outcome's request id"),
     config: ConfigKeySchema.optional().describe("only needed when the same request id was reported for several configs"),
@@ -106,7 +106,7 @@ export const LateScoreInput = z
     ),
   })
   .strict();
-export type LateScoreInput = z.infer<typeof LateScoreInput>;
+type LateScoreInput = z.infer<typeof LateScoreInput>;
 
 export const LateScoresBatchInput = z.object({ events: eventList(LateScoreInput) }).strict();
 

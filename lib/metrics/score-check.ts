@@ -10,7 +10,7 @@ import { plainNumber } from "../release/score-words";
 /** A score to store: its key and its value, booleans as 1 and 0 (so a boolean's mean is its rate of true). */
 export type ScoreValue = readonly [key: string, value: number];
 
-export interface ScoredConfig {
+interface ScoredConfig {
   key: string;
   scores: ReadonlyMap<string, ScoreSpec>;
 }

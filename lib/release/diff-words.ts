@@ -36,7 +36,7 @@ function cut(text: string, max: number): string {
 }
 
 /** JSON with sorted keys, so {a,b} and {b,a} compare equal. */
-export function canonical(value: unknown): string {
+function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))

@@ -4,14 +4,14 @@
 // `$ref`s resolve. It does not validate instances. Unknown keywords are allowed (the dialect allows
 // annotations). Pure; the keywords are data in KEYWORDS, not branches.
 
-export type SchemaPath = (string | number)[];
-export interface SchemaIssue {
+type SchemaPath = (string | number)[];
+interface SchemaIssue {
   /** Relative to the schema's root, e.g. ["properties", "email", "type"]. */
   path: SchemaPath;
   message: string;
 }
 
-export const JSON_SCHEMA_TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
+const JSON_SCHEMA_TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
 /** Problems collected per schema before stopping: the first ones are what an author fixes. */
 const MAX_ISSUES = 10;
 

@@ -39,7 +39,7 @@ const VariableName = z
 const FunctionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, underscores or hyphens, like lookup_order");
 
 /** How deeply arrays and objects nest in a parsed JSON value (iterative, stops past the limit). */
-export function jsonDepth(value: unknown, limit: number = LLM_LIMITS.jsonDepth): number {
+function jsonDepth(value: unknown, limit: number = LLM_LIMITS.jsonDepth): number {
   let max = 0;
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
@@ -84,12 +84,12 @@ export const HISTORY_ROLE = "placeholder";
 
 const content = z.string().max(LLM_LIMITS.messageChars, `must be at most ${LLM_LIMITS.messageChars} characters`);
 /** A message of the template: `{{variables}}` in `content` are filled in when the app sends values. */
-export const ChatMessage = z.object({ role: z.enum(MESSAGE_ROLES), content: content.describe("text with `{{variable}}` placeholders") }).strict();
+const ChatMessage = z.object({ role: z.enum(MESSAGE_ROLES), content: content.describe("text with `{{variable}}` placeholders") }).strict();
 /**
  * Where the app's conversation history goes: the app replaces this message with its own turns.
  * It stays in `rendered` as it is; `name` tells several apart.
  */
-export const HistoryPlaceholder = z
+const HistoryPlaceholder = z
   .object({ role: z.literal(HISTORY_ROLE), name: VariableName.describe("e.g. history") })
   .strict()
   .describe("the place of the app's conversation history");
@@ -115,7 +115,7 @@ const Messages = z
     });
   });
 
-export const ToolSchema = z
+const ToolSchema = z
   .object({
     name: FunctionName,
     description: z.string().max(LLM_LIMITS.toolDescriptionChars, `must be at most ${LLM_LIMITS.toolDescriptionChars} characters`).default(""),
@@ -135,9 +135,9 @@ const Tools = z
   });
 
 /** `auto`, `none`, `required` (some tool), or `{ name }` (that tool). */
-export const ToolChoiceSchema = z.union([z.enum(["auto", "none", "required"]), z.object({ name: FunctionName }).strict()]);
+const ToolChoiceSchema = z.union([z.enum(["auto", "none", "required"]), z.object({ name: FunctionName }).strict()]);
 
-export const ResponseFormatSchema = z.discriminatedUnion(
+const ResponseFormatSchema = z.discriminatedUnion(
   "type",
   [
     z.object({ type: z.literal("text") }).strict(),
@@ -155,7 +155,7 @@ export const ResponseFormatSchema = z.discriminatedUnion(
   { error: (issue) => (issue.code === "invalid_union" ? "must be one of text, json_object, json_schema" : undefined) },
 );
 
-export const RetrievalStrategySchema = z
+const RetrievalStrategySchema = z
   .object({
     type: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"), // e.g. vector, hybrid, bm25
     index: z.string().max(200, "must be at most 200 characters").optional(),
@@ -167,7 +167,7 @@ export const RetrievalStrategySchema = z
   .strict();
 
 /** A variable the messages use, with what the app may leave out. */
-export const VariableSchema = z
+const VariableSchema = z
   .object({
     name: VariableName,
     default: z.string().max(LLM_LIMITS.variableDefaultChars, `must be at most ${LLM_LIMITS.variableDefaultChars} characters`).optional(),
@@ -223,7 +223,7 @@ export function checkLlmConsistency(settings: { tools?: LlmSettings["tools"]; to
 export const LlmSettings = z.object(llmSettingsShape).strict().superRefine(checkLlmConsistency);
 export type LlmSettings = z.output<typeof LlmSettings>;
 export type TemplateMessage = z.output<typeof TemplateMessage>;
-export type ChatMessage = z.output<typeof ChatMessage>;
+type ChatMessage = z.output<typeof ChatMessage>;
 export type ToolDefinition = z.output<typeof ToolSchema>;
 export type VariableDefinition = z.output<typeof VariableSchema>;
 

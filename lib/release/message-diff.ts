@@ -222,7 +222,7 @@ function similarity(a: Message, b: Message): number {
   return (2 * shared) / (left.length + right.length);
 }
 
-export function splitLines(text: string): string[] {
+function splitLines(text: string): string[] {
   if (text === "") return [];
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop(); // a trailing newline ends the last line

@@ -126,6 +126,3 @@ export const ScoreDefinitionDto = z.object({
   updatedAt: z.date(),
 });
 export type ScoreDefinitionDto = z.infer<typeof ScoreDefinitionDto>;
-
-/** A value a client sent for a score: a number, or true/false for boolean scores. */
-export const ScoreValuesSchema = z.record(z.string(), z.union([z.number(), z.boolean()]));

@@ -16,7 +16,7 @@ import { countScoreRows, deleteScoreRow, findScoreRow, insertScoreRow, listActiv
 // guardrail scores' thresholds) and with the other changes to the config's scores. Each change is
 // audited and announced (the client API validates `scores` against the definitions it holds).
 
-export function toScoreDto(row: ScoreRow): ScoreDefinitionDto {
+function toScoreDto(row: ScoreRow): ScoreDefinitionDto {
   return ScoreDefinitionDto.parse({ ...row, threshold: ScoreThresholdSchema.parse(row.threshold) });
 }
 

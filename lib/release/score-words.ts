@@ -1,4 +1,5 @@
 import type { ScoreDirection, ScoreKind, ScoreThreshold } from "./score-schemas";
+import { nounFor } from "../plural";
 
 // A custom score and its threshold in words, as the console's score list, the start-canary dialog
 // and the report say them: "pass rate may drop by at most 2 points", "mean may drop by at most
@@ -33,7 +34,7 @@ export function scoreThresholdWords(score: ScoreForWords, threshold: ScoreThresh
   const move = higherIsBetter ? "drop" : "rise";
   if (score.kind === "boolean") {
     const points = Number((threshold.value * 100).toPrecision(12));
-    return `${what} may ${move} by at most ${plainNumber(points)} point${points === 1 ? "" : "s"}`;
+    return `${what} may ${move} by at most ${plainNumber(points)} ${nounFor(points, "point")}`;
   }
   return `${what} may ${move} by at most ${plainNumber(threshold.value)}`;
 }

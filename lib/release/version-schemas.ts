@@ -13,7 +13,7 @@ import {
 // A version's request and answer bodies: its label, description and lineage around the LLM
 // settings, whose fields come from llm-settings.ts.
 
-export const VersionLabelSchema = z
+const VersionLabelSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, dots, hyphens or underscores, like v1.3.0");
 
@@ -62,7 +62,6 @@ export const CreateVersionInput = z
     return { ...rest, messages: list, variables: detected.variables };
   });
 export type CreateVersionInput = z.input<typeof CreateVersionInput>;
-export type ParsedVersionInput = z.output<typeof CreateVersionInput>;
 
 export const VersionRef = z.object({ id: z.string(), label: z.string() });
 
@@ -90,7 +89,7 @@ export const DiffQuery = z.object({
 
 /** The parts of a version a diff groups its changes by (version-diff.ts says which field is which). */
 export const DIFF_PARTS = ["settings", "messages", "tools", "responseFormat", "variables", "description"] as const;
-export const DIFF_KINDS = ["added", "removed", "changed", "moved"] as const;
+const DIFF_KINDS = ["added", "removed", "changed", "moved"] as const;
 
 export const FieldChange = z.object({
   part: z.enum(DIFF_PARTS),
