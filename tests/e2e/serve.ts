@@ -11,6 +11,9 @@ import { testServerUrl, withDatabase } from "../helpers/test-database-url";
 import { ensureTestServer } from "../helpers/test-server";
 import { E2E_ADMIN, E2E_DATABASE_FILE, E2E_FIRST_LOGIN_FILE, E2E_PORT, E2E_SECRETS_FILE, E2E_SERVER_LOG, E2E_USERS } from "./constants";
 
+/** Longer than any e2e run: a database older than this belongs to no run still going. */
+const STALE_AFTER_S = 3 * 60 * 60;
+
 /** Everything this process prints also goes to a file, for the check that no secret is logged. */
 function teeOutput(): void {
   mkdirSync(path.dirname(E2E_SERVER_LOG), { recursive: true });
@@ -31,12 +34,18 @@ async function main(): Promise<void> {
   // `npm run test:e2e` alone: a throwaway server for as long as this process lives.
   await ensureTestServer();
   const server = testServerUrl();
-  const name = `llm_canary_e2e_${suffix}`;
+  // The creation time in the name lets a run tell stale databases from those of runs still going.
+  const name = `llm_canary_e2e_${Math.floor(Date.now() / 1000)}_${suffix}`;
   const client = new pg.Client({ connectionString: server.toString() });
   await client.connect();
-  // Databases of earlier runs that are not in use any more.
+  // Databases of earlier runs, left when a run was killed. Only those older than a run can last:
+  // another checkout's run may have created its database and not connected to it yet.
   const old = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'llm_canary_e2e_%'`);
-  for (const { datname } of old.rows) await client.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+  const staleBefore = Date.now() / 1000 - STALE_AFTER_S;
+  for (const { datname } of old.rows) {
+    const created = Number(/^llm_canary_e2e_(\d+)_/.exec(datname)?.[1] ?? 0);
+    if (created < staleBefore) await client.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+  }
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
   process.env.DATABASE_URL = withDatabase(server, name);
