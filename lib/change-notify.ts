@@ -7,7 +7,8 @@ export type Change =
   | { kind: "config"; configId: string; revision: number }
   | { kind: "version"; configId: string; versionId: string }
   | { kind: "score"; configId: string; scoreKey: string }
-  | { kind: "api_key"; apiKeyId: string };
+  | { kind: "api_key"; apiKeyId: string }
+  | { kind: "price"; model: string };
 
 /**
  * Tells every app instance that something the client API answers from changed. Sent inside the

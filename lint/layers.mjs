@@ -21,7 +21,8 @@ export const LAYERS = [
   // Written inside the caller's transaction: the audit event and the change notification.
   ["lib/audit", "lib/change-notify"],
   ["lib/auth"],
-  ["lib/release"],
+  // lib/pricing: the model price table, which ingest and the product's own LLM calls price by.
+  ["lib/release", "lib/pricing"],
   ["lib/snapshot"],
   ["lib/metrics", "lib/alerts"],
   ["lib/analysis", "lib/http"],

@@ -13,7 +13,7 @@ async function signOutAction() {
   await signOut({ redirectTo: "/login" });
 }
 
-const SETTINGS_SCOPES: Scope[] = ["users:manage", "api-keys:manage", "alerts:manage"];
+const SETTINGS_SCOPES: Scope[] = ["users:manage", "api-keys:manage", "alerts:manage", "prices:manage"];
 const NAV_LINK = "rounded px-1 text-sm text-slate-700 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-blue-600";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {

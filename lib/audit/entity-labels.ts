@@ -2,7 +2,7 @@ import type { DbOrTx } from "../db/types";
 
 // What the audit log calls the thing an event is about, instead of its raw id: a config's key, a
 // version's label, a rollout's config key and canary version, an API key's or alert channel's
-// name, a user's name and e-mail, a score's key. One entry per entity type; each loads the labels
+// name, a user's name and e-mail, a score's key, a price's model. One entry per entity type; each loads the labels
 // of every event of that type on the page in one query, so a page costs one query per type on it,
 // never one per event. A type without an entry, or a row that is gone, has no label (null) unless
 // the event's own snapshot names it.
@@ -64,6 +64,8 @@ const LABELERS = new Map<string, EntityLabeler>([
   ["api_key", { load: loadApiKeys }],
   ["user", { load: loadUsers }],
   ["alert_channel", { load: loadChannels }],
+  // A price's id is its model's name: the label, whether or not the price still exists.
+  ["model_price", { load: async (_db, ids) => ids.map((id) => [id, id]) }],
 ]);
 
 interface LabelledEvent {

@@ -12,6 +12,7 @@ export const SCOPES = [
   "api-keys:manage",
   "users:manage",
   "alerts:manage",
+  "prices:manage", // the model price table
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -51,6 +52,7 @@ const AUDIT_ENTITY_SCOPES: Record<string, Scope> = {
   user: "users:manage",
   api_key: "api-keys:manage",
   alert_channel: "alerts:manage",
+  model_price: "configs:read",
 };
 
 /** Which audit events these permissions may read (lib/audit/repo.ts AuditVisibility). */

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from "../errors";
 import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
+import { costOfTokens } from "../pricing/cost";
 import { latencyBucket } from "./latency-buckets";
 import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "../limits";
 import { checkScores, type ScoreValue } from "./score-check";
@@ -48,7 +49,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       problems.push({ path: `events.${i}.config`, message: `names no config (\`${event.config}\`)` });
       return;
     }
-    if (snapshot.versionConfig.get(event.versionId) !== config.id) {
+    const version = snapshot.versions.get(event.versionId);
+    if (version?.configId !== config.id) {
       problems.push({ path: `events.${i}.versionId`, message: `names no version of config \`${event.config}\` (${event.versionId})` });
       return;
     }
@@ -88,7 +90,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       latency_bucket: latencyBucket(event.latencyMs),
       input_tokens: event.inputTokens ?? null,
       output_tokens: event.outputTokens ?? null,
-      cost_usd: event.costUsd ?? null,
+      // A client that counts tokens but not money gets its cost from the version's model's price.
+      cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(version.model), event.inputTokens, event.outputTokens),
       rating: event.rating ?? null,
       input: event.input,
       output: event.output,

@@ -75,7 +75,12 @@ export const OutcomeEventInput = z
     errorType: z.string().max(MAX_ERROR_TYPE_CHARS, `must be at most ${MAX_ERROR_TYPE_CHARS} characters`).nullish(),
     inputTokens: count.nullish(),
     outputTokens: count.nullish(),
-    costUsd: z.number().min(0, "must be 0 or more").max(MAX_COST_USD, `must be at most ${MAX_COST_USD}`).nullish(),
+    costUsd: z
+      .number()
+      .min(0, "must be 0 or more")
+      .max(MAX_COST_USD, `must be at most ${MAX_COST_USD}`)
+      .nullish()
+      .describe("what the request cost in USD; when absent, priced from inputTokens and outputTokens by the version's model (GET /api/admin/model-prices)"),
     input: sample,
     output: sample,
     scores: ScoresInput.nullish().describe("the request's custom scores by key: numbers for numeric scores, true/false for boolean ones"),

@@ -12,6 +12,7 @@ import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
 import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
 import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
+import { ModelPriceDto, SetPriceInput } from "../pricing/schemas";
 import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
 import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
@@ -109,6 +110,10 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "patch", path: "/api/admin/alert-channels/{id}", summary: "Change a channel (any fields; enabled: false mutes it)", auth: "admin", scope: "alerts:manage", body: UpdateChannelInput, response: ChannelDto, errors: [400, 404] },
   { method: "post", path: "/api/admin/alert-channels/{id}/test", summary: "Send a test alert now and answer with the attempt (status, HTTP status, error)", auth: "admin", scope: "alerts:manage", response: DeliveryDto, errors: [404] },
   { method: "get", path: "/api/admin/alert-channels/{id}/deliveries", summary: "The channel's delivery log, newest first: attempts, last HTTP status and error, next retry", auth: "admin", scope: "alerts:manage", response: z.object({ deliveries: z.array(DeliveryDto) }), errors: [404] },
+
+  { method: "get", path: "/api/admin/model-prices", summary: "Model prices in USD per million input and output tokens, by model name (as versions write it). Ingest prices an outcome that carries both token counts but no costUsd by its version's model", ...READ, response: z.object({ prices: z.array(ModelPriceDto) }) },
+  { method: "post", path: "/api/admin/model-prices", summary: "Set a model's price: adds the model or replaces its price. Outcomes stored afterwards are priced with it; stored costs stay", auth: "admin", scope: "prices:manage", body: SetPriceInput, response: ModelPriceDto, errors: [400] },
+  { method: "delete", path: "/api/admin/model-prices/{model}", summary: "Remove a model's price (the model name may hold slashes); its outcomes then carry a cost only when the client sends one", auth: "admin", scope: "prices:manage", response: ModelPriceDto, errors: [404] },
 
   { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key, rollout id, actor label and action (exact, or a prefix such as rollout.*), each naming what it is about (entityLabel) and its config (configKey). Events about users, API keys and alert channels only for those who may list them; secrets (webhook URL paths and queries, tokens) are masked", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
   { method: "get", path: "/api/admin/audit/facets", summary: "The distinct actor labels and actions of the audit events the caller may see, sorted, at most 200 each: choices for the filters", ...READ, response: AuditFacetsDto },

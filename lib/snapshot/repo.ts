@@ -29,7 +29,9 @@ export async function loadSnapshotRows(db: Db) {
         select: { id: true, configId: true, baseVersionId: true, canaryVersionId: true, createdAt: true, endedAt: true },
         orderBy: { createdAt: "desc" },
       });
-      const versions = await tx.version.findMany({ select: { id: true, configId: true } });
+      // Every version's model too: ingest prices an outcome that carries tokens but no cost.
+      const versions = await tx.version.findMany({ select: { id: true, configId: true, model: true } });
+      const prices = await tx.modelPrice.findMany({ select: { model: true, inputUsdPerMillion: true, outputUsdPerMillion: true } });
       // What ingest checks a client's `scores` against, so it needs no database read per batch.
       const scoreDefinitions = await tx.scoreDefinition.findMany({ select: { configId: true, key: true, kind: true, min: true, max: true } });
       // Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
@@ -37,7 +39,7 @@ export async function loadSnapshotRows(db: Db) {
         select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true },
       });
       const fingerprint = await changeFingerprint(tx);
-      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, scoreDefinitions, apiKeys, fingerprint };
+      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, prices, scoreDefinitions, apiKeys, fingerprint };
     },
     { isolationLevel: "RepeatableRead" },
   );
@@ -48,8 +50,8 @@ export type SnapshotRows = Awaited<ReturnType<typeof loadSnapshotRows>>;
 /**
  * Changes whenever anything in the snapshot may have changed: config revisions only grow and
  * every routing change bumps one; configs, versions and keys are never deleted; revoking sets
- * revoked_at once. Score definitions may be deleted and edited: their count and latest update
- * time change with each. The polling fallback compares it every few seconds.
+ * revoked_at once. Score definitions and model prices may be deleted and edited: their count and
+ * latest update time change with each. The polling fallback compares it every few seconds.
  */
 export async function changeFingerprint(db: DbOrTx): Promise<string> {
   const rows = await db.$queryRaw<{ fingerprint: string }[]>`
@@ -57,6 +59,7 @@ export async function changeFingerprint(db: DbOrTx): Promise<string> {
       (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs),
       (SELECT count(*) FROM versions),
       (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys),
-      (SELECT count(*) FROM score_definitions), (SELECT coalesce(max(updated_at), 'epoch') FROM score_definitions)) AS fingerprint`;
+      (SELECT count(*) FROM score_definitions), (SELECT coalesce(max(updated_at), 'epoch') FROM score_definitions),
+      (SELECT count(*) FROM model_prices), (SELECT coalesce(max(updated_at), 'epoch') FROM model_prices)) AS fingerprint`;
   return rows[0].fingerprint;
 }

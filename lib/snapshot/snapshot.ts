@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from "../auth/scopes";
+import type { TokenPrice } from "../pricing/cost";
 import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
 import { prepareTemplate, type PreparedTemplate } from "../release/llm-template";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
@@ -65,10 +66,18 @@ export interface KeyEntry {
   configs: readonly string[] | null;
 }
 
+/** Any version, live or not, as much as ingest needs: whose it is and which model it calls. */
+export interface VersionRef {
+  configId: string;
+  model: string;
+}
+
 export interface Snapshot {
   configsByKey: ReadonlyMap<string, ConfigEntry>;
-  /** Every version id → its config id: /api/metrics checks that a version belongs to its config. */
-  versionConfig: ReadonlyMap<string, string>;
+  /** Every version by id: /api/metrics checks that a version belongs to its config, and prices it. */
+  versions: ReadonlyMap<string, VersionRef>;
+  /** The model price table by model name (lib/pricing). */
+  prices: ReadonlyMap<string, TokenPrice>;
   /** Every API key, revoked ones included. */
   keysBySelector: ReadonlyMap<string, KeyEntry>;
   fingerprint: string;
@@ -132,7 +141,8 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
   }
   return {
     configsByKey,
-    versionConfig: new Map(rows.versions.map((v) => [v.id, v.configId])),
+    versions: new Map(rows.versions.map((v) => [v.id, { configId: v.configId, model: v.model }])),
+    prices: new Map(rows.prices.map(({ model, ...price }) => [model, price])),
     keysBySelector: new Map(rows.apiKeys.map((k) => [k.selector, keyEntry(k)])),
     fingerprint: rows.fingerprint,
     loadedAt,

@@ -8,6 +8,7 @@ import type { Db } from "../../lib/db/types";
 import type { Endpoint } from "../../lib/openapi/endpoints";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
+import { setPrice } from "../../lib/pricing/service";
 import { createScore } from "../../lib/release/score-service";
 import { ROLLOUT_ACTIONS } from "../../lib/release/transitions";
 import { createVersion } from "../../lib/release/version-service";
@@ -33,6 +34,8 @@ export class AdminFixture {
   channelId = "";
   userId = "";
   spareKeyId = "";
+  /** A model price the fuzz runs replace and remove (and put back after a removal). */
+  readonly priceModel = "fuzz/model-1";
   /** A tracked score of "fuzz": changed and deleted by the fuzz runs (and made again after a delete). */
   readonly scoreKey = "fuzz_score";
 
@@ -50,11 +53,16 @@ export class AdminFixture {
     f.channelId = (await createAlertChannel(db, system, { name: "fuzz", kind: "webhook", url: "http://127.0.0.1:9/hook", enabled: false })).id;
     f.userId = (await createUser(db, system, { email: "target@example.com", role: "viewer", password: "a long enough password" })).user.id;
     f.spareKeyId = (await createApiKey(db, system, { name: "spare", scopes: ["route"] })).apiKey.id;
+    await f.makePrice();
     return f;
   }
 
   private async makeScore(): Promise<void> {
     await createScore(this.db, system, this.key, { key: this.scoreKey, label: "Fuzz score", kind: "numeric", min: 0, max: 10, guardrail: false });
+  }
+
+  private async makePrice(): Promise<void> {
+    await setPrice(this.db, system, { model: this.priceModel, inputUsdPerMillion: 1, outputUsdPerMillion: 2 });
   }
 
   private async revisionOf(key: string): Promise<number> {
@@ -126,6 +134,7 @@ export class AdminFixture {
     "post /api/admin/users": async (n) => ({ email: `fuzz-${n}@example.com`, role: "viewer", name: "Fuzz", password: "a long enough password" }),
     "patch /api/admin/users/{id}": async () => ({ role: "editor", name: "Fuzzed", disabled: false }),
     "post /api/admin/alert-channels": async () => ({ name: "fuzz", kind: "webhook", url: "http://127.0.0.1:9/hook", secret: "0123456789", events: ["test"], enabled: false }),
+    "post /api/admin/model-prices": async (n) => ({ model: n % 2 ? this.priceModel : `fuzz/model-${n}`, inputUsdPerMillion: 0.5, outputUsdPerMillion: 1.5 }),
     "patch /api/admin/alert-channels/{id}": async () => ({ name: "fuzz", kind: "slack", url: "https://127.0.0.1:9/hook", secret: "0123456789", events: ["promote"], enabled: false }),
   };
 
@@ -144,6 +153,7 @@ export class AdminFixture {
       await this.db.scoreDefinition.deleteMany({ where: { config: { key: this.key }, key: { not: this.scoreKey } } });
     }
     if (label(endpoint) === "delete /api/admin/configs/{key}/scores/{scoreKey}") await this.makeScore();
+    if (label(endpoint) === "delete /api/admin/model-prices/{model}") await this.makePrice();
     if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
       const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
       if (idle.activeRolloutId) await actOnRollout(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
@@ -173,6 +183,7 @@ export class AdminFixture {
       "api-keys/id": () => this.spareKeyId,
       "users/id": () => this.userId,
       "scores/scoreKey": () => this.scoreKey,
+      "model-prices/model": () => this.priceModel,
     };
     const placeholders = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
     for (const name of placeholders) {

@@ -32,7 +32,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const PARAMS = { key: "no-such-config", id: "ro_missing", action: "pause", scoreKey: "no_such_score" };
+const PARAMS = { key: "no-such-config", id: "ro_missing", action: "pause", scoreKey: "no_such_score", model: "no/such-model" };
 
 function expectedStatus(principal: string, endpoint: Endpoint): "allowed" | 401 | 403 {
   if (["anonymous", "revoked key", "garbage key"].includes(principal)) return 401;

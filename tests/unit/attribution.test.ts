@@ -27,7 +27,15 @@ const chat: ConfigEntry = {
 const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [], scores: new Map() };
 const snapshot: Snapshot = {
   configsByKey: new Map([["chat", chat], ["quiet", quiet]]),
-  versionConfig: new Map([["ver_a", "cfg_chat"], ["ver_b", "cfg_chat"], ["ver_old", "cfg_chat"], ["ver_q1", "cfg_quiet"], ["ver_q0", "cfg_quiet"]]),
+  versions: new Map(
+    [["ver_a", "cfg_chat", "gpt-4o"], ["ver_b", "cfg_chat", "gpt-4o-mini"], ["ver_old", "cfg_chat", "unpriced-model"], ["ver_q1", "cfg_quiet", "gpt-4o"], ["ver_q0", "cfg_quiet", "gpt-4o"]].map(
+      ([id, configId, model]) => [id, { configId, model }],
+    ),
+  ),
+  prices: new Map([
+    ["gpt-4o", { inputUsdPerMillion: 2.5, outputUsdPerMillion: 10 }],
+    ["gpt-4o-mini", { inputUsdPerMillion: 0.15, outputUsdPerMillion: 0.6 }],
+  ]),
   keysBySelector: new Map(),
   fingerprint: "x",
   loadedAt: now,
@@ -83,6 +91,23 @@ describe("attributing outcomes to a rollout and variant", () => {
       { path: "events.0.rolloutId", message: "names no rollout of config `chat` (ro_9)" },
       { path: "events.1.rolloutId", message: "names rollout ro_1, which does not serve version ver_old" },
     ]);
+  });
+
+  it("prices tokens by the version's model when the client sent no cost, and keeps a cost it sent", () => {
+    const { rows } = attributeEvents(
+      snapshot,
+      [
+        event({ requestId: "1", versionId: "ver_a", inputTokens: 1000, outputTokens: 500 }),
+        event({ requestId: "2", versionId: "ver_b", inputTokens: 2_000_000, outputTokens: 1_000_000 }),
+        event({ requestId: "3", versionId: "ver_a", inputTokens: 1000, outputTokens: 500, costUsd: 0.5 }),
+        // No price for the model, or only one of the two counts: no cost rather than half of one.
+        event({ requestId: "4", versionId: "ver_old", inputTokens: 1000, outputTokens: 500 }),
+        event({ requestId: "5", versionId: "ver_a", outputTokens: 500 }),
+        event({ requestId: "6", versionId: "ver_a" }),
+      ],
+      now,
+    );
+    expect(rows!.map((r) => r.cost_usd)).toEqual([0.0075, 0.9, 0.5, null, null, null]);
   });
 
   it("counts a request id once per config within a batch", () => {

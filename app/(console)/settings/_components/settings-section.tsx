@@ -1,8 +1,8 @@
 import { useId, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
-/** One settings section: its heading with the button that adds to it, then its content. */
-export function SettingsSection({ title, actionLabel, onAction, children }: { title: string; actionLabel: string; onAction: () => void; children: ReactNode }) {
+/** One settings section: its heading with the button that adds to it (none for readers), then its content. */
+export function SettingsSection({ title, actionLabel, onAction, children }: { title: string; actionLabel?: string; onAction?: () => void; children: ReactNode }) {
   const headingId = useId();
   return (
     <section aria-labelledby={headingId} className="flex flex-col gap-3">
@@ -10,9 +10,11 @@ export function SettingsSection({ title, actionLabel, onAction, children }: { ti
         <h2 id={headingId} className="text-lg font-semibold">
           {title}
         </h2>
-        <Button variant="primary" onClick={onAction}>
-          {actionLabel}
-        </Button>
+        {actionLabel && onAction && (
+          <Button variant="primary" onClick={onAction}>
+            {actionLabel}
+          </Button>
+        )}
       </div>
       {children}
     </section>
