@@ -60,6 +60,35 @@ function runStream(seed: number, canaryModel: VariantModel): Record<Monitor, num
   return result;
 }
 
+/** Error budgets the check guardrail's own test is replayed at (checkAtBudgets): its own, and larger ones. */
+const CHECK_BUDGETS = [ERROR_BUDGET.alpha, 0.005, 0.01, 0.015] as const;
+const CHECK_METRIC = WITH_SCORES.filter((m) => m.key === "check");
+
+/**
+ * The same stream as runStream's, judged by the check guardrail alone: canary requests until its
+ * evidence (the judge's own, Assessment.llr) first reached 1/α : 1, for each α of CHECK_BUDGETS.
+ * What the judge's test would do with a larger budget, without changing the judge.
+ */
+function checkAtBudgets(seed: number, canaryModel: VariantModel): (number | null)[] {
+  const random = rng(seed);
+  const stable = emptyStats();
+  const canary = emptyStats();
+  const [{ floor }] = CHECK_METRIC;
+  const result: (number | null)[] = CHECK_BUDGETS.map(() => null);
+  for (let i = 0; i < REQUESTS && result[0] === null; i++) {
+    const isCanary = random() < CANARY_SHARE;
+    const outcome = draw(random, isCanary ? canaryModel : STABLE_MODEL, isCanary);
+    record(isCanary ? canary : stable, outcome);
+    recordScores(isCanary ? canary : stable, outcome);
+    if (!isCanary || canary.requests < floor.canary || stable.requests < floor.stable) continue;
+    const [{ llr }] = assess(stable, canary, CHECK_METRIC, thresholds);
+    CHECK_BUDGETS.forEach((alpha, k) => {
+      if (result[k] === null && llr >= Math.log(1 / alpha)) result[k] = canary.requests;
+    });
+  }
+  return result;
+}
+
 /** The article's monitor: after every canary request, the last 100 of each variant, fixed rules. */
 class ArticleMonitor {
   private readonly windows: Record<"stable" | "canary", Outcome[]> = { stable: [], canary: [] };
@@ -109,7 +138,9 @@ function atLeast(target: number, n: number): number {
 /**
  * The power of the most powerful test at level α after exactly n samples of a rate, p0 against
  * p1 > p0 (Neyman-Pearson: reject on many events, randomized at the boundary so its size is α).
- * No sequential test at level α can have rolled back by n more often.
+ * "Rolled back by n" is itself a test at level α for any monitor whose chance of ever rolling back
+ * an identical canary is α, so no monitor, sequential or not, can have rolled back by n more often.
+ * Stable's rate is taken as known, which only helps the test: the bound holds all the more.
  */
 function mostPowerful(n: number, p0: number, p1: number, alpha: number): number {
   const logChoose = (k: number) => {
@@ -127,6 +158,69 @@ function mostPowerful(n: number, p0: number, p1: number, alpha: number): number 
     power += under1;
   }
   return power;
+}
+
+/**
+ * The fewest canary requests by which any monitor at level α can have rolled back `share` of the
+ * streams: with `rolledBack` of them rolled back in all, the median of those (what the table
+ * prints) is at least this for share = rolledBack / 2. Bisection: the power grows with n.
+ */
+function earliestMedian(rolledBack: number, p0: number, p1: number, alpha: number): number {
+  let [low, high] = [1, 1];
+  while (mostPowerful(high, p0, p1, alpha) < rolledBack / 2) [low, high] = [high, high * 2];
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (mostPowerful(mid, p0, p1, alpha) >= rolledBack / 2) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** The smallest α at which the most powerful test rolls back `share` of the streams by n (bisection: the power grows with α). */
+function leastAlpha(n: number, share: number, p0: number, p1: number): number {
+  let [low, high] = [0, 1];
+  for (let i = 0; i < 40; i++) {
+    const mid = (low + high) / 2;
+    if (mostPowerful(n, p0, p1, mid) >= share) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** The boolean score's scenario, and the issue's target for it: rolled back in ≥ 95 % of streams, median ≤ 300. */
+const CHECK = "check 90% → 85%";
+const CHECK_TARGET = { rolledBack: 0.95, median: 300 };
+
+/**
+ * The check scenario's row beside what any monitor at the check guardrail's α can do. Every
+ * guardrail has its own α (ERROR_BUDGET.alpha, 1/4 %: not 1 % split by the number of guardrails,
+ * so this rollout's six may wrongly fail an identical canary up to 1.5 % of the time by Ville's
+ * bound; the A/A row measures what they do). "Rolled back by n" is a test at level α, so by
+ * mostPowerful it happens in at most NP(n) of the streams, and the table's median, over the
+ * streams rolled back, is at least the n where NP(n) reaches half the share rolled back. The
+ * target needs half of 95 % by 300: more than NP(300) at 1/4 %. That bound is for a test that
+ * looks once, at the n it is taken at; one valid however often it looks (the judge's) falls short
+ * of it at every n, which the replay at larger budgets (checkAtBudgets) shows.
+ */
+function checkAgainstBound(measured: Detection, alone: readonly Detection[]): string[] {
+  const canary = SCENARIOS.find((sc) => sc.name === CHECK)!.canary;
+  // Failures of the check: the rate that grows when the pass rate drops.
+  const [p0, p1] = [1 - STABLE_MODEL.passRate, 1 - canary.passRate];
+  const alpha = ERROR_BUDGET.alpha;
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const np = (n: number) => pct(mostPowerful(n, p0, p1, alpha));
+  const { rolledBack, median } = CHECK_TARGET;
+  return [
+    `"${CHECK}" against any monitor at the check guardrail's α = ${alpha * 100} % (Neyman-Pearson, one look, stable's rate known):`,
+    `  rolled back by ${median} canary requests: at most ${np(median)} of streams; by 1,000: at most ${np(1000)}`,
+    `  median canary requests to rollback, of the streams rolled back: measured ${measured.median ?? "–"} with ${pct(measured.rolledBack)} rolled back;` +
+      ` no monitor can do better than ${earliestMedian(measured.rolledBack, p0, p1, alpha)} at that share, nor than ${earliestMedian(rolledBack, p0, p1, alpha)} at the target's ${pct(rolledBack)}`,
+    `  so the target (${pct(rolledBack)} rolled back, median ≤ ${median}) is out of reach at this α: even a one-look test needs α ≥ ${(leastAlpha(median, rolledBack / 2, p0, p1) * 100).toFixed(2)} %,` +
+      ` and a test valid however often it looks needs more:`,
+    ...CHECK_BUDGETS.map(
+      (a, k) => `    the judge's test of the check alone, rollback at ${Math.round(1 / a).toLocaleString("en-US")} : 1 (α = ${a * 100} %): ${pct(alone[k].rolledBack)} rolled back, median ${alone[k].median ?? "–"} (no monitor at that α under ${earliestMedian(Math.max(alone[k].rolledBack, 0.01), p0, p1, a)})`,
+    ),
+  ];
 }
 
 /** A model's mean rating, from many draws: how a quality change shows in ratings. */
@@ -150,10 +244,13 @@ describe(`the judge on simulated canaries (20,000 requests, 5 % canary, two scor
       return { scenario, ...(Object.fromEntries(MONITORS.map((m) => [m, summarize(results.map((r) => r[m]))])) as Record<Monitor, Detection>) };
     });
 
+    const streamsOf = (name: string) => SCENARIOS.find((sc) => sc.name === name)!.streams;
+    const checkRuns = Array.from({ length: streamsOf(CHECK) }, (_, s) => checkAtBudgets(1_000 + s, SCENARIOS.find((sc) => sc.name === CHECK)!.canary));
+    const checkAlone = CHECK_BUDGETS.map((_, k) => summarize(checkRuns.map((r) => r[k])));
+
     const fmt = (n: number | null) => (n === null ? "–" : String(n));
     const cell = (d: Detection) => `${`${(d.rolledBack * 100).toFixed(1)}%`.padStart(6)} ${fmt(d.median).padStart(6)} ${fmt(d.p90).padStart(6)}`;
     const stableRating = meanRating(STABLE_MODEL);
-    const bound = (n: number) => `${(mostPowerful(n, 0.1, 0.15, ERROR_BUDGET.alpha) * 100).toFixed(0)} %`;
     const ratingShift = (model: VariantModel) => {
       const shift = meanRating(model) - stableRating;
       return Math.abs(shift) < 0.005 ? "" : ` (ratings ${shift > 0 ? "+" : "−"}${Math.abs(shift).toFixed(2)})`;
@@ -164,13 +261,12 @@ describe(`the judge on simulated canaries (20,000 requests, 5 % canary, two scor
         `${"scenario (streams)".padEnd(42)} ${"judge + scores".padEnd(20)}   ${"built-ins only".padEnd(20)}   article's monitor`,
         ...table.map((r) => `${`${r.scenario.name}${ratingShift(r.scenario.canary)} (${r.scenario.streams})`.padEnd(42)} ${cell(r.judge)}   ${cell(r.builtIns)}   ${cell(r.article)}`),
         `(ratings: the change in mean rating the scenario causes; stable's mean is ${stableRating.toFixed(2)}. The built-ins see quality only through ratings.)`,
-        `(no test that keeps α = ${ERROR_BUDGET.alpha * 100} % can roll back "check 90% → 85%" by 300 canary requests in more than ${bound(300)} of streams, nor by 1,000 in more than ${bound(1000)}: Neyman-Pearson, stable's rate known.)`,
+        ...checkAgainstBound(table.find((r) => r.scenario.name === CHECK)!.judge, checkAlone),
       ].join("\n"),
     );
 
     const judged = Object.fromEntries(table.map((r) => [r.scenario.name, r.judge]));
     const builtIns = Object.fromEntries(table.map((r) => [r.scenario.name, r.builtIns]));
-    const streamsOf = (name: string) => SCENARIOS.find((sc) => sc.name === name)!.streams;
     // A/A: every guardrail together, the four built-ins and the two scores.
     expect(judged["identical"].rolledBack).toBeLessThanOrEqual(atMost(0.01, streamsOf("identical")));
     expect(judged["slightly better"].rolledBack).toBeLessThanOrEqual(atMost(0.01, streamsOf("slightly better")));
@@ -181,12 +277,9 @@ describe(`the judge on simulated canaries (20,000 requests, 5 % canary, two scor
     expect(judged["errors 1% → 6%"].median).toBeLessThanOrEqual(150);
     expect(builtIns["rating −0.8"].rolledBack).toBeGreaterThanOrEqual(atLeast(0.95, streamsOf("rating −0.8")));
     expect(judged["score 0.80 → 0.77"].rolledBack).toBeGreaterThanOrEqual(atLeast(0.9, streamsOf("score 0.80 → 0.77")));
-    // The issue asked for ≥ 95 % with a median ≤ 300 canary requests. Neither is possible at
-    // α = 1/4 %: whatever the test, "rolled back by n" is a fixed-sample test at level α, so it
-    // cannot beat the Neyman-Pearson test at n, printed above (about 46 % by 300 requests, so the
-    // median is above 300; about 98 % by the 1,000 a stream has). An SPRT pays for being valid at
-    // every n at once: about 92 % and a median of about 420 on large runs of these streams.
-    expect(judged["check 90% → 85%"].rolledBack).toBeGreaterThanOrEqual(atLeast(0.85, streamsOf("check 90% → 85%")));
-    expect(judged["check 90% → 85%"].median).toBeLessThanOrEqual(450);
+    // The issue's CHECK_TARGET is out of reach at this guardrail's α (checkAgainstBound prints why);
+    // asserted here is what the judge's test does on these streams, with room for a quarter run.
+    expect(judged[CHECK].rolledBack).toBeGreaterThanOrEqual(atLeast(0.85, streamsOf(CHECK)));
+    expect(judged[CHECK].median).toBeLessThanOrEqual(450);
   }, 900_000);
 });
