@@ -2,6 +2,8 @@
 // answering a fixed body of the same size, driven by the same client (the same requests): 50
 // connections, 100,000 distinct user ids. One row per scenario in SCENARIOS (a way of running the
 // app, and the requests it gets), each held to its targets; exits 1 naming the targets missed.
+// BENCH_ROUTE_ONLY=<text>: only the scenarios whose name contains it (case-insensitive), e.g.
+// `BENCH_ROUTE_ONLY=template` while working on one; BENCH_PROFILE_DIR (harness.ts) adds a CPU profile.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -260,9 +262,18 @@ function report(results: ScenarioResult[]): void {
   for (const r of results) if (r.alongside) console.info(`  meanwhile (${r.scenario.name}): ${r.alongside}`);
 }
 
+/** The scenarios BENCH_ROUTE_ONLY selects; all without it. */
+function selectedScenarios(): Scenario[] {
+  const only = process.env.BENCH_ROUTE_ONLY?.toLowerCase();
+  if (!only) return SCENARIOS;
+  const chosen = SCENARIOS.filter((scenario) => scenario.name.toLowerCase().includes(only));
+  if (chosen.length === 0) throw new Error(`BENCH_ROUTE_ONLY=${only} names no scenario; they are:\n${SCENARIOS.map((s) => `  ${s.name}`).join("\n")}`);
+  return chosen;
+}
+
 async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
-  for (const scenario of SCENARIOS) results.push(await measure(scenario));
+  for (const scenario of selectedScenarios()) results.push(await measure(scenario));
   report(results);
   checkTargets("bench:route", results.flatMap(targetsOf));
 }
