@@ -1,11 +1,10 @@
 import { assertKeyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { MAX_RENDERED_CHARS, renderPrepared } from "../release/llm-template";
+import { refusalOf, renderPreparedJson } from "../release/llm-template";
 import { pickVersion, route } from "../release/router";
-import { missingVariableProblems } from "../template/messages";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot, VersionEntry } from "../snapshot/snapshot";
-import { parseInput, validationError } from "../validation";
+import { parseInput } from "../validation";
 import type { HotResponse } from "./http";
 import { RouteInput } from "./route-schemas";
 
@@ -25,19 +24,15 @@ export function routeQueryInput(query: Record<string, string>): Record<string, u
 }
 
 /** The version's `llm` JSON, with `rendered` when the app sent variables (a 400 naming a missing one). */
-function llmJsonOf(version: VersionEntry, variables: Record<string, string> | undefined, source: string): string {
+function llmJsonOf(version: VersionEntry, variables: Record<string, string> | undefined): string {
   if (!variables) return version.llmJson;
-  const result = renderPrepared(version.template, variables);
-  if (!result.ok && "missing" in result) {
-    throw validationError(missingVariableProblems(result.missing), source);
-  }
+  const result = renderPreparedJson(version.template, variables);
   if (!result.ok) {
-    throw new ValidationError(`The \`variables\` make the rendered messages longer than ${MAX_RENDERED_CHARS} characters (${result.tooLong}).`, [
-      { path: "variables", message: `make the rendered messages longer than ${MAX_RENDERED_CHARS} characters` },
-    ]);
+    const { message, details } = refusalOf(result);
+    throw new ValidationError(message, details);
   }
   // The template's JSON was serialized once per snapshot; only the rendered part is per request.
-  return `${version.llmJson.slice(0, -1)},"rendered":${JSON.stringify(result.messages)}}`;
+  return `${version.llmJson.slice(0, -1)},"rendered":${result.json}}`;
 }
 
 /**
@@ -63,6 +58,6 @@ export function answerRoute(
   const json =
     `{"requestId":${JSON.stringify(id)},"config":${JSON.stringify(config.key)},"variant":"${variant}",` +
     `"versionId":${JSON.stringify(version.id)},"versionLabel":${JSON.stringify(version.label)},` +
-    `"rolloutId":${config.rollout ? JSON.stringify(config.rollout.id) : "null"},"llm":${llmJsonOf(version, input.variables, source)}}`;
+    `"rolloutId":${config.rollout ? JSON.stringify(config.rollout.id) : "null"},"llm":${llmJsonOf(version, input.variables)}}`;
   return { status: 200, json };
 }

@@ -1,4 +1,4 @@
-import { compileMessages, renderMessages, type MessageTemplates } from "../template/messages";
+import { compileMessages, missingVariableProblems, renderMessages, type MessageTemplates } from "../template/messages";
 import { escapeText, type TemplateNode } from "../template/parse";
 import { defaultsOf, type TemplateValues } from "../template/render";
 import type { LlmSettings, TemplateMessage, VariableDefinition } from "./llm-settings";
@@ -56,6 +56,26 @@ export interface PreparedTemplate {
   /** Characters of fixed text, and how often each variable's value appears at most: the rendered size is bounded before building it. */
   readonly fixedChars: number;
   readonly uses: ReadonlyMap<string, number>;
+  /** Per message, its JSON serialized once: what renderPreparedJson joins per request. */
+  readonly json: readonly MessageJson[];
+}
+
+/** A message's JSON, whole and split where its content goes: `before + JSON.stringify(content) + after`. */
+interface MessageJson {
+  readonly whole: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+const CONTENT_KEY = '"content":';
+
+function messageJsonOf(message: TemplateMessage): MessageJson {
+  const whole = JSON.stringify(message);
+  // Rendering returns a message without content (a history placeholder) as it is: never split.
+  if (!("content" in message)) return { whole, before: whole, after: "" };
+  // The key itself: inside a JSON string every `"` is escaped, so `"content":` cannot occur there.
+  const at = whole.indexOf(CONTENT_KEY) + CONTENT_KEY.length;
+  return { whole, before: whole.slice(0, at), after: whole.slice(at + JSON.stringify(message.content).length) };
 }
 
 /**
@@ -77,10 +97,12 @@ export function prepareTemplate(llm: Pick<LlmSettings, "messages" | "variables">
     }
   };
   for (const template of compiled.templates) if (template) walk(template.nodes);
-  return { compiled, defaults: defaultsOf(llm.variables), fixedChars, uses };
+  return { compiled, defaults: defaultsOf(llm.variables), fixedChars, uses, json: compiled.messages.map(messageJsonOf) };
 }
 
-export type RenderOutcome = { ok: true; messages: TemplateMessage[] } | { ok: false; missing: string[] } | { ok: false; tooLong: number };
+/** Why an app's values cannot render: required variables with no value, or an output too long. */
+export type RenderFailure = { ok: false; missing: string[] } | { ok: false; tooLong: number };
+export type RenderOutcome = { ok: true; messages: TemplateMessage[] } | RenderFailure;
 
 /** The messages with `values` filled in (defaults where a value is missing). */
 export function renderPrepared(prepared: PreparedTemplate, values: TemplateValues): RenderOutcome {
@@ -91,4 +113,43 @@ export function renderPrepared(prepared: PreparedTemplate, values: TemplateValue
   }
   if (bound > MAX_RENDERED_CHARS) return { ok: false, tooLong: bound };
   return renderMessages(prepared.compiled, values, prepared.defaults);
+}
+
+/**
+ * renderPrepared's messages as JSON, equal to `JSON.stringify(messages)`: the messages rendering
+ * left as they were are serialized once per version, the others only around their new content.
+ */
+export function renderPreparedJson(prepared: PreparedTemplate, values: TemplateValues): { ok: true; json: string } | RenderFailure {
+  const result = renderPrepared(prepared, values);
+  if (!result.ok) return result;
+  const template = prepared.compiled.messages;
+  let json = "[";
+  for (let i = 0; i < result.messages.length; i++) {
+    const message = result.messages[i];
+    const { whole, before, after } = prepared.json[i];
+    if (i > 0) json += ",";
+    json += message === template[i] || !("content" in message) ? whole : before + JSON.stringify(message.content) + after;
+  }
+  return { ok: true, json: `${json}]` };
+}
+
+export interface RenderRefusal {
+  /** One sentence naming the first problem and counting the rest. */
+  message: string;
+  /** Each problem at its path: `variables.<name>` for a missing variable, `variables` for the size. */
+  details: { path: string; message: string }[];
+}
+
+/**
+ * A failed rendering as the 400 states it, word for word the same from the server's /api/route
+ * (lib/hot/route-handler.ts) and the SDK's local rendering (lib/sdk/render.ts).
+ */
+export function refusalOf(failure: RenderFailure): RenderRefusal {
+  if ("tooLong" in failure) {
+    const message = `make the rendered messages longer than ${MAX_RENDERED_CHARS} characters`;
+    return { message: `The \`variables\` ${message} (${failure.tooLong}).`, details: [{ path: "variables", message }] };
+  }
+  const details = missingVariableProblems(failure.missing);
+  const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? "s" : ""})` : "";
+  return { message: `The \`${details[0].path}\` field ${details[0].message}${more}.`, details };
 }

@@ -1,5 +1,4 @@
-import { prepareTemplate, renderPrepared, MAX_RENDERED_CHARS, type PreparedTemplate } from "../release/llm-template";
-import { missingVariableProblems } from "../template/messages";
+import { prepareTemplate, refusalOf, renderPrepared, type PreparedTemplate } from "../release/llm-template";
 import type { LlmSettings, TemplateMessage } from "./local-routing";
 import { CanaryError } from "./transport";
 
@@ -20,8 +19,8 @@ function preparedOf(llm: LlmSettings): PreparedTemplate {
 
 /**
  * The settings with `rendered` for these variables, or without `rendered` when none were given (a
- * stale answer may carry one rendered for other values). Refuses as the server does: a required
- * variable missing is `invalid_request` naming `variables.<name>`.
+ * stale answer may carry one rendered for other values). Refuses with the server's own words
+ * (refusalOf): a required variable missing is `invalid_request` naming `variables.<name>`.
  */
 export function llmFor(llm: LlmSettings, variables: Readonly<Record<string, string>> | undefined): LlmSettings {
   // Without variables a routing state's settings are answered as they are (no copy per call).
@@ -31,14 +30,6 @@ export function llmFor(llm: LlmSettings, variables: Readonly<Record<string, stri
   if (!variables) return template;
   const result = renderPrepared(preparedOf(template), variables);
   if (result.ok) return { ...template, rendered: result.messages };
-  const details =
-    "missing" in result
-      ? missingVariableProblems(result.missing)
-      : [{ path: "variables", message: `make the rendered messages longer than ${MAX_RENDERED_CHARS} characters` }];
-  const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? "s" : ""})` : "";
-  return refuse(`The \`${details[0].path}\` field ${details[0].message}${more}.`, details);
-}
-
-function refuse(message: string, details: { path: string; message: string }[]): never {
+  const { message, details } = refusalOf(result);
   throw new CanaryError("invalid_request", message, { details });
 }
