@@ -86,10 +86,23 @@ export interface Snapshot {
 
 type LlmRow = SnapshotRows["liveVersions"][number];
 
-function versionEntry(row: LlmRow | undefined): VersionEntry | null {
+/** Versions never change, so a version's entry (its parsed template, its JSON) is built once and carried over. */
+function versionEntry(row: LlmRow | undefined, known: ReadonlyMap<string, VersionEntry>): VersionEntry | null {
   if (!row) return null;
+  const entry = known.get(row.id);
+  if (entry) return entry;
   const llm = llmSettingsOf(row);
   return { id: row.id, label: row.label, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
+}
+
+/** The version entries of a snapshot, by id. */
+function versionEntries(snapshot: Snapshot | null): Map<string, VersionEntry> {
+  const entries = new Map<string, VersionEntry>();
+  for (const config of snapshot?.configsByKey.values() ?? []) {
+    if (config.stable) entries.set(config.stable.id, config.stable);
+    if (config.canary) entries.set(config.canary.id, config.canary);
+  }
+  return entries;
 }
 
 function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
@@ -97,7 +110,9 @@ function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
   return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null, configs };
 }
 
-export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
+/** `previous`: the snapshot this one replaces, whose version entries are reused. */
+export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null = null): Snapshot {
+  const known = versionEntries(previous);
   const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
   const rollouts = new Map(rows.activeRollouts.map((r) => [r.id, r]));
   const spans = new Map<string, RolloutSpan[]>();
@@ -129,8 +144,8 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date): Snapshot {
       id: row.id,
       key: row.key,
       revision: row.revision,
-      stable: versionEntry(row.stableVersionId ? versions.get(row.stableVersionId) : undefined),
-      canary: versionEntry(row.canaryVersionId ? versions.get(row.canaryVersionId) : undefined),
+      stable: versionEntry(row.stableVersionId ? versions.get(row.stableVersionId) : undefined, known),
+      canary: versionEntry(row.canaryVersionId ? versions.get(row.canaryVersionId) : undefined, known),
       rollout:
         active && routing
           ? { id: active.id, baseVersionId: active.baseVersionId, canaryVersionId: active.canaryVersionId, routing }

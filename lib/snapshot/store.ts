@@ -117,7 +117,7 @@ export class SnapshotStore {
     if (this.stopped) return;
     try {
       const rows = await loadSnapshotRows(this.db.prisma);
-      this.snapshot = buildSnapshot(rows, new Date());
+      this.snapshot = buildSnapshot(rows, new Date(), this.snapshot);
       this.setReachable(true);
     } catch (error) {
       this.setReachable(false, error);
