@@ -53,6 +53,11 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     const ageSeconds = Math.round((Date.now() - store.current.loadedAt.getTime()) / 1000);
     return { "x-canary-snapshot": "stale", "x-canary-snapshot-age": String(ageSeconds) };
   };
+  /** The answer, told stale when the snapshot may be (no copy while it is live, the common case). */
+  const withSnapshotHeaders = (answer: HotResponse): HotResponse => {
+    const headers = snapshotHeaders();
+    return headers ? { ...answer, headers: { ...answer.headers, ...headers } } : answer;
+  };
 
   /** Answers from the current snapshot; on a possible miss, once more from a fresher one. */
   async function withSnapshot<T>(answer: (snapshot: Snapshot) => Promise<T> | T): Promise<T> {
@@ -86,7 +91,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
    */
   function route(req: IncomingMessage, url: string, q: number, requestId: string, reply: (answer: HotResponse) => void, fail: (error: unknown) => void): void {
     const answerWith = (key: ReturnType<typeof authenticateClient>, input: unknown, source: "query" | "request body") =>
-      nowOrAfterRefresh((snapshot) => ({ ...answerRoute(snapshot, key, input, source, requestId), headers: snapshotHeaders() }), reply, fail);
+      nowOrAfterRefresh((snapshot) => withSnapshotHeaders(answerRoute(snapshot, key, input, source, requestId)), reply, fail);
     nowOrAfterRefresh(
       (snapshot) => authenticateClient(snapshot, req.headers.authorization, "route", usage),
       (key) => {
@@ -106,10 +111,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     if (path === "/api/routing-state") {
       if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
       const key = await authenticate("route");
-      return withSnapshot((snapshot) => {
-        const answer = answerRoutingState(snapshot, key, query!, req.headers["if-none-match"]);
-        return { ...answer, headers: { ...answer.headers, ...snapshotHeaders() } };
-      });
+      return withSnapshot((snapshot) => withSnapshotHeaders(answerRoutingState(snapshot, key, query!, req.headers["if-none-match"])));
     }
     // GET and POST are answered by route(), ahead of this.
     if (path === "/api/route") throw new MethodNotAllowedError(["GET", "POST"]);
@@ -149,7 +151,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
         return true;
       }
       const cors = corsHeaders(corsOrigins, origin);
-      const reply = (answer: HotResponse) => send(res, requestId, { ...answer, headers: { ...answer.headers, ...cors } });
+      const reply = (answer: HotResponse) => send(res, requestId, answer, cors);
       const fail = (error: unknown) => sendError(res, requestId, error, cors);
       if (path === "/api/route" && (req.method === "GET" || req.method === "POST")) {
         route(req, url, q, requestId, reply, fail);
