@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { randomToken } from "../ids";
 
 // Key format: `lck_<selector>_<secret>`. The selector (public, unique) finds the row; only
@@ -28,11 +28,12 @@ export function parseApiKey(key: string): { selector: string; secret: string } |
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret);
 }
 
+/** Checked on every client API request: the one-shot hash, straight to bytes (no Hash object, no hex round trip). */
 export function secretMatches(secret: string, storedHash: string): boolean {
-  const actual = Buffer.from(hashSecret(secret), "hex");
+  const actual = hash("sha256", secret, "buffer");
   const expected = Buffer.from(storedHash, "hex");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -5,10 +5,11 @@ import { touchApiKeysLastUsed } from "./repo";
 // a timer writes all keys used since the last flush in one statement.
 
 export class KeyUsage {
-  private pending = new Map<string, Date>();
+  /** Key id → ms since epoch of its last use: a number, since the server's Date constructor is Next's slower wrapper. */
+  private pending = new Map<string, number>();
 
-  touch(keyId: string, at = new Date()): void {
-    this.pending.set(keyId, at);
+  touch(keyId: string, at: Date | number = Date.now()): void {
+    this.pending.set(keyId, typeof at === "number" ? at : at.getTime());
   }
 
   async flush(db: Db): Promise<void> {
@@ -16,7 +17,7 @@ export class KeyUsage {
     const batch = this.pending;
     this.pending = new Map();
     try {
-      await touchApiKeysLastUsed(db, [...batch].map(([id, at]) => ({ id, at })));
+      await touchApiKeysLastUsed(db, [...batch].map(([id, at]) => ({ id, at: new Date(at) })));
     } catch (error) {
       // Keep them for the next flush; a newer use noted meanwhile wins.
       for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
