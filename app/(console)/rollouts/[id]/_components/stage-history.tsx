@@ -32,7 +32,7 @@ export function StageHistory({ rolloutId, report, live }: { rolloutId: string; r
             "Canary requests",
             ...guardrails.map((m) => (
               <span key={m.key}>
-                {m.label} <span className="block text-xs font-normal">stable / canary</span>
+                {m.label} <span className="block whitespace-nowrap text-xs font-normal">stable / canary</span>
               </span>
             )),
           ]}
