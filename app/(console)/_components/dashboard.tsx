@@ -81,7 +81,7 @@ export function Dashboard({ origin }: { origin: string }) {
 function ConfigTable({ configs }: { configs: ConfigListItemWire[] }) {
   if (configs.length === 0) return <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700">No config matches these filters.</p>;
   return (
-    <DataTable minWidth="min-w-[720px]" columns={["Config", "Stable version", "Canary", "Health"]}>
+    <DataTable narrow="cards" minWidth="min-w-[720px]" caption="Configs" columns={["Config", "Stable version", "Canary", "Health"]}>
       {configs.map((config) => (
         <ConfigRow key={config.id} config={config} />
       ))}

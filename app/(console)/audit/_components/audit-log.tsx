@@ -72,7 +72,7 @@ export function AuditLog() {
           if (rows.length === 0) return <p className="text-slate-700">No events match.</p>;
           return (
             <>
-              <DataTable minWidth="min-w-[760px]" columns={["When", "Who", "Action", "On", "Reason and change"]}>
+              <DataTable narrow="cards" minWidth="min-w-[760px]" caption="Audit events, newest first" columns={["When", "Who", "Action", "On", "Reason and change"]}>
                 {rows.map((e) => (
                   <AuditRow key={e.id} event={e} />
                 ))}

@@ -22,9 +22,24 @@ export function StageHistory({ rolloutId, report, live }: { rolloutId: string; r
         Stage history
       </h2>
       {report && report.stages.length > 0 && (
-        <DataTable minWidth="min-w-[640px]" columns={["Stage", "From", "To", "Canary requests", ...guardrails.map((m) => `${m.label} (stable / canary)`)]}>
+        <DataTable
+          minWidth="min-w-[640px]"
+          caption="Stage history"
+          columns={[
+            "Stage",
+            "From",
+            "To",
+            "Canary requests",
+            ...guardrails.map((m) => (
+              <span key={m.key}>
+                {m.label} <span className="block whitespace-nowrap text-xs font-normal">stable / canary</span>
+              </span>
+            )),
+          ]}
+        >
+          {/* Values never wrap: a narrow window scrolls the table (first column pinned) instead. */}
           {report.stages.map((s) => (
-            <tr key={s.index} className="border-t border-slate-200">
+            <tr key={s.index} className="border-t border-slate-200 whitespace-nowrap">
               <td className="px-4 py-2">
                 {s.index + 1} · {s.percent}%
               </td>

@@ -42,7 +42,7 @@ function interval(i: Interval, unit: ChartUnit): string {
 /** Stable vs canary over the whole rollout, each estimate with its 95% interval. */
 export function VariantTable({ report }: { report: ReportWire }) {
   return (
-    <DataTable minWidth="min-w-[560px]" caption="Stable and canary compared, with 95% intervals" columns={["Metric", "Stable", "Canary"]}>
+    <DataTable narrow="cards" minWidth="min-w-[560px]" caption="Stable and canary compared, with 95% intervals" columns={["Metric", "Stable", "Canary"]}>
       {rowsFor(report.metrics).map((row) => (
         <tr key={row.key} className="border-t border-slate-200">
           <th scope="row" className="px-4 py-2 font-medium">{row.label}</th>
