@@ -10,15 +10,15 @@ export const CANARY_COLOR = "#c2410c"; // orange-700: canary, readable on white
 const LIMIT_COLOR = "#b91c1c";
 const TICK_COLOR = "#334155";
 const TICK_FONT_PX = 11;
-const Y_AXIS_WIDTH = 56;
 
 /**
  * A y-axis label as one line of text (recharts' own tick wraps a label at its spaces to fit the
- * axis width, and the top label's second line fell outside the chart), written compactly.
+ * axis width, and the top label's second line fell outside the chart), written compactly. It keeps
+ * recharts' class name: the axis's "auto" width is measured from the elements that carry it.
  */
-function YTick({ x, y, payload, unit }: { x?: number | string; y?: number | string; payload?: { value: unknown }; unit: MetricUnit }) {
+function YTick({ x, y, payload, className, unit }: { x?: number | string; y?: number | string; payload?: { value: unknown }; className?: string; unit: MetricUnit }) {
   return (
-    <text x={x} y={y} dy="0.35em" textAnchor="end" fontSize={TICK_FONT_PX} fill={TICK_COLOR} data-testid="y-tick">
+    <text x={x} y={y} dy="0.35em" textAnchor="end" fontSize={TICK_FONT_PX} fill={TICK_COLOR} className={className} data-testid="y-tick">
       {formatTick(Number(payload?.value), unit)}
     </text>
   );
@@ -50,7 +50,7 @@ export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: Char
           <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
             <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} tick={{ fontSize: TICK_FONT_PX, fill: TICK_COLOR }} minTickGap={24} />
-            <YAxis width={Y_AXIS_WIDTH} tick={(props) => <YTick x={props.x} y={props.y} payload={props.payload} unit={spec.unit} />} domain={spec.unit === "stars" ? [1, 5] : [0, "auto"]} />
+            <YAxis width="auto" tick={(props) => <YTick x={props.x} y={props.y} payload={props.payload} className={props.className} unit={spec.unit} />} domain={spec.unit === "stars" ? [1, 5] : [0, "auto"]} />
             <Tooltip
               labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
               formatter={(value, name, item) => {
