@@ -76,6 +76,7 @@ test("while the simulator sends traffic, the rollout page's charts grow without 
     await page.setViewportSize({ width, height: 900 });
     for (const figure of await charts.all()) await expectReadableTicks(figure);
   }
+  await page.setViewportSize({ width: 1280, height: 720 }); // the size of the README's dashboard picture
 
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   expect(simulator.counters().failed).toBe(0);
