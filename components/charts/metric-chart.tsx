@@ -1,11 +1,28 @@
 "use client";
 
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatValue, summarizeChart, type ChartRow, type ChartSpec } from "@/lib/analysis/chart-series";
+import { summarizeChart, type ChartRow, type ChartSpec } from "@/lib/analysis/chart-series";
+import { formatTick, formatValue } from "@/lib/analysis/format-value";
+import type { MetricUnit } from "@/lib/guardrails/registry";
 
 export const STABLE_COLOR = "#475569"; // slate-600
 export const CANARY_COLOR = "#c2410c"; // orange-700: canary, readable on white
 const LIMIT_COLOR = "#b91c1c";
+const TICK_COLOR = "#334155";
+const TICK_FONT_PX = 11;
+
+/**
+ * A y-axis label as one line of text (recharts' own tick wraps a label at its spaces to fit the
+ * axis width, and the top label's second line fell outside the chart), written compactly. It keeps
+ * recharts' class name: the axis's "auto" width is measured from the elements that carry it.
+ */
+function YTick({ x, y, payload, className, unit }: { x?: number | string; y?: number | string; payload?: { value: unknown }; className?: string; unit: MetricUnit }) {
+  return (
+    <text x={x} y={y} dy="0.35em" textAnchor="end" fontSize={TICK_FONT_PX} fill={TICK_COLOR} className={className} data-testid="y-tick">
+      {formatTick(Number(payload?.value), unit)}
+    </text>
+  );
+}
 
 // Renders prepared rows only (lib/analysis/chart-series.ts). Animation is off: live data would
 // otherwise re-animate on every refresh. Gaps stay gaps (connectNulls off). The fixed height
@@ -32,8 +49,8 @@ export function MetricChart({ spec, rows, limit }: { spec: ChartSpec; rows: Char
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} tick={{ fontSize: 11, fill: "#334155" }} minTickGap={24} />
-            <YAxis width={64} tick={{ fontSize: 11, fill: "#334155" }} tickFormatter={(v: number) => formatValue(v, spec.unit)} domain={spec.unit === "stars" ? [1, 5] : [0, "auto"]} />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} tick={{ fontSize: TICK_FONT_PX, fill: TICK_COLOR }} minTickGap={24} />
+            <YAxis width="auto" tick={(props) => <YTick x={props.x} y={props.y} payload={props.payload} className={props.className} unit={spec.unit} />} domain={spec.unit === "stars" ? [1, 5] : [0, "auto"]} />
             <Tooltip
               labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
               formatter={(value, name, item) => {

@@ -90,19 +90,3 @@ export function chartLimit(spec: ChartSpec, verdicts: readonly { key: string; li
   if (!spec.verdict) return null;
   return verdicts.find((v) => v.key === spec.verdict)?.limit ?? null;
 }
-
-export function formatValue(value: number | null, unit: ChartUnit): string {
-  if (value === null || !Number.isFinite(value)) return "—";
-  switch (unit) {
-    case "percent":
-      return `${(value * 100).toFixed(value < 0.1 ? 2 : 1)}%`;
-    case "stars":
-      return value.toFixed(2);
-    case "ms":
-      return `${Math.round(value)} ms`;
-    case "usd":
-      return `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
-    case "score":
-      return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
-  }
-}

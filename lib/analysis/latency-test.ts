@@ -5,8 +5,8 @@ import { latencyCountAbove, latencyQuantile, logLatencyMoments } from "./variant
 // of the likelihood ratios of two always-valid tests (lib/analysis/sprt.ts averageLlr: Ville's
 // bound holds for the average, so the guardrail keeps the one α of every guardrail, no split).
 //
-// 1. The quantile itself. L = R × stable's p95 (as the report shows it: the middle of its
-//    histogram bucket, within 4.5 % of the exact p95). If the canary's p95 is at L, 5 % of its
+// 1. The quantile itself. L = R × stable's p95 (as the report shows it: read inside its
+//    histogram bucket, in the same bucket as the exact p95). If the canary's p95 is at L, 5 % of its
 //    requests take longer than L; a canary no slower than stable has at most stable's share q0 of
 //    them (about 0.3 % for log-normal latency with σ = 0.6 and R = 2). So: a Bernoulli SPRT on
 //    "this canary request took longer than L", H0 share = p0 against H1 share = 5 %. It sees any

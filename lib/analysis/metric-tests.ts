@@ -24,7 +24,7 @@ export interface Evidence {
   /** The metric for each variant (rate, mean, or quantile); null without data. */
   canary: number | null;
   stable: number | null;
-  /** The harmful level H1 puts the canary at, in the metric's unit; null when there is none. */
+  /** The harmful level H1 puts the canary at, in the metric's unit; null when there is none or stable has no data yet. */
   limit: number | null;
   samples: { canary: number; stable: number };
   /** Event counts (proportions only). */
@@ -61,9 +61,13 @@ function harmfulShift(metric: Metric, rule: ResolvedRule, stable: number): numbe
   return higherIsBetter ? stable / rule.value - stable : stable * rule.value - stable;
 }
 
-/** One shape for every kind's evidence (see judge.ts decided). */
+/**
+ * One shape for every kind's evidence (see judge.ts decided). Every harmful level is stable's moved
+ * by the rule, so without stable data there is none to show (a proportion's test still runs from
+ * its prior p0 = ½, which is no error rate anyone measured).
+ */
 function evidence(llr: number, canary: number | null, stable: number | null, limit: number | null, samples: Evidence["samples"], events?: Evidence["events"], slower?: Evidence["slower"]): Evidence {
-  return { llr, canary, stable, limit, samples, events, slower };
+  return { llr, canary, stable, limit: samples.stable > 0 ? limit : null, samples, events, slower };
 }
 
 function proportion(metric: Metric, rule: ResolvedRule, stable: Sums, canary: Sums): Evidence {

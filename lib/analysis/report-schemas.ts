@@ -1,6 +1,17 @@
 import { z } from "zod";
 
-const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() }).describe("estimate with its 95% confidence interval");
+const Interval = z
+  .object({
+    value: z.number(),
+    low: z.number(),
+    high: z.number(),
+    zeroWidth: z
+      .enum(["all_same", "one_sample"])
+      .optional()
+      .describe("only when low equals high, why: every sample had this value (all_same), or there is one sample and no spread to measure (one_sample)"),
+  })
+  .describe("estimate with its 95% confidence interval");
+export type IntervalDto = z.infer<typeof Interval>;
 
 export const MetricSummaryDto = z.object({
   value: Interval.nullable().describe("rate, mean or judged quantile; null without data"),

@@ -105,17 +105,34 @@ export function histTotal(hist: readonly number[]): number {
   return n;
 }
 
-/** The q-quantile of latency in ms (the geometric middle of its bucket), or null without data. */
-export function latencyQuantile(hist: readonly number[], q: number): number | null {
+/**
+ * The latency in ms below which `rank` (0..n, fractional) of a histogram's n requests lie: the
+ * inverse of latencyCountAbove, with a bucket's requests spread evenly on a log scale across it
+ * (bucket 0, [0, 1) ms, linearly). Rank 0 is the lower bound of the lowest bucket with data, rank
+ * n the upper bound of the highest, so neighbouring ranks never read as one latency even when
+ * every request fell in one bucket.
+ */
+export function latencyAtRank(hist: readonly number[], rank: number): number {
   const n = histTotal(hist);
-  if (!n) return null;
-  const rank = q * n;
+  const r = Math.min(n, Math.max(0, rank));
   let seen = 0;
   for (let k = 0; k < hist.length; k++) {
-    seen += hist[k];
-    if (seen >= rank) return Math.exp(LOG_MIDDLE[k]);
+    const count = hist[k];
+    if (!count) continue;
+    if (seen + count >= r) {
+      const share = (r - seen) / count;
+      const [lower, upper] = latencyBucketBounds(k);
+      return k === 0 ? share * upper : lower * (upper / lower) ** share;
+    }
+    seen += count;
   }
-  return Math.exp(LOG_MIDDLE[LATENCY_BUCKETS - 1]);
+  return latencyBucketBounds(LATENCY_BUCKETS - 1)[1];
+}
+
+/** The q-quantile of latency in ms (interpolated in its bucket, see latencyAtRank), or null without data. */
+export function latencyQuantile(hist: readonly number[], q: number): number | null {
+  const n = histTotal(hist);
+  return n ? latencyAtRank(hist, q * n) : null;
 }
 
 /**

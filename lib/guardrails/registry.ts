@@ -11,6 +11,28 @@ export type Direction = "higher_is_better" | "lower_is_better";
 /** How a value is written: percent 0..1, stars 1..5, milliseconds, US dollars, or a plain score. */
 export type MetricUnit = "percent" | "stars" | "ms" | "usd" | "score";
 
+/**
+ * How a unit's values are written (lib/analysis/format-value.ts reads this; nothing else lists the
+ * units): the stored value × `scale` between `prefix` and `suffix`, switching to a `larger` unit
+ * (its value divided by `from`) from `from` on; `decimals` fixes the places after the point,
+ * otherwise a value carries three significant digits (an axis tick drops trailing zeros).
+ */
+export interface UnitFormat {
+  scale: number;
+  prefix: string;
+  suffix: string;
+  larger?: { from: number; suffix: string };
+  decimals?: number;
+}
+
+export const UNIT_FORMATS: Readonly<Record<MetricUnit, UnitFormat>> = {
+  percent: { scale: 100, prefix: "", suffix: "%" },
+  stars: { scale: 1, prefix: "", suffix: "", decimals: 2 },
+  ms: { scale: 1, prefix: "", suffix: " ms", larger: { from: 1000, suffix: " s" } },
+  usd: { scale: 1, prefix: "$", suffix: "" },
+  score: { scale: 1, prefix: "", suffix: "" },
+};
+
 /** One number of a rollout's thresholds, with its bounds and its words for the start dialog. */
 export interface ThresholdField {
   /** Its name in a rollout's `thresholds`. */

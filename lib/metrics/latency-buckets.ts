@@ -1,6 +1,7 @@
-// Latency histograms: 8 log-spaced buckets per doubling, so any latency lies within 4.5% of its
-// bucket's geometric middle, and quantiles read from summed per-minute histograms carry at most
-// that error. Bucket 0 is [0, 1) ms; bucket k ≥ 1 is [2^((k-1)/8), 2^(k/8)) ms; the last bucket
+// Latency histograms: 8 log-spaced buckets per doubling (each 9 % wide), so a quantile read from
+// summed per-minute histograms lies in the same bucket as the exact one; reading it inside the
+// bucket, with the bucket's requests spread across it (lib/analysis/variant-stats.ts), usually
+// comes much closer. Bucket 0 is [0, 1) ms; bucket k ≥ 1 is [2^((k-1)/8), 2^(k/8)) ms; the last bucket
 // also takes everything above 2^22 ms (70 minutes), beyond the largest latency accepted.
 
 export const BUCKETS_PER_DOUBLING = 8;

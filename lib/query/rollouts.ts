@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/react-query";
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import type { RolloutReportDto } from "../analysis/report-schemas";
 import type { ReportSnapshotDto } from "../analysis/rollout-actions";
 import type { SamplesPageDto } from "../analysis/samples-service";
@@ -6,7 +6,8 @@ import type { SeriesDto } from "../analysis/series";
 import { isActive, type RolloutAction, type RolloutStatus } from "../release/transitions";
 import type { z } from "zod";
 import { apiFetch } from "./api";
-import type { RolloutWire } from "./configs";
+import { auditKeys } from "./audit";
+import { configKeys, type RolloutWire } from "./configs";
 import type { Wire } from "./wire";
 
 export type ReportWire = Wire<RolloutReportDto>;
@@ -69,3 +70,19 @@ export const rolloutApi = {
   act: (id: string, action: RolloutAction, body: { reason?: string; revision?: number }) =>
     apiFetch<RolloutWire>(`${base(id)}/${action}`, { method: "POST", body }),
 };
+
+/**
+ * Everything a rollout action changes, brought up to date: the rollout itself from the action's
+ * answer at once (`next`; none after a refused action), then its report, kept reports, series and
+ * samples (all under rolloutKeys.detail), its audit events (the banner names who rolled it back)
+ * and the configs (their stable, canary and last outcome), refetched. The rollout page stops
+ * polling once the rollout has ended, so what the action changed arrives only through this.
+ */
+export async function refreshAfterAction(client: QueryClient, rolloutId: string, next?: RolloutWire): Promise<void> {
+  if (next) client.setQueryData(rolloutQueries.detail(rolloutId).queryKey, next);
+  await Promise.all([
+    client.invalidateQueries({ queryKey: rolloutKeys.detail(rolloutId) }),
+    client.invalidateQueries({ queryKey: auditKeys.all }),
+    client.invalidateQueries({ queryKey: configKeys.all }),
+  ]);
+}

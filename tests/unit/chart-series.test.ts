@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLimit, chartsFor, formatValue, prepareChart, summarizeChart, type SeriesPoint } from "@/lib/analysis/chart-series";
+import { chartLimit, chartsFor, prepareChart, summarizeChart, type SeriesPoint } from "@/lib/analysis/chart-series";
 import { metricInfo, rolloutMetrics } from "@/lib/analysis/rollout-metrics";
 
 // The charts of a rollout with one custom score (guardrail) and one tracked.
@@ -70,14 +70,6 @@ describe("chartLimit", () => {
   });
 });
 
-describe("formatValue", () => {
-  it("formats per unit and shows a dash for no data", () => {
-    expect(formatValue(0.0123, "percent")).toBe("1.23%");
-    expect(formatValue(412.6, "ms")).toBe("413 ms");
-    expect(formatValue(0.8123, "score")).toBe("0.812");
-    expect(formatValue(null, "stars")).toBe("—");
-  });
-});
 
 describe("summarizeChart", () => {
   it("names the newest bucket with data and what the canary line rests on", () => {

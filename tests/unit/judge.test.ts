@@ -40,7 +40,7 @@ describe("the judge's verdicts", () => {
     );
     expect(byGuardrail.latency.status).toBe("fail");
     expect(byGuardrail.latency.sentence).toMatch(
-      /^canary p95 [\d,]+ ms vs stable [\d,]+ ms: 2\.00× stable, at the 2× allowed \([\d,]+ ms\); 10\.0% of canary requests took longer than [\d,]+ ms, 0\.0% of stable's; the evidence for 'p95 at the allowed 2×' over 'no worse' is over 1,000,000 : 1, past the 400 : 1 that rolls back$/,
+      /^canary p95 [\d,]+ ms vs stable [\d,]+ ms: 2\.00× stable, at the 2× allowed \([\d,]+ ms\); 5\.0% of canary requests took longer than [\d,]+ ms, 0\.0% of stable's; the evidence for 'p95 at the allowed 2×' over 'no worse' is over 1,000,000 : 1, past the 400 : 1 that rolls back$/,
     );
     expect(byGuardrail.cost.status).toBe("pass");
     expect(byGuardrail.cost.sentence).toMatch(/^canary cost per request \$0\.00200 \(200 costed requests\) vs stable \$0\.00200 \(4,000\): 1\.00× stable, within the 2× allowed; the evidence for 'no worse' over 'cost per request at the allowed 2×' is over 1,000,000 : 1, past the 10 : 1 that passes$/);
@@ -61,6 +61,15 @@ describe("the judge's verdicts", () => {
     const ratingVerdict = verdicts.find((v) => v.key === "rating")!;
     expect(ratingVerdict.status).toBe("inconclusive");
     expect(ratingVerdict.sentence).toMatch(/too few ratings to judge \(canary has 10, needs 30\)/);
+  });
+
+  it("names a limit only once stable has data to put it at (the charts draw no line before)", () => {
+    const before = judge(emptyStats(), emptyStats(), BUILT_IN_METRICS, thresholds);
+    expect(before.map((v) => [v.key, v.limit])).toEqual(BUILT_IN_METRICS.map((m) => [m.key, null]));
+    const canaryOnly = judge(emptyStats(), stats(50, 1, [900], Array(40).fill(4)), BUILT_IN_METRICS, thresholds);
+    expect(canaryOnly.map((v) => v.limit)).toEqual(BUILT_IN_METRICS.map(() => null));
+    const withStable = judge(stats(200, 2, [900, 1100], Array(40).fill(4)), emptyStats(), BUILT_IN_METRICS, thresholds);
+    expect(withStable.every((v) => v.limit !== null && Number.isFinite(v.limit)), JSON.stringify(withStable.map((v) => v.limit))).toBe(true);
   });
 
   it("decides only past the SPRT's bounds", () => {

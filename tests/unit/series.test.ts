@@ -3,7 +3,7 @@ import { rolloutMetrics } from "@/lib/analysis/rollout-metrics";
 import { MAX_POINTS, prepareSeries } from "@/lib/analysis/series";
 import type { MinuteRow } from "@/lib/analysis/stats-repo";
 import { addHist, addSums, emptyStats } from "@/lib/analysis/variant-stats";
-import { LATENCY_BUCKETS, latencyBucket } from "@/lib/metrics/latency-buckets";
+import { LATENCY_BUCKETS, latencyBucket, latencyBucketBounds } from "@/lib/metrics/latency-buckets";
 
 const metrics = rolloutMetrics([{ key: "valid_json", label: "Valid JSON", description: "", kind: "boolean", direction: "higher_is_better", guardrail: true }], {});
 
@@ -33,7 +33,11 @@ describe("chart series from rollups", () => {
     });
     expect(first.canaryShare).toBe(0.05);
     expect(first.canary.metrics.latency.value! / first.stable.metrics.latency.value!).toBeCloseTo(2, 1);
-    expect(first.canary.metrics.latency.median).toBe(first.canary.metrics.latency.value); // one latency bucket: median = p95
+    // One latency bucket: the median and the p95 both inside it, the median lower (latencyAtRank).
+    const [lower, upper] = latencyBucketBounds(latencyBucket(2000));
+    expect(first.canary.metrics.latency.median).toBeGreaterThan(lower);
+    expect(first.canary.metrics.latency.median).toBeLessThan(first.canary.metrics.latency.value!);
+    expect(first.canary.metrics.latency.value).toBeLessThan(upper);
     const nothing = { value: null, count: 0 };
     expect(gap).toMatchObject({ canaryShare: null, stable: { requests: 0, metrics: { error_rate: nothing, latency: nothing, rating: nothing, valid_json: nothing } }, canary: { metrics: { error_rate: nothing } } });
     expect(stableOnly).toMatchObject({ canaryShare: 0, canary: { metrics: { error_rate: nothing } }, stable: { metrics: { error_rate: { value: 0 } } } });

@@ -2,7 +2,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { E2E_ADMIN, SCREENSHOT_DIR } from "../constants";
-import { expect, seedConfig, test } from "./fixtures";
+import { consoleErrors, expect, seedConfig, test } from "./fixtures";
 
 // After a rollback: the audit log says what each event changed, field by field, names what it is
 // about instead of its id (the full before and after one click away), and the dashboard keeps the
@@ -24,16 +24,6 @@ async function rolledBackConfig(page: Page) {
   const rollback = await page.request.post(`/api/admin/rollouts/${rollout!.id}/rollback`, { data: { reason: REASON, revision: rollout!.revision } });
   expect(rollback.status(), await rollback.text()).toBe(200);
   return { key, rolloutId: rollout!.id };
-}
-
-/** Errors the page logs in the browser console, from now on. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
 }
 
 /** axe's serious and critical WCAG 2 A/AA findings on what the page shows now (open disclosures included). */

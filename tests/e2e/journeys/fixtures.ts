@@ -39,3 +39,13 @@ export async function seedConfig(request: APIRequestContext, opts: { rollout?: b
   const rollout = opts.rollout ? await post(`/api/admin/configs/${key}/rollouts`, { canaryVersionId: v2.id, ...(opts.stages ? { stages: opts.stages } : {}), ...(opts.include ? { include: opts.include } : {}) }) : null;
   return { key, v1, v2, rollout } as { key: string; v1: { id: string }; v2: { id: string }; rollout: { id: string; revision: number } | null };
 }
+
+/** Errors the page logs in the browser console, from now on. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}

@@ -10,8 +10,8 @@ import { Form } from "@/components/ui/form";
 import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { ApiError, errorMessage, fieldError } from "@/lib/query/api";
-import { configKeys, type RolloutWire } from "@/lib/query/configs";
-import { rolloutApi, rolloutKeys, rolloutQueries } from "@/lib/query/rollouts";
+import type { RolloutWire } from "@/lib/query/configs";
+import { refreshAfterAction, rolloutApi } from "@/lib/query/rollouts";
 import { isActive, transition, type RolloutAction } from "@/lib/release/transitions";
 
 interface ActionSpec {
@@ -65,14 +65,12 @@ function ConfirmAction({ spec, rollout: live, onClose, onDone }: { spec: ActionS
   const [rollout] = useState(live);
   const [reason, setReason] = useState("");
   const queryClient = useQueryClient();
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: rolloutKeys.detail(rollout.id) }), queryClient.invalidateQueries({ queryKey: configKeys.all })]);
   const act = useMutation({
     mutationFn: () => rolloutApi.act(rollout.id, spec.action, { revision: rollout.revision, ...(spec.needsReason ? { reason } : {}) }),
     onSuccess: async (next) => {
-      queryClient.setQueryData(rolloutQueries.detail(rollout.id).queryKey, next);
       onDone({ kind: "ok", text: `${spec.label}: done. The rollout is now ${describe(next)}.` });
       onClose();
-      await refresh();
+      await refreshAfterAction(queryClient, rollout.id, next);
     },
     onError: async (error) => {
       if (error instanceof ApiError && error.status === 400) return; // shown in the dialog, next to the field
@@ -82,7 +80,7 @@ function ConfirmAction({ spec, rollout: live, onClose, onDone }: { spec: ActionS
         text: current ? `Not done: ${error.message} It is now ${describe(current)}; the page shows the new state.` : `Not done: ${errorMessage(error)}`,
       });
       onClose();
-      await refresh();
+      await refreshAfterAction(queryClient, rollout.id, current?.id === rollout.id ? current : undefined);
     },
   });
   return (

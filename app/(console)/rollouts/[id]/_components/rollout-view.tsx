@@ -42,7 +42,9 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
                   ) : (
                     <>ended {r.endedAt ? <Time value={r.endedAt} /> : "—"}</>
                   )}{" "}
-                  · started <Time value={r.createdAt} /> by {r.startedBy} · {r.autoPromote ? "auto-promote" : "promotion needs approval"} · {r.sticky ? "sticky" : "not sticky"}
+                  · started <Time value={r.createdAt} /> by {r.startedBy}
+                  {/* How it will end matters only while it has not. */}
+                  {live && (r.autoPromote ? " · auto-promote" : " · promotion needs approval")} · {r.sticky ? "sticky" : "not sticky"}
                 </p>
                 <StaleNotice error={rollout.isRefetchError ? rollout.error : null} />
               </div>

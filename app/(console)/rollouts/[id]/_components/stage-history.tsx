@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { VerdictBadge } from "@/components/rollout/badges";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
-import { formatValue } from "@/lib/analysis/chart-series";
+import { formatValue } from "@/lib/analysis/format-value";
 import { counted } from "@/lib/plural";
 import { rolloutQueries, type ReportSnapshotWire, type ReportWire } from "@/lib/query/rollouts";
 

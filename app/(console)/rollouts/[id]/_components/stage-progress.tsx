@@ -4,6 +4,25 @@ import type { RolloutWire } from "@/lib/query/configs";
 import type { ReportWire } from "@/lib/query/rollouts";
 import { isActive } from "@/lib/release/transitions";
 
+type StageState = "done" | "current" | "next" | "rolled back here" | "aborted here" | "not reached";
+
+const STATE_STYLE: Record<StageState, string> = {
+  done: "border-green-300 bg-green-50 text-green-950",
+  current: "border-blue-500 bg-blue-50 text-blue-950 ring-2 ring-blue-300",
+  next: "border-slate-200 bg-slate-50 text-slate-700",
+  "rolled back here": "border-red-300 bg-red-50 text-red-950",
+  "aborted here": "border-slate-400 bg-slate-100 text-slate-900",
+  "not reached": "border-dashed border-slate-300 bg-white text-slate-700",
+};
+
+/** Where stage i stands: an ended rollout has no current or next stage, only the one it ended in. */
+function stageState(rollout: RolloutWire, i: number): StageState {
+  if (rollout.status === "promoted" || i < rollout.currentStage) return "done";
+  if (isActive(rollout.status)) return i === rollout.currentStage ? "current" : "next";
+  if (i > rollout.currentStage) return "not reached";
+  return rollout.status === "rolled_back" ? "rolled back here" : "aborted here";
+}
+
 /** The stages as steps, and the current one's progress toward its minimum duration and samples. */
 export function StageProgress({ rollout, stage }: { rollout: RolloutWire; stage: ReportWire["stage"] }) {
   const live = isActive(rollout.status);
@@ -14,10 +33,9 @@ export function StageProgress({ rollout, stage }: { rollout: RolloutWire; stage:
       </h2>
       <ol className="flex flex-wrap gap-2" aria-label="Stages">
         {rollout.stages.map((s, i) => {
-          const state = rollout.status === "promoted" || i < rollout.currentStage ? "done" : i === rollout.currentStage && live ? "current" : "next";
-          const style = state === "done" ? "border-green-300 bg-green-50 text-green-950" : state === "current" ? "border-blue-500 bg-blue-50 text-blue-950 ring-2 ring-blue-300" : "border-slate-200 bg-slate-50 text-slate-700";
+          const state = stageState(rollout, i);
           return (
-            <li key={i} className={`rounded-md border px-3 py-1.5 text-sm ${style}`} aria-current={state === "current" ? "step" : undefined}>
+            <li key={i} className={`rounded-md border px-3 py-1.5 text-sm ${STATE_STYLE[state]}`} aria-current={state === "current" ? "step" : undefined}>
               <span className="font-medium">{s.percent}%</span> <span className="text-xs">· {formatDuration(s.minDurationSec)} · {counted(s.minSamples, "sample")}</span>
               <span className="sr-only"> ({state})</span>
             </li>

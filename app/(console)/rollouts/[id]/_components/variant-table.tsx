@@ -1,11 +1,9 @@
-import { formatValue, type ChartUnit } from "@/lib/analysis/chart-series";
 import { DataTable } from "@/components/ui/data-table";
-import { counted, singularOf } from "@/lib/plural";
+import { intervalText } from "@/lib/console/interval-text";
 import type { ReportWire } from "@/lib/query/rollouts";
 
 type Summary = ReportWire["stable"];
 type Metric = ReportWire["metrics"][number];
-type Interval = { value: number; low: number; high: number } | null | undefined;
 
 interface Row {
   key: string;
@@ -24,19 +22,14 @@ function rowsFor(metrics: readonly Metric[]): Row[] {
         cell: (s) => {
           const summary = s.metrics[m.key];
           if (!summary) return "—";
-          const count = m.samples === "requests" || summary.count === null ? "" : ` (${counted(summary.count, singularOf(m.samples), m.samples)})`;
-          return `${interval(summary.value, m.unit)}${count}`;
+          // Requests are counted in the table's first row; other samples beside each estimate.
+          return intervalText(summary.value, m.unit, summary.count, m.samples, m.samples !== "requests");
         },
       };
       if (m.kind !== "latency_quantile") return [own];
-      return [{ key: `${m.key}:p50`, label: m.label.replace(/^p\d+/, "p50"), cell: (s) => interval(s.metrics[m.key]?.quantiles?.p50, m.unit) }, own];
+      return [{ key: `${m.key}:p50`, label: m.label.replace(/^p\d+/, "p50"), cell: (s) => intervalText(s.metrics[m.key]?.quantiles?.p50, m.unit, s.metrics[m.key]?.count ?? null, m.samples) }, own];
     }),
   ];
-}
-
-function interval(i: Interval, unit: ChartUnit): string {
-  if (!i) return "—";
-  return `${formatValue(i.value, unit)} (${formatValue(i.low, unit)}–${formatValue(i.high, unit)})`;
 }
 
 /** Stable vs canary over the whole rollout, each estimate with its 95% interval. */
