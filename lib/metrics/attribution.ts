@@ -93,8 +93,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       // A client that counts tokens but not money gets its cost from the version's model's price.
       cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(version.model), event.inputTokens, event.outputTokens),
       rating: event.rating ?? null,
-      input: event.input,
-      output: event.output,
+      input: event.input ?? null,
+      output: event.output ?? null,
       at: event.at ? at.toISOString() : nowIso,
       scores: scored?.values ?? [],
     });
@@ -102,15 +102,28 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
   return problems.length ? { rows: null, problems } : { rows, problems: [] };
 }
 
-/** The event's rollout, null for none, or why the `rolloutId` it names cannot be right. */
+/** Whether the rollout compares this version: as its base (stable) or as its canary. */
+function serves(span: RolloutSpan, versionId: string): boolean {
+  return versionId === span.baseVersionId || versionId === span.canaryVersionId;
+}
+
+/**
+ * The event's rollout, null for none, or why the `rolloutId` it names cannot be right. Plain
+ * loops, no callbacks: this runs for every event, and each closure made per event cost more than
+ * the search (the server runs under tsx, which also names every named closure as it is made).
+ */
 function rolloutOf(config: ConfigEntry, event: OutcomeEventInput, at: number): RolloutSpan | null | string {
-  const serves = (span: RolloutSpan) => event.versionId === span.baseVersionId || event.versionId === span.canaryVersionId;
   if (event.rolloutId === null) return null;
   if (event.rolloutId === undefined) {
-    return config.rollouts.find((span) => serves(span) && at >= span.startedAt && (span.endedAt === null || at <= span.endedAt)) ?? null;
+    for (const span of config.rollouts) {
+      if (serves(span, event.versionId) && at >= span.startedAt && (span.endedAt === null || at <= span.endedAt)) return span;
+    }
+    return null;
   }
-  const span = config.rollouts.find((s) => s.id === event.rolloutId);
-  if (!span) return `names no rollout of config \`${config.key}\` (${event.rolloutId})`;
-  if (!serves(span)) return `names rollout ${span.id}, which does not serve version ${event.versionId}`;
-  return span;
+  for (const span of config.rollouts) {
+    if (span.id !== event.rolloutId) continue;
+    if (!serves(span, event.versionId)) return `names rollout ${span.id}, which does not serve version ${event.versionId}`;
+    return span;
+  }
+  return `names no rollout of config \`${config.key}\` (${event.rolloutId})`;
 }

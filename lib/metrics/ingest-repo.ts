@@ -3,6 +3,7 @@ import { scalarArrayLiteral, textArrayLiteral } from "../db/array-literal";
 import { retryOnConflict } from "../db/retry";
 import type { OutcomeRow } from "./attribution";
 import { LATENCY_BUCKETS } from "./latency-buckets";
+import { utcStartSql } from "./rollup-time";
 import { scoreRollupCtes } from "./score-rollups";
 
 // One statement per batch: store the outcomes not stored before (idempotent on config and
@@ -27,7 +28,7 @@ const GROUP = "config_id, version_id, rollout_id, variant";
 
 /** The batch's minute rollups, from the rows it stored. */
 const BY_MINUTE = `by_minute AS (
-  SELECT ${GROUP}, date_trunc('minute', at, 'UTC') AS minute,
+  SELECT ${GROUP}, ${utcStartSql("minute", "at")} AS minute,
     count(*)::integer AS count,
     (count(*) FILTER (WHERE is_error))::integer AS errors,
     count(rating)::integer AS rating_count,
@@ -42,16 +43,16 @@ const BY_MINUTE = `by_minute AS (
     llm_canary_hist_of(coalesce(array_agg(rating - 1) FILTER (WHERE rating IS NOT NULL), '{}'), 5) AS rating_hist,
     llm_canary_hist_of(array_agg(latency_bucket::integer), ${LATENCY_BUCKETS}) AS latency_hist
   FROM inserted
-  GROUP BY ${GROUP}, date_trunc('minute', at, 'UTC')
+  GROUP BY ${GROUP}, ${utcStartSql("minute", "at")}
 )`;
 
 /** The batch's hour rollups, summed from its few minute rollups rather than from every row again. */
 const BY_HOUR = `by_hour AS (
-  SELECT ${GROUP}, date_trunc('hour', minute, 'UTC') AS hour,
+  SELECT ${GROUP}, ${utcStartSql("hour", "minute")} AS hour,
     ${ADDED.map((c) => `sum(${c})::${ADDED_TYPES[c]} AS ${c}`).join(",\n    ")},
     ${HISTOGRAMS.map((c) => `llm_canary_hist_total(${c}) AS ${c}`).join(",\n    ")}
   FROM by_minute
-  GROUP BY ${GROUP}, date_trunc('hour', minute, 'UTC')
+  GROUP BY ${GROUP}, ${utcStartSql("hour", "minute")}
 )`;
 
 /** The upserts of one resolution's rollups into its table. */
@@ -98,22 +99,30 @@ WITH grp AS (
   RETURNING ${withScores ? "id, request_id, " : ""}config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
 ), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}${withScores ? `,
-score_input AS (
-  -- Each score's outcome by its row's position, read from the two columns that name it (the wide
-  -- input, samples and all, is read once, by the insert).
-  SELECT grp.config_id, r.request_id, s.score_key, s.value
-  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value)
-  JOIN unnest($5::integer[], $6::text[]) WITH ORDINALITY AS r(g, request_id, row_no) USING (row_no)
+stored_rows AS (
+  -- The batch's rows stored now, by position, with their outcome's id: a duplicate's row has none.
+  -- The wide input, samples and all, is read once, by the insert; these two columns name a row.
+  SELECT r.row_no, r.g, i.id, i.at
+  FROM unnest($5::integer[], $6::text[]) WITH ORDINALITY AS r(g, request_id, row_no)
   JOIN grp USING (g)
+  JOIN inserted i ON i.config_id = grp.config_id AND i.request_id = r.request_id
 ), scored AS (
-  -- Only the scores of outcomes stored now: a duplicate's scores are ignored with it.
-  SELECT i.id AS outcome_id, i.config_id, i.version_id, i.rollout_id, i.variant, i.at, s.score_key,
-    1 AS n, s.value, s.value * s.value AS sq
-  FROM score_input s JOIN inserted i USING (config_id, request_id)
+  -- Each score of an outcome stored now, joined by row position: a duplicate's scores are ignored with it.
+  SELECT n.id AS outcome_id, n.g, n.at, s.score_key, s.value
+  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value)
+  JOIN stored_rows n USING (row_no)
 ), scores_inserted AS (
   INSERT INTO outcome_scores (outcome_id, score_key, value)
   SELECT outcome_id, score_key, value FROM scored ORDER BY outcome_id, score_key
-), ${scoreRollupCtes("scored")}` : ""}
+), score_sums AS (
+  -- The scores summed per group, minute and key on the group's position, and only then given the
+  -- group's ids: the rollups add these few rows instead of grouping every score by its text ids.
+  SELECT grp.config_id, grp.version_id, grp.rollout_id, grp.variant, s.at, s.score_key, s.n, s.value, s.sq
+  FROM (
+    SELECT g, ${utcStartSql("minute", "at")} AS at, score_key, count(*) AS n, sum(value) AS value, sum(value * value) AS sq
+    FROM scored GROUP BY 1, 2, 3
+  ) AS s JOIN grp USING (g)
+), ${scoreRollupCtes("score_sums")}` : ""}
 SELECT count(*)::integer AS accepted FROM inserted`;
 }
 const INGEST_SQL = ingestSql(false);

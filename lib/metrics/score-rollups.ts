@@ -1,3 +1,5 @@
+import { utcStartSql } from "./rollup-time";
+
 // The SQL that adds scores to their per-minute and per-hour sums (score_rollups,
 // score_rollups_hourly: count, sum, sum of squares per rollout, version, variant and score key).
 // The ingest statement adds the scores of the outcomes it stored; the late-score statement adds
@@ -26,20 +28,21 @@ function upserts(unit: "minute" | "hour", table: string): string {
 
 /**
  * The CTEs that add `source` to the score rollups. `source` is a CTE of rows with config_id,
- * version_id, rollout_id, variant, at (the outcome's time), score_key, and what each adds: `n` to
- * the count, `value` to the sum and `sq` to the sum of squares (a replaced score: 0, new - old,
- * new² - old²). The hour sums come from the batch's few minute sums, not from every row again.
+ * version_id, rollout_id, variant, at (the outcome's time, or any time in its minute), score_key, and
+ * what each adds: `n` to the count, `value` to the sum and `sq` to the sum of squares (a replaced
+ * score: 0, new - old, new² - old²; scores summed ahead: their count and sums). The hour sums
+ * come from the batch's few minute sums, not from every row again.
  */
 export function scoreRollupCtes(source: string): string {
   return `score_by_minute AS (
-  SELECT ${GROUP}, date_trunc('minute', at, 'UTC') AS minute, score_key,
+  SELECT ${GROUP}, ${utcStartSql("minute", "at")} AS minute, score_key,
     sum(n)::integer AS count, sum(value)::double precision AS sum, sum(sq)::double precision AS sq_sum
   FROM ${source}
-  GROUP BY ${GROUP}, date_trunc('minute', at, 'UTC'), score_key
+  GROUP BY ${GROUP}, ${utcStartSql("minute", "at")}, score_key
 ), ${upserts("minute", "score_rollups")}, score_by_hour AS (
-  SELECT ${GROUP}, date_trunc('hour', minute, 'UTC') AS hour, score_key,
+  SELECT ${GROUP}, ${utcStartSql("hour", "minute")} AS hour, score_key,
     sum(count)::integer AS count, sum(sum)::double precision AS sum, sum(sq_sum)::double precision AS sq_sum
   FROM score_by_minute
-  GROUP BY ${GROUP}, date_trunc('hour', minute, 'UTC'), score_key
+  GROUP BY ${GROUP}, ${utcStartSql("hour", "minute")}, score_key
 ), ${upserts("hour", "score_rollups_hourly")}`;
 }
