@@ -1,20 +1,20 @@
-import type { IncomingHttpHeaders } from "node:http";
-import { request as httpRequest, type RequestOptions } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import type { Refusal } from "./policy";
 import type { ResolvedAddress } from "./resolve";
 import { resolveTarget, type ResolvedTarget } from "./target";
 
-// Every request the server makes to a URL someone configured goes through outboundRequest: alert
-// deliveries now, provider connections and the gateway later.
+// Every request the server makes to a URL someone configured goes through outboundRequest (the
+// answer read whole: alert deliveries) or outboundStream (the answer streamed: provider calls).
 //
 // - The policy (lib/outbound/policy.ts) is applied to the addresses the connection uses: a name is
 //   resolved once, judged, and the socket connects to exactly those addresses (a pinned `lookup`),
 //   so a name that answers a public address to the check and 127.0.0.1 to the connect (DNS
 //   rebinding) gets nowhere.
-// - Redirects are not followed: a 3xx comes back as a response like any other status, and the
-//   caller decides. (Following one would mean judging every hop again; webhooks do not redirect.)
+// - Redirects are not followed here: a 3xx comes back as a response like any other status, and the
+//   caller decides. Webhooks do not redirect; provider calls follow them through ./redirects.ts,
+//   which sends each hop through here again, so every hop is judged like the first.
 // - Failures are one of three fixed classes, never the socket's message: a refused port, a reset,
 //   an unknown name, a TLS failure and a non-HTTP answer are all `connection_failed`, so the
 //   outcome says no more about the target than "it did not answer HTTP" or "it was too slow".
@@ -28,8 +28,10 @@ export class OutboundError extends Error {
     readonly failure: OutboundFailure,
     /** Why the policy refused (for `refused_by_policy`); for the caller, never sent anywhere. */
     readonly refusal: Refusal | null = null,
+    /** The origin of the redirect that was refused, when a hop after the first was. */
+    readonly redirectedTo: string | null = null,
   ) {
-    super(refusal ? `refused_by_policy: the URL ${refusal.message}` : failure);
+    super(refusal ? `refused_by_policy: ${redirectedTo ? `the redirect to ${redirectedTo}` : "the URL"} ${refusal.message}` : failure);
     this.name = "OutboundError";
   }
 }
@@ -61,9 +63,36 @@ export async function outboundRequest(url: string, request: OutboundRequest): Pr
 }
 
 function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSignal): Promise<OutboundResponse> {
+  const max = request.maxResponseBytes ?? 65_536;
+  return connect(target, request, signal).then(
+    (res) =>
+      new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let settled = false;
+        // The status is known: whatever happens to the body now, that is the answer.
+        const done = () => {
+          if (settled) return;
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+          res.destroy();
+        };
+        res.on("data", (chunk: Buffer) => {
+          if (size < max) chunks.push(chunk.subarray(0, max - size));
+          size += chunk.length;
+          if (size >= max) done();
+        });
+        res.on("end", done);
+        res.on("close", done);
+        res.on("error", done);
+      }),
+  );
+}
+
+/** Sends the request to the judged target; resolves with the answer once its status arrives. */
+function connect(target: ResolvedTarget, request: Pick<OutboundRequest, "method" | "headers" | "body">, signal: AbortSignal): Promise<IncomingMessage> {
   const { url, hostname, addresses } = target;
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
-  const max = request.maxResponseBytes ?? 65_536;
   const options: RequestOptions = {
     method: request.method,
     hostname,
@@ -78,34 +107,74 @@ function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSig
   };
   const requestFn = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = () => {
-      if (settled) return;
-      settled = true;
-      reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed"));
-    };
-    const req = requestFn(options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      // The status is known: whatever happens to the body now, that is the answer.
-      const done = () => {
-        if (settled) return;
-        settled = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-        res.destroy();
-      };
-      res.on("data", (chunk: Buffer) => {
-        if (size < max) chunks.push(chunk.subarray(0, max - size));
-        size += chunk.length;
-        if (size >= max) done();
-      });
-      res.on("end", done);
-      res.on("close", done);
-      res.on("error", done);
-    });
-    req.on("error", fail);
+    const req = requestFn(options, resolve);
+    req.on("error", () => reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed")));
     req.end(body);
   });
+}
+
+export interface OutboundStreamRequest extends Omit<OutboundRequest, "maxResponseBytes"> {
+  /** Until the answer's status and headers arrive: resolution, connection and sending. */
+  timeoutMs: number;
+  /** The longest silence allowed while the body streams in. */
+  idleTimeoutMs: number;
+  /** The caller giving up: the request ends and the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface OutboundStream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body as it arrives; iterating throws an OutboundError when it stalls or breaks off. */
+  body: AsyncIterable<Buffer>;
+  /** Stops reading and closes the connection. */
+  close(): void;
+}
+
+/**
+ * Like outboundRequest, but answers as soon as the status arrives and streams the body (server-sent
+ * events, large answers). The same policy, pinned addresses and failure classes.
+ */
+export async function outboundStream(url: string, request: OutboundStreamRequest): Promise<OutboundStream> {
+  const controller = new AbortController();
+  const callerSignal = request.signal;
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  if (callerSignal?.aborted) onCallerAbort();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
+  const failure = () => (callerSignal?.aborted ? callerSignal.reason : new OutboundError(timedOut ? "timeout" : "connection_failed"));
+  try {
+    const verdict = await resolveTarget(url, controller.signal);
+    if (verdict.kind === "refused") throw new OutboundError("refused_by_policy", verdict.refusal);
+    if (verdict.kind === "unresolved") throw failure();
+    const res = await connect(verdict.target, request, controller.signal).catch(() => Promise.reject(failure()));
+    clearTimeout(timer);
+    res.socket?.setTimeout(request.idleTimeoutMs, () => {
+      timedOut = true;
+      res.destroy();
+    });
+    const done = () => callerSignal?.removeEventListener("abort", onCallerAbort);
+    res.once("close", done);
+    return { status: res.statusCode ?? 0, headers: res.headers, body: readBody(res, failure), close: () => res.destroy() };
+  } catch (error) {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", onCallerAbort);
+    throw error;
+  }
+}
+
+async function* readBody(res: IncomingMessage, failure: () => unknown): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of res) yield chunk as Buffer;
+  } catch {
+    throw failure();
+  }
+  // A body cut short (the socket destroyed by the idle timeout or an abort) ends without an error.
+  if (!res.complete) throw failure();
 }
 
 /** A `lookup` for net.connect that answers with the addresses judged already, never asking DNS. */

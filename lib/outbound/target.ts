@@ -55,7 +55,7 @@ export async function resolveTarget(
 }
 
 /**
- * The check made when a URL is saved (alert channels now, other outbound targets later): why the
+ * The check made when a URL is saved (alert channels, provider connections): why the
  * policy refuses it, or null. A name that does not resolve now is not refused here (DNS may be
  * down for a moment); sending to it fails as `connection_failed` and is judged again then.
  */
