@@ -41,12 +41,27 @@ const EnvSchema = z.object({
       if (bad) ctx.addIssue({ code: "custom", message: `must be true, false or addresses and CIDR ranges; ${bad} is none` });
       return ranges;
     }),
+  // Seals provider connections' API keys and headers (AES-256-GCM): 32 bytes as 64 hex digits or
+  // base64. Unset: generated once into <data dir>/encryption-key (lib/providers/encryption-key.ts).
+  LLM_CANARY_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === "" || decodeKey(value) !== null, "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)"),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.
   LLM_CANARY_CORS_ORIGINS: z
     .string()
     .default("*")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
 });
+
+/** A 32-byte key written as 64 hex digits or as base64 (either alphabet); null when it is neither. */
+export function decodeKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return null;
+  const bytes = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return bytes.length === 32 ? bytes : null;
+}
 
 /** `10.0.0.0/8`, `fd00::/8` or one address, without a zone. (lib/outbound parses it exactly.) */
 function isAddressRange(entry: string): boolean {

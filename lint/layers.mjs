@@ -21,6 +21,9 @@ export const LAYERS = [
   // Written inside the caller's transaction: the audit event and the change notification.
   ["lib/audit", "lib/change-notify"],
   ["lib/auth"],
+  // Provider connections and the calls made through them (the playground, evaluators and the
+  // gateway build on it; a version names its connection).
+  ["lib/providers"],
   // lib/pricing: the model price table, which ingest and the product's own LLM calls price by.
   ["lib/release", "lib/pricing"],
   ["lib/snapshot"],

@@ -55,6 +55,9 @@ const loadUsers: Loader = async (db, ids) =>
 const loadChannels: Loader = async (db, ids) =>
   (await db.alertChannel.findMany({ where: byId(ids), select: { id: true, name: true } })).map((r) => [r.id, r.name]);
 
+const loadProviders: Loader = async (db, ids) =>
+  (await db.providerConnection.findMany({ where: byId(ids), select: { id: true, name: true } })).map((r) => [r.id, r.name]);
+
 // A Map, not an object: a type read from the database is never looked up on Object.prototype.
 const LABELERS = new Map<string, EntityLabeler>([
   ["config", { load: loadConfigs }],
@@ -66,6 +69,8 @@ const LABELERS = new Map<string, EntityLabeler>([
   ["alert_channel", { load: loadChannels }],
   // A price's id is its model's name: the label, whether or not the price still exists.
   ["model_price", { load: async (_db, ids) => ids.map((id) => [id, id]) }],
+  // A deleted connection keeps its name in its events' snapshots.
+  ["provider", { load: loadProviders, fromSnapshot: (snapshot) => snapshot.name }],
 ]);
 
 interface LabelledEvent {

@@ -13,6 +13,7 @@ export const SCOPES = [
   "users:manage",
   "alerts:manage",
   "prices:manage", // the model price table
+  "providers:manage", // provider connections (their keys are the product's to spend)
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -40,9 +41,9 @@ export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
 }
 
 /**
- * The audit log's entity types and the permission that lists them: an event about a user, a key
- * or an alert channel is shown only to whoever may see that list. A type missing here is shown to
- * those holding every permission only.
+ * The audit log's entity types and the permission that lists them: an event about a user, a key,
+ * an alert channel or a provider connection is shown only to whoever may see that list. A type
+ * missing here is shown to those holding every permission only.
  */
 const AUDIT_ENTITY_SCOPES: Record<string, Scope> = {
   config: "configs:read",
@@ -53,6 +54,7 @@ const AUDIT_ENTITY_SCOPES: Record<string, Scope> = {
   api_key: "api-keys:manage",
   alert_channel: "alerts:manage",
   model_price: "configs:read",
+  provider: "providers:manage",
 };
 
 /** Which audit events these permissions may read (lib/audit/repo.ts AuditVisibility). */
