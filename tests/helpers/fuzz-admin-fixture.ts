@@ -6,6 +6,7 @@ import { createUser } from "../../lib/auth/user-service";
 import { createAlertChannel } from "../../lib/alerts/channel-service";
 import type { Db } from "../../lib/db/types";
 import type { Endpoint } from "../../lib/openapi/endpoints";
+import { createProvider } from "../../lib/providers/connection-service";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
 import { setPrice } from "../../lib/pricing/service";
@@ -36,6 +37,7 @@ export class AdminFixture {
   spareKeyId = "";
   /** A model price the fuzz runs replace and remove (and put back after a removal). */
   readonly priceModel = "fuzz/model-1";
+  providerId = "";
   /** A tracked score of "fuzz": changed and deleted by the fuzz runs (and made again after a delete). */
   readonly scoreKey = "fuzz_score";
 
@@ -54,7 +56,14 @@ export class AdminFixture {
     f.userId = (await createUser(db, system, { email: "target@example.com", role: "viewer", password: "a long enough password" })).user.id;
     f.spareKeyId = (await createApiKey(db, system, { name: "spare", scopes: ["route"] })).apiKey.id;
     await f.makePrice();
+    await f.makeProvider();
     return f;
+  }
+
+  /** A connection to a closed port: changed, tested (no answer) and deleted by the fuzz runs. */
+  private async makeProvider(): Promise<void> {
+    const body = { name: "fuzz-provider", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-fuzz-0123456789abcdef", headers: { "X-Org": "fuzz" } };
+    this.providerId = (await createProvider(this.db, system, body)).id;
   }
 
   private async makeScore(): Promise<void> {
@@ -136,6 +145,8 @@ export class AdminFixture {
     "post /api/admin/alert-channels": async () => ({ name: "fuzz", kind: "webhook", url: "http://127.0.0.1:9/hook", secret: "0123456789", events: ["test"], enabled: false }),
     "post /api/admin/model-prices": async (n) => ({ model: n % 2 ? this.priceModel : `fuzz/model-${n}`, inputUsdPerMillion: 0.5, outputUsdPerMillion: 1.5 }),
     "patch /api/admin/alert-channels/{id}": async () => ({ name: "fuzz", kind: "slack", url: "https://127.0.0.1:9/hook", secret: "0123456789", events: ["promote"], enabled: false }),
+    "post /api/admin/providers": async (n) => ({ name: `fuzz-provider-${n}`, baseUrl: "http://127.0.0.1:9/v1", apiKey: `sk-fuzz-${n}-0123456789`, headers: { "X-Org": "fuzz" } }),
+    "patch /api/admin/providers/{id}": async () => ({ name: "fuzz-provider", baseUrl: "https://127.0.0.1:9/v2", apiKey: "sk-fuzz-changed-0123456789", headers: { "X-Org": null, "X-Team": "fuzz" } }),
   };
 
   /** Valid queries, by endpoint. */
@@ -154,6 +165,7 @@ export class AdminFixture {
     }
     if (label(endpoint) === "delete /api/admin/configs/{key}/scores/{scoreKey}") await this.makeScore();
     if (label(endpoint) === "delete /api/admin/model-prices/{model}") await this.makePrice();
+    if (label(endpoint) === "delete /api/admin/providers/{id}") await this.makeProvider();
     if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
       const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
       if (idle.activeRolloutId) await actOnRollout(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
@@ -180,6 +192,7 @@ export class AdminFixture {
       "versions/id": () => this.versionIds[0],
       "rollouts/id": () => this.rolloutId,
       "alert-channels/id": () => this.channelId,
+      "providers/id": () => this.providerId,
       "api-keys/id": () => this.spareKeyId,
       "users/id": () => this.userId,
       "scores/scoreKey": () => this.scoreKey,
