@@ -19,3 +19,6 @@ export const SCREENSHOT_DIR = "public/screenshots";
 export const E2E_DATABASE_FILE = "tests/.e2e/database.json";
 /** The credential part of a Slack webhook URL a journey saves: it must never show in the audit log. */
 export const E2E_WEBHOOK_TOKEN = "e2eSlackWebhookToken0123456789";
+/** A provider connection's key and extra header value a journey saves: never in a page, an answer, the audit log or the server's log. */
+export const E2E_PROVIDER_KEY = "sk-e2eProviderKey0123456789abcdef";
+export const E2E_PROVIDER_HEADER_VALUE = "e2eProviderHeaderValue0123456789";

@@ -54,9 +54,11 @@ async function main(): Promise<void> {
   process.env.ADMIN_EMAIL = E2E_ADMIN.email;
   process.env.ADMIN_PASSWORD = E2E_ADMIN.password;
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
-  // The alert-channel journey's receiver listens on 127.0.0.1: allow the loopback and nothing else.
+  // The alert-channel journey's receiver and the provider journey's test server listen on
+  // 127.0.0.1: allow the loopback and nothing else.
   process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "127.0.0.0/8,::1";
-  writeFileSync(E2E_SECRETS_FILE, JSON.stringify({ authSecret: process.env.AUTH_SECRET }));
+  process.env.LLM_CANARY_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  writeFileSync(E2E_SECRETS_FILE, JSON.stringify({ authSecret: process.env.AUTH_SECRET, encryptionKey: process.env.LLM_CANARY_ENCRYPTION_KEY }));
   await seedUsers();
   writeFileSync(E2E_DATABASE_FILE, JSON.stringify({ url: process.env.DATABASE_URL }));
   await import("../../lib/server/start");

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_USERS, E2E_WEBHOOK_TOKEN, storageStateOf } from "../constants";
+import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_PROVIDER_HEADER_VALUE, E2E_PROVIDER_KEY, E2E_USERS, E2E_WEBHOOK_TOKEN, storageStateOf } from "../constants";
 
 // Runs after every other e2e project, like the log check: the whole audit log of the run, as an
-// admin reads it (every event), holds no webhook URL path or query, key, password or session.
+// admin reads it (every event), holds no webhook URL path or query, key (provider keys included), password or session.
 
 test.use({ storageState: storageStateOf("admin") });
 
-test("the audit log of the whole run holds no webhook credential, API key, password or session", async ({ request }) => {
+test("the audit log of the whole run holds no webhook credential, API key, provider key, password or session", async ({ request }) => {
   const pages: string[] = [];
   let cursor: string | null = null;
   do {
@@ -19,10 +19,13 @@ test("the audit log of the whole run holds no webhook credential, API key, passw
   } while (cursor);
   const log = pages.join("\n");
   expect(log).toContain("alert_channel.create"); // the journeys' channels are in it
+  expect(log).toContain("provider.update"); // and their provider connection, created, changed and deleted
 
   const firstLogin = JSON.parse(readFileSync(E2E_FIRST_LOGIN_FILE, "utf8")) as { password: string };
   const literals: Record<string, string> = {
     webhookToken: E2E_WEBHOOK_TOKEN,
+    providerKey: E2E_PROVIDER_KEY,
+    providerHeaderValue: E2E_PROVIDER_HEADER_VALUE,
     adminPassword: E2E_ADMIN.password,
     firstLoginPassword: firstLogin.password,
     ...Object.fromEntries(Object.entries(E2E_USERS).map(([role, u]) => [`${role}Password`, u.password])),

@@ -1,17 +1,18 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_SECRETS_FILE, E2E_SERVER_LOG, E2E_USERS } from "../constants";
+import { E2E_ADMIN, E2E_FIRST_LOGIN_FILE, E2E_PROVIDER_HEADER_VALUE, E2E_PROVIDER_KEY, E2E_SECRETS_FILE, E2E_SERVER_LOG, E2E_USERS } from "../constants";
 
 // Runs after every other e2e project (see playwright.config.ts): the whole run's server output —
-// sign-ins, wrong passwords, sessions, key creation and use, alerts, errors — holds no secret.
+// sign-ins, wrong passwords, sessions, key creation and use, alerts, provider connections and
+// their tests, errors — holds no secret.
 
-test("the server's log of the whole run holds no password, API key, session or signing secret", () => {
+test("the server's log of the whole run holds no password, API key, session, provider key or signing secret", () => {
   const log = readFileSync(E2E_SERVER_LOG, "utf8");
   expect(log).toContain("is running at"); // the log is the real one, not empty
 
-  const { authSecret } = JSON.parse(readFileSync(E2E_SECRETS_FILE, "utf8")) as { authSecret: string };
+  const { authSecret, encryptionKey } = JSON.parse(readFileSync(E2E_SECRETS_FILE, "utf8")) as { authSecret: string; encryptionKey: string };
   const firstLogin = JSON.parse(readFileSync(E2E_FIRST_LOGIN_FILE, "utf8")) as { password: string };
-  const literals = { authSecret, adminPassword: E2E_ADMIN.password, firstLoginPassword: firstLogin.password, ...Object.fromEntries(Object.entries(E2E_USERS).map(([role, u]) => [`${role}Password`, u.password])) };
+  const literals = { authSecret, encryptionKey, providerKey: E2E_PROVIDER_KEY, providerHeaderValue: E2E_PROVIDER_HEADER_VALUE, adminPassword: E2E_ADMIN.password, firstLoginPassword: firstLogin.password, ...Object.fromEntries(Object.entries(E2E_USERS).map(([role, u]) => [`${role}Password`, u.password])) };
   const leaks = Object.entries(literals)
     .filter(([, secret]) => log.includes(secret))
     .map(([name]) => name);
