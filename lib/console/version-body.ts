@@ -56,6 +56,7 @@ export function versionRequestBody(form: VersionForm, parentVersionId: string | 
     label: form.label.trim(),
     model: form.model,
     provider: form.provider.trim() === "" ? null : form.provider.trim(),
+    providerId: form.providerId === "" ? null : form.providerId,
     messages: form.messages.map((m) => (m.role === "placeholder" ? { role: m.role, name: m.name.trim() } : { role: m.role, content: m.content })),
     temperature: numberOrText(form.temperature),
     topP: numberOrText(form.topP),

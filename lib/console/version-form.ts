@@ -56,6 +56,8 @@ export interface VersionForm {
   label: string;
   model: string;
   provider: string;
+  /** The provider connection's id; "": none. */
+  providerId: string;
   description: string;
   messages: MessageDraft[];
   variables: VariableDraft[];
@@ -84,6 +86,7 @@ export const EMPTY_VERSION_FORM: VersionForm = {
   label: FIRST_LABEL,
   model: "",
   provider: "",
+  providerId: "",
   description: "",
   messages: [{ key: "m1", role: "system", content: "", name: "" }],
   variables: [],
@@ -113,6 +116,7 @@ export type VersionSource = { label: string } & Pick<
   LlmSettings,
   | "model"
   | "provider"
+  | "providerId"
   | "messages"
   | "temperature"
   | "topP"
@@ -138,6 +142,7 @@ export function formFromVersion(v: VersionSource, takenLabels: readonly string[]
     label: nextLabel(v.label, takenLabels),
     model: v.model,
     provider: v.provider ?? "",
+    providerId: v.providerId ?? "",
     description: "",
     messages: v.messages.map((m) =>
       m.role === HISTORY_ROLE ? { key: next("m"), role: m.role, content: "", name: m.name } : { key: next("m"), role: m.role, content: m.content, name: "" },

@@ -8,6 +8,7 @@ export const VERSION_LABELS: Readonly<Record<string, string>> = {
   label: "Label",
   model: "Model",
   provider: "Provider",
+  providerId: "Provider connection",
   description: "Description",
   messages: "Messages",
   "messages.*": "Message {1}",

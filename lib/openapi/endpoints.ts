@@ -10,7 +10,7 @@ import type { ApiKeyScope, Scope } from "../auth/scopes";
 import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
 import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
-import { CreateProviderInput, ProviderDto, ProviderTestDto, UpdateProviderInput } from "../providers/schemas";
+import { CreateProviderInput, ProviderDto, ProviderNameDto, ProviderTestDto, UpdateProviderInput } from "../providers/schemas";
 import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { ModelPriceDto, SetPriceInput } from "../pricing/schemas";
@@ -121,6 +121,8 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "patch", path: "/api/admin/providers/{id}", summary: "Change a connection: name, base URL, a new key (left out: the stored one stays), headers merged (a value sets one, null removes it)", auth: "admin", scope: "providers:manage", body: UpdateProviderInput, response: ProviderDto, errors: [400, 404, 409] },
   { method: "delete", path: "/api/admin/providers/{id}", summary: "Delete a connection and answer with it", auth: "admin", scope: "providers:manage", response: ProviderDto, errors: [404] },
   { method: "post", path: "/api/admin/providers/{id}/test", summary: "Test the connection: list its models (GET {baseUrl}/models) through the outbound policy, following redirects (each hop judged again). 200 either way: `ok`, the model ids, or the error (refused by the policy, timeout, no HTTP answer, the status and the endpoint's message with the key blotted out)", auth: "admin", scope: "providers:manage", response: ProviderTestDto, errors: [404] },
+
+  { method: "get", path: "/api/admin/provider-names", summary: "Every provider connection's id and name (nothing else of it), by name: what a version's `providerId` may name", ...READ, response: z.object({ providers: z.array(ProviderNameDto) }) },
 
   { method: "get", path: "/api/admin/audit", summary: "Audit events, newest first, filtered by config key, rollout id, actor label and action (exact, or a prefix such as rollout.*), each naming what it is about (entityLabel) and its config (configKey). Events about users, API keys and alert channels only for those who may list them; secrets (webhook URL paths and queries, tokens) are masked", ...READ, query: AuditQuery, response: AuditPageDto, errors: [400, 404] },
   { method: "get", path: "/api/admin/audit/facets", summary: "The distinct actor labels and actions of the audit events the caller may see, sorted, at most 200 each: choices for the filters", ...READ, response: AuditFacetsDto },

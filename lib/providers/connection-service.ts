@@ -8,7 +8,7 @@ import { parseInput, validationError } from "../validation";
 import { listModels } from "./openai-api";
 import { ProviderCallError, type Connection } from "./provider-call";
 import { deleteProviderRow, findProviderRow, findProviderRowByName, insertProviderRow, listProviderRows, lockProviderRow, updateProviderRow, type ProviderRow } from "./repo";
-import { CreateProviderInput, MAX_HEADERS, ProviderDto, UpdateProviderInput, type ProviderTestDto } from "./schemas";
+import { CreateProviderInput, MAX_HEADERS, ProviderDto, UpdateProviderInput, type ProviderNameDto, type ProviderTestDto } from "./schemas";
 import { openSecrets, sealApiKey, sealHeaders, SealError } from "./sealed-fields";
 
 // Provider connections: create, list, change, delete (each audited, in one transaction), test,
@@ -53,6 +53,15 @@ export async function createProvider(db: Db, actor: Actor, raw: unknown): Promis
 
 export async function listProviders(db: Db): Promise<{ providers: ProviderDto[] }> {
   return { providers: (await listProviderRows(db)).map(toDto) };
+}
+
+/** Every connection's id and name, and nothing else: what anyone writing versions may pick from. */
+export async function listProviderNames(db: Db): Promise<{ providers: ProviderNameDto[] }> {
+  return { providers: (await listProviderRows(db)).map(({ id, name }) => ({ id, name })) };
+}
+
+export async function providerExists(db: DbOrTx, id: string): Promise<boolean> {
+  return (await findProviderRow(db, id)) !== null;
 }
 
 export async function getProvider(db: Db, id: string): Promise<ProviderDto> {

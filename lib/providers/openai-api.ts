@@ -66,9 +66,11 @@ export async function listModels(connection: Connection, options?: CallOptions):
   return list.data.data.map((model) => model.id).sort().slice(0, MAX_MODELS);
 }
 
-/** POST {baseUrl}/chat/completions, answered whole (`stream` is sent as false). */
+/** POST {baseUrl}/chat/completions, answered whole (`stream` is sent as false; `stream_options`, which OpenAI refuses then, not at all). */
 export async function createChatCompletion(connection: Connection, request: ChatRequest, options?: CallOptions): Promise<ChatCompletion> {
-  const answer = await callProvider(connection, "/chat/completions", { method: "POST", body: { ...request, stream: false } }, options);
+  const whole: Record<string, unknown> = { ...request };
+  delete whole.stream_options;
+  const answer = await callProvider(connection, "/chat/completions", { method: "POST", body: { ...whole, stream: false } }, options);
   const completion = ChatCompletion.safeParse(parseJson(await readText(answer, MAX_ANSWER_BYTES)));
   if (!completion.success) throw invalid("POST /chat/completions", "a chat completion (`choices` with a `message` each)");
   return completion.data;

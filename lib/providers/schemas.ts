@@ -98,6 +98,9 @@ export const ProviderDto = z.object({
 });
 export type ProviderDto = z.infer<typeof ProviderDto>;
 
+export const ProviderNameDto = z.object({ id: z.string(), name: z.string() });
+export type ProviderNameDto = z.infer<typeof ProviderNameDto>;
+
 /** Why a call to a provider failed. The first three are lib/outbound's; the text is what people read. */
 export const PROVIDER_FAILURES = {
   refused_by_policy: "refused by the outbound policy",

@@ -24,6 +24,13 @@ export const configKeys = {
 };
 
 export const configQueries = {
+  /** The provider connections a version may name: ids and names only. */
+  providerNames: () =>
+    queryOptions({
+      queryKey: ["provider-names"],
+      queryFn: () => apiFetch<{ providers: { id: string; name: string }[] }>("/api/admin/provider-names"),
+      select: (data) => data.providers,
+    }),
   list: () =>
     queryOptions({
       queryKey: configKeys.list(),

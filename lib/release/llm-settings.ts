@@ -190,6 +190,14 @@ const Variables = z
 export const llmSettingsShape = {
   model: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
   provider: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").nullable().default(null).describe("a free label: openai, anthropic, azure, vllm…"),
+  providerId: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(64, "must be at most 64 characters")
+    .nullable()
+    .default(null)
+    .describe("the provider connection (`prv_…`) the product calls this version through: playground, evaluators, gateway; null: none"),
   messages: Messages,
   temperature: z.number("must be a number").min(0, "must be from 0 to 2").max(2, "must be from 0 to 2"),
   topP: z.number("must be a number").gt(0, "must be greater than 0 and at most 1").max(1, "must be greater than 0 and at most 1").default(1),

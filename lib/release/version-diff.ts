@@ -22,6 +22,7 @@ type FieldDiff = (from: Compared, to: Compared, out: Collected) => void;
 const FIELD_DIFFS: { [F in Field]: FieldDiff } = {
   model: scalar("model"),
   provider: scalar("provider"),
+  providerId: scalar("providerId"),
   messages: (from, to, out) => {
     const diff = diffMessages(from.messages, to.messages);
     out.messages = diff.messages;
@@ -82,7 +83,7 @@ export function diffVersions(from: Compared, to: Compared): VersionDiffDto {
   };
 }
 
-function scalar(field: "model" | "provider" | "temperature" | "topP" | "maxTokens" | "seed"): FieldDiff {
+function scalar(field: "model" | "provider" | "providerId" | "temperature" | "topP" | "maxTokens" | "seed"): FieldDiff {
   return (from, to, out) => {
     if (from[field] === to[field]) return;
     out.changes.push(setting(field, from[field], to[field], `${field} ${show(from[field])} → ${show(to[field])}`));

@@ -4,6 +4,7 @@ import type { Db } from "../db/types";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { notifyChange } from "../change-notify";
+import { providerExists } from "../providers/connection-service";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { lockConfig, updateConfigRouting } from "./repo";
@@ -24,6 +25,12 @@ export async function createVersion(db: Db, actor: Actor, key: string, raw: unkn
     if (input.parentVersionId && !(await findVersion(tx, configId, input.parentVersionId))) {
       throw new ValidationError(`The \`parentVersionId\` field must name a version of \`${key}\`; ${input.parentVersionId} is not one.`, [
         { path: "parentVersionId", message: "must name a version of this config" },
+      ]);
+    }
+    // Checked once, here: versions are immutable, and a connection deleted later leaves them as they are.
+    if (input.providerId !== null && !(await providerExists(tx, input.providerId))) {
+      throw new ValidationError(`The \`providerId\` field must name a provider connection; ${input.providerId} is none.`, [
+        { path: "providerId", message: "must name a provider connection (GET /api/admin/provider-names lists them)" },
       ]);
     }
     const row = await insertVersion(tx, {

@@ -22,6 +22,7 @@ export type TemplateMessage = LlmSettings["messages"][number];
 /** Fields every version has, whatever its settings: what `defaults` leave out is filled as the server fills it. */
 const OPTIONAL_SETTINGS: Omit<LlmSettings, "model" | "messages" | "temperature" | "maxTokens" | "systemPrompt" | "rendered"> = {
   provider: null,
+  providerId: null,
   topP: 1,
   stop: [],
   seed: null,

@@ -85,6 +85,7 @@ export class AdminFixture {
       label: `v-fuzz-${n}`,
       model: "gpt-4o",
       provider: "openai",
+      providerId: this.providerId,
       messages: [
         { role: "system", content: "You are fuzzed for {{product}}.{{#tier}} Tier {{tier}}.{{/tier}}" },
         { role: "placeholder", name: "history" },

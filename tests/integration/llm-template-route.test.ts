@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { Prisma } from "@/lib/db/generated/client";
 import { ValidationError } from "@/lib/errors";
 import { openApiDocument } from "@/lib/openapi/document";
+import { createProvider } from "@/lib/providers/connection-service";
 import { createConfig } from "@/lib/release/config-service";
 import { LLM_FIELDS } from "@/lib/release/llm-settings";
 import { startRollout } from "@/lib/release/rollout-service";
@@ -25,6 +27,8 @@ const full = {
   label: "t1",
   model: "gpt-4o",
   provider: "openai",
+  /** A real connection's id, made in beforeAll (a version may only name one that exists). */
+  providerId: "",
   messages: [
     { role: "system", content: "You support {{product}} customers.{{#tier}} They are on the {{tier}} plan.{{/tier}}" },
     { role: "developer", content: "Answer in {{language}}." },
@@ -70,6 +74,8 @@ const clients: CanaryClient[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  process.env.LLM_CANARY_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  full.providerId = (await createProvider(db.prisma, system, { name: "local", baseUrl: "https://llm.example.com/v1", apiKey: "sk-template-test" })).id;
   await createConfig(db.prisma, system, { key: "tmpl", name: "Templates" });
   await createConfig(db.prisma, system, { key: "legacy", name: "Old-style versions" });
   await createConfig(db.prisma, system, { key: "duo", name: "A rollout of templates" });
@@ -104,7 +110,8 @@ const sdk = (options: Partial<Parameters<typeof createClient>[0]> = {}) => {
 };
 const routeBody = (body: Record<string, unknown>) => send(srv.baseUrl, "/api/route", { auth: routeKey, body });
 const pick = (o: Record<string, unknown>) => Object.fromEntries(LLM_FIELDS.map((f) => [f, o[f]]));
-const expectedSettings = { ...pick({ ...full, variables: storedVariables }) };
+/** Read after beforeAll, which gives `full` its connection. */
+const expectedSettings = () => pick({ ...full, variables: storedVariables });
 
 describe("every LLM setting is carried everywhere", () => {
   it("has a column per field of the schema", () => {
@@ -113,13 +120,13 @@ describe("every LLM setting is carried everywhere", () => {
 
   it("reaches the version body, /api/route, /api/routing-state and the SDK unchanged", async () => {
     const version = await getVersion(db.prisma, "tmpl", versionId);
-    expect(pick(version)).toEqual(expectedSettings);
+    expect(pick(version)).toEqual(expectedSettings());
     expect(version.systemPrompt).toBe(full.messages[0].content);
 
     const answer = await routeBody({ config: "tmpl", userId: "u1" });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body.llm).sort()).toEqual([...LLM_FIELDS, "systemPrompt"].sort());
-    expect(answer.body.llm).toEqual({ ...expectedSettings, systemPrompt: full.messages[0].content });
+    expect(answer.body.llm).toEqual({ ...expectedSettings(), systemPrompt: full.messages[0].content });
 
     const state = await send(srv.baseUrl, "/api/routing-state?config=tmpl", { auth: routeKey });
     expect(state.body.stable.llm).toEqual(answer.body.llm);

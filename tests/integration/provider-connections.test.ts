@@ -3,9 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as providers from "@/app/api/admin/providers/route";
 import * as providerOne from "@/app/api/admin/providers/[id]/route";
 import * as providerTest from "@/app/api/admin/providers/[id]/test/route";
+import * as providerNames from "@/app/api/admin/provider-names/route";
+import * as versions from "@/app/api/admin/configs/[key]/versions/route";
+import { createConfig } from "@/lib/release/config-service";
 import { setDatabase } from "@/lib/db/client";
 import { connectionFor } from "@/lib/providers/connection-service";
-import { adminKey, call } from "../helpers/call";
+import { adminKey, call, sessionFor } from "../helpers/call";
 import { startProviderProcess, type ProviderProcess } from "../helpers/openai-compatible-process";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
@@ -187,6 +190,29 @@ describe("provider connections", () => {
     const text = JSON.stringify(events.map(({ before, after, reason }) => ({ before, after, reason })));
     for (const secret of [KEY, ORG, "/v1"]) expect(text).not.toContain(secret);
     expect(events[1].after).toMatchObject({ baseUrl: `${provider.origin}/***`, apiKeyHint: "***", secretsReplaced: { apiKey: true, headers: ["X-Org"] } });
+  });
+
+  it("lets a version name its connection, checked to exist; editors see connections' names only", async () => {
+    setPolicy(FRONT);
+    const { body: made } = await create({ baseUrl, apiKey: KEY });
+    await createConfig(db.prisma, { type: "system", id: null, label: "test", scopes: [] }, { key: "via-provider", name: "Via provider" });
+    const version = (label: string, providerId: string | null) => ({ label, model: "test-chat", systemPrompt: "Hi.", temperature: 0.5, maxTokens: 64, providerId });
+    const unknown = await api(versions.POST, "POST", { params: { key: "via-provider" }, body: version("v1", "prv_missing") });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ path: "providerId", message: expect.stringContaining("must name a provider connection") }]);
+    expect(await db.prisma.version.count({ where: { config: { key: "via-provider" } } })).toBe(0);
+
+    const named = await api(versions.POST, "POST", { params: { key: "via-provider" }, body: version("v1", made.id) });
+    expect(named.status).toBe(201);
+    expect(named.body.providerId).toBe(made.id);
+    expect((await api(versions.POST, "POST", { params: { key: "via-provider" }, body: version("v2", null) })).body.providerId).toBeNull();
+
+    const editor = await sessionFor(db.prisma, "editor");
+    const names = await call(providerNames.GET, "GET", { cookie: editor.cookie });
+    expect(names.status).toBe(200);
+    expect(names.body.providers).toContainEqual({ id: made.id, name: made.name });
+    expect(Object.keys(names.body.providers[0]).sort()).toEqual(["id", "name"]);
+    expect((await call(providers.GET, "GET", { cookie: editor.cookie })).status).toBe(403);
   });
 
   it("never answers with the key or a header value", () => {

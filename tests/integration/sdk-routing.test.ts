@@ -108,6 +108,7 @@ describe("route()", () => {
         ...fallbackLlm,
         messages: [{ role: "system", content: fallbackLlm.systemPrompt }],
         provider: null,
+        providerId: null,
         topP: 1,
         stop: [],
         seed: null,

@@ -115,6 +115,7 @@ describe("answerFromState", () => {
   const llm = (model: string) => ({
     model,
     provider: null,
+    providerId: null,
     messages: [{ role: "user" as const, content: "Hi" }],
     systemPrompt: "",
     temperature: 1,

@@ -110,6 +110,7 @@ describe("version diff: settings", () => {
     const changed: { [F in (typeof LLM_FIELDS)[number]]: Input } = {
       model: { model: "o3" },
       provider: { provider: "azure" },
+      providerId: { providerId: "prv_other" },
       messages: { messages: [{ role: "system", content: "Other." }, history, user] },
       temperature: { temperature: 1 },
       topP: { topP: 0.5 },

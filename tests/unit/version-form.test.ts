@@ -7,6 +7,7 @@ const source: VersionSource = {
   label: "v1.2.0",
   model: "gpt-4o-mini",
   provider: "openai",
+  providerId: "prv_local",
   messages: [
     { role: "system", content: "You are helpful.\nBe brief." },
     { role: "placeholder", name: "history" },

@@ -32,7 +32,7 @@ describe("the version editor's first label", () => {
   });
 
   it("a form from a version is labelled after that version", () => {
-    const source = { label: "v2", model: "m", provider: null, messages: [{ role: "system" as const, content: "" }], temperature: 0.7, topP: 1, maxTokens: 100, stop: [], seed: null, tools: [], toolChoice: null, responseFormat: null, retrievalStrategy: null, params: {}, variables: [] };
+    const source = { label: "v2", model: "m", provider: null, providerId: null, messages: [{ role: "system" as const, content: "" }], temperature: 0.7, topP: 1, maxTokens: 100, stop: [], seed: null, tools: [], toolChoice: null, responseFormat: null, retrievalStrategy: null, params: {}, variables: [] };
     expect(formFromVersion(source, ["v3", "v2", "v1"]).label).toBe("v4");
   });
 });

@@ -135,11 +135,11 @@ function ProviderDialog({ provider, onClose }: { provider: ProviderWire | null; 
             row.removed ? null : (
               <div key={index} className="flex flex-wrap items-end gap-2">
                 <label className="flex flex-col gap-1 text-xs">
-                  Header name
+                  Header {index + 1} name
                   <input value={row.name} readOnly={row.stored} onChange={(e) => setRow(index, { name: e.target.value })} className={`${INPUT_CLASS} font-mono`} />
                 </label>
                 <label className="flex flex-col gap-1 text-xs">
-                  {row.stored ? `Value of ${row.name} (blank keeps it)` : "Header value"}
+                  {row.stored ? `Value of ${row.name} (blank keeps it)` : `Header ${index + 1} value`}
                   <input type="password" autoComplete="off" value={row.value} onChange={(e) => setRow(index, { value: e.target.value })} className={`${INPUT_CLASS} font-mono`} />
                 </label>
                 <Button onClick={() => setRow(index, { removed: true })} aria-label={`Remove header ${row.name || index + 1}`}>

@@ -131,6 +131,7 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
         <Field label={VERSION_LABELS.provider} hint="A label for your app: openai, anthropic, vllm…; empty: none." error={errorOf("provider")}>
           {(props) => <input {...props} list={providers} value={form.provider} onChange={(e) => set({ provider: e.target.value })} className={`${INPUT_CLASS} font-mono`} />}
         </Field>
+        <ProviderConnectionField value={form.providerId} onChange={(providerId) => set({ providerId })} error={errorOf("providerId")} />
         <datalist id={providers}>
           {PROVIDER_SUGGESTIONS.map((p) => (
             <option key={p} value={p} />
@@ -169,5 +170,26 @@ function EditorForm({ configKey, source, versions }: { configKey: string; source
         </Button>
       </div>
     </Form>
+  );
+}
+
+/** The connection the product calls this version through (playground, evaluators, gateway). */
+function ProviderConnectionField({ value, onChange, error }: { value: string; onChange: (id: string) => void; error?: string }) {
+  const connections = useQuery(configQueries.providerNames());
+  const known = connections.data ?? [];
+  return (
+    <Field label={VERSION_LABELS.providerId} hint="Which connection LLM Canary calls this version through; admins add them in Settings." error={error}>
+      {(props) => (
+        <select {...props} value={value} onChange={(e) => onChange(e.target.value)} className={INPUT_CLASS}>
+          <option value="">None</option>
+          {known.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+          {value !== "" && !known.some((c) => c.id === value) && <option value={value}>{connections.isPending ? value : `${value} (deleted)`}</option>}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -1,8 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { retrievalWords, responseFormatWords, schemaProperties, stopWords, toolChoiceWords, versionVariables } from "@/lib/console/version-summary";
-import type { VersionWire } from "@/lib/query/configs";
+import { configQueries, type VersionWire } from "@/lib/query/configs";
 import { ROLE_STYLE } from "./editor-parts";
 import { TemplateText, Words } from "./template-text";
 
@@ -102,6 +103,7 @@ function Settings({ version: v }: { version: VersionWire }) {
   const rows: [string, ReactNode][] = [
     ["Model", <span key="m" className="font-mono">{v.model}</span>],
     ["Provider", v.provider ?? "none"],
+    ["Provider connection", v.providerId === null ? "none" : <ProviderConnectionName key="pc" id={v.providerId} />],
     ["Temperature", v.temperature],
     ["top_p", v.topP],
     ["Max tokens", v.maxTokens],
@@ -158,4 +160,12 @@ function SchemaTable({ schema, label, noun }: { schema: Record<string, unknown>;
       </details>
     </div>
   );
+}
+
+/** A connection by its name, or its id when it was deleted since. */
+function ProviderConnectionName({ id }: { id: string }) {
+  const connections = useQuery(configQueries.providerNames());
+  const name = connections.data?.find((c) => c.id === id)?.name;
+  if (name) return <span>{name}</span>;
+  return <span className="font-mono text-xs">{id}{connections.isSuccess ? " (deleted)" : ""}</span>;
 }
