@@ -96,4 +96,10 @@ test("a canary judged on a custom score: its threshold in the start dialog, then
   await page.evaluate(() => window.scrollTo(0, 0));
   const charts = (await page.getByRole("region", { name: "Stable vs canary" }).boundingBox())!;
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "rollout.png"), clip: { x: 0, y: 0, width: 1280, height: Math.ceil(charts.y + charts.height + 16) } });
+
+  // And on a phone: the stage history scrolling under its pinned stage column, the variant table as cards.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const variants = (await table.boundingBox())!;
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "rollout-narrow.png"), fullPage: true, clip: { x: 0, y: 0, width: 390, height: Math.ceil(variants.y + variants.height + 16) } });
 });
