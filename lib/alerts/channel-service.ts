@@ -1,4 +1,5 @@
 import type { Actor } from "../auth/actor";
+import { maskUrl } from "../audit/redact";
 import { appendAuditEvent } from "../audit/repo";
 import type { Db, DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
@@ -10,10 +11,12 @@ import { findChannel, findDeliveries, insertChannel, insertDeliveries, listChann
 import { ChannelDto, CreateChannelInput, DeliveryDto, UpdateChannelInput, type AlertPayload } from "./schemas";
 
 // Alert channels (webhook, Slack, DingTalk): create, change, test, and read their delivery log.
-// Changes are audited; a channel's secret is never shown or audited. A URL the outbound policy
+// Changes are audited; a channel's secret and its URL's path and query are never shown or audited. A URL the outbound policy
 // refuses (lib/outbound) is refused when saved, and again at every send.
 
-const toDto = (row: { secret: string | null }) => ChannelDto.parse({ ...row, hasSecret: row.secret !== null });
+// A webhook URL's path and query are its credential (a Slack or DingTalk token): answers show its
+// scheme and host only, as the audit log does; a change leaves it out to keep it.
+const toDto = (row: { secret: string | null; url: string }) => ChannelDto.parse({ ...row, url: maskUrl(row.url), hasSecret: row.secret !== null });
 
 async function requireChannel(db: DbOrTx, id: string) {
   const row = await findChannel(db, id);

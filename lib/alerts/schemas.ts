@@ -33,7 +33,7 @@ export const ChannelDto = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.enum(CHANNEL_KINDS),
-  url: z.string(),
+  url: z.string().describe("the scheme and host only (https://hooks.slack.com/***): the path and query may carry the webhook's token"),
   hasSecret: z.boolean().describe("the secret itself is never shown again"),
   events: z.array(z.enum(ALERT_EVENTS)),
   enabled: z.boolean(),

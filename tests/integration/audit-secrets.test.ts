@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PATCH as updateChannel } from "@/app/api/admin/alert-channels/[id]/route";
-import { POST as createChannel } from "@/app/api/admin/alert-channels/route";
+import { POST as createChannel, GET as listChannels } from "@/app/api/admin/alert-channels/route";
 import { GET as facetsGet } from "@/app/api/admin/audit/facets/route";
 import { GET as auditGet } from "@/app/api/admin/audit/route";
 import { POST as createConfig } from "@/app/api/admin/configs/route";
@@ -132,5 +132,19 @@ describe("who sees which events", () => {
     }
     expect((await readLog({ cookie: sessions.operator }, { action: "user.*" })).events).toEqual([]);
     expect((await readLog({ cookie: sessions.admin }, { action: "user.*" })).events.length).toBeGreaterThan(0);
+  });
+});
+
+describe("secrets in alert channel answers", () => {
+  it("shows a channel's URL by its scheme and host only, in every answer", async () => {
+    const listed = await call(listChannels, "GET", { auth: admin });
+    expect(listed.status).toBe(200);
+    expect(listed.body.channels.map((c: { url: string }) => c.url)).toEqual(["http://127.0.0.1:9/***", "http://127.0.0.1:9/***", "http://127.0.0.1:9/***"]);
+    expect(SECRETS.filter((secret) => JSON.stringify(listed.body).includes(secret))).toEqual([]);
+    const renamed = await call(updateChannel, "PATCH", { auth: admin, params: { id: listed.body.channels[0].id }, body: { name: "ops slack, renamed" } });
+    expect(renamed.body.url).toBe("http://127.0.0.1:9/***");
+    // Leaving the URL out of a change keeps the stored one whole.
+    const stored = await db.prisma.alertChannel.findUniqueOrThrow({ where: { id: listed.body.channels[0].id } });
+    expect(stored.url).toBe(`http://127.0.0.1:9/services/T0AAA/B0BBB/${SLACK_TOKEN_2}`);
   });
 });

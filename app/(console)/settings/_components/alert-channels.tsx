@@ -129,7 +129,8 @@ function DeliveryLog({ channelId }: { channelId: string }) {
 function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onClose: () => void }) {
   const [name, setName] = useState(channel?.name ?? "");
   const [kind, setKind] = useState<(typeof CHANNEL_KINDS)[number]>(channel?.kind ?? "webhook");
-  const [url, setUrl] = useState(channel?.url ?? "");
+  // The stored URL is never shown whole (its path may be a token): blank on edit keeps it.
+  const [url, setUrl] = useState("");
   const [secret, setSecret] = useState("");
   const [events, setEvents] = useState<AlertEvent[]>(channel?.events ?? []);
   const [enabled, setEnabled] = useState(channel?.enabled ?? true);
@@ -139,7 +140,7 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
     mutationFn: () => {
       // A blank secret on edit keeps the stored one (it is never shown again).
       // Slack webhooks are not signed: switching a channel to Slack drops any stored secret.
-      const body = { name, kind, url, events, enabled, ...(kind === "slack" ? { secret: null } : secret ? { secret } : channel ? {} : { secret: null }) };
+      const body = { name, kind, ...(url || !channel ? { url } : {}), events, enabled, ...(kind === "slack" ? { secret: null } : secret ? { secret } : channel ? {} : { secret: null }) };
       return channel ? settingsApi.updateChannel(channel.id, body) : settingsApi.createChannel(body);
     },
     onSuccess: async () => {
@@ -164,8 +165,8 @@ function ChannelDialog({ channel, onClose }: { channel: ChannelWire | null; onCl
             </select>
           )}
         </Field>
-        <Field label={labels.url} error={fieldError(save.error, "url", labels)}>
-          {(props) => <input {...props} type="url" value={url} onChange={(e) => setUrl(e.target.value)} required className={`${INPUT_CLASS} font-mono`} />}
+        <Field label={labels.url} hint={channel ? `Stored: ${channel.url} (leave blank to keep it).` : undefined} error={fieldError(save.error, "url", labels)}>
+          {(props) => <input {...props} type="url" value={url} onChange={(e) => setUrl(e.target.value)} required={!channel} className={`${INPUT_CLASS} font-mono`} />}
         </Field>
         {kind !== "slack" && (
           <Field
