@@ -6,7 +6,8 @@ import { E2E_BASE_URL, storageStateOf } from "./tests/e2e/constants";
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results",
-  timeout: 30_000,
+  // A journey takes 10-50 s with two workers on two cores; twice the slowest leaves room for a busy machine.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
   forbidOnly: true,

@@ -4,7 +4,7 @@ test("an admin adds, corrects and removes a model price; an operator reads price
   const model = `acme/${uniqueKey("chat")}`;
   const page = await pageAs("admin");
   await page.goto("/settings");
-  const section = page.getByRole("region", { name: "Model prices" });
+  const section = page.getByRole("region", { name: "Model prices", exact: true });
   await expect(section.getByRole("listitem").filter({ hasText: "gpt-4o-mini" })).toContainText("$0.15 input · $0.60 output per million tokens");
 
   await section.getByRole("button", { name: "Add price" }).click();
@@ -14,7 +14,7 @@ test("an admin adds, corrects and removes a model price; an operator reads price
   await dialog.getByLabel("Output, USD per million tokens").fill("1.5");
   await dialog.getByRole("button", { name: "Save price" }).click();
   // The message names the field as the form does, and what was typed stays.
-  await expect(dialog.getByText("must be 0 or more")).toBeVisible();
+  await expect(dialog.getByText("must be 0 or more", { exact: true })).toBeVisible();
   await expect(dialog.getByRole("alert")).toContainText("Input, USD per million tokens");
   await expect(dialog.getByLabel("Model")).toHaveValue(model);
   await dialog.getByLabel("Input, USD per million tokens").fill("0.5");
@@ -31,7 +31,7 @@ test("an admin adds, corrects and removes a model price; an operator reads price
 
   const operator = await pageAs("operator");
   await operator.goto("/settings");
-  const read = operator.getByRole("region", { name: "Model prices" });
+  const read = operator.getByRole("region", { name: "Model prices", exact: true });
   await expect(read.getByRole("listitem").filter({ hasText: model })).toContainText("$2.00 output");
   await expect(read.getByRole("button", { name: "Add price" })).toHaveCount(0);
   await expect(read.getByRole("button", { name: `Edit the price of ${model}` })).toHaveCount(0);

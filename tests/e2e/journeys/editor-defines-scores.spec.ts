@@ -4,7 +4,7 @@ test("an editor defines a boolean and a numeric score on a config page; a viewer
   const page = await pageAs("editor");
   const { key } = await seedConfig(page.request);
   await page.goto(`/configs/${key}`);
-  const scores = page.getByRole("region", { name: "Scores" });
+  const scores = page.getByRole("region", { name: "Scores", exact: true });
   await expect(scores.getByText("No custom scores yet.")).toBeVisible();
 
   // A boolean guardrail with the default threshold.
@@ -53,7 +53,7 @@ test("an editor defines a boolean and a numeric score on a config page; a viewer
   // A viewer reads the list and has nothing to act with; the server refuses what the UI hides.
   const viewer = await pageAs("viewer");
   await viewer.goto(`/configs/${key}`);
-  const seen = viewer.getByRole("region", { name: "Scores" });
+  const seen = viewer.getByRole("region", { name: "Scores", exact: true });
   await expect(seen.getByRole("row", { name: /valid_json/ })).toContainText("pass rate may drop by at most 2 points");
   await expect(seen.getByRole("row", { name: /groundedness/ })).toContainText("mean may drop by at most 0.03");
   await expect(seen.getByRole("button")).toHaveCount(0);

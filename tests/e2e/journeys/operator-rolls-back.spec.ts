@@ -61,7 +61,7 @@ for (const width of [1440, 390]) {
     await page.goto(`/rollouts/${rollout!.id}`);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const chips = page.getByRole("list", { name: "Stages" }).getByRole("listitem");
-    const kept = page.getByRole("region", { name: "Stage history" });
+    const kept = page.getByRole("region", { name: "Stage history", exact: true });
     await expect(page.getByText("promotion needs approval")).toBeVisible();
     await expect(chips.filter({ hasText: "100%" })).toContainText("(current)");
     await expect(kept).toContainText("Stage 1: advanced");

@@ -94,7 +94,7 @@ test("a canary judged on a custom score: its threshold in the start dialog, then
   // The README's picture: the reason, the verdicts, the variant table and the charts down to the scores'.
   await page.setViewportSize({ width: 1280, height: 2400 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  const charts = (await page.getByRole("region", { name: "Stable vs canary" }).boundingBox())!;
+  const charts = (await page.getByRole("region", { name: "Stable vs canary", exact: true }).boundingBox())!;
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "rollout.png"), clip: { x: 0, y: 0, width: 1280, height: Math.ceil(charts.y + charts.height + 16) } });
 
   // And on a phone: the stage history scrolling under its pinned stage column, the variant table as cards.
