@@ -19,40 +19,25 @@ const ToolCall = z
   .object({ id: z.string().optional(), type: z.string().optional(), function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).passthrough().optional() })
   .passthrough();
 
-export const ChatCompletion = z
-  .object({
-    id: z.string().optional(),
-    model: z.string().optional(),
-    choices: z.array(
-      z
-        .object({
-          index: z.number().optional(),
-          message: z.object({ role: z.string(), content: z.string().nullable().optional(), tool_calls: z.array(ToolCall).optional() }).passthrough(),
-          finish_reason: z.string().nullable().optional(),
-        })
-        .passthrough(),
-    ),
-    usage: Usage.nullable().optional(),
-  })
-  .passthrough();
+/** An answer, whole or one streamed chunk: the same envelope around a choice of its own shape. */
+const completionOf = <C extends z.ZodRawShape>(choice: C) =>
+  z
+    .object({
+      id: z.string().optional(),
+      model: z.string().optional(),
+      choices: z.array(z.object({ index: z.number().optional(), ...choice, finish_reason: z.string().nullable().optional() }).passthrough()),
+      usage: Usage.nullable().optional(),
+    })
+    .passthrough();
+
+export const ChatCompletion = completionOf({
+  message: z.object({ role: z.string(), content: z.string().nullable().optional(), tool_calls: z.array(ToolCall).optional() }).passthrough(),
+});
 export type ChatCompletion = z.infer<typeof ChatCompletion>;
 
-export const ChatCompletionChunk = z
-  .object({
-    id: z.string().optional(),
-    model: z.string().optional(),
-    choices: z.array(
-      z
-        .object({
-          index: z.number().optional(),
-          delta: z.object({ role: z.string().optional(), content: z.string().nullable().optional(), tool_calls: z.array(ToolCall.extend({ index: z.number() })).optional() }).passthrough(),
-          finish_reason: z.string().nullable().optional(),
-        })
-        .passthrough(),
-    ),
-    usage: Usage.nullable().optional(),
-  })
-  .passthrough();
+export const ChatCompletionChunk = completionOf({
+  delta: z.object({ role: z.string().optional(), content: z.string().nullable().optional(), tool_calls: z.array(ToolCall.extend({ index: z.number() })).optional() }).passthrough(),
+});
 export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunk>;
 
 /** A chat-completions request body: `model` and `messages`, and any other OpenAI parameter. */
