@@ -9,7 +9,9 @@ export default defineConfig({
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
     // Tests deliver alerts to receivers on 127.0.0.1, which the outbound policy refuses by default;
     // tests of the policy itself turn it back on (tests/integration/outbound-policy.test.ts).
-    env: { LLM_CANARY_ALLOW_PRIVATE_NETWORKS: "true" },
+    // Passwords are hashed at bcrypt's cost 4, not 12: the suite signs in and creates users
+    // hundreds of times, and at 12 each of those took a quarter of a second of CPU.
+    env: { LLM_CANARY_ALLOW_PRIVATE_NETWORKS: "true", LLM_CANARY_PASSWORD_HASH_COST: "4" },
     // Each integration file gets its own database; two workers fit two cores.
     maxWorkers: 2,
     projects: [

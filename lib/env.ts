@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { isIP } from "node:net";
 
+const HASH_COST_RANGE = "must be a whole number from 4 to 15";
+
 // Every environment variable the app reads, validated once. README "Configuration" lists them.
 const EnvSchema = z.object({
   DATABASE_URL: z
@@ -14,6 +16,15 @@ const EnvSchema = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // bcrypt's work factor for console passwords (each step doubles the time of a sign-in). The test
+  // suite lowers it to 4: it signs in hundreds of times, and the cost is written into each hash,
+  // so a hash made at one cost is checked at that cost whatever the setting is now.
+  LLM_CANARY_PASSWORD_HASH_COST: z.coerce
+    .number({ message: HASH_COST_RANGE })
+    .int(HASH_COST_RANGE)
+    .min(4, HASH_COST_RANGE)
+    .max(15, HASH_COST_RANGE)
+    .default(12),
   // How often the client API's snapshot polls for changes it may have missed (LISTEN/NOTIFY is the fast path).
   LLM_CANARY_SNAPSHOT_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(3_000),
   // Where people reach the console, for links in alerts (e.g. https://canary.example.com).

@@ -1,9 +1,14 @@
 import { createHmac } from "node:crypto";
 import bcrypt from "bcryptjs";
+import { readEnv } from "../env";
 import { randomToken } from "../ids";
 
-// bcrypt is deliberately slow for passwords (not for API keys, which are long random secrets).
-const COST = 12;
+// bcrypt is deliberately slow for passwords (not for API keys, which are long random secrets):
+// cost 12 unless LLM_CANARY_PASSWORD_HASH_COST says otherwise (the tests use 4).
+let cost: number | undefined;
+export function passwordHashCost(): number {
+  return (cost ??= readEnv().LLM_CANARY_PASSWORD_HASH_COST);
+}
 
 // bcrypt reads only the first 72 bytes of its input, so on its own any two passwords that share
 // those bytes match (and 72 bytes is only 24 characters of many scripts). Passwords are therefore
@@ -20,7 +25,7 @@ function prehash(password: string): string {
 }
 
 export async function hashPassword(password: string): Promise<string> {
-  return PREHASHED + (await bcrypt.hash(prehash(password), COST));
+  return PREHASHED + (await bcrypt.hash(prehash(password), passwordHashCost()));
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
@@ -28,10 +33,12 @@ export function verifyPassword(password: string, hash: string): Promise<boolean>
   return bcrypt.compare(password, hash);
 }
 
-// Compared against when the e-mail is unknown, so both cases take the same time.
-const DUMMY_HASH = bcrypt.hashSync(prehash("llm-canary-timing-equalizer"), COST);
-export function burnPasswordCheck(password: string): Promise<boolean> {
-  return bcrypt.compare(prehash(password), DUMMY_HASH);
+// Compared against when the e-mail is unknown, so both cases take the same time. Made once, on
+// first use and without blocking, at the cost stored hashes are made at.
+let dummyHash: Promise<string> | undefined;
+export async function burnPasswordCheck(password: string): Promise<boolean> {
+  dummyHash ??= bcrypt.hash(prehash("llm-canary-timing-equalizer"), passwordHashCost());
+  return bcrypt.compare(prehash(password), await dummyHash);
 }
 
 export function generatePassword(): string {

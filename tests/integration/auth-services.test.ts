@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { checkApiKey } from "@/lib/auth/api-key-check";
 import { createApiKey, databaseKeys, listApiKeys, revokeApiKey } from "@/lib/auth/api-key-service";
 import { KeyUsage } from "@/lib/auth/key-usage";
+import { passwordHashCost } from "@/lib/auth/passwords";
 import { authenticate, changePassword, createUser, ensureBootstrapAdmin } from "@/lib/auth/user-service";
 import { setDatabase } from "@/lib/db/client";
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
@@ -29,7 +30,8 @@ describe("first start", () => {
     expect(stored.role).toBe("admin");
     expect(stored.mustChangePassword).toBe(true);
     expect(stored.passwordHash).not.toContain(first!.generatedPassword!);
-    expect(stored.passwordHash).toMatch(/^hmac-sha256:\$2[aby]\$12\$/);
+    // bcrypt, at the configured cost (12 unless LLM_CANARY_PASSWORD_HASH_COST says otherwise).
+    expect(stored.passwordHash).toMatch(new RegExp(`^hmac-sha256:\\$2[aby]\\$${String(passwordHashCost()).padStart(2, "0")}\\$`));
     expect(await authenticate(db.prisma, "admin@llm-canary.local", first!.generatedPassword!)).toMatchObject({ role: "admin" });
     expect(await ensureBootstrapAdmin(db.prisma, {})).toBeNull();
     expect(await db.prisma.user.count()).toBe(1);
