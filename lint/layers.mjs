@@ -27,7 +27,8 @@ export const LAYERS = [
   // lib/pricing: the model price table, which ingest and the product's own LLM calls price by.
   ["lib/release", "lib/pricing"],
   ["lib/snapshot"],
-  ["lib/metrics", "lib/alerts"],
+  // lib/playground: versions run side by side through provider connections (lib/providers), priced by lib/pricing.
+  ["lib/metrics", "lib/alerts", "lib/playground"],
   ["lib/analysis", "lib/http"],
   ["lib/hot", "lib/controller"],
   // Documents and clients of the APIs above: the OpenAPI document, the console's query keys and

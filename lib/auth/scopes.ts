@@ -14,13 +14,14 @@ export const SCOPES = [
   "alerts:manage",
   "prices:manage", // the model price table
   "providers:manage", // provider connections (their keys are the product's to spend)
+  "playground:run", // run versions side by side through a connection (spends its tokens), list the runs
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   viewer: ["configs:read"],
-  editor: ["configs:read", "configs:write", "rollouts:start"],
-  operator: ["configs:read", "rollouts:start", "rollouts:operate", "alerts:manage"],
+  editor: ["configs:read", "configs:write", "rollouts:start", "playground:run"],
+  operator: ["configs:read", "rollouts:start", "rollouts:operate", "alerts:manage", "playground:run"],
   admin: SCOPES,
 };
 

@@ -18,6 +18,44 @@ export function jsonResponse(status: number, body: unknown, requestId: string, h
   });
 }
 
+/**
+ * An answer sent while it is being made: newline-delimited JSON (application/x-ndjson), one event
+ * per line, each flushed as it comes. When the events fail part way, the last line is
+ * `{ "type": "failed", "error": { code, message, requestId } }` — the status was sent long before.
+ * A client that hangs up cancels the events (`onCancel`).
+ */
+export function ndjsonResponse(events: AsyncIterable<unknown>, onCancel: () => void, requestId: string): Response {
+  const encoder = new TextEncoder();
+  const line = (value: unknown) => encoder.encode(`${JSON.stringify(value)}\n`);
+  const iterator = events[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(line(next.value));
+      } catch (error) {
+        controller.enqueue(line({ type: "failed", ...(errorPayload(error, requestId).body as object) }));
+        controller.close();
+      }
+    },
+    cancel() {
+      onCancel();
+      void iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      // no-transform: a compressing layer (Next's own, a proxy) would hold the lines back to fill its buffer.
+      "cache-control": "no-store, no-transform",
+      "x-accel-buffering": "no",
+      "x-request-id": requestId,
+    },
+  });
+}
+
 /** Maps any thrown value to the product's error shape. Unknown errors never leak internals. */
 export function errorResponse(error: unknown, requestId: string): Response {
   const { status, body, headers } = errorPayload(error, requestId);

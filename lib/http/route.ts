@@ -6,7 +6,7 @@ import { hasScope, type Scope } from "../auth/scopes";
 import { ForbiddenError, PayloadTooLargeError } from "../errors";
 import { parseJsonText } from "./json-body";
 import { assertSameOrigin } from "./same-origin";
-import { errorResponse, jsonResponse, newRequestId } from "./respond";
+import { errorResponse, jsonResponse, ndjsonResponse, newRequestId } from "./respond";
 
 // The one wrapper every admin route handler goes through: authenticate (session cookie or
 // API key), authorize by scope, read the JSON body within a size limit, call the service,
@@ -32,6 +32,21 @@ interface RouteSpec {
   maxBodyBytes?: number;
 }
 
+/** What a handler returns to answer with events as they come (ndjsonResponse) instead of one JSON document. */
+export class StreamedAnswer {
+  constructor(
+    readonly events: AsyncIterable<unknown>,
+    /** Called when the client hangs up before the last event. */
+    readonly onCancel: () => void = () => {},
+  ) {}
+}
+
+/** Whether the client asked for one JSON document (`Accept: application/json`) rather than a stream of events. */
+export function wantsWholeAnswer(request: Request): boolean {
+  const accept = request.headers.get("accept") ?? "";
+  return /\bapplication\/json\b/i.test(accept) && !/\bapplication\/x-ndjson\b/i.test(accept);
+}
+
 export function route(spec: RouteSpec, handler: (args: HandlerArgs) => Promise<unknown>) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     const requestId = newRequestId();
@@ -46,6 +61,7 @@ export function route(spec: RouteSpec, handler: (args: HandlerArgs) => Promise<u
       const params = flattenParams(await context.params);
       const query = new URL(request.url).searchParams;
       const result = await handler({ request, db, actor, params, query, body });
+      if (result instanceof StreamedAnswer) return ndjsonResponse(result.events, result.onCancel, requestId);
       return jsonResponse(spec.status ?? 200, result, requestId);
     } catch (error) {
       return errorResponse(error, requestId);

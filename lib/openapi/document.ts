@@ -65,8 +65,15 @@ function operation(endpoint: Endpoint) {
       : {}),
     responses: {
       [String(endpoint.status ?? 200)]: {
-        description: "OK",
-        ...(endpoint.response ? { content: { "application/json": { schema: stripMeta(jsonSchema(endpoint.response, "output")) } } } : {}),
+        description: endpoint.stream ? "OK: events as they come, one JSON object per line (`Accept: application/json`: the whole answer at the end)" : "OK",
+        ...(endpoint.response || endpoint.stream
+          ? {
+              content: {
+                ...(endpoint.stream ? { "application/x-ndjson": { schema: stripMeta(jsonSchema(endpoint.stream, "output")) } } : {}),
+                ...(endpoint.response ? { "application/json": { schema: stripMeta(jsonSchema(endpoint.response, "output")) } } : {}),
+              },
+            }
+          : {}),
       },
       ...Object.fromEntries(
         [...new Set(errors)].sort().map((status) => [

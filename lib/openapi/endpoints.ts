@@ -14,6 +14,7 @@ import { CreateProviderInput, ProviderDto, ProviderNameDto, ProviderTestDto, Upd
 import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { ModelPriceDto, SetPriceInput } from "../pricing/schemas";
+import { PlaygroundEvent, PlaygroundInput, PlaygroundRunDto, RunsPageDto, RunsQuery } from "../playground/schemas";
 import { CreateScoreInput, ScoreDefinitionDto, UpdateScoreInput } from "../release/score-schemas";
 import { ROLLOUT_ACTIONS } from "../release/transitions";
 import { CreateVersionInput, DiffQuery, VersionDiffDto, VersionDto } from "../release/version-schemas";
@@ -33,6 +34,8 @@ export interface Endpoint {
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
+  /** Streamed: each line of the answer (application/x-ndjson) is one of these; `response` is the answer to `Accept: application/json`. */
+  stream?: z.ZodType;
   status?: number;
   errors?: number[];
 }
@@ -87,6 +90,9 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/configs/{key}/rollouts", summary: "The config's rollouts, newest first", ...READ, response: z.object({ rollouts: z.array(RolloutDto) }), errors: [404] },
   { method: "post", path: "/api/admin/configs/{key}/rollouts", summary: "Start a canary rollout (stages default to 1/5/10/25/50/100 %). It judges the thresholds of the config's guardrail scores as they are now; `thresholds.scores.<key>` overrides one (400 naming it when <key> is not a guardrail score of the config)", auth: "admin", scope: "rollouts:start", body: StartRolloutInput, response: RolloutDto, status: 201, errors: [400, 404, 409] },
   { method: "post", path: "/api/admin/configs/{key}/rollback", summary: "Roll back whatever is active, or revert the last promotion (reason required)", auth: "admin", scope: "rollouts:operate", body: ConfigRollbackInput, response: RolloutDto, errors: [400, 404, 409] },
+
+  { method: "post", path: "/api/admin/configs/{key}/playground", summary: "Run one to four columns side by side — saved versions (`versionId`) or unsaved edits (`settings`) — with the same variables (rendered as /api/route renders them) and user message, each through its provider connection (the column's `providerId`, else the version's). Streamed as newline-delimited JSON: `start`, then each column's `delta` pieces and its `done` (answer, tool calls, tokens, cost, latency, time to first token, or its own error while the others go on), then `run`, the stored run. With `Accept: application/json`, the stored run alone once every column has finished. 400 names the field: a version or connection that does not exist (`columns.N.versionId`, `columns.N.providerId`), a column without a connection, a variable a template needs (`variables.<name>`)", auth: "admin", scope: "playground:run", body: PlaygroundInput, stream: PlaygroundEvent, response: PlaygroundRunDto, errors: [400, 404, 413, 415] },
+  { method: "get", path: "/api/admin/configs/{key}/playground/runs", summary: "The config's playground runs, newest first: who, when, which versions (or the edits), the inputs, and each column's answer, usage, cost, latency, time to first token and error. `nextCursor` fetches the next page", auth: "admin", scope: "playground:run", query: RunsQuery, response: RunsPageDto, errors: [400, 404] },
 
   { method: "get", path: "/api/admin/configs/{key}/route-preview", summary: "Which version a user gets now, and why (bucket, threshold, lists)", ...READ, query: RoutePreviewQuery, response: RoutePreviewDto, errors: [400, 404] },
 

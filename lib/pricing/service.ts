@@ -1,10 +1,11 @@
 import { appendAuditEvent } from "../audit/repo";
 import type { Actor } from "../auth/actor";
 import { notifyChange } from "../change-notify";
-import type { Db } from "../db/types";
+import type { Db, DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
 import { deletePriceRow, findPriceRow, listPriceRows, upsertPriceRow } from "./repo";
+import type { TokenPrice } from "./cost";
 import { ModelPriceDto, SetPriceInput } from "./schemas";
 
 // The price table: listed by anyone who reads configs (costs are shown to them), changed by whoever
@@ -16,6 +17,12 @@ const toDto = (row: unknown) => ModelPriceDto.parse(row);
 
 export async function listPrices(db: Db): Promise<{ prices: ModelPriceDto[] }> {
   return { prices: (await listPriceRows(db)).map(toDto) };
+}
+
+/** The model's price as it is now, for the product's own calls (costOfTokens); undefined when it has none. */
+export async function priceOf(db: DbOrTx, model: string): Promise<TokenPrice | undefined> {
+  const row = await findPriceRow(db, model);
+  return row ? { inputUsdPerMillion: row.inputUsdPerMillion, outputUsdPerMillion: row.outputUsdPerMillion } : undefined;
 }
 
 /** Adds the model with its price, or replaces the price it has. */

@@ -4,8 +4,8 @@ import { auditVisibilityFor, hasScope, ROLES, SCOPES, scopesForApiKey, scopesFor
 describe("roles and scopes", () => {
   it("gives each role exactly its permissions", () => {
     expect(scopesForRole("viewer")).toEqual(["configs:read"]);
-    expect(scopesForRole("editor")).toEqual(["configs:read", "configs:write", "rollouts:start"]);
-    expect(scopesForRole("operator")).toEqual(["configs:read", "rollouts:start", "rollouts:operate", "alerts:manage"]);
+    expect(scopesForRole("editor")).toEqual(["configs:read", "configs:write", "rollouts:start", "playground:run"]);
+    expect(scopesForRole("operator")).toEqual(["configs:read", "rollouts:start", "rollouts:operate", "alerts:manage", "playground:run"]);
     expect(scopesForRole("admin")).toEqual(SCOPES);
   });
 
@@ -15,6 +15,10 @@ describe("roles and scopes", () => {
       expect(hasScope(scopesForRole(role), "users:manage")).toBe(role === "admin");
       expect(hasScope(scopesForRole(role), "api-keys:manage")).toBe(role === "admin");
     }
+  });
+
+  it("lets editors and up, not viewers, run the playground", () => {
+    for (const role of ROLES) expect(hasScope(scopesForRole(role), "playground:run"), role).toBe(role !== "viewer");
   });
 
   it("keeps viewers and editors away from promote and rollback", () => {
