@@ -147,6 +147,18 @@ export class AdminFixture {
     "post /api/admin/model-prices": async (n) => ({ model: n % 2 ? this.priceModel : `fuzz/model-${n}`, inputUsdPerMillion: 0.5, outputUsdPerMillion: 1.5 }),
     "patch /api/admin/alert-channels/{id}": async () => ({ name: "fuzz", kind: "slack", url: "https://127.0.0.1:9/hook", secret: "0123456789", events: ["promote"], enabled: false }),
     "post /api/admin/providers": async (n) => ({ name: `fuzz-provider-${n}`, baseUrl: "http://127.0.0.1:9/v1", apiKey: `sk-fuzz-${n}-0123456789`, headers: { "X-Org": "fuzz" } }),
+    // Called for real: the fixture's connection points at a closed port, so each column fails alone and the run is stored.
+    "post /api/admin/configs/{key}/playground": async () => ({
+      columns: [
+        { versionId: this.versionIds[0], providerId: this.providerId },
+        {
+          settings: { model: "gpt-4o", providerId: this.providerId, messages: [{ role: "system", content: "You help with {{product}}." }], temperature: 0.5, maxTokens: 16 },
+          basedOnVersionId: this.versionIds[1],
+        },
+      ],
+      variables: { product: "Acme" },
+      userMessage: "Hello",
+    }),
     "patch /api/admin/providers/{id}": async () => ({ name: "fuzz-provider", baseUrl: "https://127.0.0.1:9/v2", apiKey: "sk-fuzz-changed-0123456789", headers: { "X-Org": null, "X-Team": "fuzz" } }),
   };
 
@@ -155,6 +167,7 @@ export class AdminFixture {
     "get /api/admin/configs/{key}/diff": () => ({ from: this.versionIds[0], to: this.versionIds[1] }),
     "get /api/admin/configs/{key}/route-preview": () => ({ userId: "u-1" }),
     "get /api/admin/rollouts/{id}/samples": () => ({ variant: "canary", maxRating: "3", errors: "true", limit: "10", cursor: "5" }),
+    "get /api/admin/configs/{key}/playground/runs": () => ({ limit: "5", cursor: "pgr_0000000000000000" }),
     "get /api/admin/audit": () => ({ config: this.key, rollout: this.rolloutId, actor: "key:fuzz", action: "rollout.*", limit: "10", cursor: "100" }),
   };
 

@@ -76,6 +76,7 @@ describe("bad input changes nothing", () => {
     rollouts: await db.prisma.rollout.count(),
     scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
     audit: await db.prisma.auditEvent.count(),
+    playgroundRuns: await db.prisma.playgroundRun.count(),
   });
   const version = { label: "v9", model: "gpt-4o", systemPrompt: "x", temperature: 0.5, maxTokens: 100 };
 
@@ -105,6 +106,9 @@ describe("bad input changes nothing", () => {
     ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ kind: "boolean" }), "(root)", "patch"],
     ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ min: 5 }), "max", "patch"],
     ["/api/admin/configs/{key}/scores/{scoreKey}", { key: "bad-input", scoreKey: "groundedness" }, JSON.stringify({ guardrail: "no" }), "guardrail", "patch"],
+    ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [] }), "columns"],
+    ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [{ versionId: "ver_nope" }] }), "columns.0.versionId"],
+    ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [{ settings: { model: "m", messages: [{ role: "user", content: "{{q}}" }], temperature: 0.5, maxTokens: 10 } }] }), "columns.0.providerId"],
   ];
 
   it.each(CASES.map(([endpointPath, params, rawBody, field, method = "post"]) => [method.toUpperCase(), rawBody.length > 80 ? `${rawBody.slice(0, 77)}…` : rawBody, endpointPath, params, rawBody, field, method] as const))(

@@ -24,6 +24,11 @@ const RUNS = fuzzRuns(40);
 const ADMIN_MAX_BODY_BYTES = 1_000_000;
 /** The service reads a missing body as {} here: pause, resume, … need none. */
 const MISSING_BODY_IS_EMPTY = new Set(["post /api/admin/rollouts/{id}/{action}"]);
+/**
+ * Tables whose rows record who did what themselves, and change nothing else: a playground run
+ * (who, when, what was called and answered) is kept there, not in the audit log.
+ */
+const SELF_RECORDING = ["playground_runs", "playground_run_columns"];
 
 let db: TestDatabase;
 let fx: AdminFixture;
@@ -49,7 +54,8 @@ afterAll(async () => {
 async function callHandler(handler: Handler, method: string, params: Record<string, string>, actor: "key" | "session", query?: URLSearchParams, body?: RenderedBody): Promise<Answer> {
   const url = new URL("http://test.local/api/fuzz");
   if (query) url.search = query.toString();
-  const headers: Record<string, string> = { ...actors[actor] };
+  // Streamed endpoints answer one JSON document when asked to: every answer is checked as JSON.
+  const headers: Record<string, string> = { ...actors[actor], accept: "application/json" };
   let payload: BodyInit | undefined;
   if (body) {
     const { payload: bytes, length } = requestPayload(body);
@@ -65,7 +71,8 @@ async function callHandler(handler: Handler, method: string, params: Record<stri
 /** A refused input (and any GET) changed nothing; an accepted one was valid and changed only what it audited. */
 function checkAdminDatabase(before: DbState, after: DbState, status: number, expected: Expectation, what: string, isGet: boolean): void {
   checkDatabase(before, after, { status, expected, isGet }, what, (changes) => {
-    if (changes.length) expect(changes.some((c) => c.startsWith("audit_events:")), `a change is audited (${changes.join("; ")}): ${what}`).toBe(true);
+    const recorded = changes.length > 0 && changes.every((c) => SELF_RECORDING.some((table) => c.startsWith(`${table}:`)));
+    if (changes.length && !recorded) expect(changes.some((c) => c.startsWith("audit_events:")), `a change is audited (${changes.join("; ")}): ${what}`).toBe(true);
   });
 }
 
@@ -146,6 +153,7 @@ describe("admin endpoints under hostile input", () => {
 });
 
 describe("every field of every admin body and query, each hostile value in turn", () => {
+  // About 950 inputs, each reading every table twice: 57-75 s on a loaded 2-core machine, past the default 60 s.
   it("is refused with a 4xx or accepted, never a 500, and a refusal changes nothing", async () => {
     const failures: string[] = [];
     let cases = 0;
@@ -175,7 +183,7 @@ describe("every field of every admin body and query, each hostile value in turn"
     console.log(`fuzz-admin sweep: ${cases + failures.length} inputs, ${failures.length} failed`);
     if (failures.length) console.log(failures.join("\n"));
     expect(failures).toEqual([]);
-  });
+  }, 240_000);
 });
 
 function isPlainObject(value: unknown): boolean {

@@ -51,6 +51,15 @@ describe("OpenAPI document", () => {
     expect(Object.keys(openApiDocument.paths).filter((p) => !existing.has(p))).toEqual([]);
   });
 
+  it("documents the playground's stream: one event per line, and the whole run for Accept: application/json", () => {
+    const post = (openApiDocument.paths as Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: { oneOf?: { properties: { type: { const: string } } }[] } }> }> }>>)[
+      "/api/admin/configs/{key}/playground"
+    ].post;
+    const content = post.responses["200"].content;
+    expect(Object.keys(content)).toEqual(["application/x-ndjson", "application/json"]);
+    expect(content["application/x-ndjson"].schema.oneOf!.map((event) => event.properties.type.const)).toEqual(["start", "delta", "done", "run", "failed"]);
+  });
+
   it("carries the request schema the service validates with", () => {
     const post = (openApiDocument.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> } }>>)[
       "/api/admin/configs/{key}/versions"
