@@ -74,6 +74,7 @@ function ConfigHeader({ detail, versions }: { detail: ConfigDetailWire; versions
   const { config, activeRollout, stableVersion } = detail;
   const canWrite = useCan("configs:write");
   const canStart = useCan("rollouts:start");
+  const canPlay = useCan("playground:run");
   const [starting, setStarting] = useState(false);
   const candidates = (versions ?? []).filter((v) => v.id !== stableVersion?.id);
   return (
@@ -97,6 +98,11 @@ function ConfigHeader({ detail, versions }: { detail: ConfigDetailWire; versions
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
+        {canPlay && stableVersion && (
+          <Link href={`/configs/${config.key}/playground`} className={LINK_BUTTON}>
+            Playground
+          </Link>
+        )}
         {canWrite && (
           <Link href={`/configs/${config.key}/versions/new${stableVersion ? `?from=${stableVersion.id}` : ""}`} className={LINK_BUTTON}>
             {stableVersion ? "New version" : "Write the first version"}
