@@ -64,8 +64,8 @@ function withColumn(state: LiveRun, index: number, change: (column: LiveColumn) 
   return { ...state, columns: state.columns.map((column, i) => (i === index ? change(column) : column)) };
 }
 
-/** "1.23 s", "840 ms" (as the rollout pages write latencies); "—" when there is none. */
-export const durationText = (ms: number | null) => formatValue(ms, "ms");
+/** "840 ms" (whole milliseconds, as measured), "1.23 s" (as the rollout pages write latencies); "—" when there is none. */
+export const durationText = (ms: number | null) => (ms !== null && ms < 1000 ? `${ms} ms` : formatValue(ms, "ms"));
 
 /** "$0.00000510"; "no price" when the model has none in the price table (or the provider sent no usage). */
 export const costText = (usd: number | null) => (usd === null ? "no price" : formatValue(usd, "usd"));

@@ -23,7 +23,7 @@ describe("a live run", () => {
   });
 
   it("writes timings and costs as the rollout pages do", () => {
-    expect([durationText(840), durationText(1234), durationText(null)]).toEqual(["840 ms", "1.23 s", "—"]);
+    expect([durationText(40), durationText(840), durationText(1234), durationText(null)]).toEqual(["40 ms", "840 ms", "1.23 s", "—"]);
     expect([costText(0.0000051), costText(null)]).toEqual(["$0.00000510", "no price"]);
   });
 });

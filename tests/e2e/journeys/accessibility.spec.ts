@@ -21,6 +21,7 @@ test("every console page passes axe's WCAG A/AA checks and fits a narrow window"
     `/configs/${key}`,
     `/configs/${key}/versions/${v2.id}`,
     `/configs/${key}/versions/new?from=${v2.id}`,
+    `/configs/${key}/playground`,
     `/rollouts/${rollout!.id}`,
     "/audit",
     `/audit?config=${rolledBack.key}`,

@@ -1,8 +1,6 @@
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { SCREENSHOT_DIR } from "../constants";
-import { expect, test, uniqueKey } from "./fixtures";
+import { expect, seriousAxeViolations, test, uniqueKey } from "./fixtures";
 
 // An editor turns a one-prompt stable version into a chat template — a system message with a
 // variable, a few-shot assistant turn, a user message with a variable — plus a tool, checks the
@@ -142,9 +140,3 @@ test("an editor builds a chat template with variables and a tool, previews, diff
 });
 
 /** axe's serious and critical WCAG 2 A/AA findings on the page as it is now (the accessibility spec's rule). */
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
-}

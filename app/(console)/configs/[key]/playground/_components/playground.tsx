@@ -7,7 +7,6 @@ import { useCan } from "@/components/providers";
 import { Breadcrumb, configStep } from "@/components/ui/breadcrumb";
 import { Button } from "@/components/ui/button";
 import { Field, INPUT_CLASS } from "@/components/ui/field";
-import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { QueryState } from "@/components/ui/query-state";
 import { initialColumns, MAX_PLAYGROUND_COLUMNS, runBody, variableInputs, type ColumnDraft, type PlaygroundVersion, type VariableInput } from "@/lib/console/playground-form";
@@ -84,7 +83,8 @@ function Bench({ configKey, versions, stableId }: { configKey: string; versions:
   };
 
   return (
-    <Form className="flex flex-col gap-6" onSubmit={() => run.mutate(runBody(columns, versions, values, userMessage))}>
+    // Not a <form>: each column's "save as new version" dialog holds a form of its own, and forms do not nest.
+    <div className="flex flex-col gap-6">
       <fieldset disabled={run.isPending} className="flex flex-col gap-6">
         <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
           <h2 id="inputs-heading" className="text-lg font-semibold">
@@ -150,11 +150,11 @@ function Bench({ configKey, versions, stableId }: { configKey: string; versions:
                 : ""}
         </p>
         {run.isPending && <Button onClick={() => abort.current?.abort()}>Stop</Button>}
-        <Button type="submit" variant="primary" disabled={run.isPending || columns.length === 0}>
+        <Button variant="primary" onClick={() => run.mutate(runBody(columns, versions, values, userMessage))} disabled={run.isPending || columns.length === 0}>
           {run.isPending ? "Running…" : "Run"}
         </Button>
       </div>
-    </Form>
+    </div>
   );
 }
 
