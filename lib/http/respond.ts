@@ -28,18 +28,25 @@ export function ndjsonResponse(events: AsyncIterable<unknown>, onCancel: () => v
   const encoder = new TextEncoder();
   const line = (value: unknown) => encoder.encode(`${JSON.stringify(value)}\n`);
   const iterator = events[Symbol.asyncIterator]();
+  // Set by a hang-up: a read still waiting for its event then drops it (the stream is closed).
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let next: IteratorResult<unknown>;
       try {
-        const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(line(next.value));
+        next = await iterator.next();
       } catch (error) {
+        if (cancelled) return;
         controller.enqueue(line({ type: "failed", ...(errorPayload(error, requestId).body as object) }));
         controller.close();
+        return;
       }
+      if (cancelled) return;
+      if (next.done) controller.close();
+      else controller.enqueue(line(next.value));
     },
     cancel() {
+      cancelled = true;
       onCancel();
       void iterator.return?.();
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ConflictError, DatabaseUnavailableError, NotFoundError, ServerBusyError } from "@/lib/errors";
-import { errorResponse, toAppError } from "@/lib/http/respond";
+import { errorResponse, ndjsonResponse, toAppError } from "@/lib/http/respond";
 
 describe("error responses", () => {
   it("renders domain errors in the product's error shape with their status", async () => {
@@ -39,5 +39,49 @@ describe("error responses", () => {
     const text = await res.text();
     expect(text).not.toContain("hunter2");
     expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: "Something went wrong on our side.", requestId: "req_3" } });
+  });
+});
+
+describe("streamed answers", () => {
+  /** Events pushed by hand: each read waits until the test releases the next one. */
+  function manualEvents() {
+    const waiting: ((value: IteratorResult<unknown>) => void)[] = [];
+    const events: AsyncIterable<unknown> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<unknown>>((resolve) => waiting.push(resolve)),
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+    return { events, release: (value: unknown) => waiting.shift()!({ done: false, value }) };
+  }
+
+  it("sends one JSON line per event, unbuffered, and ends a failure with a `failed` line in the error shape", async () => {
+    async function* failing() {
+      yield { type: "start" };
+      throw new NotFoundError("Gone.");
+    }
+    const res = ndjsonResponse(failing(), () => {}, "req_9");
+    expect(res.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
+    expect((await res.text()).split("\n")).toEqual(['{"type":"start"}', '{"type":"failed","error":{"code":"not_found","message":"Gone.","requestId":"req_9"}}', ""]);
+  });
+
+  it("on a hang-up calls onCancel and drops the event a read was still waiting for, without an error", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const onCancel = vi.fn();
+    const { events, release } = manualEvents();
+    const reader = ndjsonResponse(events, onCancel, "req_10").body!.getReader();
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const first = reader.read();
+    await tick(); // the stream asks for the first event
+    release({ type: "start" });
+    expect(new TextDecoder().decode((await first).value)).toBe('{"type":"start"}\n');
+    await tick(); // the stream asks for the next event
+    await reader.cancel();
+    expect(onCancel).toHaveBeenCalledOnce();
+    release({ type: "delta" }); // arrives after the hang-up
+    await tick();
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 });

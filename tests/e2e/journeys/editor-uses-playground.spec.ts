@@ -7,9 +7,10 @@ import { expect, seriousAxeViolations, test, uniqueKey } from "./fixtures";
 // server (a process of its own on 127.0.0.1, which the e2e server's policy allows): v1 through
 // the connection it names, v2 through one picked on the page. Both answers stream in with their
 // tokens and cost; the editor then edits v2's system message in its column and saves it as a new
-// version. The run is listed below; the README's playground picture is taken here.
+// version. A slow column stopped from the page is kept as stopped. The runs are listed below; the
+// README's playground picture is taken here.
 
-test("an editor runs two versions side by side against a real provider, sees both answers with tokens and cost, and saves an edited column as a new version", async ({ pageAs }) => {
+test("an editor runs two versions side by side against a real provider, sees both answers with tokens and cost, saves an edited column as a new version, and stops a slow run", async ({ pageAs }) => {
   const provider = await startProviderProcess({ apiKey: E2E_PROVIDER_KEY });
   try {
     // An admin adds the connection (editors may pick connections, not create them).
@@ -90,6 +91,15 @@ test("an editor runs two versions side by side against a real provider, sees bot
     await expect(column(2).getByRole("status")).toHaveText("Saved as v3.");
     const versions = (await (await page.request.get(`/api/admin/configs/${key}/versions`)).json()) as { versions: { label: string; messages: unknown; providerId: string; parentVersionId: string }[] };
     expect(versions.versions[0]).toMatchObject({ label: "v3", providerId, parentVersionId: v2.id, messages: system("You help customers with {{product}}. Be brief and cite the manual.") });
+
+    // A slow column stopped from the page: the server stops calling it and keeps the run with what came.
+    await column(1).getByRole("button", { name: "Edit" }).click();
+    await column(1).getByLabel("Model", { exact: true }).fill("slow-30000");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await expect(column(1).getByText("Waiting for the first token…")).toBeVisible();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Stopped; the run is kept with what had come." })).toBeVisible();
+    await expect(runs.getByRole("listitem").first()).toContainText("v1 (edited) · slow-30000The run was stopped before this answer finished.");
 
     expect(await page.content()).not.toContain(E2E_PROVIDER_KEY);
   } finally {

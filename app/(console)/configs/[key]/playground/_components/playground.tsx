@@ -21,6 +21,8 @@ export function Playground({ configKey }: { configKey: string }) {
   const canRun = useCan("playground:run");
   const detail = useQuery({ ...configQueries.detail(configKey), enabled: canRun });
   const versions = useQuery({ ...configQueries.versions(configKey), enabled: canRun });
+  // A stopped run is stored once its columns have let go: the list looks for it until it is there.
+  const [awaited, setAwaited] = useState<{ runId: string; since: number } | null>(null);
   if (!canRun) return <p role="alert">Your role cannot use the playground; ask an editor, an operator or an admin.</p>;
   return (
     <div className="flex flex-col gap-8">
@@ -39,18 +41,18 @@ export function Playground({ configKey }: { configKey: string }) {
               versions.data!.length === 0 ? (
                 <p className="text-sm text-slate-700">This config has no versions yet: write one first.</p>
               ) : (
-                <Bench configKey={configKey} versions={versions.data!} stableId={detail.data!.stableVersion?.id ?? null} />
+                <Bench configKey={configKey} versions={versions.data!} stableId={detail.data!.stableVersion?.id ?? null} onStopped={(runId) => setAwaited({ runId, since: Date.now() })} />
               )
             }
           </QueryState>
         )}
       </QueryState>
-      <RunHistory configKey={configKey} />
+      <RunHistory configKey={configKey} awaited={awaited} />
     </div>
   );
 }
 
-function Bench({ configKey, versions, stableId }: { configKey: string; versions: PlaygroundVersion[]; stableId: string | null }) {
+function Bench({ configKey, versions, stableId, onStopped }: { configKey: string; versions: PlaygroundVersion[]; stableId: string | null; onStopped: (runId: string) => void }) {
   const [columns, setColumns] = useState<ColumnDraft[]>(() => initialColumns(versions, stableId));
   const [nextKey, setNextKey] = useState(columns.length + 1);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -69,6 +71,10 @@ function Bench({ configKey, versions, stableId }: { configKey: string; versions:
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: playgroundKeys.runs(configKey) }),
   });
+  const stop = () => {
+    abort.current?.abort();
+    if (live?.runId) onStopped(live.runId);
+  };
   const stopped = run.error instanceof DOMException && run.error.name === "AbortError";
   const change = (key: string, patch: Partial<ColumnDraft>) => setColumns((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)));
   const add = () => {
@@ -149,7 +155,7 @@ function Bench({ configKey, versions, stableId }: { configKey: string; versions:
                 ? `${counted(live.run.columns.length, "column")} finished in ${durationText(live.run.durationMs)}; the run is kept below.`
                 : ""}
         </p>
-        {run.isPending && <Button onClick={() => abort.current?.abort()}>Stop</Button>}
+        {run.isPending && <Button onClick={stop}>Stop</Button>}
         <Button variant="primary" onClick={() => run.mutate(runBody(columns, versions, values, userMessage))} disabled={run.isPending || columns.length === 0}>
           {run.isPending ? "Running…" : "Run"}
         </Button>

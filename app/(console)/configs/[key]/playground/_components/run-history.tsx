@@ -8,8 +8,14 @@ import { costText, durationText, type ColumnResultWire, type PlaygroundRunWire }
 import { playgroundQueries } from "@/lib/query/playground";
 
 /** The config's runs, newest first: who ran what with which inputs, and each column's numbers; the answers one click away. */
-export function RunHistory({ configKey }: { configKey: string }) {
-  const runs = useInfiniteQuery(playgroundQueries.runs(configKey));
+/** Polled for up to this long after a stop, until the stopped run is listed. */
+const AWAIT_RUN_MS = 30_000;
+
+export function RunHistory({ configKey, awaited }: { configKey: string; awaited: { runId: string; since: number } | null }) {
+  const runs = useInfiniteQuery({
+    ...playgroundQueries.runs(configKey),
+    refetchInterval: (query) => (awaited && Date.now() - awaited.since < AWAIT_RUN_MS && !query.state.data?.pages[0]?.runs.some((r) => r.id === awaited.runId) ? 1_000 : false),
+  });
   const list = runs.data?.pages.flatMap((page) => page.runs) ?? [];
   return (
     <section aria-labelledby="runs-heading" className="flex flex-col gap-3">
