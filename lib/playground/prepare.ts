@@ -59,9 +59,11 @@ export async function prepareRun(db: Db, key: string, input: PlaygroundInput): P
 
     const providerId = column.providerId ?? settings.providerId;
     if (providerId === null) {
-      problem(`${at}.providerId`, `is required: ${label ? `\`${label}\`` : "these settings"} name${label ? "s" : ""} no provider connection to call; pick one`);
+      problem(`${at}.providerId`, `is required: ${column.settings ? "the edits name" : `\`${label}\` names`} no provider connection to call; pick one`);
     } else if (!connections.has(providerId)) {
-      problem(`${at}.providerId`, `must name a provider connection; ${providerId} is none (GET /api/admin/provider-names lists them)`);
+      // Where the id came from: the column, the edits, or the version (whose connection was deleted since).
+      const [path, whose] = column.providerId !== undefined ? [`${at}.providerId`, ""] : column.settings ? [`${at}.settings.providerId`, ""] : [`${at}.providerId`, ` (\`${label}\` names it, but it was deleted since; pick another)`];
+      problem(path, `must name a provider connection; ${providerId} is none${whose || " (GET /api/admin/provider-names lists them)"}`);
     }
 
     const rendered = renderPrepared(prepareTemplate(settings), input.variables);

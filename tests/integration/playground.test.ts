@@ -204,6 +204,7 @@ describe("bad input", () => {
     ["a missing variable", { columns: [{ versionId: "@v1" }] }, "variables.product"],
     ["a version without a connection", { columns: [{ versionId: "@unconnected" }] }, "columns.0.providerId"],
     ["a connection that does not exist", { columns: [{ versionId: "@v1", providerId: "prv_gone" }], variables: { product: "x" } }, "columns.0.providerId"],
+    ["edits naming a connection that does not exist", { columns: [{ settings: { model: "m", providerId: "prv_gone", messages: [{ role: "user", content: "x" }], temperature: 1, maxTokens: 5 } }] }, "columns.0.settings.providerId"],
     ["a user message of the wrong type", { columns: [{ versionId: "@v1" }], userMessage: 5 }, "userMessage"],
     ["an unknown field", { columns: [{ versionId: "@v1" }], stream: true }, "(root)"],
   ];
@@ -217,6 +218,15 @@ describe("bad input", () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
     if (field !== "(root)") expect(res.body.error.message).toContain(`\`${field}\``);
     expect([await storedRuns(), (await received()).length]).toEqual([runsBefore, callsBefore]);
+  });
+
+  it("names a version whose connection was deleted since", async () => {
+    const gone = (await createProvider(db.prisma, system, { name: "short-lived", baseUrl: `${provider.origin}/v1`, apiKey: KEY })).id;
+    const orphan = (await createVersion(db.prisma, system, CONFIG, { label: "orphan", model: "test-chat", providerId: gone, systemPrompt: "x", temperature: 0, maxTokens: 5 })).id;
+    await db.prisma.providerConnection.delete({ where: { id: gone } });
+    const res = await call(playground.POST, "POST", { cookie: editor, headers: { origin: "http://test.local" }, params: { key: CONFIG }, body: { columns: [{ versionId: orphan }] } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(`The \`columns.0.providerId\` field must name a provider connection; ${gone} is none (\`orphan\` names it, but it was deleted since; pick another).`);
   });
 
   it("pages through the runs with the cursor, and refuses a bad one", async () => {
