@@ -3,7 +3,8 @@ import { NotFoundError, type ErrorDetail } from "../errors";
 import type { TokenPrice } from "../pricing/cost";
 import { priceOf } from "../pricing/service";
 import { listProviderNames } from "../providers/connection-service";
-import { chatRequestOf, type ChatRequestBody } from "../release/chat-request";
+import type { ChatRequest } from "../providers/chat-service";
+import { chatRequestOf } from "../release/chat-request";
 import { llmSettingsOf, type LlmSettings } from "../release/llm-settings";
 import { prepareTemplate, refusalOf, renderPrepared } from "../release/llm-template";
 import { requireConfig } from "../release/lookup";
@@ -14,14 +15,15 @@ import type { ColumnHead, PlaygroundInput } from "./schemas";
 
 // A run's columns made ready to call, or a 400 naming every field that stops one: a version that
 // is not the config's, a connection that is missing or does not exist, a variable a template
-// needs and nobody gave. Messages are rendered by the code /api/route renders with, so the
-// playground calls a version with exactly what an app routed to it would get.
+// needs and nobody gave. Messages are rendered by the code /api/route renders with, and the call
+// is built as the gateway builds one (lib/release/chat-request.ts), so the playground calls a
+// version with exactly what an app routed to it would send.
 
 export interface PreparedColumn {
   head: ColumnHead;
   /** Edits only: the settings as called. */
   edits: LlmSettings | null;
-  request: ChatRequestBody;
+  request: ChatRequest;
   price: TokenPrice | undefined;
 }
 
@@ -83,7 +85,8 @@ export async function prepareRun(db: Db, key: string, input: PlaygroundInput): P
         providerName: connections.get(providerId)!,
       },
       edits: column.settings ?? null,
-      request: chatRequestOf(settings, rendered.messages, input.userMessage ? [{ role: "user", content: input.userMessage }] : []),
+      // As the gateway builds a call: the user message is the conversation, where the version's history goes.
+      request: chatRequestOf(settings, rendered.messages, { messages: input.userMessage ? [{ role: "user", content: input.userMessage }] : [] }, false).body as ChatRequest,
       price: undefined,
     });
   }

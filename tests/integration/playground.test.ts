@@ -136,12 +136,18 @@ describe("a playground run", () => {
   });
 
   it("runs unsaved edits of a version, and keeps the edits with the run", async () => {
-    const settings = { model: "test-chat", providerId, messages: [{ role: "system", content: "Edited for {{product}}." }], temperature: 0.1, maxTokens: 3 };
+    const messages = [{ role: "system", content: "Edited for {{product}}." }, { role: "placeholder", name: "history" }, { role: "user", content: "Then say goodbye." }];
+    const settings = { model: "test-chat", providerId, messages, temperature: 0.1, maxTokens: 3 };
     const { events } = await stream({ columns: [{ settings, basedOnVersionId: v.v1 }], variables: { product: "Acme" }, userMessage: "one two three four" });
     const result = doneOf(events, 0);
-    expect(result).toMatchObject({ versionId: null, basedOnVersionId: v.v1, versionLabel: "v1", content: "Echo: one two", finishReason: "length", error: null });
+    expect(result).toMatchObject({ versionId: null, basedOnVersionId: v.v1, versionLabel: "v1", content: "Echo: Then say", finishReason: "length", error: null });
     expect(result.settings).toMatchObject({ ...settings, variables: [{ name: "product" }], topP: 1, tools: [] });
-    expect((await received()).at(-1)!.body.messages[0].content).toBe("Edited for Acme.");
+    // The user message takes the history placeholder's place, as the gateway places a client's messages.
+    expect((await received()).at(-1)!.body.messages).toEqual([
+      { role: "system", content: "Edited for Acme." },
+      { role: "user", content: "one two three four" },
+      { role: "user", content: "Then say goodbye." },
+    ]);
   });
 
   it("shows a provider's error in its column while the other column answers", async () => {

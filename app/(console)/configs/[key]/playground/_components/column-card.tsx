@@ -134,7 +134,7 @@ function EditFields({ name, edits, onChange }: { name: string; edits: EditDraft;
           </Field>
         ) : (
           <p key={i} className="text-xs text-slate-600">
-            {messageName(message, i)}: left out, as the playground sends no history.
+            {messageName(message, i)}: {edits.messages.findIndex((m) => !("content" in m)) === i ? "the user message goes here." : "left out (the user message takes the first one)."}
           </p>
         ),
       )}

@@ -105,7 +105,7 @@ function Bench({ configKey, versions, stableId, onStopped }: { configKey: string
               ))}
             </div>
           )}
-          <Field label="User message" hint="Sent after each version's messages as the user's turn; empty: none.">
+          <Field label="User message" hint="The user's turn: in place of a version's conversation history, or after its messages; empty: none.">
             {(props) => <textarea {...props} rows={3} value={userMessage} onChange={(e) => setUserMessage(e.target.value)} className={INPUT_CLASS} />}
           </Field>
         </section>
