@@ -45,4 +45,4 @@ export function generatePassword(): string {
   return randomToken(20);
 }
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from "./password-rules";

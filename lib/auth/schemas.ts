@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { API_KEY_SCOPES, ROLES } from "./scopes";
-import { MIN_PASSWORD_LENGTH } from "./passwords";
+import { MIN_PASSWORD_LENGTH } from "./password-rules";
 import { CONFIG_KEY_PATTERN } from "../limits";
 
 export const EmailSchema = z
