@@ -8,7 +8,8 @@ export type Change =
   | { kind: "version"; configId: string; versionId: string }
   | { kind: "score"; configId: string; scoreKey: string }
   | { kind: "api_key"; apiKeyId: string }
-  | { kind: "price"; model: string };
+  | { kind: "price"; model: string }
+  | { kind: "provider"; providerId: string };
 
 /**
  * Tells every app instance that something the client API answers from changed. Sent inside the

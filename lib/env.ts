@@ -58,6 +58,9 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .refine((value) => value === undefined || value === "" || decodeKey(value) !== null, "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)"),
+  // The gateway (/v1/chat/completions): how long a provider may take before its answer starts (a
+  // whole answer: before all of it arrives); past it the client gets a 504.
+  LLM_CANARY_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.
   LLM_CANARY_CORS_ORIGINS: z
     .string()

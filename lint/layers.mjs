@@ -31,9 +31,13 @@ export const LAYERS = [
   ["lib/metrics", "lib/alerts", "lib/playground"],
   ["lib/analysis", "lib/http"],
   ["lib/hot", "lib/controller"],
-  // Documents and clients of the APIs above: the OpenAPI document, the console's query keys and
-  // forms, the SDK.
-  ["lib/openapi", "lib/query", "lib/console", "lib/hooks", "lib/sdk"],
+  // Clients of the APIs above: the console's query keys and forms, the SDK.
+  ["lib/query", "lib/console", "lib/hooks", "lib/sdk"],
+  // The OpenAI-compatible gateway: the client API's routing and snapshot, a provider call, and the
+  // SDK's delivery queue to record outcomes through ingest in this process.
+  ["lib/gateway"],
+  // The OpenAPI document, of every API above (the gateway's too).
+  ["lib/openapi"],
   // Entry points. lib/server is the composition root: below it, nothing imports it; the demo starts
   // one.
   ["lib/server", "lib/cli"],

@@ -24,6 +24,7 @@ export const SampleDto = z.object({
   isError: z.boolean(),
   errorType: z.string().nullable(),
   latencyMs: z.number().int(),
+  ttftMs: z.number().int().nullable().describe("time to first token of a streamed answer"),
   rating: z.number().int().nullable(),
   ratingComment: z.string().nullable(),
   input: z.string().nullable(),

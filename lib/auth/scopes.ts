@@ -25,8 +25,12 @@ const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: SCOPES,
 };
 
-/** Scopes an API key can carry: the client API (`route`, `metrics`) or the whole admin API. */
-export const API_KEY_SCOPES = ["route", "metrics", "admin"] as const;
+/**
+ * Scopes an API key can carry: the client API (`route`, `metrics`), the OpenAI-compatible gateway
+ * (`gateway`: /v1/chat/completions and /v1/models, which route, call and record by themselves) or
+ * the whole admin API.
+ */
+export const API_KEY_SCOPES = ["route", "metrics", "gateway", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export function scopesForRole(role: Role): readonly Scope[] {

@@ -14,9 +14,9 @@ const USAGE = `Usage: npm run cli -- <command>
   user create --email E --role viewer|editor|operator|admin [--password P] [--name N]
       Creates a user; without --password a one-time password is generated and printed once
       (the user chooses their own at first sign-in).
-  api-key create --name N --scopes route,metrics,admin [--configs a,b]
+  api-key create --name N --scopes route,metrics,gateway,admin [--configs a,b]
       Creates an API key and prints it once, alone on the last line. --configs limits a client key
-      (route, metrics) to those configs; without it the key may use every config.
+      (route, metrics, gateway) to those configs; without it the key may use every config.
   api-key list
       id, name, scopes, configs ("all configs" when not limited), who made it, state, last use.
   api-key revoke <id>

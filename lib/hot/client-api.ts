@@ -30,6 +30,8 @@ export interface ClientApi {
   /** Serves the request when its path is a client API path; false hands it to the next handler. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   readonly store: SnapshotStore;
+  /** Keys' last use, noted in memory and written on a timer (the gateway notes its keys here too). */
+  readonly usage: KeyUsage;
   stop(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
 
   return {
     store,
+    usage,
     handle(req, res) {
       const url = req.url ?? "/";
       const q = url.indexOf("?");

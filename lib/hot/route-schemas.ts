@@ -4,7 +4,7 @@ import { ConfigKeySchema } from "../release/config-schemas";
 import { LLM_LIMITS, LlmSettingsDto, TemplateMessage } from "../release/llm-settings";
 
 /** Values for the version's `{{variables}}`: then the answer's `llm` also has `rendered`. */
-const RouteVariables = z
+export const RouteVariables = z
   .record(z.string().max(64, "names must be at most 64 characters"), z.string().max(LLM_LIMITS.variableDefaultChars, `must be at most ${LLM_LIMITS.variableDefaultChars} characters`))
   .refine((values) => Object.keys(values).length <= LLM_LIMITS.variables, `must hold at most ${LLM_LIMITS.variables} values`)
   .describe("values for the version's {{variables}}; GET takes them as `variables[<name>]=` query parameters");

@@ -24,6 +24,7 @@ export interface OutcomeRow {
   error_type: string | null;
   latency_ms: number;
   latency_bucket: number;
+  ttft_ms: number | null;
   input_tokens: number | null;
   output_tokens: number | null;
   cost_usd: number | null;
@@ -88,6 +89,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       error_type: event.errorType ?? null,
       latency_ms: Math.round(event.latencyMs),
       latency_bucket: latencyBucket(event.latencyMs),
+      ttft_ms: event.ttftMs == null ? null : Math.round(event.ttftMs),
       input_tokens: event.inputTokens ?? null,
       output_tokens: event.outputTokens ?? null,
       // A client that counts tokens but not money gets its cost from the version's model's price.

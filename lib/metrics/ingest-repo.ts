@@ -84,16 +84,16 @@ WITH grp AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS g(config_id, version_id, rollout_id, variant, g)
 ), input AS (
   SELECT grp.config_id, t.request_id, grp.version_id, grp.rollout_id, grp.variant, t.is_error, t.error_type, t.latency_ms,
-    t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at
+    t.latency_bucket, t.input_tokens, t.output_tokens, t.cost_usd, t.rating, t.input, t.output, t.at, t.ttft_ms
   FROM unnest($5::integer[], $6::text[], $7::boolean[], $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
-    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[])
-    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at)
+    $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[], $18::integer[])
+    AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at, ttft_ms)
   JOIN grp USING (g)
 ), inserted AS (
   INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
-    latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at)
+    latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at, ttft_ms)
   SELECT config_id, request_id, version_id, rollout_id, variant::"Variant", is_error, error_type, latency_ms,
-    latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at
+    latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at, ttft_ms
   FROM input ORDER BY config_id, request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
   RETURNING ${withScores ? "id, request_id, " : ""}config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
@@ -109,7 +109,7 @@ stored_rows AS (
 ), scored AS (
   -- Each score of an outcome stored now, joined by row position: a duplicate's scores are ignored with it.
   SELECT n.id AS outcome_id, n.g, n.at, s.score_key, s.value
-  FROM unnest($18::integer[], $19::text[], $20::double precision[]) AS s(row_no, score_key, value)
+  FROM unnest($19::integer[], $20::text[], $21::double precision[]) AS s(row_no, score_key, value)
   JOIN stored_rows n USING (row_no)
 ), scores_inserted AS (
   INSERT INTO outcome_scores (outcome_id, score_key, value)
@@ -132,6 +132,7 @@ const GROUPED = ["config_id", "version_id", "rollout_id", "variant"] as const sa
 const PER_ROW = [
   ["text", "request_id"], ["scalar", "is_error"], ["text", "error_type"], ["scalar", "latency_ms"], ["scalar", "latency_bucket"],
   ["scalar", "input_tokens"], ["scalar", "output_tokens"], ["scalar", "cost_usd"], ["scalar", "rating"], ["text", "input"], ["text", "output"], ["text", "at"],
+  ["scalar", "ttft_ms"],
 ] as const satisfies readonly (readonly ["text" | "scalar", keyof OutcomeRow])[];
 
 /** The statement's parameters: the distinct groups, each row's group position and its own columns, then any scores. */

@@ -73,6 +73,12 @@ export const OutcomeEventInput = z
       .describe("the route answer's rolloutId (null: routed outside any rollout); when absent, the rollout that served this version at `at`"),
     isError: z.boolean(),
     latencyMs: z.number().min(0, "must be 0 or more").max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} (one hour)`),
+    ttftMs: z
+      .number()
+      .min(0, "must be 0 or more")
+      .max(MAX_LATENCY_MS, `must be at most ${MAX_LATENCY_MS} (one hour)`)
+      .nullish()
+      .describe("time to first token of a streamed answer, in ms (the gateway records it)"),
     rating: RatingSchema.nullish(),
     errorType: z.string().max(MAX_ERROR_TYPE_CHARS, `must be at most ${MAX_ERROR_TYPE_CHARS} characters`).nullish(),
     inputTokens: count.nullish(),

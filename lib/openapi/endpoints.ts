@@ -11,7 +11,7 @@ import { RouteAnswerDto, RouteInput } from "../hot/route-schemas";
 import { RoutingStateDto, RoutingStateQuery } from "../hot/routing-state";
 import { FeedbackDto, FeedbackInput, LateScoresBatchInput, MetricsAcceptedDto, MetricsBatchInput, ScoresAcceptedDto } from "../metrics/schemas";
 import { CreateProviderInput, ProviderDto, ProviderNameDto, ProviderTestDto, UpdateProviderInput } from "../providers/schemas";
-import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery } from "../release/config-schemas";
+import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, RoutePreviewDto, RoutePreviewQuery, UpdateConfigInput } from "../release/config-schemas";
 import { ConfigRollbackInput, RolloutActionInput, RolloutDto, StartRolloutInput } from "../release/rollout-schemas";
 import { ModelPriceDto, SetPriceInput } from "../pricing/schemas";
 import { PlaygroundEvent, PlaygroundInput, PlaygroundRunDto, RunsPageDto, RunsQuery } from "../playground/schemas";
@@ -76,6 +76,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/admin/configs", summary: "List configs with stable version, active rollout and last ended rollout (its outcome, who ended it, why and when)", ...READ, response: z.object({ configs: z.array(ConfigListItemDto) }) },
   { method: "post", path: "/api/admin/configs", summary: "Create a config", auth: "admin", scope: "configs:write", body: CreateConfigInput, response: ConfigDto, status: 201, errors: [400, 409] },
   { method: "get", path: "/api/admin/configs/{key}", summary: "A config with its stable version, active rollout and revision", ...READ, response: ConfigDetailDto, errors: [404] },
+  { method: "patch", path: "/api/admin/configs/{key}", summary: "Change a config's gateway settings: the share of gateway calls kept as samples, and whether clients' sampling parameters override the versions'. Audited; the revision stays (these are not routing state)", auth: "admin", scope: "configs:write", body: UpdateConfigInput, response: ConfigDto, errors: [400, 404] },
 
   { method: "get", path: "/api/admin/configs/{key}/versions", summary: "The config's versions, newest first", ...READ, response: z.object({ versions: z.array(VersionDto) }), errors: [404] },
   { method: "post", path: "/api/admin/configs/{key}/versions", summary: "Create an immutable version (the first one becomes stable): its LLM settings, with `messages` or (as before) `systemPrompt` alone; the variables its messages use are detected", auth: "admin", scope: "configs:write", body: CreateVersionInput, response: VersionDto, status: 201, errors: [400, 404, 409] },

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
+import { pooledAgent } from "./agents";
 import type { Refusal } from "./policy";
 import type { ResolvedAddress } from "./resolve";
 import { resolveTarget, type ResolvedTarget } from "./target";
@@ -90,7 +91,11 @@ function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSig
 }
 
 /** Sends the request to the judged target; resolves with the answer once its status arrives. */
-function connect(target: ResolvedTarget, request: Pick<OutboundRequest, "method" | "headers" | "body">, signal: AbortSignal): Promise<IncomingMessage> {
+function connect(
+  target: ResolvedTarget,
+  request: Pick<OutboundRequest, "method" | "headers" | "body"> & { keepAlive?: boolean },
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const { url, hostname, addresses } = target;
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const options: RequestOptions = {
@@ -100,8 +105,9 @@ function connect(target: ResolvedTarget, request: Pick<OutboundRequest, "method"
     path: `${url.pathname}${url.search}`,
     headers: { ...request.headers, ...(body ? { "content-length": String(body.length) } : {}) },
     auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-    // No pooled socket: each request connects to the addresses judged for it.
-    agent: false,
+    // Each request connects to the addresses judged for it: on a socket of its own, or from the
+    // pool of sockets connected to exactly those addresses (./agents.ts).
+    agent: request.keepAlive ? pooledAgent(target) : false,
     lookup: addresses ? pinnedLookup(addresses) : undefined,
     signal,
   };
@@ -120,6 +126,8 @@ export interface OutboundStreamRequest extends Omit<OutboundRequest, "maxRespons
   idleTimeoutMs: number;
   /** The caller giving up: the request ends and the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Reuse kept-alive connections to the same judged addresses (./agents.ts). Default: a connection per request. */
+  keepAlive?: boolean;
 }
 
 export interface OutboundStream {
@@ -153,11 +161,17 @@ export async function outboundStream(url: string, request: OutboundStreamRequest
     if (verdict.kind === "unresolved") throw failure();
     const res = await connect(verdict.target, request, controller.signal).catch(() => Promise.reject(failure()));
     clearTimeout(timer);
-    res.socket?.setTimeout(request.idleTimeoutMs, () => {
+    const socket = res.socket;
+    const onIdle = () => {
       timedOut = true;
       res.destroy();
-    });
-    const done = () => callerSignal?.removeEventListener("abort", onCallerAbort);
+    };
+    socket?.setTimeout(request.idleTimeoutMs, onIdle);
+    const done = () => {
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+      // A kept-alive socket outlives this answer: it must not carry this answer's idle timer.
+      socket?.removeListener("timeout", onIdle);
+    };
     res.once("close", done);
     return { status: res.statusCode ?? 0, headers: res.headers, body: readBody(res, failure), close: () => res.destroy() };
   } catch (error) {

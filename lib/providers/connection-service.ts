@@ -1,4 +1,5 @@
 import { appendAuditEvent } from "../audit/repo";
+import { notifyChange } from "../change-notify";
 import type { Actor } from "../auth/actor";
 import type { Db, DbOrTx } from "../db/types";
 import { ConflictError, NotFoundError } from "../errors";
@@ -16,6 +17,7 @@ import { openSecrets, sealApiKey, sealHeaders, SealError } from "./sealed-fields
 // database and leave it only for a call (connectionFor); answers and audit events carry the DTO,
 // which has the key's hint and the headers' names and nothing else of them. A base URL the
 // outbound policy refuses is refused when saved (400 naming `baseUrl`) and again at every call.
+// Each change notifies the app instances: the gateway calls connections from its routing snapshot.
 
 const toDto = (row: ProviderRow) => ProviderDto.parse(row);
 
@@ -47,6 +49,7 @@ export async function createProvider(db: Db, actor: Actor, raw: unknown): Promis
     await requireFreeName(tx, input.name, null);
     const dto = toDto(await insertProviderRow(tx, { id, name: input.name, baseUrl: input.baseUrl, ...sealed }));
     await appendAuditEvent(tx, { actor, action: "provider.create", entityType: "provider", entityId: id, after: dto });
+    await notifyChange(tx, { kind: "provider", providerId: id });
     return dto;
   });
 }
@@ -85,6 +88,7 @@ export async function updateProvider(db: Db, actor: Actor, id: string, raw: unkn
     // Which secrets were replaced (never what they hold), so a new key alone still shows in the event.
     const secretsReplaced = { apiKey: input.apiKey !== undefined, headers: Object.keys(input.headers ?? {}).filter((name) => input.headers![name] !== null) };
     await appendAuditEvent(tx, { actor, action: "provider.update", entityType: "provider", entityId: id, before, after: { ...after, secretsReplaced } });
+    await notifyChange(tx, { kind: "provider", providerId: id });
     return after;
   });
 }
@@ -94,6 +98,7 @@ export async function deleteProvider(db: Db, actor: Actor, id: string): Promise<
     const dto = toDto(await requireRow(tx, id, true));
     await deleteProviderRow(tx, id);
     await appendAuditEvent(tx, { actor, action: "provider.delete", entityType: "provider", entityId: id, before: dto });
+    await notifyChange(tx, { kind: "provider", providerId: id });
     return dto;
   });
 }
@@ -116,7 +121,11 @@ export async function testProvider(db: Db, id: string): Promise<ProviderTestDto>
  * when there is none, a ProviderCallError `key_unreadable` when its secrets cannot be opened.
  */
 export async function connectionFor(db: DbOrTx, id: string): Promise<Connection> {
-  const row = await requireRow(db, id);
+  return openConnection(await requireRow(db, id));
+}
+
+/** A stored row's connection with its secrets in the clear (the gateway opens its snapshot's rows with it). */
+export function openConnection(row: Pick<ProviderRow, "id" | "name" | "baseUrl" | "apiKeySealed" | "headersSealed">): Connection {
   try {
     return { baseUrl: row.baseUrl, ...openSecrets(row) };
   } catch (error) {

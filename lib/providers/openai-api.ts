@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { callProvider, ProviderCallError, providerWords, readText, type CallOptions, type Connection } from "./provider-call";
+import { SseDecoder } from "./sse";
 
 // The OpenAI API calls the product makes to a connection: list the models, and chat completions
 // answered whole or streamed (server-sent events). Requests go as the caller built them (the
@@ -90,27 +91,14 @@ export async function* streamChatCompletion(connection: Connection, request: Cha
 
 /** The `data` of each server-sent event (lines joined by \n), in order. */
 async function* serverSentData(body: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let data: string[] = [];
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
-      // A \r that ends the buffer may be the first half of a \r\n still on its way.
-      if (buffer[newline] === "\r" && newline === buffer.length - 1) break;
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
-      if (line === "") {
-        if (data.length) yield data.join("\n");
-        data = [];
-      } else if (line.startsWith("data:")) {
-        data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
-      }
-      if (buffer.length > MAX_ANSWER_BYTES) throw invalid("POST /chat/completions", "server-sent events of a sane size");
-    }
+  const decoder = new SseDecoder(MAX_ANSWER_BYTES);
+  try {
+    for await (const chunk of body) yield* decoder.push(chunk);
+  } catch (error) {
+    if (error instanceof RangeError) throw invalid("POST /chat/completions", "server-sent events of a sane size");
+    throw error;
   }
-  if (data.length) yield data.join("\n");
+  yield* decoder.end();
 }
 
 function parseJson(text: string): unknown {

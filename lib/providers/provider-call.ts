@@ -19,6 +19,8 @@ export interface CallOptions {
   /** The longest silence while the answer streams in. Default 60 s. */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Reuse kept-alive connections (the gateway's calls): no handshake per call. */
+  keepAlive?: boolean;
 }
 
 export class ProviderCallError extends Error {
@@ -58,7 +60,7 @@ export async function callProvider(
   try {
     answer = await outboundStreamFollowing(
       `${connection.baseUrl}${path}`,
-      { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? 60_000, signal: options.signal },
+      { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? 60_000, signal: options.signal, keepAlive: options.keepAlive },
       { credentialHeaders: ["authorization", ...Object.keys(connection.headers)] },
     );
   } catch (error) {

@@ -13,6 +13,22 @@ export const CreateConfigInput = z.object({
 }).strict();
 export type CreateConfigInput = z.infer<typeof CreateConfigInput>;
 
+const GatewaySampleRate = z
+  .number("must be a number from 0 to 1")
+  .min(0, "must be from 0 (no samples) to 1 (every call)")
+  .max(1, "must be from 0 (no samples) to 1 (every call)")
+  .describe("the share of gateway calls (0..1) whose input and output are kept as samples with their outcome");
+const GatewayClientOverrides = z
+  .boolean("must be true or false")
+  .describe("whether a gateway client's sampling parameters (temperature, max_tokens, tools, …) win over the version's; the model is always the version's");
+
+/** What a config's PATCH may change: its gateway settings. */
+export const UpdateConfigInput = z
+  .object({ gatewaySampleRate: GatewaySampleRate.optional(), gatewayClientOverrides: GatewayClientOverrides.optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "must change at least one of gatewaySampleRate, gatewayClientOverrides");
+export type UpdateConfigInput = z.infer<typeof UpdateConfigInput>;
+
 const RolloutSummary = z.object({
   id: z.string(),
   status: z.enum(["running", "paused", "promoted", "rolled_back", "aborted"]),
@@ -29,6 +45,8 @@ export const ConfigDto = z.object({
   description: z.string(),
   revision: z.number().int(),
   canaryPercent: z.number(),
+  gatewaySampleRate: GatewaySampleRate,
+  gatewayClientOverrides: GatewayClientOverrides,
   stableVersion: z.object({ id: z.string(), label: z.string() }).nullable(),
   activeRollout: RolloutSummary.nullable(),
   createdAt: z.date(),

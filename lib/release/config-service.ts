@@ -6,8 +6,8 @@ import { newId } from "../ids";
 import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
-import { findConfigRowByKey, insertConfig, listConfigRows } from "./repo";
-import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput } from "./config-schemas";
+import { findConfigRowByKey, insertConfig, listConfigRows, lockConfig, updateConfigSettings } from "./repo";
+import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, UpdateConfigInput } from "./config-schemas";
 import { listLastEndedRollouts, type LastEndedRolloutRow } from "./last-ended-repo";
 import { findRollout } from "./rollout-repo";
 import { toRolloutDto } from "./rollout-service";
@@ -70,6 +70,31 @@ export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<
       after: dto,
     });
     await notifyChange(tx, { kind: "config", configId: dto.id, revision: dto.revision });
+    return dto;
+  });
+}
+
+/**
+ * PATCH a config's gateway settings. They are not routing state: the revision stays, and every
+ * instance's snapshot reloads on the notification like for any other change.
+ */
+export async function updateConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<ConfigDto> {
+  const input = parseInput(UpdateConfigInput, raw);
+  return db.$transaction(async (tx) => {
+    const { id } = await requireConfig(tx, key);
+    const row = await lockConfig(tx, id);
+    const changed = Object.keys(input) as (keyof UpdateConfigInput)[];
+    const dto = ConfigDto.parse(await updateConfigSettings(tx, id, input));
+    await appendAuditEvent(tx, {
+      actor,
+      action: "config.update",
+      entityType: "config",
+      entityId: id,
+      configId: id,
+      before: Object.fromEntries(changed.map((field) => [field, row[field]])),
+      after: Object.fromEntries(changed.map((field) => [field, dto[field]])),
+    });
+    await notifyChange(tx, { kind: "config", configId: id, revision: dto.revision });
     return dto;
   });
 }

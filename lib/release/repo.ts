@@ -26,6 +26,11 @@ export function insertConfig(db: DbOrTx, data: { id: string; key: string; name: 
   return db.config.create({ data, include: configSummary });
 }
 
+/** Settings that leave routing as it is (the gateway's): no revision bump, so no rollout action loses a race to them. */
+export function updateConfigSettings(tx: Tx, id: string, data: Pick<Prisma.ConfigUncheckedUpdateInput, "gatewaySampleRate" | "gatewayClientOverrides">) {
+  return tx.config.update({ where: { id }, data, include: configSummary });
+}
+
 /** Locks the config row for the rest of the transaction: routing changes serialize on it. */
 export async function lockConfig(tx: Tx, configId: string) {
   await tx.$queryRaw`SELECT id FROM configs WHERE id = ${configId} FOR UPDATE`;

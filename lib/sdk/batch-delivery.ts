@@ -1,4 +1,4 @@
-import { CanaryError, errorFrom, retryDelayMs, type ErrorDetail, type RetryPolicy, type Transport } from "./transport";
+import { CanaryError, errorFrom, retryDelayMs, type ErrorDetail, type Requester, type RetryPolicy } from "./transport";
 
 // One batch's POST (of outcomes to /api/metrics, or of late scores to /api/scores) and what its
 // answer means: retried while the server cannot be reached (or asks to come back later), sent in
@@ -27,7 +27,7 @@ const EVENT_PATH = /^events\.(\d+)(?=\.|$)/;
 /** What a batch's delivery needs from its queue. */
 export interface BatchSender<E> {
   stream: StreamInfo;
-  transport: Transport;
+  transport: Requester;
   timeoutMs: number;
   retry: RetryPolicy;
   /** Set by close() and the exit flush: a retry that would end after it gives up instead. */

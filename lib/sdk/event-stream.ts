@@ -1,5 +1,5 @@
 import type { StreamInfo } from "./batch-delivery";
-import type { CanaryError, RetryPolicy, Transport } from "./transport";
+import type { CanaryError, Requester, RetryPolicy } from "./transport";
 
 // What a delivery queue (lib/sdk/delivery-queue.ts) sends and where, how it names and counts its
 // events, and the counts it reports: one queue for outcomes, one for late scores (lib/sdk/queues.ts).
@@ -55,7 +55,7 @@ export interface EventStream<E> extends StreamInfo {
 
 export interface QueueOptions<E> {
   stream: EventStream<E>;
-  transport: Transport;
+  transport: Requester;
   batchSize: number;
   maxBuffered: number;
   flushIntervalMs: number;

@@ -32,6 +32,8 @@ export interface OutcomeEvent {
   rolloutId?: string | null;
   isError: boolean;
   latencyMs: number;
+  /** Time to the first token of a streamed answer, in ms. */
+  ttftMs?: number | null;
   /** 1..5; a later `feedback()` replaces it. */
   rating?: number | null;
   /**
@@ -76,10 +78,11 @@ export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
   if (typeof isError !== "boolean") return "`isError` must be a boolean";
   if (!number(latencyMs, 0, MAX_LATENCY_MS)) return `\`latencyMs\` must be a number from 0 to ${MAX_LATENCY_MS}`;
   const event: WireEvent = { requestId, config, versionId, ...(rolloutId === undefined ? {} : { rolloutId }), isError, latencyMs };
-  const { rating, errorType, inputTokens, outputTokens, costUsd, input, output, at } = outcome;
+  const { rating, errorType, inputTokens, outputTokens, costUsd, input, output, at, ttftMs } = outcome;
   const scores = outcome.scores == null ? null : normalizeScores(outcome.scores);
   if (typeof scores === "string") return scores;
   if (rating != null && !(Number.isInteger(rating) && number(rating, 1, 5))) return "`rating` must be a whole number from 1 to 5";
+  if (ttftMs != null && !number(ttftMs, 0, MAX_LATENCY_MS)) return `\`ttftMs\` must be a number from 0 to ${MAX_LATENCY_MS}`;
   if (errorType != null && !text(errorType, 0, MAX_ERROR_TYPE_CHARS)) return `\`errorType\` must be a string of at most ${MAX_ERROR_TYPE_CHARS} characters`;
   for (const [name, count] of [["inputTokens", inputTokens], ["outputTokens", outputTokens]] as const) {
     if (count != null && !(Number.isInteger(count) && number(count, 0, MAX_TOKENS))) return `\`${name}\` must be a whole number from 0 to ${MAX_TOKENS}`;
@@ -95,6 +98,7 @@ export function normalizeEvent(outcome: OutcomeEvent): WireEvent | string {
   }
   return Object.assign(
     event,
+    ttftMs == null ? {} : { ttftMs },
     rating == null ? {} : { rating },
     errorType == null ? {} : { errorType },
     inputTokens == null ? {} : { inputTokens },

@@ -8,7 +8,8 @@ import type { CanaryError, RetryPolicy, Transport } from "./transport";
 // A late-score batch first waits for the outcomes queued before it that it scores (the server
 // answers 404 until an outcome is stored), and what still gets a 404 waits and is sent again.
 
-const OUTCOMES: EventStream<WireEvent> = {
+/** Outcomes to POST /api/metrics (the gateway queues its own outcomes with the same rules). */
+export const OUTCOMES: EventStream<WireEvent> = {
   path: "/api/metrics",
   noun: "outcome(s)",
   maxPartialResends: 2,

@@ -80,6 +80,9 @@ export interface CallInit {
   keepalive?: boolean;
 }
 
+/** What sends a request: the HTTP transport below, or (in the gateway) the ingest service in the same process. */
+export type Requester = Pick<Transport, "request">;
+
 export class Transport {
   private readonly baseUrl: string;
   private readonly authorization: string;

@@ -8,6 +8,7 @@ import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { startAlertDispatcher } from "../alerts/dispatch";
 import { startController } from "../controller/loop";
+import { startGateway } from "../gateway/gateway";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
@@ -15,9 +16,9 @@ import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
 // server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
-// an empty database, starts the controller, the alert dispatcher and the client API, then serves
-// the Next.js app. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both
-// call it.
+// an empty database, starts the controller, the alert dispatcher, the client API and the
+// OpenAI-compatible gateway, then serves the Next.js app behind those two. `npm start`
+// (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
 
 export interface StartServerOptions {
   /** Next's dev server instead of the production build. */
@@ -68,12 +69,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     corsOrigins: env.LLM_CANARY_CORS_ORIGINS,
     onIngested: (rolloutIds) => controller.poke(rolloutIds),
   });
+  const gateway = startGateway(db, {
+    store: clientApi.store,
+    usage: clientApi.usage,
+    timeoutMs: env.LLM_CANARY_GATEWAY_TIMEOUT_MS,
+    onIngested: (rolloutIds) => controller.poke(rolloutIds),
+    log,
+  });
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   // The client API is served here, ahead of Next; everything else is Next's.
   const server = createServer(CONNECTION_LIMITS, (req, res) => {
-    if (clientApi.handle(req, res)) return;
+    if (clientApi.handle(req, res) || gateway.handle(req, res)) return;
     // Next sees the client's address only through this header, which the server always sets
     // itself, so a client cannot choose the address its sign-in attempts are counted under.
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.LLM_CANARY_TRUST_PROXY);
@@ -99,6 +107,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     stop() {
       stopping ??= (async () => {
         server.close();
+        server.closeIdleConnections();
+        // Gateway calls in flight may finish (up to a grace period) and every outcome is stored
+        // before the database closes.
+        await gateway.stop();
         server.closeAllConnections();
         await Promise.all([clientApi.stop(), controller.stop(), alerts.stop()]);
         await closeDatabase();

@@ -17,7 +17,18 @@ export async function loadSnapshotRows(db: Db) {
   return db.$transaction(
     async (tx) => {
       const configs = await tx.config.findMany({
-        select: { id: true, key: true, revision: true, canaryPercent: true, stableVersionId: true, canaryVersionId: true, activeRolloutId: true },
+        select: {
+          id: true,
+          key: true,
+          revision: true,
+          canaryPercent: true,
+          stableVersionId: true,
+          canaryVersionId: true,
+          activeRolloutId: true,
+          gatewaySampleRate: true,
+          gatewayClientOverrides: true,
+          createdAt: true,
+        },
       });
       const liveVersionIds = configs.flatMap((c) => [c.stableVersionId, c.canaryVersionId]).filter((id): id is string => id !== null);
       const liveVersions = await tx.version.findMany({ where: { id: { in: liveVersionIds } }, select: llmFields });
@@ -38,8 +49,12 @@ export async function loadSnapshotRows(db: Db) {
       const apiKeys = await tx.apiKey.findMany({
         select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true },
       });
+      // The gateway calls versions' connections from here, sealed: a secret is opened at its first call.
+      const providers = await tx.providerConnection.findMany({
+        select: { id: true, name: true, baseUrl: true, apiKeySealed: true, headersSealed: true, updatedAt: true },
+      });
       const fingerprint = await changeFingerprint(tx);
-      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, prices, scoreDefinitions, apiKeys, fingerprint };
+      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, prices, scoreDefinitions, apiKeys, providers, fingerprint };
     },
     { isolationLevel: "RepeatableRead" },
   );
@@ -50,16 +65,18 @@ export type SnapshotRows = Awaited<ReturnType<typeof loadSnapshotRows>>;
 /**
  * Changes whenever anything in the snapshot may have changed: config revisions only grow and
  * every routing change bumps one; configs, versions and keys are never deleted; revoking sets
- * revoked_at once. Score definitions and model prices may be deleted and edited: their count and
- * latest update time change with each. The polling fallback compares it every few seconds.
+ * revoked_at once. Score definitions, model prices and provider connections may be deleted and
+ * edited, and configs' gateway settings edited (no revision bump): their count and latest update
+ * time change with each. The polling fallback compares it every few seconds.
  */
 export async function changeFingerprint(db: DbOrTx): Promise<string> {
   const rows = await db.$queryRaw<{ fingerprint: string }[]>`
     SELECT concat_ws(':',
-      (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs),
+      (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs), (SELECT coalesce(max(updated_at), 'epoch') FROM configs),
       (SELECT count(*) FROM versions),
       (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys),
       (SELECT count(*) FROM score_definitions), (SELECT coalesce(max(updated_at), 'epoch') FROM score_definitions),
-      (SELECT count(*) FROM model_prices), (SELECT coalesce(max(updated_at), 'epoch') FROM model_prices)) AS fingerprint`;
+      (SELECT count(*) FROM model_prices), (SELECT coalesce(max(updated_at), 'epoch') FROM model_prices),
+      (SELECT count(*) FROM provider_connections), (SELECT coalesce(max(updated_at), 'epoch') FROM provider_connections)) AS fingerprint`;
   return rows[0].fingerprint;
 }

@@ -1,6 +1,8 @@
 import type { ApiKeyScope } from "../auth/scopes";
 import type { TokenPrice } from "../pricing/cost";
-import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
+import { openConnection } from "../providers/connection-service";
+import type { Connection } from "../providers/provider-call";
+import { llmSettingsDtoOf, llmSettingsOf, type LlmSettings } from "../release/llm-settings";
 import { prepareTemplate, type PreparedTemplate } from "../release/llm-template";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
 import type { SnapshotRows } from "./repo";
@@ -11,6 +13,8 @@ import type { SnapshotRows } from "./repo";
 export interface VersionEntry {
   id: string;
   label: string;
+  /** Its settings: what the gateway builds a provider request from. */
+  llm: LlmSettings;
   /** Its messages, parsed once: what /api/route renders when the app sends variables. */
   template: PreparedTemplate;
   /** The `llm` object of a /api/route answer, serialized once per snapshot, not per request. */
@@ -42,10 +46,18 @@ export interface ScoreSpec {
   max: number | null;
 }
 
+/** How the gateway treats a config's calls (lib/release/config-schemas.ts describes each). */
+export interface GatewaySettings {
+  sampleRate: number;
+  clientOverrides: boolean;
+}
+
 export interface ConfigEntry {
   id: string;
   key: string;
   revision: number;
+  createdAt: Date;
+  gateway: GatewaySettings;
   stable: VersionEntry | null;
   canary: VersionEntry | null;
   /** The active (running or paused) rollout, or null: then everyone gets stable. */
@@ -66,6 +78,17 @@ export interface KeyEntry {
   configs: readonly string[] | null;
 }
 
+/** A provider connection, as the gateway calls it. */
+export interface ProviderEntry {
+  id: string;
+  name: string;
+  /**
+   * The connection with its secrets opened at the first call, then kept (for this row as it is:
+   * a change to it makes a new entry). Throws a ProviderCallError `key_unreadable`.
+   */
+  open(): Connection;
+}
+
 /** Any version, live or not, as much as ingest needs: whose it is and which model it calls. */
 export interface VersionRef {
   configId: string;
@@ -80,6 +103,8 @@ export interface Snapshot {
   prices: ReadonlyMap<string, TokenPrice>;
   /** Every API key, revoked ones included. */
   keysBySelector: ReadonlyMap<string, KeyEntry>;
+  /** Every provider connection by id. */
+  providers: ReadonlyMap<string, ProviderEntry>;
   fingerprint: string;
   loadedAt: Date;
 }
@@ -92,7 +117,21 @@ function versionEntry(row: LlmRow | undefined, known: ReadonlyMap<string, Versio
   const entry = known.get(row.id);
   if (entry) return entry;
   const llm = llmSettingsOf(row);
-  return { id: row.id, label: row.label, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
+  return { id: row.id, label: row.label, llm, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
+}
+
+type ProviderRow = SnapshotRows["providers"][number];
+const providerRows = new WeakMap<ProviderEntry, ProviderRow>();
+
+/** The entry of a connection, carried over from the previous snapshot while its row is unchanged (its opened secrets with it). */
+function providerEntry(row: ProviderRow, previous: Snapshot | null): ProviderEntry {
+  const known = previous?.providers.get(row.id);
+  const knownRow = known && providerRows.get(known);
+  if (known && knownRow && knownRow.updatedAt.getTime() === row.updatedAt.getTime() && knownRow.name === row.name) return known;
+  let opened: Connection | null = null;
+  const entry: ProviderEntry = { id: row.id, name: row.name, open: () => (opened ??= openConnection(row)) };
+  providerRows.set(entry, row);
+  return entry;
 }
 
 /** The version entries of a snapshot, by id. */
@@ -144,6 +183,8 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snap
       id: row.id,
       key: row.key,
       revision: row.revision,
+      createdAt: row.createdAt,
+      gateway: { sampleRate: row.gatewaySampleRate, clientOverrides: row.gatewayClientOverrides },
       stable: versionEntry(row.stableVersionId ? versions.get(row.stableVersionId) : undefined, known),
       canary: versionEntry(row.canaryVersionId ? versions.get(row.canaryVersionId) : undefined, known),
       rollout:
@@ -159,6 +200,7 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snap
     versions: new Map(rows.versions.map((v) => [v.id, { configId: v.configId, model: v.model }])),
     prices: new Map(rows.prices.map(({ model, ...price }) => [model, price])),
     keysBySelector: new Map(rows.apiKeys.map((k) => [k.selector, keyEntry(k)])),
+    providers: new Map(rows.providers.map((p) => [p.id, providerEntry(p, previous)])),
     fingerprint: rows.fingerprint,
     loadedAt,
   };

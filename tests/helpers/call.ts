@@ -4,7 +4,7 @@ import type { Db } from "../../lib/db/types";
 import { createApiKey } from "../../lib/auth/api-key-service";
 import { newSessionClaims } from "../../lib/auth/sessions";
 import { createUser } from "../../lib/auth/user-service";
-import type { Role } from "../../lib/auth/scopes";
+import type { ApiKeyScope, Role } from "../../lib/auth/scopes";
 
 // Calls route handlers with real Requests, authenticated the way real clients are: a signed
 // next-auth session cookie or an API key.
@@ -59,7 +59,7 @@ export async function sessionCookieOf(db: Db, userId: string): Promise<string> {
   return `authjs.session-token=${token}`;
 }
 
-export async function adminKey(db: Db, scopes: ("admin" | "route" | "metrics")[] = ["admin"]): Promise<string> {
+export async function adminKey(db: Db, scopes: ApiKeyScope[] = ["admin"]): Promise<string> {
   const system = { type: "system", id: null, label: "test", scopes: [] } as const;
   const { key } = await createApiKey(db, system, { name: `key-${randomBytes(3).toString("hex")}`, scopes });
   return `Bearer ${key}`;

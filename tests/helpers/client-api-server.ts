@@ -1,21 +1,28 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "../../lib/db/client";
+import { startGateway, type Gateway, type GatewayOptions } from "../../lib/gateway/gateway";
 import { startClientApi, type ClientApi } from "../../lib/hot/client-api";
 
-// The client API on a real node:http server on a free port, as the custom server mounts it
-// (minus Next): tests talk to it with fetch, over real sockets.
+// The client API and the gateway on a real node:http server on a free port, as the custom server
+// mounts them (minus Next): tests talk to it with fetch, over real sockets.
 
 export interface ClientApiServer {
   api: ClientApi;
+  gateway: Gateway;
   baseUrl: string;
   close(): Promise<void>;
 }
 
-export async function startClientApiServer(db: Database, pollMs = 60_000): Promise<ClientApiServer> {
+export async function startClientApiServer(
+  db: Database,
+  pollMs = 60_000,
+  gatewayOptions: Omit<GatewayOptions, "store" | "usage"> = {},
+): Promise<ClientApiServer> {
   const api = await startClientApi(db, { pollMs, log: () => undefined });
+  const gateway = startGateway(db, { store: api.store, usage: api.usage, log: () => undefined, ...gatewayOptions });
   const server: Server = createServer((req, res) => {
-    if (!api.handle(req, res)) {
+    if (!api.handle(req, res) && !gateway.handle(req, res)) {
       res.writeHead(404).end();
     }
   });
@@ -23,10 +30,12 @@ export async function startClientApiServer(db: Database, pollMs = 60_000): Promi
   const { port } = server.address() as AddressInfo;
   return {
     api,
+    gateway,
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await gateway.stop();
       await api.stop();
     },
   };

@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 // What it answers, by request:
 // - model `error-<status>` (e.g. `error-429`): that status with an OpenAI error body;
 //   `slow-<ms>`: waits that long before answering (streamed: before the first chunk);
+//   `hold-<name>`: streamed, sends the first word and then waits until POST /_release/<name>
+//   (whole: answers only then), so a test sees chunks arrive before the answer ends;
 // - headers, for every path (so a connection's extra headers steer it): `x-test-status: <status>`
 //   answers that status; `x-test-delay-ms: <ms>` waits first; `x-test-redirect: <url>` answers
 //   302 to `<url>` followed by the rest of the request's path after /v1;
@@ -17,7 +19,8 @@ import type { AddressInfo } from "node:net";
 // - otherwise the text `Echo: <the last user message>`, cut to max_tokens (finish_reason length).
 // Tokens are counted as whitespace-separated words. With an api key set, any other bearer gets
 // 401 — whose message repeats the key it was sent, as a careless provider might, so tests can see
-// the product blot it out. GET /_requests lists what was received (method, path, headers).
+// the product blot it out. GET /_requests lists what was received (method, path, headers, body, and
+// whether the caller hung up before the answer ended: `closedEarly`).
 
 export interface ProviderServerOptions {
   /** Required as `Authorization: Bearer <apiKey>` when set. */
@@ -30,6 +33,14 @@ interface Received {
   path: string;
   headers: IncomingMessage["headers"];
   body: unknown;
+  closedEarly: boolean;
+}
+
+/** Answers waiting for POST /_release/<name>, by name. */
+const held = new Map<string, (() => void)[]>();
+
+function holdUntilReleased(name: string): Promise<void> {
+  return new Promise((resolve) => held.set(name, [...(held.get(name) ?? []), resolve]));
 }
 
 interface Tool {
@@ -62,7 +73,17 @@ export function createProviderServer(options: ProviderServerOptions = {}): Serve
       sendJson(res, 200, { requests: received });
       return;
     }
-    received.push({ method: req.method ?? "", path, headers: req.headers, body });
+    const release = /^\/_release\/(.+)$/.exec(path);
+    if (release) {
+      const waiting = held.get(release[1]) ?? [];
+      held.delete(release[1]);
+      for (const resolve of waiting) resolve();
+      sendJson(res, 200, { released: waiting.length });
+      return;
+    }
+    const entry: Received = { method: req.method ?? "", path, headers: req.headers, body, closedEarly: false };
+    received.push(entry);
+    res.once("close", () => (entry.closedEarly = !res.writableFinished));
     const delay = Number(req.headers["x-test-delay-ms"] ?? 0);
     if (delay > 0) await sleep(delay);
     const redirect = req.headers["x-test-redirect"];
@@ -95,6 +116,8 @@ async function chat(res: ServerResponse, body: unknown): Promise<void> {
   if (status) return sendError(res, Number(status[1]), `The model ${model} fails on purpose with ${status[1]}.`, Number(status[1]) === 429 ? "rate_limit_exceeded" : "test_error");
   const slow = /^slow-(\d+)$/.exec(model);
   if (slow) await sleep(Number(slow[1]));
+  const hold = /^hold-(.+)$/.exec(model)?.[1];
+  if (hold && request.stream !== true) await holdUntilReleased(hold);
 
   const messages = request.messages as { role?: string; content?: unknown }[];
   const promptTokens = messages.reduce((sum, m) => sum + words(typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? "")).length, 0);
@@ -116,7 +139,12 @@ async function chat(res: ServerResponse, body: unknown): Promise<void> {
   const chunk = (delta: unknown, finish: string | null = null) => ({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   if (answer.kind === "text") {
     send(chunk({ role: "assistant", content: "", refusal: null }));
-    for (const piece of answer.text.match(/\S+\s*/g) ?? []) send(chunk({ content: piece }));
+    const pieces = answer.text.match(/\S+\s*/g) ?? [];
+    for (const [i, piece] of pieces.entries()) {
+      send(chunk({ content: piece }));
+      if (i === 0 && hold) await holdUntilReleased(hold);
+      if (res.destroyed) return;
+    }
   } else {
     send(chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: answer.callId, type: "function", function: { name: answer.name, arguments: "" } }] }));
     for (const piece of answer.arguments.match(/.{1,8}/gs) ?? []) send(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));

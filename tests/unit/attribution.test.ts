@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { attributeEvents } from "@/lib/metrics/attribution";
 import type { OutcomeEventInput } from "@/lib/metrics/schemas";
+import { LlmSettings } from "@/lib/release/llm-settings";
 import { prepareTemplate } from "@/lib/release/llm-template";
 import type { ConfigEntry, Snapshot } from "@/lib/snapshot/snapshot";
 
 const now = new Date("2026-11-26T12:00:00Z");
-const version = (id: string) => ({ id, label: id, template: prepareTemplate({ messages: [], variables: [] }), llmJson: "{}" });
+const llm = LlmSettings.parse({ model: "gpt-4o", messages: [{ role: "system", content: "Hi." }], temperature: 0.5, maxTokens: 64 });
+const version = (id: string) => ({ id, label: id, llm, template: prepareTemplate({ messages: [], variables: [] }), llmJson: "{}" });
+const gateway = { sampleRate: 0, clientOverrides: false };
 const chat: ConfigEntry = {
   id: "cfg_chat",
   key: "chat",
   revision: 3,
+  createdAt: now,
+  gateway,
   stable: version("ver_a"),
   canary: version("ver_b"),
   rollout: { id: "ro_1", baseVersionId: "ver_a", canaryVersionId: "ver_b", routing: { salt: "s", percent: 5, sticky: true, include: [], exclude: [] } },
@@ -24,7 +29,7 @@ const chat: ConfigEntry = {
     ["turns", { key: "turns", kind: "numeric", min: 1, max: 50 }],
   ]),
 };
-const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [], scores: new Map() };
+const quiet: ConfigEntry = { id: "cfg_quiet", key: "quiet", revision: 1, createdAt: now, gateway, stable: version("ver_q1"), canary: null, rollout: null, rollouts: [], scores: new Map() };
 const snapshot: Snapshot = {
   configsByKey: new Map([["chat", chat], ["quiet", quiet]]),
   versions: new Map(
@@ -37,6 +42,7 @@ const snapshot: Snapshot = {
     ["gpt-4o-mini", { inputUsdPerMillion: 0.15, outputUsdPerMillion: 0.6 }],
   ]),
   keysBySelector: new Map(),
+  providers: new Map(),
   fingerprint: "x",
   loadedAt: now,
 };

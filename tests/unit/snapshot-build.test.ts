@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { sealApiKey } from "@/lib/providers/sealed-fields";
 import { LlmSettings } from "@/lib/release/llm-settings";
 import type { SnapshotRows } from "@/lib/snapshot/repo";
 import { buildSnapshot } from "@/lib/snapshot/snapshot";
@@ -9,9 +11,11 @@ import { buildSnapshot } from "@/lib/snapshot/snapshot";
 const llm = LlmSettings.parse({ model: "gpt-4o", messages: [{ role: "user", content: "Hi {{name}}" }], temperature: 0.2, maxTokens: 100 });
 const version = (id: string) => ({ id, label: id, ...llm });
 
-function rows(stableVersionId: string, canaryVersionId: string | null): SnapshotRows {
+function rows(stableVersionId: string, canaryVersionId: string | null, providers: unknown[] = []): SnapshotRows {
   return {
-    configs: [{ id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null }],
+    configs: [
+      { id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null, gatewaySampleRate: 0, gatewayClientOverrides: false, createdAt: new Date(0) },
+    ],
     liveVersions: [stableVersionId, canaryVersionId].filter((id) => id !== null).map(version),
     activeRollouts: [],
     rolloutSpans: [],
@@ -19,6 +23,7 @@ function rows(stableVersionId: string, canaryVersionId: string | null): Snapshot
     prices: [],
     scoreDefinitions: [],
     apiKeys: [],
+    providers,
     fingerprint: "f",
   } as unknown as SnapshotRows;
 }
@@ -33,5 +38,36 @@ describe("buildSnapshot", () => {
     expect(after.canary).toMatchObject({ id: "ver_c", label: "ver_c" });
     expect(after.canary!.llmJson).toBe(before.stable!.llmJson); // same settings, serialized alike
     expect(buildSnapshot(rows("ver_b", null), new Date()).configsByKey.get("chat")!.stable).not.toBe(before.canary);
+  });
+});
+
+describe("provider connections in the snapshot", () => {
+  process.env.LLM_CANARY_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  const connection = (apiKey: string, updatedAt: number) => ({
+    id: "prv_1",
+    name: "local",
+    baseUrl: "https://llm.example.com/v1",
+    ...sealApiKey("prv_1", apiKey),
+    headersSealed: null,
+    updatedAt: new Date(updatedAt),
+  });
+
+  it("opens a connection's secrets on first use and keeps its entry (secrets opened) until its row changes", () => {
+    const first = buildSnapshot(rows("ver_a", null, [connection("sk-first-key-0000", 1)]), new Date());
+    const entry = first.providers.get("prv_1")!;
+    expect(entry.open()).toEqual({ baseUrl: "https://llm.example.com/v1", apiKey: "sk-first-key-0000", headers: {} });
+    expect(entry.open()).toBe(entry.open());
+    const same = buildSnapshot(rows("ver_a", null, [connection("sk-first-key-0000", 1)]), new Date(), first);
+    expect(same.providers.get("prv_1")).toBe(entry);
+    const changed = buildSnapshot(rows("ver_a", null, [connection("sk-second-key-000", 2)]), new Date(), same);
+    expect(changed.providers.get("prv_1")).not.toBe(entry);
+    expect(changed.providers.get("prv_1")!.open().apiKey).toBe("sk-second-key-000");
+    expect(buildSnapshot(rows("ver_a", null), new Date(), changed).providers.size).toBe(0);
+  });
+
+  it("answers a connection whose secrets cannot be opened with key_unreadable, naming it", () => {
+    const broken = { ...connection("sk-first-key-0000", 1), apiKeySealed: "v1.not-a-sealed-value" };
+    const entry = buildSnapshot(rows("ver_a", null, [broken]), new Date()).providers.get("prv_1")!;
+    expect(() => entry.open()).toThrow(expect.objectContaining({ kind: "key_unreadable", message: expect.stringContaining('"local"') }));
   });
 });

@@ -26,6 +26,7 @@ const LABELS = { name: "Name", scopes: "Scopes", configs: "Configs", "configs.*"
 const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   route: "ask /api/route which version a user gets",
   metrics: "report outcomes and feedback",
+  gateway: "call models through the OpenAI-compatible /v1/chat/completions, which routes and records by itself",
   admin: "the whole admin API, like an admin user",
 };
 

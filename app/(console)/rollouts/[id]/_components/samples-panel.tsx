@@ -50,6 +50,7 @@ export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boo
                     {s.isError && <span className="font-medium text-red-800">error{s.errorType ? `: ${s.errorType}` : ""}</span>}
                     {s.rating !== null && <span>rating {s.rating}/5</span>}
                     <span>{s.latencyMs} ms</span>
+                    {s.ttftMs !== null && <span>first token {s.ttftMs} ms</span>}
                   </div>
                   {s.ratingComment && <p className="mt-1 italic text-slate-800">“{s.ratingComment}”</p>}
                   {(s.input || s.output) && (

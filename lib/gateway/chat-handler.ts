@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "../errors";
+import { send, type HotResponse } from "../hot/http";
+import { callProvider, ProviderCallError, type Connection } from "../providers/provider-call";
+import type { Snapshot } from "../snapshot/snapshot";
+import { CallRecord } from "./call-record";
+import type { PreparedCall } from "./chat-call";
+import { errorTypeOf, openAiError, providerFailure } from "./openai-errors";
+import type { OutcomeRecorder } from "./recorder";
+import { relayStream, relayWhole } from "./relay";
+
+// A routed call: the version's provider connection called once (never retried: a retry would be
+// billed again, and the app's own client retries what it wants to), the answer relayed, and the
+// outcome recorded whatever happened — a provider's failure counts against the version like any
+// error. A client that hangs up aborts the provider call; that outcome is recorded as
+// `client_closed`, not as an error of the version.
+
+export interface CallOptions {
+  /** Until the provider's answer starts (its status; for a whole answer, all of it). */
+  timeoutMs: number;
+  /** The longest silence while a stream flows. */
+  idleTimeoutMs: number;
+}
+
+/** Thrown into the provider call when the client goes away. */
+class ClientClosed extends Error {}
+
+/** The answer's headers that name what served the call, for feedback and scores sent later. */
+export function canaryHeaders(call: PreparedCall, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-canary-request-id": requestId,
+    "x-canary-variant": call.variant,
+    "x-canary-version": call.version.id,
+    "x-canary-version-label": encodeURIComponent(call.version.label),
+  };
+  if (call.ignored.length) headers["x-canary-ignored"] = call.ignored.join(", ");
+  return headers;
+}
+
+/** The version's connection from the snapshot: a 502 naming what is missing or broken. */
+function connectionOf(snapshot: Snapshot, call: PreparedCall): { connection: Connection; name: string } {
+  const { version, config } = call;
+  const which = `Version ${version.label} of config \`${config.key}\``;
+  const providerId = version.llm.providerId;
+  if (providerId === null) {
+    throw new AppError(502, "provider_unavailable", `${which} names no provider connection, so the gateway cannot call it; pick one in a new version (providerId).`);
+  }
+  const provider = snapshot.providers.get(providerId);
+  if (!provider) {
+    throw new AppError(502, "provider_unavailable", `${which} names the provider connection ${providerId}, which does not exist (it was deleted); pick another in a new version.`);
+  }
+  try {
+    return { connection: provider.open(), name: provider.name };
+  } catch (error) {
+    throw error instanceof ProviderCallError ? providerFailure(error, provider.name) : error;
+  }
+}
+
+/** Serves a prepared call to its end and records its outcome. Never rejects. */
+export async function answerCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  snapshot: Snapshot,
+  call: PreparedCall,
+  record: CallRecord,
+  recorder: OutcomeRecorder,
+  options: CallOptions,
+): Promise<void> {
+  const headers = canaryHeaders(call, record.requestId);
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort(new ClientClosed());
+  };
+  res.once("close", onClose);
+  try {
+    const { connection, name } = connectionOf(snapshot, call);
+    try {
+      const body = call.stream ? { ...call.request, stream: true, stream_options: { include_usage: true } } : { ...call.request, stream: false };
+      const answer = await callProvider(
+        connection,
+        "/chat/completions",
+        { method: "POST", body, accept: call.stream ? "text/event-stream" : "application/json" },
+        { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort.signal, keepAlive: true },
+      );
+      if (call.stream) await relayStream(res, answer, record, connection, name, headers, abort.signal);
+      else await relayWhole(res, answer, record, name, headers);
+    } catch (error) {
+      if (!(error instanceof ProviderCallError)) throw error;
+      record.fail(errorTypeOf(error));
+      throw providerFailure(error, name);
+    }
+  } catch (error) {
+    if (abort.signal.aborted) {
+      record.errorType = "client_closed";
+    } else {
+      record.fail(error instanceof AppError ? error.code : "internal");
+      if (!res.headersSent) reply(res, record.requestId, openAiError(error, record.requestId, headers));
+      else res.destroy();
+    }
+  } finally {
+    res.removeListener("close", onClose);
+    record.end();
+    recorder.record(record.event());
+  }
+}
+
+export function reply(res: ServerResponse, requestId: string, answer: HotResponse): void {
+  send(res, requestId, answer);
+}

@@ -1,0 +1,90 @@
+import type { Database } from "../db/client";
+import { errorPayload, newRequestId } from "../http/respond";
+import { ingestBatch } from "../metrics/ingest-service";
+import { DeliveryQueue } from "../sdk/delivery-queue";
+import type { WireEvent } from "../sdk/outcome-event";
+import { OUTCOMES } from "../sdk/queues";
+import type { CanaryError, HttpAnswer } from "../sdk/transport";
+import type { Snapshot } from "../snapshot/snapshot";
+
+// The gateway's outcomes, recorded without a database round trip in the request: each call adds
+// its event to the SDK's own delivery queue (lib/sdk/delivery-queue.ts: a bounded buffer, batches,
+// a timer, retries with backoff, a flush that waits for everything queued before it), whose
+// "transport" here is the ingest service in this process — the same path /api/metrics takes.
+// While the database is down a batch is retried until it comes back and the buffer fills up to
+// its bound; what does not fit is counted and logged. stop() delivers what is left.
+
+export interface RecorderOptions {
+  /** Events waiting at most; beyond, new ones are dropped (counted, logged). */
+  maxBuffered?: number;
+  batchSize?: number;
+  flushIntervalMs?: number;
+  /** Told which rollouts a stored batch added to (the controller judges them at once). */
+  onIngested?: (rolloutIds: readonly string[]) => void;
+  log?: (message: string) => void;
+}
+
+export interface RecorderStats {
+  buffered: number;
+  inFlight: number;
+  delivered: number;
+  /** Never stored: the buffer was full, or they were refused or given up at the shutdown deadline. */
+  dropped: number;
+}
+
+/** The key ingest checks outcomes against: the gateway checked the caller's key and configs already. */
+const GATEWAY_KEY = { name: "gateway", configs: null };
+
+/** A database that stays down keeps one batch retrying (at most every 5 s) while the buffer fills. */
+const RETRY = { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: 250, maxDelayMs: 5_000 };
+
+export class OutcomeRecorder {
+  private readonly queue: DeliveryQueue<WireEvent>;
+
+  constructor(db: Database, snapshot: () => Snapshot, options: RecorderOptions = {}) {
+    const log = options.log ?? ((message: string) => console.info(`[llm-canary] ${message}`));
+    const transport = {
+      async request(_method: string, _path: string, init: { body?: unknown } = {}): Promise<HttpAnswer> {
+        try {
+          const { answer, rolloutIds } = await ingestBatch(db, snapshot(), GATEWAY_KEY, init.body);
+          if (rolloutIds.length) options.onIngested?.(rolloutIds);
+          return { status: 202, headers: new Headers(), body: answer };
+        } catch (error) {
+          const { status, body, headers } = errorPayload(error, newRequestId());
+          return { status, headers: new Headers(headers), body };
+        }
+      },
+    };
+    this.queue = new DeliveryQueue<WireEvent>({
+      stream: { ...OUTCOMES, noun: "gateway outcome(s)" },
+      transport,
+      batchSize: options.batchSize ?? 500,
+      maxBuffered: options.maxBuffered ?? 50_000,
+      flushIntervalMs: options.flushIntervalMs ?? 1_000,
+      timeoutMs: 60_000,
+      retry: RETRY,
+      notFoundRetry: RETRY,
+      onError: (error: CanaryError) => log(`${error.message}${error.code === "buffer_full" ? " (the database may be down)" : ""}`),
+    });
+  }
+
+  /** Queues the outcome; false when it was dropped (the buffer is full: counted and logged). */
+  record(event: WireEvent): boolean {
+    return this.queue.add(event);
+  }
+
+  /** Resolves once everything recorded so far was stored (or given up). */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  /** Delivers what is left, giving up after `timeoutMs`; later records are refused. */
+  stop(timeoutMs: number): Promise<void> {
+    return this.queue.finish(timeoutMs, true);
+  }
+
+  stats(): RecorderStats {
+    const { buffered, inFlight, delivered, dropped, failed } = this.queue.stats();
+    return { buffered, inFlight, delivered, dropped: dropped + failed };
+  }
+}

@@ -1,0 +1,142 @@
+import { once } from "node:events";
+import type { ServerResponse } from "node:http";
+import { AppError } from "../errors";
+import { send } from "../hot/http";
+import { OutboundError, type OutboundStream } from "../outbound/request";
+import { providerWords, readText, type Connection } from "../providers/provider-call";
+import { SseDecoder } from "../providers/sse";
+import { COMMON_SECURITY_HEADERS } from "../security-headers";
+import type { CallRecord } from "./call-record";
+
+// The provider's answer passed to the client as it came. A whole answer: its bytes, after a check
+// that it is a chat completion. A stream: each network chunk's events written as soon as they are
+// decoded — no buffering beyond one event — except the usage chunk the gateway asked for itself,
+// which is dropped unless the client asked for it too. Once the answer has started nothing can be
+// retried or re-statused: a failure then ends the stream with an OpenAI error event.
+
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-store",
+  // Reverse proxies (nginx) would otherwise hold the events back.
+  "x-accel-buffering": "no",
+  ...COMMON_SECURITY_HEADERS,
+};
+
+function invalid(provider: string, what: string): AppError {
+  return new AppError(502, "upstream_error", `The provider connection "${provider}" answered with something other than ${what}.`);
+}
+
+/** A whole answer: checked, recorded and sent as the provider's bytes. */
+export async function relayWhole(res: ServerResponse, answer: OutboundStream, record: CallRecord, provider: string, headers: Record<string, string>): Promise<void> {
+  const text = await readText(answer, MAX_ANSWER_BYTES);
+  let completion: { choices?: unknown; usage?: unknown };
+  try {
+    completion = JSON.parse(text) as typeof completion;
+  } catch {
+    throw invalid(provider, "a chat completion (JSON)");
+  }
+  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) throw invalid(provider, "a chat completion (`choices`)");
+  record.usage(completion.usage);
+  record.answer((completion.choices[0] as { message?: unknown } | undefined)?.message);
+  send(res, record.requestId, { status: 200, json: text, headers });
+}
+
+/** What the relay reads of a streamed chunk. */
+type Chunk = { choices?: { delta?: unknown }[]; usage?: unknown; error?: unknown };
+
+/** The OpenAI error event that ends a stream which cannot go on. */
+function errorEvent(message: string, code: string): string {
+  return `data: ${JSON.stringify({ error: { message, type: "api_error", code, param: null } })}\n\n`;
+}
+
+/**
+ * A stream, event by event. Resolves when the answer has ended (whole or not) and been written;
+ * rejects only when `signal` aborts (the client went away).
+ */
+export async function relayStream(
+  res: ServerResponse,
+  answer: OutboundStream,
+  record: CallRecord,
+  connection: Connection,
+  provider: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  res.writeHead(200, { ...SSE_HEADERS, "x-request-id": record.requestId, ...headers });
+  res.flushHeaders();
+  const decoder = new SseDecoder(MAX_ANSWER_BYTES);
+  const includeUsage = record.call.includeUsage;
+  let done = false;
+  let failure: string | null = null;
+
+  /** The event as written to the client; "" drops it. */
+  const relay = (data: string): string => {
+    if (data === "[DONE]") {
+      done = true;
+      return "data: [DONE]\n\n";
+    }
+    let chunk: Chunk | null = null;
+    try {
+      chunk = JSON.parse(data) as Chunk | null;
+    } catch {
+      // Passed on as it came: the stream is the provider's; the outcome says it was malformed.
+      record.fail("invalid_response");
+    }
+    if (chunk && typeof chunk === "object") {
+      if (chunk.error) {
+        const words = providerWords(data, connection);
+        record.fail("stream_error");
+        failure = errorEvent(`The provider connection "${provider}" sent an error in the middle of the stream${words ? `: ${words}` : "."}`, "upstream_error");
+        return "";
+      }
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      if (choices.length) record.delta(choices[0]?.delta);
+      if (chunk.usage) {
+        record.usage(chunk.usage);
+        if (!includeUsage && choices.length === 0) return "";
+      }
+    }
+    return `data: ${data}\n\n`;
+  };
+
+  const finish = (last?: string) => {
+    res.end(last);
+    record.end();
+  };
+  try {
+    for await (const bytes of answer.body) {
+      // After [DONE] the rest is read to its end, so the kept-alive connection can serve another call.
+      if (done) continue;
+      let out = "";
+      for (const data of decoder.push(bytes)) {
+        out += relay(data);
+        if (done || failure) break;
+      }
+      if (done) finish(out);
+      else if (failure) break;
+      else if (out && !res.write(out)) await once(res, "drain", { signal });
+    }
+    if (!done && !failure) {
+      const rest = decoder.end().map(relay).join("");
+      if (rest) res.write(rest);
+    }
+    if (!done && !failure) {
+      record.fail("stream_incomplete");
+      failure = errorEvent(`The provider connection "${provider}" ended the stream without \`data: [DONE]\`.`, "upstream_error");
+    }
+  } catch (error) {
+    if (done) return; // the client has its whole answer; only the connection's tail failed
+    if (signal.aborted) throw error;
+    // The body stalled or broke off (lib/outbound: timeout or connection_failed), or a line grew past the limit.
+    const kind = error instanceof OutboundError ? error.failure : "invalid_response";
+    record.fail(kind);
+    const what = kind === "timeout" ? "stalled" : kind === "connection_failed" ? "broke off" : "sent a line past the size limit";
+    failure = errorEvent(`The provider connection "${provider}" ${what} in the middle of the stream.`, kind === "timeout" ? "timeout" : "upstream_error");
+  }
+  if (!done) {
+    answer.close();
+    finish(failure ?? undefined);
+  }
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRollout } from "@/lib/release/rollout-service";
+import { createVersion } from "@/lib/release/version-service";
+import { adminKey } from "../helpers/call";
+import { send } from "../helpers/client-api-server";
+import { PRICE, startGatewayFixture, system, type GatewayFixture } from "../helpers/gateway-fixture";
+
+// The gateway in front of the OpenAI-compatible test provider, called with the official `openai`
+// client as an app would: whole and streamed answers, tool calls, sticky routing that agrees with
+// /api/route, and the outcomes it records. (Precedence rules: gateway-requests.test.ts; failures:
+// gateway-failures.test.ts.)
+
+let fx: GatewayFixture;
+let chat: { stableId: string; canaryId: string; rolloutId: string };
+
+beforeAll(async () => {
+  fx = await startGatewayFixture();
+  const { versionId: stableId } = await fx.config("chat");
+  const canary = await createVersion(fx.db.prisma, system, "chat", { label: "v2", model: "test-chat", providerId: fx.providerId, systemPrompt: "You answer for chat, v2.", temperature: 0.3, maxTokens: 64 });
+  const stages = [{ percent: 50, minDurationSec: 3600, minSamples: 1000 }, { percent: 100, minDurationSec: 3600, minSamples: 1000 }];
+  const rollout = await startRollout(fx.db.prisma, system, "chat", { canaryVersionId: canary.id, stages });
+  await fx.srv.api.store.reload();
+  chat = { stableId, canaryId: canary.id, rolloutId: rollout.id };
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+const ask = (content: string) => [{ role: "user" as const, content }];
+
+describe("the gateway, called with the official OpenAI client", () => {
+  it("answers a whole chat completion from the user's version, and says which one served it", async () => {
+    const { data, response } = await fx.client.chat.completions.create({ model: "chat", user: "user-1", messages: ask("Hello there") }).withResponse();
+    expect(data.choices[0].message.content).toBe("Echo: Hello there");
+    const versionId = response.headers.get("x-canary-version");
+    expect([chat.stableId, chat.canaryId]).toContain(versionId);
+    expect(response.headers.get("x-canary-variant")).toBe(versionId === chat.canaryId ? "canary" : "stable");
+    expect(response.headers.get("x-canary-request-id")).toMatch(/^req_/);
+    expect(response.headers.get("x-request-id")).toBe(response.headers.get("x-canary-request-id"));
+
+    // The provider got the version's system prompt before the client's message, and its settings.
+    const sent = (await fx.providerRequests()).at(-1)!;
+    const prompt = versionId === chat.canaryId ? "You answer for chat, v2." : "You answer for chat.";
+    expect(sent.body).toMatchObject({ model: "test-chat", temperature: 0.3, max_tokens: 64, stream: false, user: "user-1" });
+    expect(sent.body.messages).toEqual([{ role: "system", content: prompt }, { role: "user", content: "Hello there" }]);
+    expect(sent.headers.authorization).toBe(`Bearer ${fx.providerKey}`);
+  });
+
+  it("accepts canary/<config> as the model name too", async () => {
+    const completion = await fx.client.chat.completions.create({ model: "canary/chat", user: "user-1", messages: ask("hi") });
+    expect(completion.choices[0].message.content).toBe("Echo: hi");
+  });
+
+  it("relays a stream chunk by chunk: the first chunks arrive while the provider still holds the rest", async () => {
+    await fx.config("held-stream", { model: "hold-stream-1" });
+    const stream = await fx.client.chat.completions.create({ model: "held-stream", user: "u", stream: true, messages: ask("one two three four") });
+    const chunks = stream[Symbol.asyncIterator]();
+    let text = "";
+    // The provider sends its first word, then waits for /_release: these chunks cannot be buffered.
+    while (!text.includes("Echo:")) text += (await chunks.next()).value!.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Echo: ");
+    await fx.release("stream-1");
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) text += next.value.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Echo: one two three four");
+  });
+
+  it("asks the provider for usage on every stream and drops that chunk unless the client asked for it", async () => {
+    const collect = async (includeUsage: boolean) => {
+      const stream = await fx.client.chat.completions.create({ model: "chat", user: "user-2", stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}), messages: ask("count me") });
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return chunks;
+    };
+    const without = await collect(false);
+    expect(without.filter((c) => c.usage)).toEqual([]);
+    expect(without.at(-1)!.choices[0].finish_reason).toBe("stop");
+    const withUsage = await collect(true);
+    expect(withUsage.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number), completion_tokens: 3 } });
+    const sent = (await fx.providerRequests()).slice(-2);
+    expect(sent.map((r) => r.body.stream_options)).toEqual([{ include_usage: true }, { include_usage: true }]);
+  });
+
+  it("passes tool calls through, whole and streamed, with the version's tools", async () => {
+    const tools = [{ name: "lookup_order", description: "Find an order", parameters: { type: "object", properties: { id: { type: "string" } } } }];
+    await fx.config("tools", { tools });
+    const whole = await fx.client.chat.completions.create({ model: "tools", user: "u", messages: ask("where is order 7?") });
+    expect(whole.choices[0].finish_reason).toBe("tool_calls");
+    expect(whole.choices[0].message.tool_calls).toEqual([{ id: "call_lookup_order", type: "function", function: { name: "lookup_order", arguments: '{"id":"example"}' } }]);
+    expect((await fx.providerRequests()).at(-1)!.body.tools).toEqual([{ type: "function", function: tools[0] }]);
+
+    const stream = await fx.client.chat.completions.create({ model: "tools", user: "u", stream: true, messages: ask("where is order 7?") });
+    const pieces: string[] = [];
+    for await (const chunk of stream) for (const call of chunk.choices[0]?.delta.tool_calls ?? []) pieces.push(call.function?.arguments ?? "");
+    expect(pieces.join("")).toBe('{"id":"example"}');
+    expect(pieces.length).toBeGreaterThan(1);
+  });
+
+  it("routes each user to the same version every time, as /api/route does", async () => {
+    const routeKey = await adminKey(fx.db.prisma, ["route"]);
+    const seen = new Map<string, Set<string>>();
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const { response } = await fx.client.chat.completions.create({ model: "chat", user: `sticky-${i}`, messages: ask("hi") }).withResponse();
+          const versions = seen.get(`sticky-${i}`) ?? new Set();
+          versions.add(response.headers.get("x-canary-version")!);
+          seen.set(`sticky-${i}`, versions);
+        }),
+      );
+    }
+    for (const [user, versions] of seen) {
+      expect(versions.size, user).toBe(1);
+      const routed = await send(fx.srv.baseUrl, "/api/route", { auth: routeKey, body: { config: "chat", userId: user } });
+      expect([...versions][0], user).toBe(routed.body.versionId);
+    }
+    // At 50 %, twenty users do not all land on one side (2 in a million).
+    expect(new Set([...seen.values()].map((v) => [...v][0])).size).toBe(2);
+  });
+
+  it("records each call's outcome: its version and rollout, tokens, cost from the price table, time to first token", async () => {
+    const whole = await fx.client.chat.completions.create({ model: "chat", user: "recorded-1", messages: ask("three words here") }).withResponse();
+    const stream = await fx.client.chat.completions.create({ model: "chat", user: "recorded-2", stream: true, stream_options: { include_usage: true }, messages: ask("four words right here") }).withResponse();
+    let usage = null;
+    for await (const chunk of stream.data) usage = chunk.usage ?? usage;
+    const ids = [whole.response, stream.response].map((r) => r.headers.get("x-canary-request-id")!);
+    const [a, b] = await fx.outcomes(ids);
+    for (const [row, answer, tokens] of [[a, whole.response, whole.data.usage], [b, stream.response, usage]] as const) {
+      expect(row).toMatchObject({
+        versionId: answer.headers.get("x-canary-version"),
+        variant: answer.headers.get("x-canary-variant"),
+        rolloutId: chat.rolloutId,
+        isError: false,
+        errorType: null,
+        inputTokens: tokens!.prompt_tokens,
+        outputTokens: tokens!.completion_tokens,
+        input: null, // the config keeps no samples unless told to
+        output: null,
+      });
+      const cost = (tokens!.prompt_tokens * PRICE.inputUsdPerMillion + tokens!.completion_tokens * PRICE.outputUsdPerMillion) / 1e6;
+      expect(row.costUsd).toBeCloseTo(cost, 12);
+      expect(row.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(a.ttftMs).toBeNull(); // a whole answer has no first token of its own
+    expect(b.ttftMs).not.toBeNull();
+    expect(b.ttftMs!).toBeLessThanOrEqual(b.latencyMs);
+  });
+
+  it("lists the configs the key may use as models", async () => {
+    const ids: string[] = [];
+    for await (const model of fx.client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(["chat", "tools", "held-stream"]));
+    expect(ids).toEqual([...ids].sort());
+  });
+});
