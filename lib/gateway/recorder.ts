@@ -64,7 +64,7 @@ export class OutcomeRecorder {
       timeoutMs: 60_000,
       retry: RETRY,
       notFoundRetry: RETRY,
-      onError: (error: CanaryError) => log(`${error.message}${error.code === "buffer_full" ? " (the database may be down)" : ""}`),
+      onError: (error: CanaryError) => log(error.code === "buffer_full" ? `${error.message} The database may be down or slow.` : error.message),
     });
   }
 

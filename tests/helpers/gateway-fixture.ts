@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import type { Actor } from "../../lib/auth/actor";
-import { setDatabase } from "../../lib/db/client";
+import { setDatabase, type Database } from "../../lib/db/client";
 import type { GatewayOptions } from "../../lib/gateway/gateway";
 import { setPrice } from "../../lib/pricing/service";
 import { createProvider } from "../../lib/providers/connection-service";
@@ -10,7 +10,7 @@ import { createVersion } from "../../lib/release/version-service";
 import { adminKey } from "./call";
 import { startClientApiServer, type ClientApiServer } from "./client-api-server";
 import { startProviderProcess, type ProviderProcess } from "./openai-compatible-process";
-import { createTestDatabase, type TestDatabase } from "./test-database";
+import { createTestDatabase } from "./test-database";
 
 // The gateway in front of the OpenAI-compatible test provider (a process of its own), on a
 // database of its own: a connection to the provider, a key with the `gateway` scope, the official
@@ -27,7 +27,7 @@ export interface ProviderRequest {
 }
 
 export interface GatewayFixture {
-  db: TestDatabase;
+  db: Database;
   provider: ProviderProcess;
   providerKey: string;
   /** The connection to the test provider. */
@@ -43,16 +43,17 @@ export interface GatewayFixture {
   providerRequests(): Promise<ProviderRequest[]>;
   release(name: string): Promise<void>;
   /** Stores every outcome the gateway recorded so far, then reads them by request id. */
-  outcomes(requestIds: readonly string[]): Promise<Awaited<ReturnType<TestDatabase["prisma"]["outcome"]["findMany"]>>>;
+  outcomes(requestIds: readonly string[]): Promise<Awaited<ReturnType<Database["prisma"]["outcome"]["findMany"]>>>;
   close(): Promise<void>;
 }
 
 export const PRICE = { model: "test-chat", inputUsdPerMillion: 2, outputUsdPerMillion: 8 };
 
-export async function startGatewayFixture(gatewayOptions: Omit<GatewayOptions, "store" | "usage"> = {}): Promise<GatewayFixture> {
+/** `database`: one the caller made and closes (a throwaway server it stops and starts); default: a test database of its own. */
+export async function startGatewayFixture(gatewayOptions: Omit<GatewayOptions, "store" | "usage"> = {}, database?: Database): Promise<GatewayFixture> {
   process.env.LLM_CANARY_ENCRYPTION_KEY = randomBytes(32).toString("base64");
   process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "127.0.0.1";
-  const db = await createTestDatabase();
+  const db = database ?? (await createTestDatabase());
   setDatabase(db);
   const providerKey = `sk-gateway-${randomBytes(12).toString("hex")}`;
   const provider = await startProviderProcess({ apiKey: providerKey });
@@ -98,7 +99,7 @@ export async function startGatewayFixture(gatewayOptions: Omit<GatewayOptions, "
       process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "true";
       await srv?.close();
       await provider?.stop();
-      await db?.close();
+      if (!database) await db?.close();
     },
   };
 }
