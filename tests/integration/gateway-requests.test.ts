@@ -25,7 +25,7 @@ async function post(body: Record<string, unknown>, headers: Record<string, strin
     headers: { authorization: fx.authorization, "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as { error: Record<string, unknown> } };
 }
 
 describe("the request the gateway builds", () => {
