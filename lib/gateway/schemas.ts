@@ -11,7 +11,26 @@ import { ChatCompletion } from "../providers/openai-api";
 export const GATEWAY_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_CLIENT_MESSAGES = 2_000;
 
+/**
+ * How deeply a body may nest. OpenAI's own shapes nest a handful of levels (a content part's image
+ * URL, a tool's JSON Schema); much deeper is an attack on whoever serializes it next.
+ */
+export const MAX_BODY_DEPTH = 64;
+
 const MESSAGE_ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
+
+/** The path of the first value nested deeper than `limit`, or null; iterative, so any depth is safe to check. */
+function tooDeep(value: unknown, limit: number): (string | number)[] | null {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= limit) return path;
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push([item, [...path, i]]));
+    else for (const [key, item] of Object.entries(v)) stack.push([item, [...path, key]]);
+  }
+  return null;
+}
 
 /** A message as the client sends it: its role checked, everything else passed on untouched. */
 const ClientMessage = z
@@ -46,7 +65,11 @@ export const ChatCompletionInput = z
       "values for the version's {{variables}} (or send X-Canary-Variables: <JSON object>; the body's values win)",
     ),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((body, ctx) => {
+    const path = tooDeep(body, MAX_BODY_DEPTH);
+    if (path) ctx.addIssue({ code: "custom", path, message: `is nested too deeply: the body may nest at most ${MAX_BODY_DEPTH} levels` });
+  });
 export type ChatCompletionInput = z.output<typeof ChatCompletionInput>;
 
 /** A config as an OpenAI model object. */

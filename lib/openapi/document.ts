@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OpenAiErrorDto } from "../gateway/schemas";
 import { APP_VERSION } from "../version";
 import { ENDPOINTS, type Endpoint } from "./endpoints";
 
@@ -22,7 +23,11 @@ const ERROR_TEXT: Record<number, string> = {
   409: "Conflict: stale revision or a transition the current state does not allow; `current` holds the state",
   413: "Body over the endpoint's limit (1 MB for the admin API, 10 MB for /api/metrics, 64 KB for other client calls)",
   415: "Body is not JSON",
+  405: "Method not allowed here",
+  429: "The provider's rate limit (gateway: its status passed on)",
+  502: "Gateway: the version's provider connection is missing or broken (named in the message), or the provider failed",
   503: "Database unavailable; retry after `Retry-After` seconds",
+  504: "Gateway: the provider did not answer within the timeout",
 };
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
@@ -71,6 +76,7 @@ function operation(endpoint: Endpoint) {
               content: {
                 ...(endpoint.stream ? { "application/x-ndjson": { schema: stripMeta(jsonSchema(endpoint.stream, "output")) } } : {}),
                 ...(endpoint.response ? { "application/json": { schema: stripMeta(jsonSchema(endpoint.response, "output")) } } : {}),
+                ...(endpoint.eventStream ? { "text/event-stream": { schema: { type: "string", description: endpoint.eventStream } } } : {}),
               },
             }
           : {}),
@@ -78,7 +84,10 @@ function operation(endpoint: Endpoint) {
       ...Object.fromEntries(
         [...new Set(errors)].sort().map((status) => [
           String(status),
-          { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          {
+            description: ERROR_TEXT[status] ?? "Error",
+            content: { "application/json": { schema: { $ref: `#/components/schemas/${endpoint.errorShape === "openai" ? "OpenAiError" : "Error"}` } } },
+          },
         ]),
       ),
     },
@@ -95,14 +104,15 @@ export function buildOpenApiDocument() {
       version: APP_VERSION,
       description:
         "Client API (/api/route, /api/routing-state, /api/metrics, /api/feedback): `Authorization: Bearer <API key with the route or metrics scope>`. " +
-        "Admin API: a session cookie, or `Authorization: Bearer <API key with the admin scope>`. Every error has the shape of `Error`.",
+        "Gateway (/v1/chat/completions, /v1/models): OpenAI-compatible, `Authorization: Bearer <API key with the gateway scope>`; its errors have OpenAI's shape (`OpenAiError`). " +
+        "Admin API: a session cookie, or `Authorization: Bearer <API key with the admin scope>`. Every other error has the shape of `Error`.",
     },
     components: {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", description: "lck_<selector>_<secret>, from `npm run cli -- api-key create`" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token" },
       },
-      schemas: { Error: stripMeta(jsonSchema(ErrorBody, "output")) },
+      schemas: { Error: stripMeta(jsonSchema(ErrorBody, "output")), OpenAiError: stripMeta(jsonSchema(OpenAiErrorDto, "output")) },
     },
     paths,
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuditFacetsDto, AuditPageDto, AuditQuery } from "../audit/schemas";
+import { ChatCompletionDto, ChatCompletionInput, ModelListDto } from "../gateway/schemas";
 import { RolloutReportDto } from "../analysis/report-schemas";
 import { ReportSnapshotDto } from "../analysis/rollout-actions";
 import { SamplesPageDto, SamplesQuery } from "../analysis/samples-service";
@@ -38,6 +39,10 @@ export interface Endpoint {
   stream?: z.ZodType;
   status?: number;
   errors?: number[];
+  /** The gateway's endpoints answer errors in OpenAI's shape, not the product's. */
+  errorShape?: "openai";
+  /** Answered as server-sent events instead when the request asks (`stream: true`): what they hold. */
+  eventStream?: string;
 }
 
 const HealthDto = z.object({
@@ -67,6 +72,21 @@ export const ENDPOINTS: Endpoint[] = [
   { method: "post", path: "/api/metrics", summary: "Report up to 1000 outcomes, each with its custom scores if any; idempotent on (config, requestId); one bad event (or score: events.N.scores.<key>) refuses the batch and nothing is stored", auth: "client", keyScope: "metrics", body: MetricsBatchInput, response: MetricsAcceptedDto, status: 202, errors: [400, 413, 415, 503] },
   { method: "post", path: "/api/scores", summary: "Late custom scores for up to 1000 reported requests; a re-sent score replaces the earlier one (kept in its history). One bad event refuses the batch (400 naming events.N.scores.<key>); 404 naming each events.N.requestId whose outcome is not stored yet; nothing is stored then", auth: "client", keyScope: "metrics", body: LateScoresBatchInput, response: ScoresAcceptedDto, status: 202, errors: [400, 403, 404, 409, 413, 415, 503] },
   { method: "post", path: "/api/feedback", summary: "A late 1-5 rating for a reported request; a second one replaces the first", auth: "client", keyScope: "metrics", body: FeedbackInput, response: FeedbackDto, status: 202, errors: [400, 404, 409, 413, 415, 503] },
+
+  {
+    method: "post",
+    path: "/v1/chat/completions",
+    summary:
+      "OpenAI-compatible chat completions: `model` names the config, `user` (or X-Canary-User) the user, routed sticky as /api/route does; the chosen version's rendered messages and settings are sent to its provider connection and the answer relayed as it came, with x-canary-request-id, x-canary-variant and x-canary-version; the outcome is recorded. Errors in OpenAI's shape: the provider's status kept, 502 for a missing or broken connection, 504 for a timeout",
+    auth: "client",
+    keyScope: "gateway",
+    body: ChatCompletionInput,
+    response: ChatCompletionDto,
+    errorShape: "openai",
+    eventStream: "with `stream: true`: the provider's chunks as they arrive, then `data: [DONE]`; the usage chunk only with `stream_options.include_usage`; a failure after the first chunk ends the stream with an `{ error }` event",
+    errors: [400, 404, 405, 409, 413, 415, 429, 502, 504],
+  },
+  { method: "get", path: "/v1/models", summary: "The configs the key may use (those with a version), as OpenAI model objects: send one's id as `model`", auth: "client", keyScope: "gateway", response: ModelListDto, errorShape: "openai", errors: [405] },
 
   { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public" },

@@ -87,14 +87,22 @@ export function expectForQuery(
   return schemaVerdict(schema, toInput(Object.fromEntries(query)));
 }
 
-/** Status, error shape and message: the properties every answer to a hostile input must have. */
-export function checkAnswer(answer: Answer, expected: Expectation, what: string, sent = ""): void {
+/**
+ * Status, error shape and message: the properties every answer to a hostile input must have.
+ * `shape`: the product's error shape, or OpenAI's (the gateway, /v1/...), whose streamed answers
+ * are server-sent events rather than JSON.
+ */
+export function checkAnswer(answer: Answer, expected: Expectation, what: string, sent = "", shape: "product" | "openai" = "product"): void {
   const excerpt = `${what} → ${answer.status} ${answer.text.slice(0, 400)}`;
   expect(answer.status, `never a 5xx: ${excerpt}`).toBeLessThan(500);
   if (typeof expected.status === "number") expect(answer.status, `expected ${expected.status} (${expected.why}): ${excerpt}`).toBe(expected.status);
   if (expected.status === "4xx") expect(answer.status >= 400 && answer.status < 500, `expected a 4xx (${expected.why}): ${excerpt}`).toBe(true);
 
   if (answer.status === 304) return;
+  if (shape === "openai" && answer.status === 200 && /^text\/event-stream/.test(answer.headers.get("content-type") ?? "")) {
+    expect(answer.text.trimEnd(), `a stream ends with [DONE]: ${excerpt}`).toMatch(/data: \[DONE\]$/);
+    return;
+  }
   expect(answer.headers.get("content-type") ?? "", `JSON answer: ${excerpt}`).toMatch(/^application\/json/);
   let body: unknown;
   try {
@@ -103,6 +111,7 @@ export function checkAnswer(answer: Answer, expected: Expectation, what: string,
     throw new Error(`the answer is not JSON: ${excerpt}`);
   }
   if (answer.status < 400) return;
+  if (shape === "openai") return checkOpenAiError(answer, body, expected, excerpt, sent);
 
   const error = (body as { error?: Record<string, unknown> }).error;
   expect(error, `error shape { error: { code, message, requestId } }: ${excerpt}`).toBeTypeOf("object");
@@ -127,6 +136,27 @@ export function checkAnswer(answer: Answer, expected: Expectation, what: string,
     const first = paths[0];
     const subject = first === "(root)" ? /^The (request body|query) / : `The \`${first}\` field `;
     expect(message as string, `the message names the first field: ${excerpt}`).toEqual(expect.stringMatching(typeof subject === "string" ? new RegExp(`^${escapeRegExp(subject)}`) : subject));
+  }
+}
+
+/** OpenAI's `{ error: { message, type, code, param } }`, with the same demands on the message as the product's shape. */
+function checkOpenAiError(answer: Answer, body: unknown, expected: Expectation, excerpt: string, sent: string): void {
+  const error = (body as { error?: Record<string, unknown> }).error;
+  expect(error, `error shape { error: { message, type, code, param } }: ${excerpt}`).toBeTypeOf("object");
+  const { message, type, code, param } = error as Record<string, unknown>;
+  expect(Object.keys(error!).sort(), `exactly OpenAI's four fields: ${excerpt}`).toEqual(["code", "message", "param", "type"]);
+  expect(type, `error.type: ${excerpt}`).toMatch(/^[a-z_]+_error$/);
+  expect(code, `error.code: ${excerpt}`).toMatch(/^[a-z_]+$/);
+  expect(param === null || (typeof param === "string" && param.length > 0), `error.param null or a field: ${excerpt}`).toBe(true);
+  expect(typeof message === "string" && message.trim().length > 0, `a non-empty error.message: ${excerpt}`).toBe(true);
+  expect(message as string, `a message for a person: ${excerpt}`).not.toMatch(/\[object \w+\]|must be (an? \w+), not \1\b/);
+  if (!sent.includes("undefined")) expect(message as string, `no leaked undefined: ${excerpt}`).not.toMatch(/\bundefined\b/);
+  expect(answer.headers.get("x-request-id"), `X-Request-Id: ${excerpt}`).toMatch(/^req_/);
+  if (expected.issuePaths && answer.status === 400) {
+    expect(param, `param names the field at fault: ${excerpt}`).toBeTypeOf("string");
+    expect(expected.issuePaths.includes(param as string), `param names a field the schema refuses (${expected.issuePaths.slice(0, 5).join(", ")}): ${excerpt}`).toBe(true);
+    const subject = param === "(root)" ? /^The (request body|query) / : new RegExp(`^${escapeRegExp(`The \`${param as string}\` field `)}`);
+    expect(message as string, `the message names the first field: ${excerpt}`).toEqual(expect.stringMatching(subject));
   }
 }
 
@@ -185,7 +215,8 @@ export function captureServerErrors(): { causeOf(answer: Answer): string; restor
   return {
     causeOf: (answer) => {
       if (answer.status < 500) return "";
-      const requestId = /"requestId":"(req_[\w-]+)"/.exec(answer.text)?.[1];
+      // The product's shape names the request in `requestId`; OpenAI's (the gateway) in its message.
+      const requestId = /"requestId":"(req_[\w-]+)"|\(request (req_[\w-]+)\)/.exec(answer.text)?.slice(1).find(Boolean);
       return ` [server: ${(requestId && causes.get(requestId)) ?? "no logged cause"}]`;
     },
     restore: () => spy.mockRestore(),

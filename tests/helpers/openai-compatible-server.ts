@@ -164,9 +164,11 @@ function decide(request: Record<string, unknown>, messages: { role?: string; con
   const last = messages[messages.length - 1];
   if (tools.length && request.tool_choice !== "none" && last.role !== "tool") {
     const choice = request.tool_choice as { function?: { name?: string } } | undefined;
-    const tool = tools.find((t) => t.function?.name === choice?.function?.name) ?? tools[0];
-    const name = tool.function?.name ?? "tool";
-    const args = Object.fromEntries(Object.entries(tool.function?.parameters?.properties ?? {}).map(([key, schema]) => [key, sampleValue(schema.type)]));
+    // Whatever a client sent as tools (the product's fuzz tests send odd ones): never a crash.
+    const tool = tools.find((t) => t?.function?.name === choice?.function?.name) ?? tools[0];
+    const name = typeof tool?.function?.name === "string" ? tool.function.name : "tool";
+    const properties = tool?.function?.parameters?.properties;
+    const args = Object.fromEntries(Object.entries(typeof properties === "object" && properties !== null ? properties : {}).map(([key, schema]) => [key, sampleValue(schema?.type)]));
     return { kind: "tool", name, arguments: JSON.stringify(args), callId: `call_${name}`, finish: "tool_calls" };
   }
   const lastUser = [...messages].reverse().find((m) => m.role === "user");

@@ -21,7 +21,7 @@ beforeAll(async () => {
   for (const role of ROLES) principals[role] = { cookie: (await sessionFor(db.prisma, role)).cookie };
   admin = await adminKey(db.prisma);
   principals["admin key"] = { auth: admin };
-  principals["client key"] = { auth: await adminKey(db.prisma, ["route", "metrics"]) };
+  principals["client key"] = { auth: await adminKey(db.prisma, ["route", "metrics", "gateway"]) };
   const revoked = await adminKey(db.prisma);
   const row = await db.prisma.apiKey.findFirstOrThrow({ where: { selector: revoked.split("_")[1] } });
   await revokeApiKey(db.prisma, { type: "system", id: null, label: "test", scopes: [] }, row.id);
@@ -71,7 +71,7 @@ describe("access rules for every admin endpoint", () => {
 
 describe("bad input changes nothing", () => {
   const counts = async () => ({
-    configs: await db.prisma.config.count(),
+    configs: await db.prisma.config.findMany({ orderBy: { id: "asc" }, select: { id: true, gatewaySampleRate: true, gatewayClientOverrides: true, updatedAt: true } }),
     versions: await db.prisma.version.count(),
     rollouts: await db.prisma.rollout.count(),
     scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
@@ -86,6 +86,11 @@ describe("bad input changes nothing", () => {
     ["/api/admin/configs", {}, JSON.stringify({ key: 5, name: "x" }), "key"],
     ["/api/admin/configs", {}, JSON.stringify({ key: "ok-key" }), "name"],
     ["/api/admin/configs", {}, JSON.stringify({ key: "ok-key", name: "x", extra: 1 }), "(root)"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewaySampleRate: 1.5 }), "gatewaySampleRate", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewaySampleRate: "all" }), "gatewaySampleRate", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewayClientOverrides: "yes" }), "gatewayClientOverrides", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({}), "(root)", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ name: "Renamed" }), "(root)", "patch"],
     ["/api/admin/configs/{key}/versions", { key: "bad-input" }, JSON.stringify({ ...version, temperature: Number.MAX_VALUE }), "temperature"],
     ["/api/admin/configs/{key}/versions", { key: "bad-input" }, JSON.stringify({ ...version, systemPrompt: "p".repeat(100_001) }), "systemPrompt"],
     ["/api/admin/configs/{key}/versions", { key: "bad-input" }, JSON.stringify({ ...version, maxTokens: "lots" }), "maxTokens"],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/admin/configs/route";
+import { GET as getConfig, PATCH } from "@/app/api/admin/configs/[key]/route";
 import { GET as health } from "@/app/api/health/route";
 import { createApiKey } from "@/lib/auth/api-key-service";
 import { setDatabase } from "@/lib/db/client";
@@ -130,5 +131,29 @@ describe("API keys through the admin API", () => {
     });
     expect((await revoked.json()).revokedAt).not.toBeNull();
     expect((await GET(new Request("http://test/api/admin/configs", { headers: opsAuth }), ctx)).status).toBe(401);
+  });
+});
+
+describe("PATCH /api/admin/configs/{key}", () => {
+  it("changes the gateway settings, audits before and after, and leaves the routing revision as it was", async () => {
+    const created = await (await POST(post(JSON.stringify({ key: "gateway-settings", name: "Gateway settings" })), ctx)).json();
+    expect(created).toMatchObject({ gatewaySampleRate: 0, gatewayClientOverrides: false });
+    const keyCtx = { params: Promise.resolve({ key: "gateway-settings" }) };
+    const patch = (body: unknown) =>
+      PATCH(new Request("http://test/api/admin/configs/gateway-settings", { method: "PATCH", headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" }, body: JSON.stringify(body) }), keyCtx);
+    const res = await patch({ gatewaySampleRate: 0.25 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ key: "gateway-settings", gatewaySampleRate: 0.25, gatewayClientOverrides: false, revision: created.revision });
+    await patch({ gatewayClientOverrides: true });
+    const read = await (await getConfig(new Request("http://test/api/admin/configs/gateway-settings", { headers: { authorization: `Bearer ${adminKey}` } }), keyCtx)).json();
+    expect(read.config).toMatchObject({ gatewaySampleRate: 0.25, gatewayClientOverrides: true });
+    const events = await db.prisma.auditEvent.findMany({ where: { entityId: created.id, action: "config.update" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.before, e.after, e.actorLabel])).toEqual([
+      [{ gatewaySampleRate: 0 }, { gatewaySampleRate: 0.25 }, "key:admin"],
+      [{ gatewayClientOverrides: false }, { gatewayClientOverrides: true }, "key:admin"],
+    ]);
+    const refused = await patch({ gatewaySampleRate: 2 });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toBe("The `gatewaySampleRate` field must be from 0 (no samples) to 1 (every call).");
   });
 });

@@ -2,7 +2,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { routeQueryInput } from "@/lib/hot/route-handler";
+import { GATEWAY_MAX_BODY_BYTES } from "@/lib/gateway/schemas";
 import { METRICS_MAX_BODY_BYTES } from "@/lib/metrics/schemas";
+import { createProvider } from "@/lib/providers/connection-service";
 import { ENDPOINTS, type Endpoint } from "@/lib/openapi/endpoints";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
@@ -15,9 +17,11 @@ import { captureServerErrors, checkAnswer, checkDatabase, checkNoPrototypePollut
 import { bodySpec, describeBody, pathsOf, renderBody, requestPayload, valueAt, type BodySpec, type RenderedBody } from "../helpers/hostile-body";
 import { querySpec, renderQuery, SWEEP_QUERY_VALUES, type QuerySpec } from "../helpers/hostile-query";
 import { sweepValues } from "../helpers/hostile-values";
+import { startProviderProcess, type ProviderProcess } from "../helpers/openai-compatible-process";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
-// The client API (/api/route, /api/routing-state, /api/metrics, /api/scores, /api/feedback) over real HTTP, with
+// The client API (/api/route, /api/routing-state, /api/metrics, /api/scores, /api/feedback) and the
+// gateway (/v1/chat/completions, in front of the test provider) over real HTTP, with
 // every endpoint that takes a body or a query generated from ENDPOINTS and called with a key of
 // the scope it needs. A hostile input gets a 4xx in the product's error shape, never a 5xx, and
 // leaves every table as it was; an input valid by the schema may be stored (outcomes, their scores
@@ -26,22 +30,29 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 const RUNS = fuzzRuns(40);
 /** SMALL_BODY_MAX_BYTES in lib/hot/client-api.ts (not exported): /api/route and /api/feedback bodies. */
 const SMALL_BODY_MAX_BYTES = 64_000;
-const limitOf = (e: Endpoint) => (e.path === "/api/metrics" || e.path === "/api/scores" ? METRICS_MAX_BODY_BYTES : SMALL_BODY_MAX_BYTES);
+const limitOf = (e: Endpoint) =>
+  e.path === "/api/metrics" || e.path === "/api/scores" ? METRICS_MAX_BODY_BYTES : e.path.startsWith("/v1/") ? GATEWAY_MAX_BODY_BYTES : SMALL_BODY_MAX_BYTES;
+const isGateway = (e: Endpoint) => e.errorShape === "openai";
 /** What an accepted report, score or rating may change. */
 const CLIENT_WRITES = ["outcomes", "metric_rollups", "metric_rollups_hourly", "outcome_scores", "score_rollups", "score_rollups_hourly"];
 
 const system: Actor = { type: "system", id: null, label: "fuzz setup", scopes: [] };
-const version = (label: string) => ({ label, model: "gpt-4o", systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });
+const version = (label: string) => ({ label, model: "gpt-4o", providerId: fx.providerId, systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });
 
 let db: TestDatabase;
+let provider: ProviderProcess;
 let srv: ClientApiServer;
 let readState: () => Promise<DbState>;
 const serverErrors = captureServerErrors();
 const keys: Record<string, string> = {};
-const fx = { key: "fuzz", stableId: "", canaryId: "", rolloutId: "", ratedRequestId: "fuzz-reported" };
+const fx = { key: "fuzz", stableId: "", canaryId: "", rolloutId: "", ratedRequestId: "fuzz-reported", providerId: null as string | null };
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  // The gateway's valid calls reach the test provider through a connection.
+  process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "127.0.0.1";
+  provider = await startProviderProcess();
+  fx.providerId = (await createProvider(db.prisma, system, { name: "local", baseUrl: `${provider.origin}/v1`, apiKey: "sk-fuzz-0123456789" })).id;
   await createConfig(db.prisma, system, { key: fx.key, name: "Fuzz target" });
   fx.stableId = (await createVersion(db.prisma, system, fx.key, version("v1"))).id;
   fx.canaryId = (await createVersion(db.prisma, system, fx.key, version("v2"))).id;
@@ -50,6 +61,7 @@ beforeAll(async () => {
   fx.rolloutId = (await startRollout(db.prisma, system, fx.key, { canaryVersionId: fx.canaryId })).id;
   keys.route = await adminKey(db.prisma, ["route"]);
   keys.metrics = await adminKey(db.prisma, ["metrics"]);
+  keys.gateway = await adminKey(db.prisma, ["gateway"]);
   srv = await startClientApiServer(db);
   const reported = await send(srv.baseUrl, "/api/metrics", { auth: keys.metrics, body: { events: [{ ...event(0), requestId: fx.ratedRequestId }] } });
   expect(reported.status).toBe(202);
@@ -57,7 +69,9 @@ beforeAll(async () => {
   console.log(`fuzz-client: FUZZ_SEED=${process.env.FUZZ_SEED ?? "20261126 (default)"}, FUZZ_RUNS=${RUNS} per endpoint`);
 });
 afterAll(async () => {
+  process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "true";
   await srv?.close();
+  await provider?.stop();
   await db?.close();
   serverErrors.restore();
 });
@@ -88,6 +102,15 @@ const BODY_SAMPLES: Record<string, (n: number) => unknown> = {
   "post /api/metrics": (n) => ({ events: [event(n)] }),
   "post /api/scores": () => ({ events: [{ requestId: fx.ratedRequestId, config: fx.key, scores: { groundedness: 0.5, valid_json: false } }] }),
   "post /api/feedback": () => ({ requestId: fx.ratedRequestId, rating: 4, comment: "spot on", config: fx.key }),
+  "post /v1/chat/completions": (n) => ({
+    model: fx.key,
+    user: `user-${n}`,
+    messages: [{ role: "user", content: "Where is my order?" }],
+    temperature: 0.7,
+    stream: false,
+    stream_options: { include_usage: true },
+    variables: { tone: "calm" },
+  }),
 };
 /** How an endpoint reads its query beyond Object.fromEntries: /api/route gathers `variables[name]`. */
 const QUERY_INPUTS: Record<string, (query: Record<string, string>) => unknown> = { "get /api/route": routeQueryInput };
@@ -111,7 +134,10 @@ async function request(endpoint: Endpoint, query?: URLSearchParams, body?: Rende
   }
   const url = `${srv.baseUrl}${endpoint.path}${query ? `?${query.toString()}` : ""}`;
   const response = await fetch(url, { method: endpoint.method.toUpperCase(), headers, body: payload, duplex: "half" } as RequestInit);
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const answer = { status: response.status, headers: response.headers, text: await response.text() };
+  // The gateway records outcomes in the background: stored now, so the state read next shows them.
+  if (isGateway(endpoint)) await srv.gateway.recorder.flush();
+  return answer;
 }
 
 /** A refusal (and any GET) changed nothing; an accepted report or rating changed only outcomes and rollups. */
@@ -128,7 +154,7 @@ async function bodyCase(endpoint: Endpoint, spec: BodySpec): Promise<number> {
   const answer = await request(endpoint, undefined, body);
   const what = `POST ${endpoint.path}, ${describeBody(spec)}: ${body.text.slice(0, 200)}` + serverErrors.causeOf(answer);
   const after = await readState();
-  checkAnswer(answer, expected, what, body.text);
+  checkAnswer(answer, expected, what, body.text, isGateway(endpoint) ? "openai" : "product");
   checkClientDatabase(before, after, answer.status, expected, what, false);
   checkNoPrototypePollution(); // the client API runs in this process too
   return answer.status;
@@ -147,7 +173,15 @@ async function queryCase(endpoint: Endpoint, spec: QuerySpec): Promise<number> {
 
 describe("client API under hostile input", () => {
   it("covers every client endpoint that takes input, starting from valid samples", () => {
-    expect(fuzzedEndpoints.map(label).sort()).toEqual(["get /api/route", "get /api/routing-state", "post /api/feedback", "post /api/metrics", "post /api/route", "post /api/scores"]);
+    expect(fuzzedEndpoints.map(label).sort()).toEqual([
+      "get /api/route",
+      "get /api/routing-state",
+      "post /api/feedback",
+      "post /api/metrics",
+      "post /api/route",
+      "post /api/scores",
+      "post /v1/chat/completions",
+    ]);
     for (const e of fuzzedEndpoints) {
       if (e.body) expect(e.body.safeParse(bodySample(e)(0)).success, label(e)).toBe(true);
       if (e.query) expect(e.query.safeParse((QUERY_INPUTS[label(e)] ?? ((q) => q))(querySample(e)())).success, label(e)).toBe(true);
@@ -200,6 +234,12 @@ describe("product bugs the fuzzing found, now fixed", () => {
   });
   it("nul-in-text: POST /api/feedback with comment \"\\u0000\" → 400, not 500", async () => {
     refused(await post("/api/feedback", JSON.stringify({ requestId: fx.ratedRequestId, rating: 3, comment: "\u0000" })), "NUL in a comment");
+  });
+  it("deep-content: POST /v1/chat/completions with a message's content nested 5000 levels deep → 400 naming it, not 500 (serializing it for the provider overflowed the stack)", async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    const answer = await post("/v1/chat/completions", `{"model":"${fx.key}","user":"u","messages":[{"role":"user","content":${deep}}]}`);
+    checkAnswer(answer, { status: 400, why: "nested too deeply" }, "deep content", "", "openai");
+    expect(JSON.parse(answer.text).error.message).toMatch(/^The `messages\.0\.content\.a\.a[.a]*` field is nested too deeply: the body may nest at most 64 levels\.$/);
   });
   it("non-finite-number-message: events.0.inputTokens = 1e309 → a message that does not say \"must be a number, not a number\"", async () => {
     const answer = await post("/api/metrics", JSON.stringify({ events: [{ ...event(-2), inputTokens: "@" }] }).replace('"@"', "1e309"));

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
+import { GATEWAY_PATHS } from "@/lib/gateway/gateway";
 import { CLIENT_API_PATHS } from "@/lib/hot/client-api";
 import { openApiDocument } from "@/lib/openapi/document";
 
@@ -42,12 +43,12 @@ describe("OpenAPI document", () => {
     }
   });
 
-  it("describes every client API path the custom server serves itself", () => {
-    for (const apiPath of CLIENT_API_PATHS) expect(Object.keys(openApiDocument.paths)).toContain(apiPath);
+  it("describes every client API and gateway path the custom server serves itself", () => {
+    for (const apiPath of [...CLIENT_API_PATHS, ...GATEWAY_PATHS]) expect(Object.keys(openApiDocument.paths)).toContain(apiPath);
   });
 
   it("describes no route that does not exist", () => {
-    const existing = new Set([...routeFiles().map(toOpenApiPath), ...CLIENT_API_PATHS]);
+    const existing = new Set([...routeFiles().map(toOpenApiPath), ...CLIENT_API_PATHS, ...GATEWAY_PATHS]);
     expect(Object.keys(openApiDocument.paths).filter((p) => !existing.has(p))).toEqual([]);
   });
 
