@@ -72,6 +72,7 @@ export const configQueries = {
 
 export const configApi = {
   create: (body: unknown) => apiFetch<ConfigWire>("/api/admin/configs", { method: "POST", body }),
+  update: (key: string, body: unknown) => apiFetch<ConfigWire>(base(key), { method: "PATCH", body }),
   createVersion: (key: string, body: unknown) => apiFetch<VersionWire>(`${base(key)}/versions`, { method: "POST", body }),
   startRollout: (key: string, body: unknown) => apiFetch<RolloutWire>(`${base(key)}/rollouts`, { method: "POST", body }),
 };

@@ -14,6 +14,7 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Time } from "@/components/ui/time";
 import { configQueries, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 import { LIVE_REFRESH_MS } from "@/lib/query/rollouts";
+import { GatewaySection } from "./gateway-section";
 import { RoutePreview } from "./route-preview";
 import { ScoresSection } from "./scores-section";
 import { StartCanaryDialog } from "./start-canary-dialog";
@@ -39,6 +40,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
       </section>
       <ScoresSection configKey={configKey} />
       <RoutePreview configKey={configKey} />
+      {detail.data && <GatewaySection key={String(detail.data.config.updatedAt)} config={detail.data.config} />}
       <section aria-labelledby="rollouts-heading">
         <h2 id="rollouts-heading" className="mb-3 text-lg font-semibold">
           Rollouts

@@ -1,0 +1,80 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useCan } from "@/components/providers";
+import { Button } from "@/components/ui/button";
+import { INPUT_CLASS } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
+import { FormError } from "@/components/ui/form-error";
+import { gatewaySettingsBody, sampleRateOptions } from "@/lib/console/gateway-form";
+import { configApi, configKeys, type ConfigWire } from "@/lib/query/configs";
+
+const LABELS = { gatewaySampleRate: "Samples kept", gatewayClientOverrides: "Clients may override" } as const;
+
+/**
+ * How the OpenAI-compatible gateway treats this config's calls: everyone who reads the config sees
+ * the settings; editors (configs:write) change them. Keyed by the config's `updatedAt` where it is
+ * used, so a save (or someone else's) starts the form from the stored values.
+ */
+export function GatewaySection({ config }: { config: ConfigWire }) {
+  const canWrite = useCan("configs:write");
+  const queryClient = useQueryClient();
+  const saved = { gatewaySampleRate: config.gatewaySampleRate, gatewayClientOverrides: config.gatewayClientOverrides };
+  const [edited, setEdited] = useState(saved);
+  const body = gatewaySettingsBody(saved, edited);
+  const save = useMutation({
+    mutationFn: () => configApi.update(config.key, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(config.key) }),
+  });
+  return (
+    <section aria-labelledby="gateway-heading" className="rounded-xl border border-slate-200 bg-white p-4">
+      <h2 id="gateway-heading" className="mb-2 text-lg font-semibold">
+        Gateway
+      </h2>
+      <p className="mb-3 max-w-3xl text-sm text-slate-700">
+        Apps can call this config through the OpenAI-compatible gateway: an official OpenAI client pointed at <code className="font-mono">/v1</code> on this server, with an
+        API key of the <code className="font-mono">gateway</code> scope, sending <code className="font-mono">model: &quot;{config.key}&quot;</code> and the end user as{" "}
+        <code className="font-mono">user</code>. The gateway routes the user, calls the version&apos;s provider connection and records the outcome.
+      </p>
+      <Form onSubmit={() => save.mutate()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          {LABELS.gatewaySampleRate}
+          <select
+            value={String(edited.gatewaySampleRate)}
+            onChange={(e) => setEdited({ ...edited, gatewaySampleRate: Number(e.target.value) })}
+            disabled={!canWrite}
+            aria-describedby="gateway-samples-hint"
+            className={INPUT_CLASS}
+          >
+            {sampleRateOptions(config.gatewaySampleRate).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-2 pb-1.5 text-sm">
+          <input
+            type="checkbox"
+            checked={edited.gatewayClientOverrides}
+            onChange={(e) => setEdited({ ...edited, gatewayClientOverrides: e.target.checked })}
+            disabled={!canWrite}
+          />
+          Clients may override the version&apos;s sampling parameters (temperature, max tokens, tools, response format…)
+        </label>
+        {canWrite && (
+          <Button type="submit" variant="primary" disabled={Object.keys(body).length === 0 || save.isPending}>
+            {save.isPending ? "Saving…" : "Save gateway settings"}
+          </Button>
+        )}
+        <p id="gateway-samples-hint" className="basis-full text-xs text-slate-600">
+          Samples are the client&apos;s messages and the answer, kept with the outcome for reading and for evaluators. The model is always the version&apos;s.
+        </p>
+        <div className="basis-full empty:hidden">
+          <FormError error={save.error} labels={LABELS} />
+        </div>
+      </Form>
+    </section>
+  );
+}
