@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send } from "../hot/http";
@@ -52,10 +51,11 @@ function errorEvent(message: string, code: string): string {
 }
 
 /**
- * A stream, event by event. Resolves when the answer has ended (whole or not) and been written;
- * rejects only when `signal` aborts (the client went away).
+ * A stream, event by event, handed on from the network chunk's callback (no promise per chunk).
+ * Resolves when the answer has ended (whole or not) and been written; rejects only when `signal`
+ * aborts (the client went away). A slow client pauses the provider's stream rather than buffering it.
  */
-export async function relayStream(
+export function relayStream(
   res: ServerResponse,
   answer: OutboundStream,
   record: CallRecord,
@@ -70,6 +70,10 @@ export async function relayStream(
   const includeUsage = record.call.includeUsage;
   let done = false;
   let failure: string | null = null;
+  const stopWith = (errorType: string, message: string, code = "upstream_error") => {
+    record.fail(errorType);
+    failure = errorEvent(`The provider connection "${provider}" ${message}`, code);
+  };
 
   /** The event as written to the client; "" drops it. */
   const relay = (data: string): string => {
@@ -87,8 +91,7 @@ export async function relayStream(
     if (chunk && typeof chunk === "object") {
       if (chunk.error) {
         const words = providerWords(data, connection);
-        record.fail("stream_error");
-        failure = errorEvent(`The provider connection "${provider}" sent an error in the middle of the stream${words ? `: ${words}` : "."}`, "upstream_error");
+        stopWith("stream_error", `sent an error in the middle of the stream${words ? `: ${words}` : "."}`);
         return "";
       }
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -101,42 +104,59 @@ export async function relayStream(
     return `data: ${data}\n\n`;
   };
 
+  const relayAll = (events: string[]): string => {
+    let out = "";
+    for (const data of events) {
+      out += relay(data);
+      if (done || failure) break;
+    }
+    return out;
+  };
+
   const finish = (last?: string) => {
     res.end(last);
     record.end();
   };
-  try {
-    for await (const bytes of answer.body) {
-      // After [DONE] the rest is read to its end, so the kept-alive connection can serve another call.
-      if (done) continue;
-      let out = "";
-      for (const data of decoder.push(bytes)) {
-        out += relay(data);
-        if (done || failure) break;
-      }
-      if (done) finish(out);
-      else if (failure) break;
-      else if (out && !res.write(out)) await once(res, "drain", { signal });
-    }
-    if (!done && !failure) {
-      const rest = decoder.end().map(relay).join("");
-      if (rest) res.write(rest);
-    }
-    if (!done && !failure) {
-      record.fail("stream_incomplete");
-      failure = errorEvent(`The provider connection "${provider}" ended the stream without \`data: [DONE]\`.`, "upstream_error");
-    }
-  } catch (error) {
-    if (done) return; // the client has its whole answer; only the connection's tail failed
-    if (signal.aborted) throw error;
-    // The body stalled or broke off (lib/outbound: timeout or connection_failed), or a line grew past the limit.
-    const kind = error instanceof OutboundError ? error.failure : "invalid_response";
-    record.fail(kind);
-    const what = kind === "timeout" ? "stalled" : kind === "connection_failed" ? "broke off" : "sent a line past the size limit";
-    failure = errorEvent(`The provider connection "${provider}" ${what} in the middle of the stream.`, kind === "timeout" ? "timeout" : "upstream_error");
-  }
-  if (!done) {
-    answer.close();
-    finish(failure ?? undefined);
-  }
+
+  return new Promise((resolve, reject) => {
+    const reader = answer.consume({
+      data: (bytes) => {
+        // After [DONE] the rest is read to its end, so the kept-alive connection can serve another call.
+        if (done || failure) return;
+        let out: string;
+        try {
+          out = relayAll(decoder.push(bytes));
+        } catch {
+          stopWith("invalid_response", "sent a line past the size limit in the middle of the stream.");
+          answer.close();
+          return;
+        }
+        if (done) return finish(out);
+        if (failure) return answer.close();
+        if (out && !res.write(out)) {
+          res.once("drain", () => reader.resume());
+          return false;
+        }
+      },
+      end: (error) => {
+        if (done) return resolve(); // the client has its whole answer; only the connection's tail is left
+        if (signal.aborted) return reject(signal.reason);
+        if (failure === null && error !== undefined) {
+          // The body stalled or broke off (lib/outbound: timeout or connection_failed).
+          const kind = error instanceof OutboundError ? error.failure : "connection_failed";
+          stopWith(kind, `${kind === "timeout" ? "stalled" : "broke off"} in the middle of the stream.`, kind === "timeout" ? "timeout" : "upstream_error");
+        } else if (failure === null) {
+          const rest = relayAll(decoder.end());
+          if (done) {
+            finish(rest);
+            return resolve();
+          }
+          if (rest) res.write(rest);
+          if (failure === null) stopWith("stream_incomplete", "ended the stream without `data: [DONE]`.");
+        }
+        finish(failure ?? undefined);
+        resolve();
+      },
+    });
+  });
 }

@@ -18,8 +18,6 @@ export interface FollowOptions {
 
 export async function outboundStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions = {}): Promise<OutboundStream & { url: string }> {
   const maxRedirects = options.maxRedirects ?? 5;
-  const origin = new URL(url).origin;
-  const credentials = new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase()));
   let current = url;
   let hop = request;
   for (let redirects = 0; ; redirects++) {
@@ -35,6 +33,9 @@ export async function outboundStreamFollowing(url: string, request: OutboundStre
     const location = answer.headers.location;
     if (!REDIRECTS.has(answer.status) || !location || redirects >= maxRedirects) return { ...answer, url: current };
     answer.close();
+    // Worked out only when there is a redirect to follow: most calls have none.
+    const origin = new URL(url).origin;
+    const credentials = new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase()));
     let next: URL;
     try {
       next = new URL(location, current);

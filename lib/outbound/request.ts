@@ -109,11 +109,16 @@ function connect(
     // pool of sockets connected to exactly those addresses (./agents.ts).
     agent: request.keepAlive ? pooledAgent(target) : false,
     lookup: addresses ? pinnedLookup(addresses) : undefined,
-    signal,
   };
   const requestFn = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new OutboundError("timeout"));
     const req = requestFn(options, resolve);
+    // The signal ends the request, and its answer if it has one, at any time. (One listener,
+    // rather than the request's own `signal` option, which adds half a dozen per request.)
+    const onAbort = () => req.destroy();
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.once("close", () => signal.removeEventListener("abort", onAbort));
     req.on("error", () => reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed")));
     req.end(body);
   });
@@ -135,8 +140,19 @@ export interface OutboundStream {
   headers: IncomingHttpHeaders;
   /** The body as it arrives; iterating throws an OutboundError when it stalls or breaks off. */
   body: AsyncIterable<Buffer>;
+  /**
+   * The body handed to `sink` chunk by chunk as it arrives, without a promise per chunk (the
+   * gateway's relay): `data` returning false pauses it until `resume()`; `end` comes once, with
+   * the error iterating `body` would throw, or none. Use either this or `body`, not both.
+   */
+  consume(sink: BodySink): { resume(): void };
   /** Stops reading and closes the connection. */
   close(): void;
+}
+
+export interface BodySink {
+  data(chunk: Buffer): boolean | void;
+  end(error?: unknown): void;
 }
 
 /**
@@ -173,7 +189,15 @@ export async function outboundStream(url: string, request: OutboundStreamRequest
       socket?.removeListener("timeout", onIdle);
     };
     res.once("close", done);
-    return { status: res.statusCode ?? 0, headers: res.headers, body: readBody(res, failure), close: () => res.destroy() };
+    return {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      get body() {
+        return readBody(res, failure);
+      },
+      consume: (sink) => consumeBody(res, failure, sink),
+      close: () => res.destroy(),
+    };
   } catch (error) {
     clearTimeout(timer);
     callerSignal?.removeEventListener("abort", onCallerAbort);
@@ -189,6 +213,23 @@ async function* readBody(res: IncomingMessage, failure: () => unknown): AsyncGen
   }
   // A body cut short (the socket destroyed by the idle timeout or an abort) ends without an error.
   if (!res.complete) throw failure();
+}
+
+function consumeBody(res: IncomingMessage, failure: () => unknown, sink: BodySink): { resume(): void } {
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    // As in readBody: a body cut short (idle timeout, abort, reset) is a failure.
+    sink.end(res.complete ? undefined : failure());
+  };
+  res.on("data", (chunk: Buffer) => {
+    if (sink.data(chunk) === false) res.pause();
+  });
+  res.once("end", end);
+  res.once("error", end);
+  res.once("close", end);
+  return { resume: () => res.resume() };
 }
 
 /** A `lookup` for net.connect that answers with the addresses judged already, never asking DNS. */

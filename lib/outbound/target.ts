@@ -25,28 +25,47 @@ const LOOPBACK: ResolvedAddress[] = [
   { address: "::1", family: 6 },
 ];
 
-export async function resolveTarget(
-  raw: string,
-  signal: AbortSignal,
-  policy: OutboundPolicy = outboundPolicy(),
-): Promise<TargetVerdict> {
+/**
+ * Verdicts on URLs that name an address or `localhost`, by policy: judged without DNS, so the same
+ * every time until the policy changes. A provider called for every gateway request is judged once,
+ * not per call. A name is resolved and judged anew on every call (no DNS cache here yet).
+ */
+const fixedVerdicts = new WeakMap<OutboundPolicy, Map<string, TargetVerdict>>();
+const MAX_CACHED = 1_000;
+
+export async function resolveTarget(raw: string, signal: AbortSignal, policy: OutboundPolicy = outboundPolicy()): Promise<TargetVerdict> {
+  let known = fixedVerdicts.get(policy);
+  const hit = known?.get(raw);
+  if (hit) return hit;
   const parsed = parseTarget(raw);
   if ("reason" in parsed) return { kind: "refused", refusal: parsed };
   const { url, host } = parsed;
-  if ("ip" in host) {
-    const refusal = judgeAddress(policy, host.ip, { ip: url.hostname });
-    return refusal ? { kind: "refused", refusal } : { kind: "allowed", target: { url, hostname: host.ip, addresses: null } };
-  }
+  if ("name" in host && !isLoopbackName(host.name)) return judgeName(url, host, signal, policy);
+  const verdict = "ip" in host ? judgeIp(url, host.ip, policy) : judgeAddresses(url, host, LOOPBACK, policy);
+  if (!known) fixedVerdicts.set(policy, (known = new Map()));
+  if (known.size >= MAX_CACHED) known.clear();
+  known.set(raw, verdict);
+  return verdict;
+}
+
+const isLoopbackName = (name: string) => name === "localhost" || name.endsWith(".localhost");
+
+function judgeIp(url: URL, ip: string, policy: OutboundPolicy): TargetVerdict {
+  const refusal = judgeAddress(policy, ip, { ip: url.hostname });
+  return refusal ? { kind: "refused", refusal } : { kind: "allowed", target: { url, hostname: ip, addresses: null } };
+}
+
+async function judgeName(url: URL, host: { name: string }, signal: AbortSignal, policy: OutboundPolicy): Promise<TargetVerdict> {
   let addresses: ResolvedAddress[];
-  if (host.name === "localhost" || host.name.endsWith(".localhost")) {
-    addresses = LOOPBACK;
-  } else {
-    try {
-      addresses = await resolveName(host.name, signal);
-    } catch {
-      return { kind: "unresolved" };
-    }
+  try {
+    addresses = await resolveName(host.name, signal);
+  } catch {
+    return { kind: "unresolved" };
   }
+  return judgeAddresses(url, host, addresses, policy);
+}
+
+function judgeAddresses(url: URL, host: { name: string }, addresses: ResolvedAddress[], policy: OutboundPolicy): TargetVerdict {
   for (const { address } of addresses) {
     const refusal = judgeAddress(policy, address, host);
     if (refusal) return { kind: "refused", refusal };

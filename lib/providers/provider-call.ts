@@ -86,18 +86,28 @@ export function asCallError(error: unknown, timeoutMs: number): unknown {
   }
 }
 
-export async function readText(answer: OutboundStream, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of answer.body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= maxBytes) {
-      answer.close();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8");
+/** The body as text, cut at `maxBytes` (the connection closed there); one promise, none per chunk. */
+export function readText(answer: OutboundStream, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let full = false;
+    answer.consume({
+      data: (chunk) => {
+        if (full) return;
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= maxBytes) {
+          full = true;
+          answer.close();
+        }
+      },
+      end: (error) => {
+        if (error !== undefined && !full) return reject(error);
+        resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).subarray(0, maxBytes).toString("utf8"));
+      },
+    });
+  });
 }
 
 function statusMessage(status: number, words: string | null): string {

@@ -42,7 +42,7 @@ export interface GatewayFixture {
   /** What the test provider received, oldest first. */
   providerRequests(): Promise<ProviderRequest[]>;
   release(name: string): Promise<void>;
-  /** Stores every outcome the gateway recorded so far, then reads them by request id. */
+  /** Stores every outcome the gateway recorded so far, then reads them by request id (in no particular order). */
   outcomes(requestIds: readonly string[]): Promise<Awaited<ReturnType<Database["prisma"]["outcome"]["findMany"]>>>;
   close(): Promise<void>;
 }

@@ -103,7 +103,9 @@ describe("samples, by the config's share", () => {
     const sampled = await ask();
     const stream = await fx.client.chat.completions.create({ model: "sampled", user: "u", stream: true, messages: [{ role: "system", content: "x" }, { role: "user", content: "Stream it" }] }).withResponse();
     for await (const chunk of stream.data) void chunk;
-    const [a, b, c] = await fx.outcomes([unsampled, sampled, stream.response.headers.get("x-canary-request-id")!]);
+    const ids = [unsampled, sampled, stream.response.headers.get("x-canary-request-id")!];
+    const rows = await fx.outcomes(ids);
+    const [a, b, c] = ids.map((id) => rows.find((row) => row.requestId === id)!);
     expect([a.input, a.output]).toEqual([null, null]);
     // A NUL the database cannot store becomes U+FFFD in the sample; the call itself went through.
     expect([b.input, b.output]).toEqual(["What is\ufffd new?", "Echo: What is\ufffd new?"]);

@@ -123,7 +123,8 @@ describe("the gateway, called with the official OpenAI client", () => {
     let usage = null;
     for await (const chunk of stream.data) usage = chunk.usage ?? usage;
     const ids = [whole.response, stream.response].map((r) => r.headers.get("x-canary-request-id")!);
-    const [a, b] = await fx.outcomes(ids);
+    const rows = await fx.outcomes(ids);
+    const [a, b] = ids.map((id) => rows.find((row) => row.requestId === id)!);
     for (const [row, answer, tokens] of [[a, whole.response, whole.data.usage], [b, stream.response, usage]] as const) {
       expect(row).toMatchObject({
         versionId: answer.headers.get("x-canary-version"),
