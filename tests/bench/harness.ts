@@ -2,7 +2,7 @@
 // production server and the bare baseline as child processes, autocannon, and the report.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -119,8 +119,25 @@ export async function seed(target: string | DatabaseTarget): Promise<Seeded> {
 
 export interface Running {
   port: number;
+  /** The process, for reading its CPU time (cpuMs). */
+  pid?: number;
   stop(): Promise<void>;
 }
+
+/** A process's CPU time so far (user + system), in ms, from /proc (Linux); NaN elsewhere. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command (which may hold spaces, inside parentheses): utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -167,7 +184,14 @@ export async function startApp(database: string | { embeddedDir: string }, port:
   }
   const child = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await waitForLine(child, /is running at/, "the app");
-  return { port, stop: stopper(child) };
+  return { port, pid: child.pid, stop: stopper(child) };
+}
+
+/** A script of tests/bench run as a process of its own, ready once it prints `listening`. */
+export async function startBenchScript(script: string, args: readonly (string | number)[], what: string): Promise<Running & { pid: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("tests", "bench", script), ...args.map(String)], { stdio: ["ignore", "pipe", "pipe"] });
+  await waitForLine(child, /listening/, what);
+  return { port: Number(args[0]), pid: child.pid!, stop: stopper(child) };
 }
 
 export async function startBare(port: number, bodyBytes: number, status = 200): Promise<Running> {
@@ -180,9 +204,11 @@ export async function startBare(port: number, bodyBytes: number, status = 200): 
 
 export type LoadResult = autocannon.Result;
 
-export function load(options: autocannon.Options): Promise<LoadResult> {
+/** `onResponse`: each answer's status and latency in ms with sub-millisecond precision (autocannon's own histogram keeps whole milliseconds). */
+export function load(options: autocannon.Options, onResponse?: (status: number, ms: number) => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon({ duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    if (onResponse) instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
   });
 }
 
