@@ -32,6 +32,11 @@ export class CallRecord {
     this.output = sampled ? [] : null;
   }
 
+  /** Whether the answer's text is kept as a sample (so every chunk must be read). */
+  get keepsOutput(): boolean {
+    return this.output !== null;
+  }
+
   fail(errorType: string): void {
     this.isError = true;
     this.errorType ??= errorType;

@@ -81,6 +81,10 @@ export function relayStream(
       done = true;
       return "data: [DONE]\n\n";
     }
+    // Most chunks need no reading: once the first token has come, only a chunk that may carry
+    // usage or an error is parsed (inside a JSON string a quote is escaped, so `"usage"` and
+    // `"error"` appear raw only as keys), unless the call keeps its output as a sample.
+    if (record.ttftMs !== null && !record.keepsOutput && !data.includes('"usage"') && !data.includes('"error"')) return `data: ${data}\n\n`;
     let chunk: Chunk | null = null;
     try {
       chunk = JSON.parse(data) as Chunk | null;
