@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send, type HotResponse } from "../hot/http";
 import { callProvider, ProviderCallError, type Connection } from "../providers/provider-call";
@@ -33,7 +33,8 @@ export function canaryHeaders(call: PreparedCall, requestId: string): Record<str
     "x-canary-version": call.version.id,
     "x-canary-version-label": encodeURIComponent(call.version.label),
   };
-  if (call.ignored.length) headers["x-canary-ignored"] = call.ignored.join(", ");
+  // Field names are the client's own: encoded, so no character of theirs can break the header.
+  if (call.ignored.length) headers["x-canary-ignored"] = call.ignored.map(encodeURIComponent).join(", ");
   return headers;
 }
 
@@ -56,52 +57,70 @@ function connectionOf(snapshot: Snapshot, call: PreparedCall): { connection: Con
   }
 }
 
-/** Serves a prepared call to its end and records its outcome. Never rejects. */
-export async function answerCall(
-  req: IncomingMessage,
+/**
+ * Serves a prepared call to its end, records its outcome, then calls `done` (never with an error).
+ * Written with callbacks, not async functions: Next turns async hooks on process-wide, and every
+ * promise then costs (the same reason as /api/route's; see lib/hot/client-api.ts).
+ */
+export function answerCall(
   res: ServerResponse,
   snapshot: Snapshot,
   call: PreparedCall,
   record: CallRecord,
   recorder: OutcomeRecorder,
   options: CallOptions,
-): Promise<void> {
+  done: () => void,
+): void {
   const headers = canaryHeaders(call, record.requestId);
   const abort = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) abort.abort(new ClientClosed());
   };
   res.once("close", onClose);
-  try {
-    const { connection, name } = connectionOf(snapshot, call);
-    try {
-      const body = call.stream ? { ...call.request, stream: true, stream_options: { include_usage: true } } : { ...call.request, stream: false };
-      const answer = await callProvider(
-        connection,
-        "/chat/completions",
-        { method: "POST", body, accept: call.stream ? "text/event-stream" : "application/json" },
-        { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort.signal, keepAlive: true },
-      );
-      if (call.stream) await relayStream(res, answer, record, connection, name, headers, abort.signal);
-      else await relayWhole(res, answer, record, name, headers);
-    } catch (error) {
-      if (!(error instanceof ProviderCallError)) throw error;
-      record.fail(errorTypeOf(error));
-      throw providerFailure(error, name);
-    }
-  } catch (error) {
-    if (abort.signal.aborted) {
+  let provider = "";
+  let finished = false;
+  const finish = (error?: unknown) => {
+    if (finished) return;
+    finished = true;
+    if (error === undefined) {
+      // served
+    } else if (abort.signal.aborted) {
       record.errorType = "client_closed";
     } else {
+      if (error instanceof ProviderCallError) {
+        record.fail(errorTypeOf(error));
+        error = providerFailure(error, provider);
+      }
       record.fail(error instanceof AppError ? error.code : "internal");
       if (!res.headersSent) reply(res, record.requestId, openAiError(error, record.requestId, headers));
       else res.destroy();
     }
-  } finally {
     res.removeListener("close", onClose);
     record.end();
     recorder.record(record.event());
+    done();
+  };
+  let connection: Connection;
+  try {
+    ({ connection, name: provider } = connectionOf(snapshot, call));
+  } catch (error) {
+    return finish(error);
   }
+  const body = call.stream ? { ...call.request, stream: true, stream_options: { include_usage: true } } : { ...call.request, stream: false };
+  callProvider(
+    connection,
+    "/chat/completions",
+    { method: "POST", body, accept: call.stream ? "text/event-stream" : "application/json" },
+    { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort.signal, keepAlive: true },
+  ).then((answer) => {
+    try {
+      if (call.stream) relayStream(res, answer, record, connection, provider, headers, abort.signal).then(() => finish(), finish);
+      else relayWhole(res, answer, record, provider, headers, finish);
+    } catch (error) {
+      answer.close();
+      finish(error);
+    }
+  }, finish);
 }
 
 export function reply(res: ServerResponse, requestId: string, answer: HotResponse): void {

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { keyMayUseConfig } from "../auth/api-key-configs";
+import { keyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { KeyUsage } from "../auth/key-usage";
 import type { Database } from "../db/client";
 import { AppError, MethodNotAllowedError } from "../errors";
 import { authenticateClient } from "../hot/client-auth";
-import { readJsonBody } from "../hot/http";
+import { readJsonBodyThen } from "../hot/http";
 import { newRequestId } from "../http/respond";
 import { isMaybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
@@ -14,7 +14,7 @@ import { parseChatBody, prepareCall } from "./chat-call";
 import { answerCall, reply, type CallOptions } from "./chat-handler";
 import { openAiError } from "./openai-errors";
 import { OutcomeRecorder, type RecorderOptions } from "./recorder";
-import { GATEWAY_MAX_BODY_BYTES, type ModelListDto } from "./schemas";
+import { GATEWAY_MAX_BODY_BYTES, type ChatCompletionInput, type ModelListDto } from "./schemas";
 
 // The OpenAI-compatible gateway, served by the custom server ahead of Next like the client API
 // (lib/server/app-server.ts), from the client API's routing snapshot and with its keys: an app
@@ -50,56 +50,103 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const callOptions: CallOptions = { timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs };
   const drainMs = options.drainMs ?? DEFAULTS.drainMs;
   const recorder = new OutcomeRecorder(db, () => store.current, { ...options.recorder, onIngested: options.onIngested, log: options.log });
-  const inFlight = new Map<ServerResponse, Promise<void>>();
+  /** The calls being served: stop() waits for them. */
+  const inFlight = new Set<ServerResponse>();
   let stopping = false;
 
-  /** From the current snapshot; on a possible miss (a key or config newer than it), once more from a fresher one. */
-  async function withSnapshot<T>(answer: (snapshot: Snapshot) => T): Promise<T> {
+  /**
+   * `answer` from the current snapshot, handed to `then` at once (no promise on the common path);
+   * on a possible miss (a key or config newer than the snapshot), once more from a fresher one.
+   */
+  function fromSnapshot<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
+    let value: T;
     try {
-      return answer(store.current);
+      value = answer(store.current);
     } catch (error) {
-      if (!isMaybeNewer(error)) throw error;
-      return answer(await store.refreshAfterMiss());
+      if (!isMaybeNewer(error)) return fail(error);
+      return void store.refreshAfterMiss().then(answer).then(then, fail);
     }
+    then(value);
   }
 
-  const authenticate = (req: IncomingMessage) => withSnapshot((snapshot) => authenticateClient(snapshot, req.headers.authorization, "gateway", usage));
+  const authenticate = (snapshot: Snapshot, req: IncomingMessage) => authenticateClient(snapshot, req.headers.authorization, "gateway", usage);
 
-  async function chat(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number, at: number): Promise<void> {
-    let prepared;
-    try {
-      const key = await authenticate(req);
-      const input = parseChatBody(await readJsonBody(req, GATEWAY_MAX_BODY_BYTES));
-      prepared = await withSnapshot((snapshot) => ({ snapshot, call: prepareCall(snapshot, key, input, req.headers) }));
-    } catch (error) {
-      return reply(res, requestId, openAiError(error, requestId));
-    }
-    const { snapshot, call } = prepared;
-    const { sampleRate } = call.config.gateway;
-    const record = new CallRecord(call, requestId, startedAt, at, sampleRate > 0 && Math.random() < sampleRate);
-    await answerCall(req, res, snapshot, call, record, recorder, callOptions);
+  /** The key checked before the body is read, then the call prepared and served; `done` once it is over. */
+  function chat(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number, at: number, done: () => void): void {
+    const fail = (error: unknown) => {
+      reply(res, requestId, openAiError(error, requestId));
+      done();
+    };
+    fromSnapshot(
+      (snapshot) => authenticate(snapshot, req),
+      (key) =>
+        readJsonBodyThen(req, GATEWAY_MAX_BODY_BYTES, (error, raw) => {
+          if (error) return fail(error);
+          let input: ChatCompletionInput;
+          try {
+            input = parseChatBody(raw);
+          } catch (refusal) {
+            return fail(refusal);
+          }
+          fromSnapshot(
+            (snapshot) => ({ snapshot, call: prepareCall(snapshot, key, input, req.headers) }),
+            ({ snapshot, call }) => {
+              const { sampleRate } = call.config.gateway;
+              const record = new CallRecord(call, requestId, startedAt, at, sampleRate > 0 && Math.random() < sampleRate);
+              try {
+                answerCall(res, snapshot, call, record, recorder, callOptions, done);
+              } catch (failure) {
+                // Run from the request's events: nothing may escape to the event loop (a 500 instead).
+                if (!res.headersSent) return fail(failure);
+                res.destroy();
+                done();
+              }
+            },
+            fail,
+          );
+        }),
+      fail,
+    );
   }
 
-  async function models(req: IncomingMessage): Promise<ModelListDto> {
-    const key = await authenticate(req);
-    const configs = [...store.current.configsByKey.values()].filter((c) => c.stable && keyMayUseConfig(key, c.key));
-    const data = configs.map((c) => ({ id: c.key, object: "model" as const, created: Math.floor(c.createdAt.getTime() / 1000), owned_by: "llm-canary" as const }));
-    return { object: "list", data: data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+  function models(req: IncomingMessage, res: ServerResponse, requestId: string, done: () => void): void {
+    const listed = (key: ConfigLimitedKey) => {
+      const configs = [...store.current.configsByKey.values()].filter((c) => c.stable && keyMayUseConfig(key, c.key));
+      const data = configs.map((c) => ({ id: c.key, object: "model" as const, created: Math.floor(c.createdAt.getTime() / 1000), owned_by: "llm-canary" as const }));
+      const list: ModelListDto = { object: "list", data: data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+      reply(res, requestId, { status: 200, json: JSON.stringify(list) });
+      done();
+    };
+    fromSnapshot((snapshot) => authenticate(snapshot, req), listed, (error) => {
+      reply(res, requestId, openAiError(error, requestId));
+      done();
+    });
   }
 
-  function serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  function serve(req: IncomingMessage, res: ServerResponse, path: string, done: () => void): void {
     const requestId = newRequestId();
     const startedAt = performance.now();
     const at = Date.now();
-    const fail = (error: unknown) => reply(res, requestId, openAiError(error, requestId));
-    if (stopping) return Promise.resolve(fail(new AppError(503, "shutting_down", "The server is shutting down; send the call again (to another instance).", undefined, { "Retry-After": "1" })));
-    if (path === "/v1/models") {
-      if (req.method !== "GET") return Promise.resolve(fail(new MethodNotAllowedError(["GET"])));
-      return models(req).then((list) => reply(res, requestId, { status: 200, json: JSON.stringify(list) }), fail);
-    }
-    if (req.method !== "POST") return Promise.resolve(fail(new MethodNotAllowedError(["POST"])));
-    return chat(req, res, requestId, startedAt, at).catch(fail);
+    const refuse = (error: unknown) => {
+      reply(res, requestId, openAiError(error, requestId));
+      done();
+    };
+    if (stopping) return refuse(new AppError(503, "shutting_down", "The server is shutting down; send the call again (to another instance).", undefined, { "Retry-After": "1" }));
+    if (path === "/v1/models") return req.method === "GET" ? models(req, res, requestId, done) : refuse(new MethodNotAllowedError(["GET"]));
+    if (req.method !== "POST") return refuse(new MethodNotAllowedError(["POST"]));
+    chat(req, res, requestId, startedAt, at, done);
   }
+
+  /** Resolves once no call is in flight. */
+  let idle: { promise: Promise<void>; resolve: () => void } | null = null;
+  const whenIdle = (): Promise<void> => {
+    if (inFlight.size === 0) return Promise.resolve();
+    if (!idle) {
+      let resolve!: () => void;
+      idle = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    }
+    return idle.promise;
+  };
 
   return {
     recorder,
@@ -108,19 +155,25 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
       if (!(GATEWAY_PATHS as readonly string[]).includes(path)) return false;
-      const served = serve(req, res, path).finally(() => inFlight.delete(res));
-      inFlight.set(res, served);
+      inFlight.add(res);
+      serve(req, res, path, () => {
+        inFlight.delete(res);
+        if (inFlight.size === 0 && idle) {
+          idle.resolve();
+          idle = null;
+        }
+      });
       return true;
     },
     async stop() {
       stopping = true;
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise((resolve) => (timer = setTimeout(resolve, drainMs)));
-      await Promise.race([Promise.all(inFlight.values()), grace]);
+      await Promise.race([whenIdle(), grace]);
       clearTimeout(timer);
       // Calls still going after the grace are cut off (recorded as client_closed), then everything is stored.
-      for (const res of inFlight.keys()) res.destroy();
-      await Promise.all(inFlight.values());
+      for (const res of inFlight) res.destroy();
+      await whenIdle();
       await recorder.stop(drainMs);
     },
   };

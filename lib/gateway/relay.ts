@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send } from "../hot/http";
 import { OutboundError, type OutboundStream } from "../outbound/request";
-import { providerWords, readText, type Connection } from "../providers/provider-call";
+import { providerWords, readTextThen, type Connection } from "../providers/provider-call";
 import { SseDecoder } from "../providers/sse";
 import { COMMON_SECURITY_HEADERS } from "../security-headers";
 import type { CallRecord } from "./call-record";
@@ -27,19 +27,34 @@ function invalid(provider: string, what: string): AppError {
   return new AppError(502, "upstream_error", `The provider connection "${provider}" answered with something other than ${what}.`);
 }
 
-/** A whole answer: checked, recorded and sent as the provider's bytes. */
-export async function relayWhole(res: ServerResponse, answer: OutboundStream, record: CallRecord, provider: string, headers: Record<string, string>): Promise<void> {
-  const text = await readText(answer, MAX_ANSWER_BYTES);
-  let completion: { choices?: unknown; usage?: unknown };
-  try {
-    completion = JSON.parse(text) as typeof completion;
-  } catch {
-    throw invalid(provider, "a chat completion (JSON)");
-  }
-  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) throw invalid(provider, "a chat completion (`choices`)");
-  record.usage(completion.usage);
-  record.answer((completion.choices[0] as { message?: unknown } | undefined)?.message);
-  send(res, record.requestId, { status: 200, json: text, headers });
+/** A whole answer: checked, recorded and sent as the provider's bytes; then `done`, with the failure if any. */
+export function relayWhole(
+  res: ServerResponse,
+  answer: OutboundStream,
+  record: CallRecord,
+  provider: string,
+  headers: Record<string, string>,
+  done: (error?: unknown) => void,
+): void {
+  readTextThen(answer, MAX_ANSWER_BYTES, (error, text) => {
+    if (error !== undefined) return done(error);
+    let completion: { choices?: unknown; usage?: unknown };
+    try {
+      completion = JSON.parse(text!) as typeof completion;
+    } catch {
+      return done(invalid(provider, "a chat completion (JSON)"));
+    }
+    if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) return done(invalid(provider, "a chat completion (`choices`)"));
+    try {
+      record.usage(completion.usage);
+      record.answer((completion.choices[0] as { message?: unknown } | undefined)?.message);
+      send(res, record.requestId, { status: 200, json: text!, headers });
+    } catch (failure) {
+      // Called from the provider's socket events: nothing may escape to the event loop.
+      return done(failure);
+    }
+    done();
+  });
 }
 
 /** What the relay reads of a streamed chunk. */
@@ -123,8 +138,20 @@ export function relayStream(
   };
 
   return new Promise((resolve, reject) => {
+    // The handlers run from the provider's socket events: whatever they throw is caught here and
+    // ends the call (as a failure of the gateway's), never escaping to the event loop.
+    let crash: unknown = undefined;
+    const guard = <A extends unknown[], R>(handler: (...args: A) => R) => (...args: A): R | undefined => {
+      try {
+        return handler(...args);
+      } catch (error) {
+        crash ??= error;
+        answer.close();
+        return undefined;
+      }
+    };
     const reader = answer.consume({
-      data: (bytes) => {
+      data: guard((bytes: Buffer) => {
         // After [DONE] the rest is read to its end, so the kept-alive connection can serve another call.
         if (done || failure) return;
         let out: string;
@@ -141,10 +168,11 @@ export function relayStream(
           res.once("drain", () => reader.resume());
           return false;
         }
-      },
-      end: (error) => {
+      }),
+      end: guard((error?: unknown) => {
         if (done) return resolve(); // the client has its whole answer; only the connection's tail is left
         if (signal.aborted) return reject(signal.reason);
+        if (crash !== undefined) return reject(crash);
         if (failure === null && error !== undefined) {
           // The body stalled or broke off (lib/outbound: timeout or connection_failed).
           const kind = error instanceof OutboundError ? error.failure : "connection_failed";
@@ -160,7 +188,7 @@ export function relayStream(
         }
         finish(failure ?? undefined);
         resolve();
-      },
+      }),
     });
   });
 }

@@ -86,27 +86,30 @@ export function asCallError(error: unknown, timeoutMs: number): unknown {
   }
 }
 
-/** The body as text, cut at `maxBytes` (the connection closed there); one promise, none per chunk. */
+/** The body as text, cut at `maxBytes` (the connection closed there). */
 export function readText(answer: OutboundStream, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let full = false;
-    answer.consume({
-      data: (chunk) => {
-        if (full) return;
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= maxBytes) {
-          full = true;
-          answer.close();
-        }
-      },
-      end: (error) => {
-        if (error !== undefined && !full) return reject(error);
-        resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).subarray(0, maxBytes).toString("utf8"));
-      },
-    });
+  return new Promise((resolve, reject) => readTextThen(answer, maxBytes, (error, text) => (error === undefined ? resolve(text!) : reject(error))));
+}
+
+/** readText handing its result to a callback, with no promise at all (the gateway's hot path). */
+export function readTextThen(answer: OutboundStream, maxBytes: number, done: (error: unknown, text?: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let full = false;
+  answer.consume({
+    data: (chunk) => {
+      if (full) return;
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= maxBytes) {
+        full = true;
+        answer.close();
+      }
+    },
+    end: (error) => {
+      if (error !== undefined && !full) return done(error);
+      done(undefined, (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).subarray(0, maxBytes).toString("utf8"));
+    },
   });
 }
 
