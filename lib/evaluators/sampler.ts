@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import type { Db } from "../db/types";
+import { parseTemplate } from "../template/parse";
+import { chosenPerMinute, claimEvaluatorsToSample, insertEvaluations, outcomesAfter, setSampledThrough } from "./repo";
+import { chooseOutcomes, type Candidate, type MinuteCount } from "./sampling";
+
+// The sampling pass: for each enabled evaluator (claimed FOR UPDATE SKIP LOCKED, so one instance
+// samples it at a time), look at the config's outcomes that arrived since its last pass, choose
+// some (lib/evaluators/sampling.ts) among those with samples, and queue an evaluation for each.
+// An outcome is looked at once: the evaluator's cursor moves past it whether chosen or not, and
+// (evaluator, outcome) is unique, so it cannot be queued twice.
+
+/** Outcomes received within this long of the pass wait for the next one (see outcomesAfter). */
+export const SETTLE_MS = 2_000;
+const OUTCOMES_PER_PASS = 5_000;
+const EVALUATORS_PER_PASS = 200;
+
+/** The outcome's draw in [0, 1): the same for the same evaluator and outcome on every instance. */
+export function drawFor(evaluatorId: string, outcomeId: string): number {
+  return createHash("sha256").update(`${evaluatorId}:${outcomeId}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+function usesInput(prompt: string): boolean {
+  const parsed = parseTemplate(prompt);
+  return parsed.ok && parsed.template.variables.some((v) => v.name === "input");
+}
+
+/** One sampling pass over every evaluator it can claim; how many evaluations it queued. */
+export async function samplePass(db: Db, now: Date): Promise<number> {
+  const settledBefore = new Date(now.getTime() - SETTLE_MS);
+  return db.$transaction(
+    async (tx) => {
+      let queued = 0;
+      for (const evaluator of await claimEvaluatorsToSample(tx, EVALUATORS_PER_PASS)) {
+        const outcomes = await outcomesAfter(tx, evaluator.configId, evaluator.sampledThrough, settledBefore, usesInput(evaluator.prompt), OUTCOMES_PER_PASS);
+        if (outcomes.length === 0) continue;
+        const withSample = outcomes.filter((o) => o.hasSample);
+        const minutes = [...new Set(withSample.map((o) => o.minute.getTime()))];
+        const already = new Map<number, MinuteCount>(
+          (await chosenPerMinute(tx, evaluator.id, minutes.map((m) => new Date(m)))).map((r) => [r.minute.getTime(), { canary: r.canary, total: r.total }]),
+        );
+        const byId = new Map(withSample.map((o) => [o.id.toString(), o]));
+        const candidates: Candidate[] = withSample.map((o) => ({ id: o.id.toString(), variant: o.variant, minute: o.minute.getTime() }));
+        const chosen = chooseOutcomes(candidates, evaluator, already, (id) => drawFor(evaluator.id, id));
+        if (chosen.length) {
+          const rows = chosen.map((c) => {
+            const o = byId.get(c.id)!;
+            return { evaluatorId: evaluator.id, configId: evaluator.configId, outcomeId: o.id, rolloutId: o.rolloutId, versionId: o.versionId, variant: o.variant, minute: o.minute, nextAttemptAt: now };
+          });
+          queued += (await insertEvaluations(tx, rows)).count;
+        }
+        await setSampledThrough(tx, evaluator.id, outcomes[outcomes.length - 1].id);
+      }
+      return queued;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
