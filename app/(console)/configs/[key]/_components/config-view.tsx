@@ -15,6 +15,7 @@ import { Time } from "@/components/ui/time";
 import { configQueries, type ConfigDetailWire, type VersionWire } from "@/lib/query/configs";
 import { LIVE_REFRESH_MS } from "@/lib/query/rollouts";
 import { RoutePreview } from "./route-preview";
+import { EvaluatorsSection } from "./evaluators-section";
 import { ScoresSection } from "./scores-section";
 import { StartCanaryDialog } from "./start-canary-dialog";
 
@@ -38,6 +39,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
         </QueryState>
       </section>
       <ScoresSection configKey={configKey} />
+      <EvaluatorsSection configKey={configKey} />
       <RoutePreview configKey={configKey} />
       <section aria-labelledby="rollouts-heading">
         <h2 id="rollouts-heading" className="mb-3 text-lg font-semibold">
