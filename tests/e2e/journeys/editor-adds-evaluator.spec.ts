@@ -1,6 +1,19 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { startProviderProcess } from "../../helpers/openai-compatible-process";
 import { E2E_PROVIDER_KEY } from "../constants";
 import { expect, seedConfig, test, uniqueKey } from "./fixtures";
+import { unreadableCells } from "./readable-tables";
+
+/** The page as the accessibility journey checks every page (that journey sees these sections empty). */
+async function checkReadable(page: Page, table: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  expect(await unreadableCells(page.getByRole("table", { name: table }))).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
 
 // An online evaluator from the console: an editor adds one on the config page (judging through a
 // connection to the OpenAI-compatible test server, a process of its own), the running server's
@@ -34,7 +47,7 @@ test("an editor adds an evaluator, its verdicts appear in the rollout's evaluati
     await dialog.getByLabel("Judge prompt").fill("Score: {{input}}");
     await dialog.getByLabel("Sampling rate (%)").fill("100");
     await dialog.getByRole("button", { name: "Add evaluator" }).click();
-    await expect(dialog.getByText("must use {{output}}: the answer the judge is to score")).toBeVisible();
+    await expect(dialog.getByText("must use {{output}}: the answer the judge is to score", { exact: true })).toBeVisible();
     await dialog.getByLabel("Judge prompt").fill("{{output}}");
     await dialog.getByRole("button", { name: "Add evaluator" }).click();
     await expect(dialog).toBeHidden();
@@ -57,9 +70,12 @@ test("an editor adds an evaluator, its verdicts appear in the rollout's evaluati
     await expect(log).toContainText("mean score 0.500");
     await expect(log.getByRole("row", { name: /Echo: 0\.75/ })).toContainText("done");
     await expect(log).toContainText("Evaluation cost for this rollout");
+    await checkReadable(page, "Evaluations, newest first");
 
     // Paused, then deleted; the log keeps what it judged.
     await page.goto(`/configs/${key}`);
+    await expect(row).toBeVisible();
+    await checkReadable(page, `Evaluators of ${key}`);
     await section.getByRole("button", { name: "Change Echo judge" }).click();
     const change = page.getByRole("dialog", { name: "Change evaluator Echo judge" });
     await change.getByLabel("Enabled: evaluate outcomes as they arrive").uncheck();

@@ -52,7 +52,7 @@ export function EvaluatorsSection({ configKey }: { configKey: string }) {
           evaluators.data!.length === 0 ? (
             <p className="text-sm text-slate-700">No evaluators yet.</p>
           ) : (
-            <DataTable minWidth="min-w-[860px]" caption={`Evaluators of ${configKey}`} columns={["Evaluator", "Writes", "Judge", "Reads", "Sampling", ...(canWrite ? [<span key="actions" className="sr-only">Actions</span>] : [])]}>
+            <DataTable narrow="cards" minWidth="min-w-[860px]" caption={`Evaluators of ${configKey}`} columns={["Evaluator", "Writes", "Judge", "Reads", "Sampling", ...(canWrite ? ["Actions"] : [])]}>
               {evaluators.data!.map((e) => (
                 <EvaluatorRow key={e.id} configKey={configKey} evaluator={e} canWrite={canWrite && ready} providerName={names.get(e.providerId)} open={() => ({ scores: scores.data!, providers: providers.data! })} />
               ))}
