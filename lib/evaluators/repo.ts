@@ -70,20 +70,21 @@ export interface OutcomeCandidate {
   versionId: string;
   minute: Date;
   hasSample: boolean;
+  settled: boolean;
 }
 
 /**
- * The config's outcomes after `after`, received before `settledBefore`, oldest first; `hasSample`
- * says whether the outcome has what the prompt needs (an output, and an input when it is used).
- * Outcomes still being written (received after `settledBefore`) wait for the next pass, so one
- * that commits a moment after a later id is not skipped.
+ * The config's outcomes after `after`, oldest first; `hasSample` says whether the outcome has what
+ * the prompt needs (an output, and an input when it is used), `settled` whether it was received
+ * before `settledBefore` (the sampler stops at the first that was not: see sampler.ts).
  */
 export function outcomesAfter(tx: DbOrTx, configId: string, after: bigint, settledBefore: Date, needsInput: boolean, limit: number): Promise<OutcomeCandidate[]> {
   return tx.$queryRaw<OutcomeCandidate[]>`
     SELECT id, variant::text AS variant, rollout_id AS "rolloutId", version_id AS "versionId",
       date_trunc('minute', at) AS minute,
-      (output IS NOT NULL AND (NOT ${needsInput} OR input IS NOT NULL)) AS "hasSample"
-    FROM outcomes WHERE config_id = ${configId} AND id > ${after} AND received_at < ${settledBefore}
+      (output IS NOT NULL AND (NOT ${needsInput} OR input IS NOT NULL)) AS "hasSample",
+      received_at < ${settledBefore} AS settled
+    FROM outcomes WHERE config_id = ${configId} AND id > ${after}
     ORDER BY id LIMIT ${limit}`;
 }
 

@@ -8,7 +8,11 @@ import { chooseOutcomes, type Candidate, type MinuteCount } from "./sampling";
 // samples it at a time), look at the config's outcomes that arrived since its last pass, choose
 // some (lib/evaluators/sampling.ts) among those with samples, and queue an evaluation for each.
 // An outcome is looked at once: the evaluator's cursor moves past it whether chosen or not, and
-// (evaluator, outcome) is unique, so it cannot be queued twice.
+// (evaluator, outcome) is unique, so it cannot be queued twice. The cursor moves only over
+// outcomes received more than SETTLE_MS ago, stopping at the first newer one: an outcome id is
+// taken when its batch's statement starts and seen when it commits, so a batch that commits a
+// moment after a later one is still looked at. (One whose statement takes longer than SETTLE_MS
+// from start to commit may be passed over: evaluators sample, they do not count.)
 
 /** Outcomes received within this long of the pass wait for the next one (see outcomesAfter). */
 export const SETTLE_MS = 2_000;
@@ -32,7 +36,9 @@ export async function samplePass(db: Db, now: Date): Promise<number> {
     async (tx) => {
       let queued = 0;
       for (const evaluator of await claimEvaluatorsToSample(tx, EVALUATORS_PER_PASS)) {
-        const outcomes = await outcomesAfter(tx, evaluator.configId, evaluator.sampledThrough, settledBefore, usesInput(evaluator.prompt), OUTCOMES_PER_PASS);
+        const found = await outcomesAfter(tx, evaluator.configId, evaluator.sampledThrough, settledBefore, usesInput(evaluator.prompt), OUTCOMES_PER_PASS);
+        const firstUnsettled = found.findIndex((o) => !o.settled);
+        const outcomes = firstUnsettled === -1 ? found : found.slice(0, firstUnsettled);
         if (outcomes.length === 0) continue;
         const withSample = outcomes.filter((o) => o.hasSample);
         const minutes = [...new Set(withSample.map((o) => o.minute.getTime()))];

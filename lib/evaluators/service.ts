@@ -92,7 +92,9 @@ export async function updateEvaluator(db: Db, actor: Actor, configKey: string, i
       Object.entries(input).filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field as keyof EvaluatorDto])),
     ) as UpdateEvaluatorInput;
     if (Object.keys(changes).length === 0) return before;
-    const after = toDto(await updateEvaluatorRow(tx, id, { ...changes, ...(changes.answer ? { answer: changes.answer as Prisma.InputJsonValue } : {}) }));
+    // Enabled again: it judges what arrives from now on, not what came while it was paused.
+    const resumed = changes.enabled === true ? { sampledThrough: await newestOutcomeId(tx) } : {};
+    const after = toDto(await updateEvaluatorRow(tx, id, { ...changes, ...resumed, ...(changes.answer ? { answer: changes.answer as Prisma.InputJsonValue } : {}) }));
     await appendAuditEvent(tx, { actor, action: "evaluator.update", entityType: "evaluator", entityId: id, configId: config.id, before, after });
     return after;
   });

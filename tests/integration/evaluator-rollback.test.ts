@@ -136,3 +136,30 @@ describe("an evaluator whose judge scores canary answers low", () => {
     expect(JSON.stringify(log.body)).not.toContain(KEY);
   });
 });
+
+describe("what an evaluator samples", () => {
+  it("outcomes that settled, and after a pause only what arrived since it was enabled again", async () => {
+    const { v2 } = await configWithVersions(db.prisma, "paused-chat");
+    expect((await scoreCalls(admin).create("paused-chat", groundedness)).status).toBe(201);
+    const providerId = await connectTo(db.prisma, provider, "paused-judge", KEY);
+    const evaluators = evaluatorCalls(admin);
+    const made = await evaluators.create("paused-chat", { ...echoJudge("groundedness", providerId), enabled: false });
+    expect(made.status).toBe(201);
+    await srv.api.store.reload();
+    const events = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ requestId: `p-${from + i}`, config: "paused-chat", versionId: v2.id, isError: false, latencyMs: 300, output: "0.5" }));
+    const worker = createEvaluationWorker(db, { concurrency: 8 });
+    const queued = async (now: Date) => (await worker.runOnce(now)).queued;
+
+    expect((await send(srv.baseUrl, "/api/metrics", { auth: metricsKey, body: { events: events(0, 5) } })).status).toBe(202);
+    expect(await queued(new Date(Date.now() + 10_000))).toBe(0); // paused
+    expect((await evaluators.patch("paused-chat", made.body.id, { enabled: true })).status).toBe(200);
+    expect((await send(srv.baseUrl, "/api/metrics", { auth: metricsKey, body: { events: events(5, 3) } })).status).toBe(202);
+    // Stored a moment ago: not looked at yet.
+    expect(await queued(new Date())).toBe(0);
+    expect(await queued(new Date(Date.now() + 10_000))).toBe(3);
+    const judged = await db.prisma.evaluation.findMany({ where: { evaluatorId: made.body.id } });
+    const requestIds = await db.prisma.outcome.findMany({ where: { id: { in: judged.map((e) => e.outcomeId) } }, select: { requestId: true } });
+    expect(requestIds.map((o) => o.requestId).sort()).toEqual(["p-5", "p-6", "p-7"]);
+  });
+});
