@@ -29,6 +29,10 @@ test("an editor adds an evaluator, its verdicts appear in the rollout's evaluati
     const { key, v2, rollout } = await seedConfig(admin.request, { rollout: true });
     const score = await admin.request.post(`/api/admin/configs/${key}/scores`, { data: { key: "grounded", label: "Grounded", kind: "numeric", min: 0, max: 1, guardrail: false } });
     expect(score.status(), await score.text()).toBe(201);
+    // A model of its own (the test server answers any), priced: the log shows what each call cost.
+    const judgeModel = uniqueKey("test-judge");
+    const price = await admin.request.post("/api/admin/model-prices", { data: { model: judgeModel, inputUsdPerMillion: 1, outputUsdPerMillion: 2 } });
+    expect(price.status(), await price.text()).toBe(200);
     const connection = uniqueKey("judge");
     const made = await admin.request.post("/api/admin/providers", { data: { name: connection, baseUrl: `${provider.origin}/v1`, apiKey: E2E_PROVIDER_KEY } });
     expect(made.status(), await made.text()).toBe(201);
@@ -42,7 +46,7 @@ test("an editor adds an evaluator, its verdicts appear in the rollout's evaluati
     await dialog.getByLabel("Name", { exact: true }).fill("Echo judge");
     await expect(dialog.getByLabel("Score it writes")).toHaveValue("grounded");
     await dialog.getByLabel("Connection").selectOption({ label: connection });
-    await dialog.getByLabel("Judge model").fill("test-judge");
+    await dialog.getByLabel("Judge model").fill(judgeModel);
     // The test server answers "Echo: <prompt>": the judge reads back the number the output holds.
     await dialog.getByLabel("Judge prompt").fill("Score: {{input}}");
     await dialog.getByLabel("Sampling rate (%)").fill("100");
@@ -68,8 +72,9 @@ test("an editor adds an evaluator, its verdicts appear in the rollout's evaluati
     // The worker samples what settled a couple of seconds ago, each second; the log polls.
     await expect(log.getByText("Echo judge: 3 done, 0 failed, 0 pending")).toBeVisible({ timeout: 30_000 });
     await expect(log).toContainText("mean score 0.500");
-    await expect(log.getByRole("row", { name: /Echo: 0\.75/ })).toContainText("done");
-    await expect(log).toContainText("Evaluation cost for this rollout");
+    // One prompt token and two answer tokens at $1 and $2 per million.
+    await expect(log.getByRole("row", { name: /Echo: 0\.75/ })).toContainText(/done.*\$0\.00000500/);
+    await expect(log).toContainText("Evaluation cost for this rollout: $0.0000150");
     await checkReadable(page, "Evaluations, newest first");
 
     // Paused, then deleted; the log keeps what it judged.
