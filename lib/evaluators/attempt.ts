@@ -52,7 +52,10 @@ export async function attemptEvaluation(db: Database, work: Work, settings: Atte
   const declared = Array.isArray(work.variables) ? (work.variables as { name: string; default?: string | null }[]) : [];
   const rendered = renderText(work.prompt, { input: work.input ?? "", output: work.output }, defaultsOf(declared));
   if (!rendered.ok) {
-    const why = "missing" in rendered ? `it needs ${rendered.missing.map((m) => `{{${m}}}`).join(", ")}, which the version gives no default` : "it is not a valid template";
+    const why =
+      "missing" in rendered
+        ? `it needs ${rendered.missing.map((m) => `{{${m}}}`).join(", ")}, which the version gives no default`
+        : "it is not a valid template";
     return fail(`The prompt cannot be filled in: ${why}.`);
   }
 

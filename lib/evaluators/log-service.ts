@@ -17,6 +17,9 @@ export async function evaluationLog(db: Db, rolloutId: string, query: Record<str
   return EvaluationLogDto.parse({
     evaluations: page.map((row) => ({ ...row, id: row.id.toString(), requestId: row.requestId ?? "(outcome deleted)" })),
     nextCursor: rows.length > q.limit ? page[page.length - 1].id.toString() : null,
-    totals: { costUsd: totals.reduce((sum, t) => sum + t.costUsd, 0), byEvaluator: totals.map((t) => ({ ...t, meanScore: t.meanScore === null ? null : Number(t.meanScore) })) },
+    totals: {
+      costUsd: totals.reduce((sum, t) => sum + t.costUsd, 0),
+      byEvaluator: totals.map((t) => ({ ...t, meanScore: t.meanScore === null ? null : Number(t.meanScore) })),
+    },
   });
 }

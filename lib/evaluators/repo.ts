@@ -78,7 +78,14 @@ export interface OutcomeCandidate {
  * the prompt needs (an output, and an input when it is used), `settled` whether it was received
  * before `settledBefore` (the sampler stops at the first that was not: see sampler.ts).
  */
-export function outcomesAfter(tx: DbOrTx, configId: string, after: bigint, settledBefore: Date, needsInput: boolean, limit: number): Promise<OutcomeCandidate[]> {
+export function outcomesAfter(
+  tx: DbOrTx,
+  configId: string,
+  after: bigint,
+  settledBefore: Date,
+  needsInput: boolean,
+  limit: number,
+): Promise<OutcomeCandidate[]> {
   return tx.$queryRaw<OutcomeCandidate[]>`
     SELECT id, variant::text AS variant, rollout_id AS "rolloutId", version_id AS "versionId",
       date_trunc('minute', at) AS minute,
@@ -204,7 +211,8 @@ export function listRolloutEvaluations(db: DbOrTx, rolloutId: string, q: { statu
 }
 
 export function rolloutEvaluationTotals(db: DbOrTx, rolloutId: string) {
-  return db.$queryRaw<{ evaluatorId: string; evaluatorName: string | null; pending: number; done: number; failed: number; meanScore: number | null; costUsd: number }[]>`
+  type Totals = { evaluatorId: string; evaluatorName: string | null; pending: number; done: number; failed: number; meanScore: number | null; costUsd: number };
+  return db.$queryRaw<Totals[]>`
     SELECT ev.evaluator_id AS "evaluatorId", min(e.name) AS "evaluatorName",
       (count(*) FILTER (WHERE ev.status = 'pending'))::integer AS pending,
       (count(*) FILTER (WHERE ev.status = 'done'))::integer AS done,

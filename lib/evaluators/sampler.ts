@@ -51,7 +51,8 @@ export async function samplePass(db: Db, now: Date): Promise<number> {
         if (chosen.length) {
           const rows = chosen.map((c) => {
             const o = byId.get(c.id)!;
-            return { evaluatorId: evaluator.id, configId: evaluator.configId, outcomeId: o.id, rolloutId: o.rolloutId, versionId: o.versionId, variant: o.variant, minute: o.minute, nextAttemptAt: now };
+            const { rolloutId, versionId, variant, minute } = o;
+            return { evaluatorId: evaluator.id, configId: evaluator.configId, outcomeId: o.id, rolloutId, versionId, variant, minute, nextAttemptAt: now };
           });
           queued += (await insertEvaluations(tx, rows)).count;
         }

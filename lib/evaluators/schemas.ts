@@ -12,6 +12,9 @@ export const MAX_PROMPT_CHARS = 20_000;
 /** A judge's answer is kept up to this many characters in the log. */
 export const MAX_RAW_ANSWER_CHARS = 2_000;
 
+/** Up to 8 keys of up to 64 characters, joined by dots. */
+const FIELD_PATH = /^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,7}$/;
+
 const scale = {
   min: z.number("must be a number").min(-1e9, "must be at least -1000000000").max(1e9, "must be at most 1000000000").optional(),
   max: z.number("must be a number").min(-1e9, "must be at least -1000000000").max(1e9, "must be at most 1000000000").optional(),
@@ -25,7 +28,9 @@ export const AnswerFormatSchema = z
       z
         .object({
           format: z.literal("json_field"),
-          field: z.string("must be a dotted path like score or verdict.score").regex(/^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,7}$/, "must be a dotted path like score or verdict.score (letters, digits, _, $ and -)"),
+          field: z
+            .string("must be a dotted path like score or verdict.score")
+            .regex(FIELD_PATH, "must be a dotted path like score or verdict.score (letters, digits, _, $ and -)"),
           ...scale,
         })
         .strict(),
@@ -47,7 +52,8 @@ const PromptSchema = z
   .superRefine((prompt, ctx) => {
     const parsed = parseTemplate(prompt);
     if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: `is not a valid template: ${parsed.problems[0].message} (line ${parsed.problems[0].line}, column ${parsed.problems[0].column})` });
+      const [first] = parsed.problems;
+      ctx.addIssue({ code: "custom", message: `is not a valid template: ${first.message} (line ${first.line}, column ${first.column})` });
     } else if (!parsed.template.variables.some((v) => v.name === "output")) {
       ctx.addIssue({ code: "custom", message: "must use {{output}}: the answer the judge is to score" });
     }

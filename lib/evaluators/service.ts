@@ -52,7 +52,9 @@ async function problemsOf(tx: Tx, configId: string, configKey: string, e: Checke
 
 async function requireFreeName(tx: Tx, configId: string, name: string, self: string | null) {
   const holder = await findEvaluatorByName(tx, configId, name);
-  if (holder && holder.id !== self) throw new ConflictError(`This config already has an evaluator named "${name}"; pick another name.`, undefined, [{ path: "name", message: "is taken" }]);
+  if (holder && holder.id !== self) {
+    throw new ConflictError(`This config already has an evaluator named "${name}"; pick another name.`, undefined, [{ path: "name", message: "is taken" }]);
+  }
 }
 
 export async function createEvaluator(db: Db, actor: Actor, configKey: string, raw: unknown): Promise<EvaluatorDto> {
@@ -63,7 +65,9 @@ export async function createEvaluator(db: Db, actor: Actor, configKey: string, r
     if (problems.length) throw validationError(problems);
     await requireFreeName(tx, config.id, input.name, null);
     const count = await countEvaluatorRows(tx, config.id);
-    if (count >= MAX_EVALUATORS) throw new ConflictError(`Config \`${configKey}\` already has ${count} evaluators, the most a config may have; delete one first.`);
+    if (count >= MAX_EVALUATORS) {
+      throw new ConflictError(`Config \`${configKey}\` already has ${count} evaluators, the most a config may have; delete one first.`);
+    }
     const row = await insertEvaluatorRow(tx, {
       id: newId("evl"),
       configId: config.id,
@@ -94,7 +98,8 @@ export async function updateEvaluator(db: Db, actor: Actor, configKey: string, i
     if (Object.keys(changes).length === 0) return before;
     // Enabled again: it judges what arrives from now on, not what came while it was paused.
     const resumed = changes.enabled === true ? { sampledThrough: await newestOutcomeId(tx) } : {};
-    const after = toDto(await updateEvaluatorRow(tx, id, { ...changes, ...resumed, ...(changes.answer ? { answer: changes.answer as Prisma.InputJsonValue } : {}) }));
+    const answer = changes.answer ? { answer: changes.answer as Prisma.InputJsonValue } : {};
+    const after = toDto(await updateEvaluatorRow(tx, id, { ...changes, ...resumed, ...answer }));
     await appendAuditEvent(tx, { actor, action: "evaluator.update", entityType: "evaluator", entityId: id, configId: config.id, before, after });
     return after;
   });

@@ -62,19 +62,24 @@ export function createEvaluationWorker(db: Database, options: EvaluationWorkerOp
 
   const gateFor = (providerId: string, now: number) => {
     let gate = gates.get(providerId);
-    if (!gate) gates.set(providerId, (gate = new ConnectionGate({ concurrency: settings.concurrency, perMinute: settings.perMinute, breaker: settings.breaker }, now)));
+    if (!gate) {
+      gate = new ConnectionGate({ concurrency: settings.concurrency, perMinute: settings.perMinute, breaker: settings.breaker }, now);
+      gates.set(providerId, gate);
+    }
     return gate;
   };
 
   async function run(work: Work, gate: ConnectionGate, now: Date): Promise<void> {
     try {
-      const result = await attemptEvaluation(db, work, { timeoutMs: settings.timeoutMs, maxAttempts: settings.maxAttempts, signal: stopping.signal, random: options.random });
+      const { timeoutMs, maxAttempts } = settings;
+      const result = await attemptEvaluation(db, work, { timeoutMs, maxAttempts, signal: stopping.signal, random: options.random });
       if (result.kind === "done" || result.kind === "unreadable") gate.breaker.succeeded();
       if (result.kind === "done" && result.rolloutId) options.onScored?.([result.rolloutId]);
       // The breaker keeps the pass's clock, so a cooldown is measured as the passes see time.
       if (result.kind === "provider_failed" && gate.breaker.failed(now.getTime())) {
         const until = gate.breaker.reopensAt;
-        log(`evaluators: connection ${work.providerId} keeps failing; no calls to it until ${until ? new Date(until).toISOString() : "later"} (circuit breaker open)`);
+        const when = until ? new Date(until).toISOString() : "later";
+        log(`evaluators: connection ${work.providerId} keeps failing; no calls to it until ${when} (circuit breaker open)`);
       }
     } catch (error) {
       log(`evaluators: evaluation ${work.id} failed (${firstLine(error)}); it is tried again when its lease runs out`);
