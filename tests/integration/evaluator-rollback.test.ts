@@ -78,10 +78,10 @@ describe("an evaluator whose judge scores canary answers low", () => {
     const rollout = started.body;
     await srv.api.store.reload();
 
-    // 400 requests, a fifth on the canary, each with an output sample whose number the judge
+    // 250 requests, a fifth on the canary, each with an output sample whose number the judge
     // reads back: canary answers about 0.55, stable ones about 0.85. No client sends a score.
     const stableId = (await db.prisma.config.findUniqueOrThrow({ where: { key: "judged-chat" } })).stableVersionId!;
-    const events = Array.from({ length: 400 }, (_, i) => {
+    const events = Array.from({ length: 250 }, (_, i) => {
       const canary = i % 5 === 0;
       const value = (canary ? 0.55 : 0.85) + (((i * 7) % 11) - 5) / 100;
       return { requestId: `j-${i}`, config: "judged-chat", versionId: canary ? v2.id : stableId, rolloutId: rollout.id, isError: false, latencyMs: 700, input: `question ${i}`, output: value.toFixed(2) };
@@ -94,25 +94,25 @@ describe("an evaluator whose judge scores canary answers low", () => {
     // The sampler leaves outcomes of the last two seconds for the next pass; this pass is later.
     const later = new Date(Date.now() + 10_000);
     const pass = await worker.runOnce(later);
-    expect(pass.queued).toBe(400);
+    expect(pass.queued).toBe(250);
     while ((await worker.runOnce(later)).started > 0);
-    expect(await db.prisma.evaluation.count({ where: { status: "done" } })).toBe(400);
-    expect(await chatRequests(provider)).toHaveLength(400);
+    expect(await db.prisma.evaluation.count({ where: { status: "done" } })).toBe(250);
+    expect(await chatRequests(provider)).toHaveLength(250);
 
     // Stored as late scores are: one row per outcome, rolled up per minute.
-    expect(await db.prisma.outcomeScore.count({ where: { scoreKey: "groundedness" } })).toBe(400);
+    expect(await db.prisma.outcomeScore.count({ where: { scoreKey: "groundedness" } })).toBe(250);
     const rolled = await db.prisma.scoreRollup.aggregate({ where: { rolloutId: rollout.id, scoreKey: "groundedness" }, _sum: { count: true } });
-    expect(rolled._sum.count).toBe(400);
+    expect(rolled._sum.count).toBe(250);
 
     const res = await call(report.GET, "GET", { auth: admin, params: { id: rollout.id } });
     const verdict = res.body.verdicts.find((v: { key: string }) => v.key === "groundedness");
-    expect(verdict).toMatchObject({ status: "fail", samples: { canary: 80, stable: 320 } });
+    expect(verdict).toMatchObject({ status: "fail", samples: { canary: 50, stable: 200 } });
 
     const steps = await controlAll(db.prisma);
     expect(steps).toContainEqual(expect.objectContaining({ rolloutId: rollout.id, action: "rollback" }));
     const row = await db.prisma.rollout.findUniqueOrThrow({ where: { id: rollout.id } });
     expect(row.status).toBe("rolled_back");
-    expect(row.endReason).toMatch(/^Automatic rollback: canary Groundedness 0\.5\d+ \(80 scored\) vs stable 0\.8\d+ \(320\)/);
+    expect(row.endReason).toMatch(/^Automatic rollback: canary Groundedness 0\.5\d+ \(50 scored\) vs stable 0\.8\d+ \(200\)/);
     expect(await deliverDue(db.prisma)).toBeGreaterThanOrEqual(1);
     const alert = received.find((body) => body.includes("auto_rollback"));
     expect(alert).toBeDefined();
@@ -127,8 +127,8 @@ describe("an evaluator whose judge scores canary answers low", () => {
     expect(newest.rawAnswer).toBe(`Echo: ${newest.score.toFixed(2)}`);
     expect(newest.latencyMs).toBeGreaterThanOrEqual(0);
     expect(newest.costUsd).toBeCloseTo((1 * 1 + 2 * 2) / 1_000_000, 12);
-    expect(log.body.totals.byEvaluator).toEqual([expect.objectContaining({ done: 400, failed: 0, pending: 0 })]);
-    expect(log.body.totals.costUsd).toBeCloseTo(400 * 5e-6, 9);
+    expect(log.body.totals.byEvaluator).toEqual([expect.objectContaining({ done: 250, failed: 0, pending: 0 })]);
+    expect(log.body.totals.costUsd).toBeCloseTo(250 * 5e-6, 9);
     const next = await evaluators.log(rollout.id, { limit: "5", cursor: log.body.nextCursor });
     expect(Number(next.body.evaluations[0].id)).toBeLessThan(Number(newest.id));
     expect((await evaluators.log(rollout.id, { status: "failed" })).body.evaluations).toEqual([]);
