@@ -69,29 +69,33 @@ export interface OutcomeCandidate {
   rolloutId: string | null;
   versionId: string;
   minute: Date;
-  hasSample: boolean;
-  settled: boolean;
 }
 
 /**
- * The config's outcomes after `after`, oldest first; `hasSample` says whether the outcome has what
- * the prompt needs (an output, and an input when it is used), `settled` whether it was received
- * before `settledBefore` (the sampler stops at the first that was not: see sampler.ts).
+ * The newest outcome received before `settledBefore` (null: none): the sampler looks at outcomes
+ * up to it. A backward scan of the primary key over what arrived since then.
  */
-export function outcomesAfter(
+export async function settledFrontier(db: DbOrTx, settledBefore: Date): Promise<bigint | null> {
+  const [row] = await db.$queryRaw<{ id: bigint }[]>`SELECT id FROM outcomes WHERE received_at < ${settledBefore} ORDER BY id DESC LIMIT 1`;
+  return row?.id ?? null;
+}
+
+/**
+ * The config's outcomes in (after, upTo] that have what the prompt needs (an output sample, and an
+ * input one when it is used), oldest first, through the partial index of outcomes with an output.
+ */
+export function outcomesToSample(
   tx: DbOrTx,
   configId: string,
-  after: bigint,
-  settledBefore: Date,
+  range: { after: bigint; upTo: bigint },
   needsInput: boolean,
   limit: number,
 ): Promise<OutcomeCandidate[]> {
   return tx.$queryRaw<OutcomeCandidate[]>`
-    SELECT id, variant::text AS variant, rollout_id AS "rolloutId", version_id AS "versionId",
-      date_trunc('minute', at) AS minute,
-      (output IS NOT NULL AND (NOT ${needsInput} OR input IS NOT NULL)) AS "hasSample",
-      received_at < ${settledBefore} AS settled
-    FROM outcomes WHERE config_id = ${configId} AND id > ${after}
+    SELECT id, variant::text AS variant, rollout_id AS "rolloutId", version_id AS "versionId", date_trunc('minute', at) AS minute
+    FROM outcomes
+    WHERE config_id = ${configId} AND output IS NOT NULL AND id > ${range.after} AND id <= ${range.upTo}
+      AND (NOT ${needsInput} OR input IS NOT NULL)
     ORDER BY id LIMIT ${limit}`;
 }
 

@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/types";
 import { parseTemplate } from "../template/parse";
-import { chosenPerMinute, claimEvaluatorsToSample, insertEvaluations, outcomesAfter, setSampledThrough } from "./repo";
+import { chosenPerMinute, claimEvaluatorsToSample, insertEvaluations, outcomesToSample, setSampledThrough, settledFrontier } from "./repo";
 import { chooseOutcomes, type Candidate, type MinuteCount } from "./sampling";
 
 // The sampling pass: for each enabled evaluator (claimed FOR UPDATE SKIP LOCKED, so one instance
 // samples it at a time), look at the config's outcomes that arrived since its last pass, choose
 // some (lib/evaluators/sampling.ts) among those with samples, and queue an evaluation for each.
 // An outcome is looked at once: the evaluator's cursor moves past it whether chosen or not, and
-// (evaluator, outcome) is unique, so it cannot be queued twice. The cursor moves only over
-// outcomes received more than SETTLE_MS ago, stopping at the first newer one: an outcome id is
-// taken when its batch's statement starts and seen when it commits, so a batch that commits a
-// moment after a later one is still looked at. (One whose statement takes longer than SETTLE_MS
-// from start to commit may be passed over: evaluators sample, they do not count.)
+// (evaluator, outcome) is unique, so it cannot be queued twice. A pass looks only at outcomes up to
+// the newest one received more than SETTLE_MS ago: an outcome id is taken when its batch's
+// statement starts and seen when it commits, so a batch that commits a moment after a later one
+// is still looked at. (One whose statement takes longer than SETTLE_MS from start to commit may be
+// passed over: evaluators sample, they do not count.)
 
 /** Outcomes received within this long of the pass wait for the next one (see outcomesAfter). */
 export const SETTLE_MS = 2_000;
@@ -31,16 +31,21 @@ function usesInput(prompt: string): boolean {
 
 /** One sampling pass over every evaluator it can claim; how many evaluations it queued. */
 export async function samplePass(db: Db, now: Date): Promise<number> {
-  const settledBefore = new Date(now.getTime() - SETTLE_MS);
+  const upTo = await settledFrontier(db, new Date(now.getTime() - SETTLE_MS));
+  if (upTo === null) return 0;
   return db.$transaction(
     async (tx) => {
       let queued = 0;
       for (const evaluator of await claimEvaluatorsToSample(tx, EVALUATORS_PER_PASS)) {
-        const found = await outcomesAfter(tx, evaluator.configId, evaluator.sampledThrough, settledBefore, usesInput(evaluator.prompt), OUTCOMES_PER_PASS);
-        const firstUnsettled = found.findIndex((o) => !o.settled);
-        const outcomes = firstUnsettled === -1 ? found : found.slice(0, firstUnsettled);
-        if (outcomes.length === 0) continue;
-        const withSample = outcomes.filter((o) => o.hasSample);
+        if (evaluator.sampledThrough >= upTo) continue;
+        const range = { after: evaluator.sampledThrough, upTo };
+        const withSample = await outcomesToSample(tx, evaluator.configId, range, usesInput(evaluator.prompt), OUTCOMES_PER_PASS);
+        // A full page: the rest waits for the next pass.
+        const through = withSample.length === OUTCOMES_PER_PASS ? withSample[withSample.length - 1].id : upTo;
+        if (withSample.length === 0) {
+          await setSampledThrough(tx, evaluator.id, through);
+          continue;
+        }
         const minutes = [...new Set(withSample.map((o) => o.minute.getTime()))];
         const already = new Map<number, MinuteCount>(
           (await chosenPerMinute(tx, evaluator.id, minutes.map((m) => new Date(m)))).map((r) => [r.minute.getTime(), { canary: r.canary, total: r.total }]),
@@ -56,7 +61,7 @@ export async function samplePass(db: Db, now: Date): Promise<number> {
           });
           queued += (await insertEvaluations(tx, rows)).count;
         }
-        await setSampledThrough(tx, evaluator.id, outcomes[outcomes.length - 1].id);
+        await setSampledThrough(tx, evaluator.id, through);
       }
       return queued;
     },

@@ -1,5 +1,6 @@
 -- Online evaluators (issue 14): LLM-as-a-judge per config, and their evaluations (the work queue
--- the workers claim with SKIP LOCKED, and the evaluation log).
+-- the workers claim with SKIP LOCKED, and the evaluation log). The partial index on outcomes is what
+-- the evaluators sample from: only outcomes with an output sample are in it.
 
 -- CreateEnum
 CREATE TYPE "EvaluationStatus" AS ENUM ('pending', 'done', 'failed');
@@ -65,3 +66,6 @@ CREATE INDEX "evaluations_rollout_id_id_idx" ON "evaluations"("rollout_id", "id"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "evaluations_evaluator_id_outcome_id_key" ON "evaluations"("evaluator_id", "outcome_id");
+
+-- CreateIndex
+CREATE INDEX "outcomes_with_output_idx" ON "outcomes"("config_id", "id") WHERE (output IS NOT NULL);
