@@ -61,6 +61,11 @@ const EnvSchema = z.object({
   // The gateway (/v1/chat/completions): how long a provider may take before its answer starts (a
   // whole answer: before all of it arrives); past it the client gets a 504.
   LLM_CANARY_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  // Online evaluators, per instance and per provider connection: calls at once, calls started per
+  // minute, and how long until a judge's answer starts (the whole answer: twice that).
+  LLM_CANARY_EVAL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  LLM_CANARY_EVAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  LLM_CANARY_EVAL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   // Origins browsers may call the client API from: "*" or a comma-separated list of exact origins.
   LLM_CANARY_CORS_ORIGINS: z
     .string()

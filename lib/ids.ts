@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 // Ids carry a type prefix so a stray id says what it is (ver_..., ro_...).
-export type IdPrefix = "usr" | "key" | "cfg" | "ver" | "ro" | "ach" | "adl" | "ses" | "scd" | "prv" | "pgr";
+export type IdPrefix = "usr" | "key" | "cfg" | "ver" | "ro" | "ach" | "adl" | "ses" | "scd" | "prv" | "pgr" | "evl";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 

@@ -29,7 +29,8 @@ export const LAYERS = [
   ["lib/snapshot"],
   // lib/playground: versions run side by side through provider connections (lib/providers), priced by lib/pricing.
   ["lib/metrics", "lib/alerts", "lib/playground"],
-  ["lib/analysis", "lib/http"],
+  // lib/evaluators: online LLM-as-a-judge (calls providers, writes scores through lib/metrics).
+  ["lib/analysis", "lib/http", "lib/evaluators"],
   ["lib/hot", "lib/controller"],
   // Clients of the APIs above: the console's query keys and forms, the SDK.
   ["lib/query", "lib/console", "lib/hooks", "lib/sdk"],

@@ -46,6 +46,9 @@ const loadRollouts: Loader = async (db, ids) => {
 const loadScores: Loader = async (db, ids) =>
   (await db.scoreDefinition.findMany({ where: byId(ids), select: { id: true, key: true } })).map((r) => [r.id, r.key]);
 
+const loadEvaluators: Loader = async (db, ids) =>
+  (await db.evaluator.findMany({ where: byId(ids), select: { id: true, name: true } })).map((r) => [r.id, r.name]);
+
 const loadApiKeys: Loader = async (db, ids) =>
   (await db.apiKey.findMany({ where: byId(ids), select: { id: true, name: true } })).map((r) => [r.id, r.name]);
 
@@ -64,6 +67,8 @@ const LABELERS = new Map<string, EntityLabeler>([
   ["version", { load: loadVersions }],
   ["rollout", { load: loadRollouts }],
   ["score", { load: loadScores, fromSnapshot: (snapshot) => snapshot.key }],
+  // A deleted evaluator keeps its name in its events' snapshots.
+  ["evaluator", { load: loadEvaluators, fromSnapshot: (snapshot) => snapshot.name }],
   ["api_key", { load: loadApiKeys }],
   ["user", { load: loadUsers }],
   ["alert_channel", { load: loadChannels }],

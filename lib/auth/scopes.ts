@@ -6,7 +6,7 @@ export type Role = (typeof ROLES)[number];
 
 export const SCOPES = [
   "configs:read", // configs, versions, rollouts, reports, audit
-  "configs:write", // create configs and versions; define, change and delete their scores
+  "configs:write", // create configs and versions; define, change and delete their scores and evaluators
   "rollouts:start", // start a canary
   "rollouts:operate", // pause, resume, advance, promote, rollback, abort
   "api-keys:manage",
@@ -55,6 +55,7 @@ const AUDIT_ENTITY_SCOPES: Record<string, Scope> = {
   version: "configs:read",
   rollout: "configs:read",
   score: "configs:read",
+  evaluator: "configs:read",
   user: "users:manage",
   api_key: "api-keys:manage",
   alert_channel: "alerts:manage",

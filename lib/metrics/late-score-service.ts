@@ -106,3 +106,13 @@ export async function recordScores(
   const rolloutIds = [...new Set([...found.values()].flatMap((outcomes) => outcomes.flatMap((o) => (o.rollout_id ? [o.rollout_id] : []))))];
   return { answer, rolloutIds };
 }
+
+/**
+ * Scores the product computed itself for stored outcomes (an evaluator's verdicts), by outcome
+ * id, already checked against their definitions: stored exactly as POST /api/scores stores a late
+ * score (the same statement: the replaced value kept in the history, the rollups shifted), so the
+ * judge sees them as it sees any client's.
+ */
+export async function storeOutcomeScores(db: Database, scores: readonly { outcomeId: string; key: string; value: number }[]): Promise<{ accepted: number; replaced: number }> {
+  return storeScores(db, mergeWrites(scores.map((score) => ({ ...score, earlier: [] }))));
+}

@@ -9,6 +9,7 @@ import { applyMigrations } from "../db/migrate";
 import { startAlertDispatcher } from "../alerts/dispatch";
 import { startController } from "../controller/loop";
 import { startGateway } from "../gateway/gateway";
+import { createEvaluationWorker } from "../evaluators/worker";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
@@ -16,8 +17,8 @@ import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
 // server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
-// an empty database, starts the controller, the alert dispatcher, the client API and the
-// OpenAI-compatible gateway, then serves the Next.js app behind those two. `npm start`
+// an empty database, starts the controller, the alert dispatcher, the evaluation worker, the client
+// API and the OpenAI-compatible gateway, then serves the Next.js app behind those two. `npm start`
 // (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
 
 export interface StartServerOptions {
@@ -76,6 +77,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     onIngested: (rolloutIds) => controller.poke(rolloutIds),
     log,
   });
+  // Every instance evaluates; claims keep each evaluation on one of them. Its scores make the
+  // controller judge their rollouts again, as client scores do.
+  const evaluators = createEvaluationWorker(db, {
+    concurrency: env.LLM_CANARY_EVAL_CONCURRENCY,
+    perMinute: env.LLM_CANARY_EVAL_PER_MINUTE,
+    timeoutMs: env.LLM_CANARY_EVAL_TIMEOUT_MS,
+    log,
+    onScored: (rolloutIds) => controller.poke(rolloutIds),
+  });
+  evaluators.start(1_000);
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -112,7 +123,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         // before the database closes.
         await gateway.stop();
         server.closeAllConnections();
-        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop()]);
+        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop()]);
         await closeDatabase();
       })();
       return stopping;

@@ -6,6 +6,7 @@ import { createUser } from "../../lib/auth/user-service";
 import { createAlertChannel } from "../../lib/alerts/channel-service";
 import type { Db } from "../../lib/db/types";
 import type { Endpoint } from "../../lib/openapi/endpoints";
+import { createEvaluator } from "../../lib/evaluators/service";
 import { createProvider } from "../../lib/providers/connection-service";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
@@ -40,6 +41,8 @@ export class AdminFixture {
   providerId = "";
   /** A tracked score of "fuzz": changed and deleted by the fuzz runs (and made again after a delete). */
   readonly scoreKey = "fuzz_score";
+  /** An evaluator of "fuzz" writing fuzz_score through the provider: changed and deleted by the fuzz runs. */
+  evaluatorId = "";
 
   private constructor(private readonly db: Db) {}
 
@@ -57,6 +60,7 @@ export class AdminFixture {
     f.spareKeyId = (await createApiKey(db, system, { name: "spare", scopes: ["route"] })).apiKey.id;
     await f.makePrice();
     await f.makeProvider();
+    await f.makeEvaluator();
     return f;
   }
 
@@ -64,6 +68,26 @@ export class AdminFixture {
   private async makeProvider(): Promise<void> {
     const body = { name: "fuzz-provider", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-fuzz-0123456789abcdef", headers: { "X-Org": "fuzz" } };
     this.providerId = (await createProvider(this.db, system, body)).id;
+  }
+
+  private async makeEvaluator(): Promise<void> {
+    const body = { name: "fuzz judge", scoreKey: this.scoreKey, providerId: this.providerId, model: "gpt-4o-mini", prompt: "Rate {{output}} for {{input}} from 0 to 10.", answer: { format: "number" } };
+    this.evaluatorId = (await createEvaluator(this.db, system, this.key, body)).id;
+  }
+
+  private evaluatorBody(n: number, name: string) {
+    return {
+      name,
+      scoreKey: this.scoreKey,
+      providerId: this.providerId,
+      model: "gpt-4o-mini",
+      prompt: `Judge ${n}: {{output}} answering {{input}}. Reply {"score": 0..10}.`,
+      answer: { format: "json_field", field: "verdict.score", min: 0, max: 10 },
+      sampleRate: 0.25,
+      minPerMinute: 3,
+      maxPerMinute: 30,
+      enabled: false,
+    };
   }
 
   private async makeScore(): Promise<void> {
@@ -141,6 +165,8 @@ export class AdminFixture {
       min: 0,
       max: 10,
     }),
+    "post /api/admin/configs/{key}/evaluators": async (n) => this.evaluatorBody(n, `fuzz judge ${n}`),
+    "patch /api/admin/configs/{key}/evaluators/{id}": async (n) => this.evaluatorBody(n, "fuzz judge"),
     "post /api/admin/api-keys": async (n) => ({ name: `fuzz-${n}`, scopes: ["route"] }),
     "post /api/admin/users": async (n) => ({ email: `fuzz-${n}@example.com`, role: "viewer", name: "Fuzz", password: "a long enough password" }),
     "patch /api/admin/users/{id}": async () => ({ role: "editor", name: "Fuzzed", disabled: false }),
@@ -169,6 +195,7 @@ export class AdminFixture {
     "get /api/admin/configs/{key}/route-preview": () => ({ userId: "u-1" }),
     "get /api/admin/rollouts/{id}/samples": () => ({ variant: "canary", maxRating: "3", errors: "true", limit: "10", cursor: "5" }),
     "get /api/admin/configs/{key}/playground/runs": () => ({ limit: "5", cursor: "pgr_0000000000000000" }),
+    "get /api/admin/rollouts/{id}/evaluations": () => ({ status: "done", limit: "10", cursor: "5" }),
     "get /api/admin/audit": () => ({ config: this.key, rollout: this.rolloutId, actor: "key:fuzz", action: "rollout.*", limit: "10", cursor: "100" }),
   };
 
@@ -181,6 +208,11 @@ export class AdminFixture {
     if (label(endpoint) === "delete /api/admin/configs/{key}/scores/{scoreKey}") await this.makeScore();
     if (label(endpoint) === "delete /api/admin/model-prices/{model}") await this.makePrice();
     if (label(endpoint) === "delete /api/admin/providers/{id}") await this.makeProvider();
+    // A config holds at most 20 evaluators; the one the runs change is made again after a delete.
+    if (label(endpoint) === "post /api/admin/configs/{key}/evaluators") {
+      await this.db.evaluator.deleteMany({ where: { id: { not: this.evaluatorId } } });
+    }
+    if (label(endpoint) === "delete /api/admin/configs/{key}/evaluators/{id}") await this.makeEvaluator();
     if (label(endpoint) === "post /api/admin/configs/{key}/rollouts") {
       const idle = await this.db.config.findUniqueOrThrow({ where: { key: this.idleKey } });
       if (idle.activeRolloutId) await actOnRollout(this.db, system, idle.activeRolloutId, "abort", { reason: "fuzz cleanup" });
@@ -211,6 +243,7 @@ export class AdminFixture {
       "api-keys/id": () => this.spareKeyId,
       "users/id": () => this.userId,
       "scores/scoreKey": () => this.scoreKey,
+      "evaluators/id": () => this.evaluatorId,
       "model-prices/model": () => this.priceModel,
     };
     const placeholders = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);

@@ -75,12 +75,14 @@ describe("bad input changes nothing", () => {
     versions: await db.prisma.version.count(),
     rollouts: await db.prisma.rollout.count(),
     scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
+    evaluators: await db.prisma.evaluator.count(),
     audit: await db.prisma.auditEvent.count(),
     playgroundRuns: await db.prisma.playgroundRun.count(),
   });
   const version = { label: "v9", model: "gpt-4o", systemPrompt: "x", temperature: 0.5, maxTokens: 100 };
 
   const score = { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 };
+  const judge = { name: "judge", scoreKey: "groundedness", providerId: "prv_missing", model: "m", prompt: "Rate {{output}}.", answer: { format: "number" } };
   const CASES: [path: string, params: Record<string, string>, rawBody: string, field: string | null, method?: "patch"][] = [
     ["/api/admin/configs", {}, "{", null],
     ["/api/admin/configs", {}, JSON.stringify({ key: 5, name: "x" }), "key"],
@@ -114,6 +116,12 @@ describe("bad input changes nothing", () => {
     ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [] }), "columns"],
     ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [{ versionId: "ver_nope" }] }), "columns.0.versionId"],
     ["/api/admin/configs/{key}/playground", { key: "bad-input" }, JSON.stringify({ columns: [{ settings: { model: "m", messages: [{ role: "user", content: "{{q}}" }], temperature: 0.5, maxTokens: 10 } }] }), "columns.0.providerId"],
+    ["/api/admin/configs/{key}/evaluators", { key: "bad-input" }, JSON.stringify({ ...judge, prompt: "Rate {{input}}." }), "prompt"],
+    ["/api/admin/configs/{key}/evaluators", { key: "bad-input" }, JSON.stringify({ ...judge, answer: { format: "json_field" } }), "answer.field"],
+    ["/api/admin/configs/{key}/evaluators", { key: "bad-input" }, JSON.stringify({ ...judge, sampleRate: 2 }), "sampleRate"],
+    ["/api/admin/configs/{key}/evaluators", { key: "bad-input" }, JSON.stringify({ ...judge, scoreKey: "nope" }), "scoreKey"],
+    ["/api/admin/configs/{key}/evaluators", { key: "bad-input" }, JSON.stringify(judge), "providerId"],
+    ["/api/admin/configs/{key}/evaluators/{id}", { key: "bad-input", id: "evl_missing" }, JSON.stringify({ minPerMinute: -1 }), "minPerMinute", "patch"],
   ];
 
   it.each(CASES.map(([endpointPath, params, rawBody, field, method = "post"]) => [method.toUpperCase(), rawBody.length > 80 ? `${rawBody.slice(0, 77)}…` : rawBody, endpointPath, params, rawBody, field, method] as const))(

@@ -80,7 +80,8 @@ const expectRollupsExact = async () => {
 
 describe("scores on outcome events (POST /api/metrics)", () => {
   it("stores each outcome's scores (booleans as 1 and 0) in the same statement as the outcome, and a duplicate's not at all", async () => {
-    const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 7_200_000;
+    // Three hours back: the last event (99.5 min after the first) is still in the past at any time of the hour.
+    const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 10_800_000;
     const events = Array.from({ length: 200 }, (_, i) =>
       event({
         at: new Date(start + 1_800_000 + i * 30_000).toISOString(), // across minutes and both sides of an hour boundary

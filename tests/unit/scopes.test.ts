@@ -33,9 +33,9 @@ describe("roles and scopes", () => {
   });
 
   it("shows audit events about users, keys and channels only to roles that may list them", () => {
-    expect(auditVisibilityFor(scopesForRole("viewer"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "model_price"] });
-    expect(auditVisibilityFor(scopesForRole("editor"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "model_price"] });
-    expect(auditVisibilityFor(scopesForRole("operator"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "alert_channel", "model_price"] });
+    expect(auditVisibilityFor(scopesForRole("viewer"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "evaluator", "model_price"] });
+    expect(auditVisibilityFor(scopesForRole("editor"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "evaluator", "model_price"] });
+    expect(auditVisibilityFor(scopesForRole("operator"))).toEqual({ entityTypes: ["config", "version", "rollout", "score", "evaluator", "alert_channel", "model_price"] });
     expect(auditVisibilityFor(scopesForRole("admin"))).toBe("all");
     expect(auditVisibilityFor(scopesForApiKey(["admin"]))).toBe("all");
   });

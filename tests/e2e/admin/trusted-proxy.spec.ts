@@ -14,9 +14,10 @@ const PROXY_SAW = "198.51.100.7"; // what the proxy appends: the address it acce
 
 let instance: AppProcess | null = null;
 
+// bcrypt at cost 4, as the e2e server runs (serve.ts): each of the 21 sign-ins below checks a password.
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  instance = await startAppProcess({ databaseUrl, port: PROXY_PORT, label: "behind a proxy", env: { LLM_CANARY_TRUST_PROXY: "true" } });
+  instance = await startAppProcess({ databaseUrl, port: PROXY_PORT, label: "behind a proxy", env: { LLM_CANARY_TRUST_PROXY: "true", LLM_CANARY_PASSWORD_HASH_COST: "4" } });
 });
 
 test.afterAll(async () => {

@@ -10,6 +10,7 @@ import { Time } from "@/components/ui/time";
 import { configQueries } from "@/lib/query/configs";
 import { rolloutQueries } from "@/lib/query/rollouts";
 import { isActive } from "@/lib/release/transitions";
+import { EvaluationLog } from "./evaluation-log";
 import { LiveCharts } from "./live-charts";
 import { RolloutActions } from "./rollout-actions";
 import { RolloutBanner } from "./rollout-banner";
@@ -68,6 +69,7 @@ export function RolloutView({ rolloutId }: { rolloutId: string }) {
             <LiveCharts rolloutId={rolloutId} live={live} metrics={report.data?.metrics ?? []} verdicts={report.data?.verdicts ?? []} stagePercent={live ? r.percent : null} />
             <StageHistory rolloutId={rolloutId} report={report.data} live={live} />
             <SamplesPanel rolloutId={rolloutId} live={live} />
+            <EvaluationLog rolloutId={rolloutId} live={live} />
           </div>
         );
       }}
