@@ -186,7 +186,7 @@ function targetsOf({ scenario, direct, proxy, gateway }: ScenarioResult): Measur
   ];
 }
 
-function report(results: ScenarioResult[]): void {
+function report(results: ScenarioResult[], startLoad: number[]): void {
   const row = (name: string, { reqPerSec, latencies, failed, cpuPerCall }: Run) => [
     name,
     fmt(reqPerSec),
@@ -199,7 +199,7 @@ function report(results: ScenarioResult[]): void {
   ];
   console.info(
     `\nbench:gateway — POST /v1/chat/completions, 50 connections, ${fmt(USERS)} distinct users, ${DURATION_S} s each in turns of ` +
-      `${fmt(DURATION_S / Math.max(1, Math.round(DURATION_S / 5)), 1)} s, provider think time ${THINK_MS} ms; load average at the start ${loadavg().map((l) => l.toFixed(2)).join(", ")}\n`,
+      `${fmt(DURATION_S / Math.max(1, Math.round(DURATION_S / 5)), 1)} s, provider think time ${THINK_MS} ms; load average (1, 5, 15 min) at the start ${startLoad.map((l) => l.toFixed(2)).join(", ")}, at the end ${loadavg().map((l) => l.toFixed(2)).join(", ")}\n`,
   );
   console.info(
     table([
@@ -222,6 +222,7 @@ function selectedScenarios(): Scenario[] {
 }
 
 async function main(): Promise<void> {
+  const startLoad = loadavg();
   // The app calls the fake provider on 127.0.0.1, and seals its connection's key.
   process.env.LLM_CANARY_ALLOW_PRIVATE_NETWORKS = "127.0.0.1";
   process.env.LLM_CANARY_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
     await Promise.all([provider.stop(), proxy.stop()]);
     await database.drop();
   }
-  report(results);
+  report(results, startLoad);
   checkTargets("bench:gateway", [...results.flatMap(targetsOf), recorded]);
 }
 
