@@ -6,7 +6,6 @@ import { AppError, MethodNotAllowedError } from "../errors";
 import { authenticateClient } from "../hot/client-auth";
 import { readJsonBodyThen } from "../hot/http";
 import { newRequestId } from "../http/respond";
-import { isMaybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
 import type { SnapshotStore } from "../snapshot/store";
 import { CallRecord } from "./call-record";
@@ -54,21 +53,6 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
 
-  /**
-   * `answer` from the current snapshot, handed to `then` at once (no promise on the common path);
-   * on a possible miss (a key or config newer than the snapshot), once more from a fresher one.
-   */
-  function fromSnapshot<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
-    let value: T;
-    try {
-      value = answer(store.current);
-    } catch (error) {
-      if (!isMaybeNewer(error)) return fail(error);
-      return void store.refreshAfterMiss().then(answer).then(then, fail);
-    }
-    then(value);
-  }
-
   const authenticate = (snapshot: Snapshot, req: IncomingMessage) => authenticateClient(snapshot, req.headers.authorization, "gateway", usage);
 
   /** The key checked before the body is read, then the call prepared and served; `done` once it is over. */
@@ -77,7 +61,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       reply(res, requestId, openAiError(error, requestId));
       done();
     };
-    fromSnapshot(
+    store.answerNowOrAfterRefresh(
       (snapshot) => authenticate(snapshot, req),
       (key) =>
         readJsonBodyThen(req, GATEWAY_MAX_BODY_BYTES, (error, raw) => {
@@ -88,7 +72,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
           } catch (refusal) {
             return fail(refusal);
           }
-          fromSnapshot(
+          store.answerNowOrAfterRefresh(
             (snapshot) => ({ snapshot, call: prepareCall(snapshot, key, input, req.headers) }),
             ({ snapshot, call }) => {
               const { sampleRate } = call.config.gateway;
@@ -117,7 +101,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       reply(res, requestId, { status: 200, json: JSON.stringify(list) });
       done();
     };
-    fromSnapshot((snapshot) => authenticate(snapshot, req), listed, (error) => {
+    store.answerNowOrAfterRefresh((snapshot) => authenticate(snapshot, req), listed, (error) => {
       reply(res, requestId, openAiError(error, requestId));
       done();
     });

@@ -72,29 +72,13 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
   }
 
   /**
-   * `answer` from the current snapshot, handed to `then` at once: no promise on the common path,
-   * because every promise costs once Next has turned async hooks on process-wide. On a possible
-   * miss (a key or config newer than the snapshot), once more from a refreshed snapshot.
-   */
-  function nowOrAfterRefresh<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
-    let value: T;
-    try {
-      value = answer(store.current);
-    } catch (error) {
-      if (!isMaybeNewer(error)) return fail(error);
-      return void store.refreshAfterMiss().then(answer).then(then, fail);
-    }
-    then(value);
-  }
-
-  /**
    * GET and POST /api/route, the one path: the key checked before any body is read, a POST's
    * small body read with callbacks, then the answer (with `variables` rendered).
    */
   function route(req: IncomingMessage, url: string, q: number, requestId: string, reply: (answer: HotResponse) => void, fail: (error: unknown) => void): void {
     const answerWith = (key: ReturnType<typeof authenticateClient>, input: unknown, source: "query" | "request body") =>
-      nowOrAfterRefresh((snapshot) => withSnapshotHeaders(answerRoute(snapshot, key, input, source, requestId)), reply, fail);
-    nowOrAfterRefresh(
+      store.answerNowOrAfterRefresh((snapshot) => withSnapshotHeaders(answerRoute(snapshot, key, input, source, requestId)), reply, fail);
+    store.answerNowOrAfterRefresh(
       (snapshot) => authenticateClient(snapshot, req.headers.authorization, "route", usage),
       (key) => {
         if (req.method === "GET") return answerWith(key, Object.fromEntries(new URLSearchParams(q === -1 ? "" : url.slice(q + 1))), "query");

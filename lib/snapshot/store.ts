@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import type { Listener } from "../db/listen";
 import { CHANGE_CHANNEL } from "../change-notify";
+import { isMaybeNewer } from "./miss";
 import { registerSnapshotStore } from "./registry";
 import { changeFingerprint, loadSnapshotRows } from "./repo";
 import { buildSnapshot, type Snapshot } from "./snapshot";
@@ -94,6 +95,23 @@ export class SnapshotStore {
     })();
     await this.missReload;
     return this.current;
+  }
+
+  /**
+   * `answer` from the current snapshot, handed to `then` at once: no promise on the common path,
+   * because every promise costs once Next has turned async hooks on process-wide (the client API
+   * and the gateway answer through it). On a possible miss (a key or config newer than the
+   * snapshot), once more from a refreshed snapshot.
+   */
+  answerNowOrAfterRefresh<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
+    let value: T;
+    try {
+      value = answer(this.current);
+    } catch (error) {
+      if (!isMaybeNewer(error)) return fail(error);
+      return void this.refreshAfterMiss().then(answer).then(then, fail);
+    }
+    then(value);
   }
 
   /** Loads a new snapshot. Calls while one load runs share a single follow-up load. */
