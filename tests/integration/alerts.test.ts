@@ -1,6 +1,4 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as channels from "@/app/api/admin/alert-channels/route";
 import * as channelDeliveries from "@/app/api/admin/alert-channels/[id]/deliveries/route";
@@ -16,6 +14,7 @@ import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey, call } from "../helpers/call";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 // Alerts against a real local HTTP receiver: what each channel kind receives, signatures,
 // retries with backoff through a receiver that fails twice, event filters, muting, escaping, the
@@ -24,43 +23,23 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 
 const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
 
-interface Received {
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
 let db: TestDatabase;
 let auth: string;
-let receiver: Server;
-let receiverUrl: string;
-const received: Received[] = [];
-let answers: number[] = []; // statuses to answer with, in order; then 200
+let hook: WebhookReceiver;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   setDatabase(db);
   auth = await adminKey(db.prisma, ["admin"]);
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://x");
-      received.push({ path: url.pathname, query: url.searchParams, headers: req.headers, body });
-      res.writeHead(answers.shift() ?? 200, { "content-type": "application/json" }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hook = await startWebhookReceiver();
 });
 afterAll(async () => {
-  receiver?.close();
+  hook?.close();
   await db?.close();
 });
 beforeEach(async () => {
-  received.length = 0;
-  answers = [];
+  hook.received.length = 0;
+  hook.answers = [];
   await db.prisma.alertChannel.updateMany({ data: { enabled: false } }); // each test hears only its own channels
 });
 
@@ -80,14 +59,14 @@ async function activeRollout(key: string) {
 describe("alerts", () => {
   it("sends a manual rollback to a signed webhook: JSON with the reason, HMAC over timestamp and body", async () => {
     const secret = "s3cret-for-hmac";
-    const created = await channel({ name: "ops hook", kind: "webhook", url: `${receiverUrl}/hook`, secret });
+    const created = await channel({ name: "ops hook", kind: "webhook", url: `${hook.url}/hook`, secret });
     expect(created.hasSecret).toBe(true);
     expect(JSON.stringify((await call(channels.GET, "GET", { auth })).body)).not.toContain(secret);
     await activeRollout("alerted");
     expect((await call(configRollback.POST, "POST", { auth, params: { key: "alerted" }, body: { reason: "complaints up 30%" } })).status).toBe(200);
     expect(await deliverDue(db.prisma)).toBe(1);
-    expect(received).toHaveLength(1);
-    const [hit] = received;
+    expect(hook.received).toHaveLength(1);
+    const [hit] = hook.received;
     const payload = JSON.parse(hit.body);
     expect(payload).toMatchObject({ event: "manual_rollback", reason: "complaints up 30%", rollout: { configKey: "alerted", status: "rolled_back" } });
     expect(payload.title).toMatch(/rolled back alerted v2$/);
@@ -96,9 +75,9 @@ describe("alerts", () => {
   });
 
   it("retries a receiver that fails twice, with growing pauses, and logs every attempt", async () => {
-    const { id } = await channel({ name: "flaky", kind: "webhook", url: `${receiverUrl}/flaky` });
+    const { id } = await channel({ name: "flaky", kind: "webhook", url: `${hook.url}/flaky` });
     const rollout = await activeRollout("flaky-target");
-    answers = [500, 503];
+    hook.answers = [500, 503];
     expect((await call(rolloutAction.POST, "POST", { auth, params: { id: rollout.id, action: "advance" } })).status).toBe(200);
     const t0 = new Date();
     await deliverDue(db.prisma, t0);
@@ -113,33 +92,33 @@ describe("alerts", () => {
     await deliverDue(db.prisma, new Date(t0.getTime() + 3_000));
     log = (await call(channelDeliveries.GET, "GET", { auth, params: { id } })).body.deliveries;
     expect(log[0]).toMatchObject({ status: "delivered", attempts: 3, lastStatus: 200, lastError: null });
-    expect(received.map((r) => r.path)).toEqual(["/flaky", "/flaky", "/flaky"]);
+    expect(hook.received.map((r) => r.path)).toEqual(["/flaky", "/flaky", "/flaky"]);
   });
 
   it("honours each channel's event filter, and a muted channel hears nothing", async () => {
-    await channel({ name: "promotions only", kind: "webhook", url: `${receiverUrl}/promotions`, events: ["promote"] });
-    const muted = await channel({ name: "muted", kind: "webhook", url: `${receiverUrl}/muted` });
+    await channel({ name: "promotions only", kind: "webhook", url: `${hook.url}/promotions`, events: ["promote"] });
+    const muted = await channel({ name: "muted", kind: "webhook", url: `${hook.url}/muted` });
     expect((await call(channelOne.PATCH, "PATCH", { auth, params: { id: muted.id }, body: { enabled: false } })).body.enabled).toBe(false);
     await activeRollout("filtered");
     await call(configRollback.POST, "POST", { auth, params: { key: "filtered" }, body: { reason: "test" } });
     await deliverDue(db.prisma);
-    expect(received).toEqual([]);
+    expect(hook.received).toEqual([]);
     const bad = await call(channels.POST, "POST", { auth, body: { name: "x", kind: "webhook", url: "ftp://nope", events: ["nope"] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(["url", "events.0"]);
   });
 
   it("speaks Slack and signed DingTalk, and the test action answers with the attempt", async () => {
-    const slack = await channel({ name: "slack", kind: "slack", url: `${receiverUrl}/slack` });
-    const ding = await channel({ name: "dingtalk", kind: "dingtalk", url: `${receiverUrl}/robot/send?access_token=abc`, secret: "SECdingtalk-secret" });
+    const slack = await channel({ name: "slack", kind: "slack", url: `${hook.url}/slack` });
+    const ding = await channel({ name: "dingtalk", kind: "dingtalk", url: `${hook.url}/robot/send?access_token=abc`, secret: "SECdingtalk-secret" });
     const slackTest = await call(channelTest.POST, "POST", { auth, params: { id: slack.id } });
     expect(slackTest.body).toMatchObject({ status: "delivered", attempts: 1, lastStatus: 200, event: "test" });
-    expect(JSON.parse(received[0].body)).toEqual({ text: expect.stringMatching(/^\*LLM Canary test alert\*\nA test of the channel "slack"/) });
+    expect(JSON.parse(hook.received[0].body)).toEqual({ text: expect.stringMatching(/^\*LLM Canary test alert\*\nA test of the channel "slack"/) });
 
-    answers = [200];
+    hook.answers = [200];
     const dingTest = await call(channelTest.POST, "POST", { auth, params: { id: ding.id } });
     expect(dingTest.body.status).toBe("delivered");
-    const hit = received[1];
+    const hit = hook.received[1];
     expect(hit.query.get("access_token")).toBe("abc");
     const timestamp = hit.query.get("timestamp")!;
     expect(hit.query.get("sign")).toBe(createHmac("sha256", "SECdingtalk-secret").update(`${timestamp}\nSECdingtalk-secret`).digest("base64"));
@@ -151,30 +130,30 @@ describe("alerts", () => {
   });
 
   it("sends no retry to a channel muted after its test send failed; the delivery closes as muted", async () => {
-    const { id } = await channel({ name: "muted later", kind: "webhook", url: `${receiverUrl}/muted-later` });
-    answers = [500];
+    const { id } = await channel({ name: "muted later", kind: "webhook", url: `${hook.url}/muted-later` });
+    hook.answers = [500];
     const t0 = Date.now();
     const sent = (await call(channelTest.POST, "POST", { auth, params: { id } })).body;
     expect(sent).toMatchObject({ status: "pending", attempts: 1, lastStatus: 500 });
     expect((await call(channelOne.PATCH, "PATCH", { auth, params: { id }, body: { enabled: false } })).status).toBe(200);
     await deliverDue(db.prisma, new Date(t0 + 600_000)); // long after its retry came due
-    expect(received.map((r) => r.path)).toEqual(["/muted-later"]); // the test send only
+    expect(hook.received.map((r) => r.path)).toEqual(["/muted-later"]); // the test send only
     const log = (await call(channelDeliveries.GET, "GET", { auth, params: { id } })).body.deliveries;
     expect(log).toMatchObject([{ event: "test", status: "failed", attempts: 1, lastStatus: null, lastError: "muted" }]);
     expect(await deliverDue(db.prisma, new Date(t0 + 1_200_000))).toBe(0); // closed, not pending
   });
 
   it("escapes a rollback reason for Slack and DingTalk: no ping, no hidden link, no image", async () => {
-    await channel({ name: "slack", kind: "slack", url: `${receiverUrl}/slack-escape` });
-    await channel({ name: "dingtalk", kind: "dingtalk", url: `${receiverUrl}/ding-escape` });
+    await channel({ name: "slack", kind: "slack", url: `${hook.url}/slack-escape` });
+    await channel({ name: "dingtalk", kind: "dingtalk", url: `${hook.url}/ding-escape` });
     await activeRollout("escaped");
     const reason = "<!channel> see <https://evil.example|the runbook> & ![x](https://evil.example/t.png)";
     await call(configRollback.POST, "POST", { auth, params: { key: "escaped" }, body: { reason } });
     await deliverDue(db.prisma);
-    const slack = JSON.parse(received.find((r) => r.path === "/slack-escape")!.body).text as string;
+    const slack = JSON.parse(hook.received.find((r) => r.path === "/slack-escape")!.body).text as string;
     expect(slack).toContain("&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt; &amp; ![x](https://evil.example/t.png)");
     expect(slack).not.toContain("<");
-    const ding = JSON.parse(received.find((r) => r.path === "/ding-escape")!.body).markdown.text as string;
+    const ding = JSON.parse(hook.received.find((r) => r.path === "/ding-escape")!.body).markdown.text as string;
     expect(ding).toContain("\\<\\!channel\\> see \\<https://evil.example\\|the runbook\\> & \\!\\[x\\]\\(https://evil.example/t.png\\)");
   });
 });

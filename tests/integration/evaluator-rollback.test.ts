@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as channels from "@/app/api/admin/alert-channels/route";
@@ -15,6 +13,7 @@ import { chatRequests, connectTo, echoJudge, evaluatorCalls, providerKey, system
 import { startProviderProcess, type ProviderProcess } from "../helpers/openai-compatible-process";
 import { configWithVersions, groundedness, scoreCalls } from "../helpers/score-api";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 // An online evaluator from end to end: defined through the admin API, it judges the outcomes a
 // canary rollout receives through the OpenAI-compatible test server (a process of its own); its
@@ -30,9 +29,7 @@ let srv: ClientApiServer;
 let provider: ProviderProcess;
 let admin: string;
 let metricsKey: string;
-let receiver: Server;
-let receiverUrl: string;
-const received: string[] = [];
+let hook: WebhookReceiver;
 
 beforeAll(async () => {
   process.env.LLM_CANARY_ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -42,19 +39,10 @@ beforeAll(async () => {
   metricsKey = await adminKey(db.prisma, ["metrics"]);
   srv = await startClientApiServer(db);
   provider = await startProviderProcess({ apiKey: KEY });
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      received.push(body);
-      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hook = await startWebhookReceiver();
 });
 afterAll(async () => {
-  receiver?.close();
+  hook?.close();
   await provider?.stop();
   await srv?.close();
   await db?.close();
@@ -72,7 +60,7 @@ describe("an evaluator whose judge scores canary answers low", () => {
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ id: expect.stringMatching(/^evl_/), scoreKey: "groundedness", enabled: true });
     expect((await evaluators.list("judged-chat")).body.evaluators).toHaveLength(1);
-    expect((await call(channels.POST, "POST", { auth: admin, body: { name: "ops", kind: "webhook", url: `${receiverUrl}/hook` } })).status).toBe(201);
+    expect((await call(channels.POST, "POST", { auth: admin, body: { name: "ops", kind: "webhook", url: `${hook.url}/hook` } })).status).toBe(201);
     const started = await scores.start("judged-chat", { canaryVersionId: v2.id, stages: QUICK });
     expect(started.status).toBe(201);
     const rollout = started.body;
@@ -114,7 +102,7 @@ describe("an evaluator whose judge scores canary answers low", () => {
     expect(row.status).toBe("rolled_back");
     expect(row.endReason).toMatch(/^Automatic rollback: canary Groundedness 0\.5\d+ \(50 scored\) vs stable 0\.8\d+ \(200\)/);
     expect(await deliverDue(db.prisma)).toBeGreaterThanOrEqual(1);
-    const alert = received.find((body) => body.includes("auto_rollback"));
+    const alert = hook.received.find((r) => r.body.includes("auto_rollback"))?.body;
     expect(alert).toBeDefined();
     expect(alert).toContain("canary Groundedness");
 

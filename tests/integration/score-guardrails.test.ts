@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as channels from "@/app/api/admin/alert-channels/route";
 import * as report from "@/app/api/admin/rollouts/[id]/report/route";
@@ -11,6 +9,7 @@ import { adminKey, call } from "../helpers/call";
 import { send, startClientApiServer, type ClientApiServer } from "../helpers/client-api-server";
 import { configWithVersions, groundedness, scoreCalls, validJson } from "../helpers/score-api";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 // Custom scores as guardrails from end to end: two scores defined through the admin API, a canary
 // started, outcomes sent with scores and late scores over HTTP; the report lists the scores beside
@@ -24,9 +23,7 @@ let db: TestDatabase;
 let srv: ClientApiServer;
 let admin: string;
 let metricsKey: string;
-let receiver: Server;
-let receiverUrl: string;
-const received: { path: string; body: string }[] = [];
+let hook: WebhookReceiver;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -34,19 +31,10 @@ beforeAll(async () => {
   admin = await adminKey(db.prisma, ["admin"]);
   metricsKey = await adminKey(db.prisma, ["metrics"]);
   srv = await startClientApiServer(db);
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      received.push({ path: req.url ?? "/", body });
-      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hook = await startWebhookReceiver();
 });
 afterAll(async () => {
-  receiver?.close();
+  hook?.close();
   await srv?.close();
   await db?.close();
 });
@@ -57,8 +45,8 @@ describe("custom scores as guardrails", () => {
     const { v2 } = await configWithVersions(db.prisma, "grounded-chat");
     expect((await scores.create("grounded-chat", { ...groundedness, threshold: { form: "difference", value: 0.03 } })).status).toBe(201);
     expect((await scores.create("grounded-chat", { ...validJson, guardrail: false })).status).toBe(201); // tracked
-    const hook = await call(channels.POST, "POST", { auth: admin, body: { name: "ops", kind: "webhook", url: `${receiverUrl}/hook` } });
-    expect(hook.status).toBe(201);
+    const channel = await call(channels.POST, "POST", { auth: admin, body: { name: "ops", kind: "webhook", url: `${hook.url}/hook` } });
+    expect(channel.status).toBe(201);
     const started = await scores.start("grounded-chat", { canaryVersionId: v2.id, stages: QUICK });
     expect(started.status).toBe(201);
     const rollout = started.body;
@@ -119,7 +107,7 @@ describe("custom scores as guardrails", () => {
     expect(row.status).toBe("rolled_back");
     expect(row.endReason).toMatch(/^Automatic rollback: canary Groundedness .* past the 0\.03 allowed/);
     expect(await deliverDue(db.prisma)).toBeGreaterThanOrEqual(1); // what the dispatcher loop does
-    const alert = JSON.parse(received.find((r) => r.body.includes("auto_rollback"))!.body);
+    const alert = JSON.parse(hook.received.find((r) => r.body.includes("auto_rollback"))!.body);
     expect(JSON.stringify(alert)).toContain("canary Groundedness");
   });
 });
