@@ -92,14 +92,30 @@ test("an editor runs two versions side by side against a real provider, sees bot
     const versions = (await (await page.request.get(`/api/admin/configs/${key}/versions`)).json()) as { versions: { label: string; messages: unknown; providerId: string; parentVersionId: string }[] };
     expect(versions.versions[0]).toMatchObject({ label: "v3", providerId, parentVersionId: v2.id, messages: system("You help customers with {{product}}. Be brief and cite the manual.") });
 
-    // A slow column stopped from the page: the server stops calling it and keeps the run with what came.
+    // A slow column stopped from the page: the server stops calling it and keeps the run with what
+    // came. Once after the run has started (its columns are named), once before the server has
+    // even seen the request (held back here): that stop waits for the run to start, then stops it.
     await column(1).getByRole("button", { name: "Edit" }).click();
     await column(1).getByLabel("Model", { exact: true }).fill("slow-30000");
-    await page.getByRole("button", { name: "Run", exact: true }).click();
-    await expect(column(1).getByText("Waiting for the first token…")).toBeVisible();
-    await page.getByRole("button", { name: "Stop" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Stopped; the run is kept with what had come." })).toBeVisible();
-    await expect(runs.getByRole("listitem").first()).toContainText("v1 (edited) · slow-30000The run was stopped before this answer finished.");
+    for (const moment of ["after the start", "before the start"]) {
+      const listed = runs.locator(":scope > li"); // a run's columns are list items too
+      const runsBefore = await listed.count();
+      const held = `**/api/admin/configs/${key}/playground`;
+      if (moment === "before the start") {
+        await page.route(held, async (route) => {
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          await route.continue();
+        });
+      }
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await expect(column(1).getByText("Waiting for the first token…")).toBeVisible();
+      if (moment === "after the start") await expect(column(1).getByText("v1 (edited) · slow-30000 via")).toBeVisible();
+      await page.getByRole("button", { name: "Stop" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Stopped; the run is kept with what had come." }), moment).toBeVisible();
+      await expect(listed, moment).toHaveCount(runsBefore + 1);
+      await expect(runs.getByRole("listitem").first(), moment).toContainText("v1 (edited) · slow-30000The run was stopped before this answer finished.");
+      await page.unroute(held);
+    }
 
     expect(await page.content()).not.toContain(E2E_PROVIDER_KEY);
   } finally {

@@ -59,6 +59,10 @@ function Bench({ configKey, versions, stableId, onStopped }: { configKey: string
   const [userMessage, setUserMessage] = useState("");
   const [live, setLive] = useState<LiveRun | null>(null);
   const abort = useRef<AbortController | null>(null);
+  // Stop names the run it stopped, so the list can wait for it; pressed before the run's first
+  // event, the stop waits for that event (which carries the run's id) and then hangs up.
+  const runId = useRef<string | null>(null);
+  const stopWanted = useRef(false);
   const queryClient = useQueryClient();
   const connections = useQuery(configQueries.providerNames());
   const variables = variableInputs(columns, versions);
@@ -66,15 +70,31 @@ function Bench({ configKey, versions, stableId, onStopped }: { configKey: string
     mutationFn: async (body: Record<string, unknown>) => {
       const controller = new AbortController();
       abort.current = controller;
+      runId.current = null;
+      stopWanted.current = false;
       setLive(startingRun(columns.length));
-      await streamRun(configKey, body, (event) => setLive((state) => state && applyEvent(state, event)), controller.signal);
+      await streamRun(
+        configKey,
+        body,
+        (event) => {
+          setLive((state) => state && applyEvent(state, event));
+          if (event.type !== "start") return;
+          runId.current = event.runId;
+          if (stopWanted.current) stop();
+        },
+        controller.signal,
+      );
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: playgroundKeys.runs(configKey) }),
   });
-  const stop = () => {
+  function stop() {
+    if (runId.current === null) {
+      stopWanted.current = true;
+      return;
+    }
+    onStopped(runId.current);
     abort.current?.abort();
-    if (live?.runId) onStopped(live.runId);
-  };
+  }
   const stopped = run.error instanceof DOMException && run.error.name === "AbortError";
   const change = (key: string, patch: Partial<ColumnDraft>) => setColumns((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)));
   const add = () => {

@@ -5,6 +5,8 @@ import { startPlaygroundRun } from "@/lib/playground/run-service";
 // stored run instead. A client that hangs up stops the columns still answering.
 export const POST = route({ scope: "playground:run" }, async ({ db, actor, params, body, request }) => {
   const run = await startPlaygroundRun(db, actor, params.key, body);
-  request.signal.addEventListener("abort", run.cancel, { once: true });
+  // The client may have hung up while the run was being prepared: the listener would never fire.
+  if (request.signal.aborted) run.cancel();
+  else request.signal.addEventListener("abort", run.cancel, { once: true });
   return wantsWholeAnswer(request) ? run.finished : new StreamedAnswer(run.events, run.cancel);
 });
