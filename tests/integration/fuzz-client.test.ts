@@ -65,7 +65,7 @@ beforeAll(async () => {
   srv = await startClientApiServer(db);
   const reported = await send(srv.baseUrl, "/api/metrics", { auth: keys.metrics, body: { events: [{ ...event(0), requestId: fx.ratedRequestId }] } });
   expect(reported.status).toBe(202);
-  readState = stateReader(db, await listTables(db));
+  readState = await stateReader(db, await listTables(db));
   console.log(`fuzz-client: FUZZ_SEED=${process.env.FUZZ_SEED ?? "20261126 (default)"}, FUZZ_RUNS=${RUNS} per endpoint`);
 });
 afterAll(async () => {
