@@ -1,8 +1,16 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { E2E_BASE_URL, storageStateOf } from "./tests/e2e/constants";
 
 // End-to-end tests drive Debian's Chromium (Playwright's own download is unreachable offline)
 // against the production build, served by the real start command on a fresh database.
+/**
+ * Debian's old headless shell (package chromium-headless-shell): the browser Playwright itself
+ * prefers for headless runs. It renders pages as Chromium does without the full browser around
+ * them, and used half of Chromium's CPU on two journeys (8.9 against 18.4 CPU-seconds).
+ */
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results",
@@ -19,7 +27,7 @@ export default defineConfig({
     // (measured on two journeys: 35 CPU-s with it, 25 without, 20 with no trace at all).
     trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH ?? (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : "/usr/bin/chromium"),
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -11,6 +11,7 @@ import { expect, seriousAxeViolations, test, uniqueKey } from "./fixtures";
 // README's playground picture is taken here.
 
 test("an editor runs two versions side by side against a real provider, sees both answers with tokens and cost, saves an edited column as a new version, and stops a slow run", async ({ pageAs }) => {
+  test.setTimeout(120_000); // three runs, two stops, a saved version: 46 s in CI, near the default 60 s
   const provider = await startProviderProcess({ apiKey: E2E_PROVIDER_KEY });
   try {
     // An admin adds the connection (editors may pick connections, not create them).
