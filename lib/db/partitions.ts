@@ -107,8 +107,11 @@ export async function ensurePartitions(db: Database, needed: readonly Wanted[]):
         const name = partitionName(spec.table, start, spec.span);
         if (names.includes(name)) continue;
         const to = spanEnd(start, spec.span);
+        // A table of that name not attached can only be one a crash left detached (dropPartition): it goes.
+        await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
         await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "${spec.table}" INCLUDING DEFAULTS)`);
-        await tx.$executeRawUnsafe(`ALTER TABLE "${spec.table}" ATTACH PARTITION "${name}" FOR VALUES FROM ('${start.toISOString()}') TO ('${to.toISOString()}')`);
+        const range = `FROM ('${start.toISOString()}') TO ('${to.toISOString()}')`;
+        await tx.$executeRawUnsafe(`ALTER TABLE "${spec.table}" ATTACH PARTITION "${name}" FOR VALUES ${range}`);
         current.get(spec.table)!.push({ from: start.getTime(), to: to.getTime() });
         names.push(name);
       }
@@ -120,6 +123,20 @@ export async function ensurePartitions(db: Database, needed: readonly Wanted[]):
       forgetPartitions(db); // it remembered what the failed transaction made
       throw error;
     });
+}
+
+/**
+ * Tables named as partitions of ours that belong to no table: left by a crash between detaching a
+ * partition and dropping it (dropPartition).
+ */
+export async function listDetached(db: Database): Promise<string[]> {
+  const names = PARTITIONED.map((spec) => spec.table).join("|");
+  const rows = await db.query<{ name: string }>(
+    `SELECT relname AS name FROM pg_class
+     WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND NOT relispartition AND relname ~ $1`,
+    [`^(${names})_(p[0-9]{6}([0-9]{2})?|legacy)$`],
+  );
+  return rows.map((r) => r.name);
 }
 
 /**

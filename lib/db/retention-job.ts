@@ -1,6 +1,6 @@
 import type { Database } from "./client";
 import { PARTITIONED } from "./partition-specs";
-import { dropPartition, ensurePartitions, listPartitions, type PartitionInfo } from "./partitions";
+import { dropPartition, ensurePartitions, forgetPartitions, listDetached, listPartitions, type PartitionInfo } from "./partitions";
 import { dropBefore, spanStart, type Retention } from "./retention";
 
 // The retention job: on the one instance holding its lock, every PASS_MS (and at start), it makes
@@ -26,6 +26,7 @@ export async function runRetentionPass(db: Database, retention: Retention, now: 
   const ahead = PARTITIONED.flatMap((spec) =>
     Array.from({ length: AHEAD_DAYS + 1 }, (_, d) => ({ spec, start: spanStart(new Date(now.getTime() + d * DAY_MS), spec.span) })),
   );
+  forgetPartitions(db); // what another instance (or a crash) changed since: read from the catalog
   const made = await ensurePartitions(db, ahead);
   const partitions = await listPartitions(db);
   const dropped: string[] = [];
@@ -40,7 +41,12 @@ export async function runRetentionPass(db: Database, retention: Retention, now: 
       }
     }
   }
-  const keysDeleted = await pruneOutcomeKeys(db, keysBefore(partitions.filter((p) => p.table === "outcomes" && !dropped.includes(p.name)), dropBefore(retention, "outcomes", now)));
+  for (const name of await listDetached(db)) {
+    await db.query(`DROP TABLE "${name}"`, []);
+    dropped.push(name);
+  }
+  const remaining = partitions.filter((p) => p.table === "outcomes" && !dropped.includes(p.name));
+  const keysDeleted = await pruneOutcomeKeys(db, keysBefore(remaining, dropBefore(retention, "outcomes", now)));
   return { made, dropped, keysDeleted };
 }
 

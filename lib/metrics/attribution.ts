@@ -69,7 +69,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       return;
     }
     if (at.getTime() < kept.oldest.getTime()) {
-      problems.push({ path: `events.${i}.at`, message: `is more than ${kept.days} days in the past, older than this server keeps outcomes (LLM_CANARY_RETENTION_DAYS)` });
+      const message = `is more than ${kept.days} days in the past, older than this server keeps outcomes (LLM_CANARY_RETENTION_DAYS)`;
+      problems.push({ path: `events.${i}.at`, message });
       return;
     }
     // Every event's scores are checked, a repeat's too: a batch with a bad value is refused whole.

@@ -17,9 +17,12 @@ export interface SamplePolicy {
   fraction: number | null;
 }
 
-const KEEP_DESCRIPTION =
-  "`all`: every outcome keeps the samples it carries; `fraction`: that share of requests, chosen by a hash of the request id (the same on every instance and for a resent event); " +
-  `\`errors_and_low_ratings\`: outcomes that are errors or carry a rating of ${LOW_RATING} or less when reported (a rating sent later finds no sample); \`none\`: no samples`;
+const KEEP_DESCRIPTION = [
+  "`all`: every outcome keeps the samples it carries",
+  "`fraction`: that share of requests, chosen by a hash of the request id (the same on every instance and for a resent event)",
+  `\`errors_and_low_ratings\`: outcomes that are errors or carry a rating of ${LOW_RATING} or less when reported (a rating sent later finds no sample)`,
+  "`none`: no samples",
+].join("; ");
 
 export const SamplePolicyDto = z
   .object({

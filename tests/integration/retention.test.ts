@@ -194,6 +194,16 @@ describe("the retention job, by the clock", () => {
     expect(await runRetentionPass(db, retention, now)).toEqual({ made: [], dropped: [], keysDeleted: 0 });
   });
 
+  it("finishes what a crash between detaching and dropping a partition left", async () => {
+    const now = day(7, 1);
+    // A partition detached but not dropped, and one detached that is still needed (made again).
+    await db.query(`CREATE TABLE outcomes_p20000101 (LIKE outcomes)`, []);
+    await db.query(`ALTER TABLE outcomes DETACH PARTITION "outcomes_p${dayName(9)}"`, []);
+    const pass = await runRetentionPass(db, retention, now);
+    expect(pass).toMatchObject({ made: [`outcomes_p${dayName(9)}`], dropped: ["outcomes_p20000101"] });
+    expect(await partitionsOf("outcomes")).toEqual([4, 5, 6, 7, 8, 9, 10].map((k) => `outcomes_p${dayName(k)}`));
+  });
+
   it("keeps ingest, feedback, late scores and reports working after the drop", async () => {
     const now = day(7, 2);
     // A late outcome of day 4: its outcomes partition is kept, its minutes are gone and not made again.
