@@ -94,16 +94,16 @@ export function mayKeepSamples(policy: SamplePolicy, requestId: string): boolean
   return policy.keep === "errors_and_low_ratings" || keepsSamples(policy, requestId, false, null);
 }
 
-/** The policy in words, completing "Samples kept: …". */
+/** The policy as a sentence (without its full stop). */
 export function samplePolicyText(policy: SamplePolicy): string {
   switch (policy.keep) {
     case "all":
-      return "every request's";
+      return "Samples are kept for every request";
     case "none":
-      return "none";
+      return "No samples are kept";
     case "fraction":
-      return `${Number(((policy.fraction ?? 0) * 100).toPrecision(4))} % of requests'`;
+      return `Samples are kept for ${Number(((policy.fraction ?? 0) * 100).toPrecision(4))} % of requests, chosen by request id`;
     case "errors_and_low_ratings":
-      return `errors' and those rated ${LOW_RATING} or less when reported`;
+      return `Samples are kept for errors and for requests rated ${LOW_RATING} or less when reported`;
   }
 }

@@ -45,9 +45,9 @@ describe("the sample policy", () => {
   });
 
   it("is said in words", () => {
-    expect(samplePolicyText({ keep: "all", fraction: null })).toBe("every request's");
-    expect(samplePolicyText({ keep: "fraction", fraction: 0.05 })).toBe("5 % of requests'");
-    expect(samplePolicyText({ keep: "errors_and_low_ratings", fraction: null })).toBe("errors' and those rated 2 or less when reported");
-    expect(samplePolicyText({ keep: "none", fraction: null })).toBe("none");
+    expect(samplePolicyText({ keep: "all", fraction: null })).toBe("Samples are kept for every request");
+    expect(samplePolicyText({ keep: "fraction", fraction: 0.05 })).toBe("Samples are kept for 5 % of requests, chosen by request id");
+    expect(samplePolicyText({ keep: "errors_and_low_ratings", fraction: null })).toBe("Samples are kept for errors and for requests rated 2 or less when reported");
+    expect(samplePolicyText({ keep: "none", fraction: null })).toBe("No samples are kept");
   });
 });

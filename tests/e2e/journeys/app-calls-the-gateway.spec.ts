@@ -88,7 +88,7 @@ test("an app calls a config through the gateway with a key an admin made; the ed
     await expect.poll(async () => (await rate()).status()).toBe(202);
 
     await admin.goto(`/rollouts/${rollout.id}`);
-    await expect(admin.getByRole("region", { name: "Canary samples" })).toContainText("Samples kept: every request's (the config's sample policy). Outcomes are kept 30 days.");
+    await expect(admin.getByRole("region", { name: "Canary samples" })).toContainText("Samples are kept for every request (the config's sample policy); outcomes are kept 30 days.");
     const sample = admin.getByRole("listitem").filter({ hasText: requestId });
     await expect(sample).toContainText("rating 1/5");
     await expect(sample).toContainText(/first token \d+ ms/);

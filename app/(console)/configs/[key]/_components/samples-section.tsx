@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/ui/field";
@@ -28,6 +28,8 @@ export function SamplesSection({ config }: { config: ConfigWire }) {
     mutationFn: () => configApi.update(config.key, body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(config.key) }),
   });
+  // Labels by id, not wrapped around the selects: a wrapped select's options join its name.
+  const id = useId();
   return (
     <section aria-labelledby="sample-policy-heading" className="rounded-xl border border-slate-200 bg-white p-4">
       <h2 id="sample-policy-heading" className="mb-2 text-lg font-semibold">
@@ -38,13 +40,14 @@ export function SamplesSection({ config }: { config: ConfigWire }) {
         fewer to store less text: the policy applies to outcomes sent by apps and to gateway calls alike, from the moment it is saved.
       </p>
       <Form onSubmit={() => save.mutate()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          {LABELS.samplePolicy}
+        <div className="flex flex-col gap-1 text-sm font-medium">
+          <label htmlFor={`${id}-keep`}>{LABELS.samplePolicy}</label>
           <select
+            id={`${id}-keep`}
             value={edited.keep}
             onChange={(e) => setEdited(withKeep(saved, e.target.value as SamplePolicyKeep))}
             disabled={!canWrite}
-            aria-describedby="samples-hint"
+            aria-describedby={`${id}-hint`}
             className={INPUT_CLASS}
           >
             {KEEP_CHOICES.map((o) => (
@@ -53,11 +56,12 @@ export function SamplesSection({ config }: { config: ConfigWire }) {
               </option>
             ))}
           </select>
-        </label>
+        </div>
         {edited.keep === "fraction" && (
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            {LABELS["samplePolicy.fraction"]}
+          <div className="flex flex-col gap-1 text-sm font-medium">
+            <label htmlFor={`${id}-fraction`}>{LABELS["samplePolicy.fraction"]}</label>
             <select
+              id={`${id}-fraction`}
               value={String(edited.fraction)}
               onChange={(e) => setEdited({ keep: "fraction", fraction: Number(e.target.value) })}
               disabled={!canWrite}
@@ -69,14 +73,14 @@ export function SamplesSection({ config }: { config: ConfigWire }) {
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
         {canWrite && (
           <Button type="submit" variant="primary" disabled={Object.keys(body).length === 0 || save.isPending}>
             {save.isPending ? "Saving…" : "Save sample policy"}
           </Button>
         )}
-        <p id="samples-hint" className="basis-full text-xs text-slate-600">
+        <p id={`${id}-hint`} className="basis-full text-xs text-slate-600">
           A share is chosen by the request id, so a resent outcome is kept or not as it was the first time. Errors and low ratings: an outcome that is an error or
           carries a low rating when it is reported; a rating sent later finds no sample.
         </p>

@@ -42,7 +42,7 @@ export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boo
       </div>
       {samples.data && (
         <p className="text-sm text-slate-700">
-          Samples kept: {samplePolicyText(samples.data.kept.samplePolicy)} (the config&apos;s sample policy). Outcomes are kept {samples.data.kept.retentionDays} days.
+          {samplePolicyText(samples.data.kept.samplePolicy)} (the config&apos;s sample policy); outcomes are kept {samples.data.kept.retentionDays} days.
         </p>
       )}
       <QueryState query={samples} label="samples" minHeight="h-32">
