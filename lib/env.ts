@@ -2,6 +2,8 @@ import { z } from "zod";
 import { isIP } from "node:net";
 
 const HASH_COST_RANGE = "must be a whole number from 4 to 15";
+const days = (fallback: number) =>
+  z.coerce.number({ message: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1 day").max(36_500, "must be at most 36500 days (100 years)").default(fallback);
 
 // Every environment variable the app reads, validated once. README "Configuration" lists them.
 const EnvSchema = z.object({
@@ -71,6 +73,19 @@ const EnvSchema = z.object({
     .string()
     .default("*")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  // Retention (README "Retention"), in days, dropped a whole UTC day (hours: month) at a time by the
+  // retention job: outcomes with their samples and scores (an older event is refused), the minute
+  // rollups, and the hour rollups — which outlive both, so reports of long-past rollouts still read.
+  LLM_CANARY_RETENTION_DAYS: days(30),
+  LLM_CANARY_MINUTE_ROLLUP_RETENTION_DAYS: days(14),
+  LLM_CANARY_HOUR_ROLLUP_RETENTION_DAYS: days(400),
+}).superRefine((env, ctx) => {
+  const hours = env.LLM_CANARY_HOUR_ROLLUP_RETENTION_DAYS;
+  const longest = Math.max(env.LLM_CANARY_RETENTION_DAYS, env.LLM_CANARY_MINUTE_ROLLUP_RETENTION_DAYS);
+  if (hours < longest) {
+    const message = `must be at least LLM_CANARY_RETENTION_DAYS and LLM_CANARY_MINUTE_ROLLUP_RETENTION_DAYS (${longest}); it was ${hours}`;
+    ctx.addIssue({ code: "custom", path: ["LLM_CANARY_HOUR_ROLLUP_RETENTION_DAYS"], message });
+  }
 });
 
 /** A 32-byte key written as 64 hex digits or as base64 (either alphabet); null when it is neither. */

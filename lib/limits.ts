@@ -14,7 +14,11 @@ export const MAX_ERROR_TYPE_CHARS = 100;
 export const MAX_COMMENT_CHARS = 2000;
 /** `at` may be this far ahead of the server's clock (client clock skew). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-/** ... and at most this old. */
+/**
+ * ... and at most this old, as the SDK checks before sending: the default retention. The server
+ * refuses what is older than its own LLM_CANARY_RETENTION_DAYS (lib/db/retention.ts), and the SDK
+ * drops the events a refusal names and sends the rest.
+ */
 export const MAX_AGE_MS = 30 * 24 * 3_600_000;
 /** A config key: 1-64 lower-case letters, digits and inner hyphens. */
 export const CONFIG_KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;

@@ -1,3 +1,4 @@
+import { minutesKeptFrom, retentionSettings, type Retention } from "../db/retention";
 import type { DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
 import { findRollout } from "../release/rollout-repo";
@@ -26,18 +27,19 @@ function inOneSnapshot<T>(db: DbOrTx, read: (tx: DbOrTx) => Promise<T>): Promise
  * rollout, every guardrail's verdict (judged on the whole rollout: the tests stay valid however
  * long it runs), the current stage's progress and the recommendation the controller acts on.
  */
-export function getRolloutReport(db: DbOrTx, rolloutId: string, now = new Date()): Promise<RolloutReportDto> {
-  return inOneSnapshot(db, (tx) => readReport(tx, rolloutId, now));
+export function getRolloutReport(db: DbOrTx, rolloutId: string, now = new Date(), retention = retentionSettings()): Promise<RolloutReportDto> {
+  return inOneSnapshot(db, (tx) => readReport(tx, rolloutId, now, retention));
 }
 
-async function readReport(db: DbOrTx, rolloutId: string, now: Date): Promise<RolloutReportDto> {
+async function readReport(db: DbOrTx, rolloutId: string, now: Date, retention: Retention): Promise<RolloutReportDto> {
   const row = await findRollout(db, rolloutId);
   if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const rollout = toRolloutDto(row);
   const metrics = rolloutMetrics(await listScoreRows(db, rollout.configId), rollout.thresholds.scores);
-  const whole = await loadRolloutStats(db, rolloutId);
+  const minutesFrom = minutesKeptFrom(retention, now);
+  const whole = await loadRolloutStats(db, rolloutId, minutesFrom);
   const active = rollout.status === "running" || rollout.status === "paused";
-  const stageStats = active ? await loadRolloutStats(db, rolloutId, rollout.stageStartedAt) : null;
+  const stageStats = active ? await loadRolloutStats(db, rolloutId, minutesFrom, rollout.stageStartedAt) : null;
   const verdicts = judge(whole.stable, whole.canary, metrics, rollout.thresholds);
   const progress = stageProgress(rollout, stageStats?.canary.requests ?? 0, now);
   const starts = [rollout.createdAt, ...(await loadStageStarts(db, rolloutId))];
@@ -45,7 +47,7 @@ async function readReport(db: DbOrTx, rolloutId: string, now: Date): Promise<Rol
   // One after another: the statements share the snapshot's one connection.
   for (const [index, startedAt] of starts.entries()) {
     const endedAt = starts[index + 1] ?? rollout.endedAt;
-    const stats = await loadRolloutStats(db, rolloutId, startedAt, endedAt ?? now);
+    const stats = await loadRolloutStats(db, rolloutId, minutesFrom, startedAt, endedAt ?? now);
     stages.push({ index, percent: rollout.stages[index]?.percent ?? 100, startedAt, endedAt, stable: summarize(stats.stable, metrics), canary: summarize(stats.canary, metrics) });
   }
   return RolloutReportDto.parse({
@@ -66,13 +68,17 @@ async function readReport(db: DbOrTx, rolloutId: string, now: Date): Promise<Rol
   });
 }
 
-/** GET /api/admin/rollouts/{id}/series: both variants per minute (or wider buckets), from start to now or the end. */
-export async function getRolloutSeries(db: DbOrTx, rolloutId: string, now = new Date()): Promise<SeriesDto> {
+/**
+ * GET /api/admin/rollouts/{id}/series: both variants per minute (or wider buckets), from start to
+ * now or the end; per hour at least when the rollout began before the minutes still kept.
+ */
+export async function getRolloutSeries(db: DbOrTx, rolloutId: string, now = new Date(), retention = retentionSettings()): Promise<SeriesDto> {
   const row = await findRollout(db, rolloutId);
   if (!row) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const rollout = toRolloutDto(row);
   const metrics = rolloutMetrics(await listScoreRows(db, rollout.configId), rollout.thresholds.scores);
   const to = row.endedAt ?? now;
-  const rows = await loadRolloutBuckets(db, rolloutId, resolutionFor(row.createdAt, to) >= 60 ? "hour" : "minute");
-  return SeriesDto.parse(prepareSeries(rows, row.createdAt, to, metrics));
+  const finest = row.createdAt < minutesKeptFrom(retention, now) ? 60 : 1;
+  const rows = await loadRolloutBuckets(db, rolloutId, resolutionFor(row.createdAt, to, finest) >= 60 ? "hour" : "minute");
+  return SeriesDto.parse(prepareSeries(rows, row.createdAt, to, metrics, finest));
 }

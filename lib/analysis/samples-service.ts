@@ -1,11 +1,15 @@
 import { z } from "zod";
+import { retentionSettings } from "../db/retention";
 import type { Db, DbOrTx } from "../db/types";
 import { NotFoundError } from "../errors";
+import { findSamplePolicy } from "../release/repo";
 import { findRollout } from "../release/rollout-repo";
+import { SamplePolicyDto } from "../release/sample-policy";
 import { CursorSchema, parseInput } from "../validation";
 
 // GET /api/admin/rollouts/{id}/samples: the requests to read after (or before) a rollback — the
-// worst-rated and the erroring ones, with their input and output samples — newest first.
+// worst-rated and the erroring ones, with their input and output samples — newest first, and what
+// is kept of them: the config's sample policy and how long outcomes are kept.
 
 export const SamplesQuery = z
   .object({
@@ -34,7 +38,12 @@ export const SampleDto = z.object({
   costUsd: z.number().nullable(),
 });
 
-export const SamplesPageDto = z.object({ samples: z.array(SampleDto), nextCursor: z.string().nullable() });
+const KeptDto = z.object({
+  samplePolicy: SamplePolicyDto.describe("the config's sample policy now: which outcomes keep their input and output samples"),
+  retentionDays: z.number().int().describe("outcomes, samples and all, are kept this many days (LLM_CANARY_RETENTION_DAYS); older whole days are dropped"),
+});
+
+export const SamplesPageDto = z.object({ samples: z.array(SampleDto), nextCursor: z.string().nullable(), kept: KeptDto });
 export type SamplesPageDto = z.infer<typeof SamplesPageDto>;
 
 function findSamples(db: DbOrTx, rolloutId: string, q: z.infer<typeof SamplesQuery>) {
@@ -56,8 +65,14 @@ function findSamples(db: DbOrTx, rolloutId: string, q: z.infer<typeof SamplesQue
 
 export async function listSamples(db: Db, rolloutId: string, query: Record<string, string>): Promise<SamplesPageDto> {
   const q = parseInput(SamplesQuery, query, "query");
-  if (!(await findRollout(db, rolloutId))) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
+  const rollout = await findRollout(db, rolloutId);
+  if (!rollout) throw new NotFoundError(`No rollout with id ${rolloutId}.`);
   const rows = await findSamples(db, rolloutId, q);
   const page = rows.slice(0, q.limit);
-  return SamplesPageDto.parse({ samples: page, nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null });
+  const policy = await findSamplePolicy(db, rollout.configId);
+  return SamplesPageDto.parse({
+    samples: page,
+    nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
+    kept: { samplePolicy: { keep: policy.samplePolicy, fraction: policy.sampleFraction }, retentionDays: retentionSettings().outcomes },
+  });
 }

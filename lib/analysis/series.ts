@@ -49,15 +49,18 @@ function point(stats: VariantStats, metrics: readonly Metric[]): z.infer<typeof 
   };
 }
 
-/** Bucket width in minutes for a chart from `from` to `to`: the finest with at most MAX_POINTS points. */
-export function resolutionFor(from: Date, to: Date): number {
+/**
+ * Bucket width in minutes for a chart from `from` to `to`: the finest with at most MAX_POINTS
+ * points, and at least `finest` (60 when the minutes are no longer kept).
+ */
+export function resolutionFor(from: Date, to: Date, finest = 1): number {
   const spanMin = Math.max(1, Math.floor((to.getTime() - from.getTime()) / 60_000) + 1);
-  return RESOLUTIONS_MIN.find((r) => spanMin / r <= MAX_POINTS) ?? RESOLUTIONS_MIN[RESOLUTIONS_MIN.length - 1];
+  return RESOLUTIONS_MIN.find((r) => r >= finest && spanMin / r <= MAX_POINTS) ?? RESOLUTIONS_MIN[RESOLUTIONS_MIN.length - 1];
 }
 
 /** Series from `from` to `to`, every bucket present; rows per minute or (for widths of an hour and up) per hour. */
-export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date, metrics: readonly Metric[]): SeriesDto {
-  const resolutionMinutes = resolutionFor(from, to);
+export function prepareSeries(rows: readonly MinuteRow[], from: Date, to: Date, metrics: readonly Metric[], finest = 1): SeriesDto {
+  const resolutionMinutes = resolutionFor(from, to, finest);
   const step = resolutionMinutes * 60_000;
   const start = Math.floor(from.getTime() / step) * step;
   const count = Math.floor((to.getTime() - start) / step) + 1;

@@ -7,7 +7,9 @@ import { addHist, addSums, emptyStats, type VariantStats } from "./variant-stats
 // (a stage: minutes are the unit, so a minute in which a stage began counts for both). What is
 // summed comes from the metric registry (each built-in names its rollup columns) plus every
 // custom score's rollups. Histograms are summed element-wise in SQL, so a rollout of any length
-// costs one pass over its rollup rows, never over raw outcomes.
+// costs one pass over its rollup rows, never over raw outcomes. Minute rollups are kept for a
+// shorter time than hour rollups: before `minutesFrom` (lib/db/retention.ts) a window is read from
+// whole hours, an edge hour counting whole.
 
 type Variant = "stable" | "canary";
 
@@ -30,10 +32,18 @@ interface StatsRow {
 
 const HOUR = 3_600_000;
 
+const floorTo = (t: number, unit: number) => new Date(Math.floor(t / unit) * unit);
+
 /** The rollup rows of a window: whole hours from the hourly table, the minutes around them from the minute table. */
-function window(since: Date, until: Date) {
+function window(since: Date, until: Date, minutesFrom: Date) {
   // A 14-day rollout reads ~336 + 120 rows per variant, not 20,160.
-  const m0 = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
+  const m0 = floorTo(since.getTime(), 60_000);
+  if (m0 < minutesFrom) {
+    // Its first minutes are no longer kept: hours from the one it starts in, up to the minutes at
+    // the end (or, when those are gone too, to the end of the hour it ends in).
+    const h1 = floorTo(until.getTime(), HOUR);
+    return { m0, h0: floorTo(m0.getTime(), HOUR), h1: until < minutesFrom ? new Date(h1.getTime() + HOUR) : h1, until };
+  }
   let h0 = new Date(Math.ceil(m0.getTime() / HOUR) * HOUR);
   let h1 = new Date(Math.floor(until.getTime() / HOUR) * HOUR);
   if (h1 <= h0) h0 = h1 = m0; // no whole hour inside: minutes only
@@ -66,8 +76,14 @@ const PARTS = [
  * Both variants' stats over a window, in ONE statement: totals, histograms and scores come from
  * the same snapshot of the rollups, so no guardrail can count an outcome the totals do not.
  */
-export async function loadRolloutStats(db: DbOrTx, rolloutId: string, since: Date = new Date(0), until: Date = new Date(8.64e15)): Promise<Record<Variant, VariantStats>> {
-  const w = window(since, until);
+export async function loadRolloutStats(
+  db: DbOrTx,
+  rolloutId: string,
+  minutesFrom: Date,
+  since: Date = new Date(0),
+  until: Date = new Date(8.64e15),
+): Promise<Record<Variant, VariantStats>> {
+  const w = window(since, until, minutesFrom);
   const rows = await db.$queryRaw<StatsRow[]>`WITH
     ${picked("picked", ["metric_rollups", "metric_rollups_hourly"], ["count", ...COLUMNS].join(", "), rolloutId, w)},
     ${picked("picked_scores", ["score_rollups", "score_rollups_hourly"], "score_key, count, sum, sq_sum", rolloutId, w)}

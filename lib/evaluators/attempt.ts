@@ -46,7 +46,8 @@ export async function attemptEvaluation(db: Database, work: Work, settings: Atte
     return { kind: "final" } as const;
   };
 
-  if (work.output === null) return fail("The outcome is gone, or has no output sample.");
+  if (work.output === null || work.outcomeAt === null) return fail("The outcome is gone, or has no output sample.");
+  const outcomeAt = work.outcomeAt;
   const definition = await findScoreDefinition(db.prisma, work.configId, work.scoreKey);
   if (!definition) return fail(`The config has no score \`${work.scoreKey}\` any more.`);
   const declared = Array.isArray(work.variables) ? (work.variables as { name: string; default?: string | null }[]) : [];
@@ -107,7 +108,7 @@ export async function attemptEvaluation(db: Database, work: Work, settings: Atte
   }
   // The score first: should this process die before the row says done, the evaluation is
   // claimed again when its lease runs out and the score replaced (its first value kept in history).
-  await storeOutcomeScores(db, [{ outcomeId: work.outcomeId.toString(), key: work.scoreKey, value: reading.value }]);
+  await storeOutcomeScores(db, [{ outcomeId: work.outcomeId.toString(), at: outcomeAt, key: work.scoreKey, value: reading.value }]);
   await record({ status: "done", score: reading.value, error: null, finishedAt: now(), ...measured });
   return { kind: "done", rolloutId: work.rolloutId };
 }

@@ -1,4 +1,5 @@
-import type { DbOrTx, Prisma } from "../db/types";
+import { Prisma } from "../db/generated/client";
+import type { DbOrTx } from "../db/types";
 
 // Evaluators and evaluations (the only module of lib/evaluators that touches the database). The
 // work is shared between instances the way alert deliveries are: an evaluator's sampling pass and
@@ -117,6 +118,12 @@ export function setSampledThrough(tx: DbOrTx, id: string, through: bigint) {
 
 // ---- evaluating -----------------------------------------------------------------------------
 
+/**
+ * An evaluation's outcome: by id within the minute the evaluation keeps, so only that day's
+ * partition of outcomes is searched. (Null once retention has dropped the day.)
+ */
+const OUTCOME_OF_EVALUATION = Prisma.sql`o.id = ev.outcome_id AND o.at >= ev.minute AND o.at < ev.minute + interval '1 minute'`;
+
 /** The connections with evaluations due now. */
 export async function connectionsWithDueWork(db: DbOrTx, now: Date): Promise<string[]> {
   const rows = await db.$queryRaw<{ provider_id: string }[]>`
@@ -149,6 +156,8 @@ export function loadWork(db: DbOrTx, ids: bigint[]) {
       attempts: number;
       costUsd: number | null;
       outcomeId: bigint;
+      /** The outcome's time (ISO), null when it is gone. */
+      outcomeAt: string | null;
       rolloutId: string | null;
       input: string | null;
       output: string | null;
@@ -162,11 +171,11 @@ export function loadWork(db: DbOrTx, ids: bigint[]) {
       answer: Prisma.JsonValue;
     }[]
   >`
-    SELECT ev.id, ev.attempts, ev.cost_usd AS "costUsd", ev.outcome_id AS "outcomeId", ev.rollout_id AS "rolloutId",
-      o.input, o.output, v.variables, e.id AS "evaluatorId", e.config_id AS "configId", e.score_key AS "scoreKey",
-      e.provider_id AS "providerId", e.model, e.prompt, e.answer
+    SELECT ev.id, ev.attempts, ev.cost_usd AS "costUsd", ev.outcome_id AS "outcomeId", to_json(o.at) #>> '{}' AS "outcomeAt",
+      ev.rollout_id AS "rolloutId", o.input, o.output, v.variables, e.id AS "evaluatorId", e.config_id AS "configId",
+      e.score_key AS "scoreKey", e.provider_id AS "providerId", e.model, e.prompt, e.answer
     FROM evaluations ev JOIN evaluators e ON e.id = ev.evaluator_id
-    LEFT JOIN outcomes o ON o.id = ev.outcome_id LEFT JOIN versions v ON v.id = ev.version_id
+    LEFT JOIN outcomes o ON ${OUTCOME_OF_EVALUATION} LEFT JOIN versions v ON v.id = ev.version_id
     WHERE ev.id = ANY(${ids}::bigint[]) ORDER BY (ev.variant = 'canary') DESC, ev.id`;
 }
 
@@ -207,7 +216,7 @@ export function listRolloutEvaluations(db: DbOrTx, rolloutId: string, q: { statu
       o.request_id AS "requestId", ev.variant::text AS variant, ev.status::text AS status, ev.attempts, ev.score,
       ev.raw_answer AS "rawAnswer", ev.latency_ms AS "latencyMs", ev.input_tokens AS "inputTokens",
       ev.output_tokens AS "outputTokens", ev.cost_usd AS "costUsd", ev.error, ev.created_at AS "createdAt", ev.finished_at AS "finishedAt"
-    FROM evaluations ev LEFT JOIN evaluators e ON e.id = ev.evaluator_id LEFT JOIN outcomes o ON o.id = ev.outcome_id
+    FROM evaluations ev LEFT JOIN evaluators e ON e.id = ev.evaluator_id LEFT JOIN outcomes o ON ${OUTCOME_OF_EVALUATION}
     WHERE ev.rollout_id = ${rolloutId}
       AND (${q.status ?? null}::text IS NULL OR ev.status::text = ${q.status ?? null}::text)
       AND (${q.cursor ?? null}::bigint IS NULL OR ev.id < ${q.cursor ?? null}::bigint)

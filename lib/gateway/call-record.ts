@@ -6,7 +6,7 @@ import type { PreparedCall } from "./chat-call";
 // outcome event (lib/sdk/outcome-event.ts's shape, what /api/metrics takes) when the call ends.
 // Latency runs from the request's arrival to the answer's last byte; time to first token to the
 // first chunk that carries content, a refusal or a tool call. Samples — the client's messages and
-// the answer as text — are kept for the config's share of calls only.
+// the answer as text — are captured when the config's sample policy may keep them.
 
 export class CallRecord {
   isError = false;

@@ -6,6 +6,7 @@ import { AppError, MethodNotAllowedError } from "../errors";
 import { authenticateClient } from "../hot/client-auth";
 import { readJsonBodyThen } from "../hot/http";
 import { newRequestId } from "../http/respond";
+import { mayKeepSamples } from "../release/sample-policy";
 import type { Snapshot } from "../snapshot/snapshot";
 import type { SnapshotStore } from "../snapshot/store";
 import { CallRecord } from "./call-record";
@@ -75,8 +76,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
           store.answerNowOrAfterRefresh(
             (snapshot) => ({ snapshot, call: prepareCall(snapshot, key, input, req.headers) }),
             ({ snapshot, call }) => {
-              const { sampleRate } = call.config.gateway;
-              const record = new CallRecord(call, requestId, startedAt, at, sampleRate > 0 && Math.random() < sampleRate);
+              const record = new CallRecord(call, requestId, startedAt, at, mayKeepSamples(call.config.samplePolicy, requestId));
               try {
                 answerCall(res, snapshot, call, record, recorder, callOptions, done);
               } catch (failure) {

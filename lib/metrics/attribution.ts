@@ -2,7 +2,8 @@ import type { ErrorDetail } from "../errors";
 import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
 import { costOfTokens } from "../pricing/cost";
 import { latencyBucket } from "./latency-buckets";
-import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS } from "../limits";
+import { MAX_FUTURE_SKEW_MS } from "../limits";
+import { keepsSamples } from "../release/sample-policy";
 import { checkScores, type ScoreValue } from "./score-check";
 import type { OutcomeEventInput } from "./schemas";
 
@@ -12,6 +13,7 @@ import type { OutcomeEventInput } from "./schemas";
 // outcome of an ended rollout never lands in the next one. Within a rollout its canary version
 // is the canary and its base version the stable control group. Outside a rollout there is no
 // comparison; the variant then only says whether the version is the config's stable one.
+// The samples an event carries are kept as its config's sample policy says.
 
 
 export interface OutcomeRow {
@@ -39,7 +41,13 @@ export interface OutcomeRow {
 /** `rows` holds each (config, request id) once: a repeat inside the batch is a duplicate. */
 export type Attribution = { rows: OutcomeRow[]; problems: [] } | { rows: null; problems: ErrorDetail[] };
 
-export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date): Attribution {
+/** How old an event may be: outcomes are kept `days` days, so none older than `oldest` is stored. */
+export interface Kept {
+  oldest: Date;
+  days: number;
+}
+
+export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date, kept: Kept): Attribution {
   const rows: OutcomeRow[] = [];
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
@@ -60,8 +68,9 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       problems.push({ path: `events.${i}.at`, message: "is more than 5 minutes in the future; check the client's clock" });
       return;
     }
-    if (at.getTime() < now.getTime() - MAX_AGE_MS) {
-      problems.push({ path: `events.${i}.at`, message: "is more than 30 days in the past" });
+    if (at.getTime() < kept.oldest.getTime()) {
+      const message = `is more than ${kept.days} days in the past, older than this server keeps outcomes (LLM_CANARY_RETENTION_DAYS)`;
+      problems.push({ path: `events.${i}.at`, message });
       return;
     }
     // Every event's scores are checked, a repeat's too: a batch with a bad value is refused whole.
@@ -79,6 +88,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       return;
     }
     const isCanary = rollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;
+    const sampled = (event.input != null || event.output != null) && keepsSamples(config.samplePolicy, event.requestId, event.isError, event.rating);
     rows.push({
       config_id: config.id,
       request_id: event.requestId,
@@ -95,8 +105,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       // A client that counts tokens but not money gets its cost from the version's model's price.
       cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(version.model), event.inputTokens, event.outputTokens),
       rating: event.rating ?? null,
-      input: event.input ?? null,
-      output: event.output ?? null,
+      input: sampled ? (event.input ?? null) : null,
+      output: sampled ? (event.output ?? null) : null,
       at: event.at ? at.toISOString() : nowIso,
       scores: scored?.values ?? [],
     });

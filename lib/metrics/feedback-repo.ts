@@ -15,15 +15,16 @@ export interface RatedOutcome {
 
 /**
  * The outcomes reported under this request id (one per config), locked for the transaction.
- * Looked up per config through the (config_id, request_id) key: configs are few, and an index
- * on request_id alone would tax every ingested row. `within`: only these configs (null: all).
+ * Looked up per config through outcome_keys' (config_id, request_id) key, which leads to the
+ * outcome's day: configs are few, and an index on request_id alone would tax every ingested row.
+ * `within`: only these configs (null: all).
  */
 export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null, within: readonly string[] | null) {
   return tx.$queryRaw<RatedOutcome[]>`
     SELECT o.id, o.config_id, c.key AS config_key, o.version_id, o.rollout_id, o.at, o.rating, o.rating_comment, o.rated_at
-    FROM outcomes o JOIN configs c ON c.id = o.config_id
-    WHERE o.request_id = ${requestId}
-      AND o.config_id IN (SELECT id FROM configs WHERE (${configKey}::text IS NULL OR key = ${configKey}::text)
+    FROM outcome_keys k JOIN outcomes o ON o.id = k.outcome_id AND o.at = k.at JOIN configs c ON c.id = k.config_id
+    WHERE k.request_id = ${requestId}
+      AND k.config_id IN (SELECT id FROM configs WHERE (${configKey}::text IS NULL OR key = ${configKey}::text)
         AND (${within === null}::boolean OR key = ANY(${[...(within ?? [])]}::text[])))
     ORDER BY c.key
     FOR UPDATE OF o`;
@@ -38,7 +39,7 @@ export function setOutcomeRating(tx: Tx, outcome: RatedOutcome, rating: number, 
   return tx.$executeRaw`
     UPDATE outcomes SET rating = ${rating}::smallint, rating_comment = ${comment}::text, rated_at = now(),
       rating_history = rating_history || ${previous}::jsonb
-    WHERE id = ${outcome.id}`;
+    WHERE id = ${outcome.id} AND at = ${outcome.at}`;
 }
 
 /**

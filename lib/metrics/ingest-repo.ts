@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import { scalarArrayLiteral, textArrayLiteral } from "../db/array-literal";
+import { ensurePartitionsAt, forgetPartitions, isMissingPartition } from "../db/partitions";
 import { retryOnConflict } from "../db/retry";
 import type { OutcomeRow } from "./attribution";
 import { LATENCY_BUCKETS } from "./latency-buckets";
@@ -9,9 +10,13 @@ import { scoreRollupCtes } from "./score-rollups";
 // One statement per batch: store the outcomes not stored before (idempotent on config and
 // request id) and their custom scores, and add exactly those to the per-minute and per-hour
 // rollups (metric_rollups, and score_rollups per score key), so raw rows and rollups can never
-// disagree. The histogram helpers are PL/pgSQL functions (migrations
+// disagree. An outcome is new when its (config, request id) goes into outcome_keys: outcomes is
+// partitioned by day and cannot hold that key unique itself (a key of a partitioned table includes
+// the partition key). The key row takes the outcome's id from the outcomes sequence, so it leads to
+// the outcome's partition. Minute rollups older than the retention keeps are not written (their
+// partition may be gone). The histogram helpers are PL/pgSQL functions (migrations
 // data_plane, histogram_functions). Rollups have two partial unique keys (inside a rollout or
-// not), hence two upserts per resolution. Rows are inserted and upserted in key order, so
+// not), hence two upserts per resolution. Keys are inserted and rollups upserted in key order, so
 // concurrent batches with overlapping keys queue instead of deadlocking. The main query reads
 // `inserted`, so every outcome is inserted before any rollup row is locked; the rollup upserts
 // then run last CTE first: score rollups (in the order of lib/metrics/score-rollups.ts, which the
@@ -55,19 +60,23 @@ const BY_HOUR = `by_hour AS (
   GROUP BY ${GROUP}, ${utcStartSql("hour", "minute")}
 )`;
 
+/** The parameter holding the oldest minute written (lib/db/retention.ts minutesKeptFrom). */
+const MINUTES_FROM = "$19";
+
 /** The upserts of one resolution's rollups into its table. */
 function upsertCtes(unit: "minute" | "hour", table: string): string {
   const columns = `${GROUP}, ${unit}, ${[...ADDED, ...HISTOGRAMS].join(", ")}`;
   const select = columns.replace("variant,", 'variant::"Variant",');
+  const kept = unit === "minute" ? ` AND minute >= ${MINUTES_FROM}::timestamptz` : "";
   const add = [...ADDED.map((c) => `${c} = ${table}.${c} + excluded.${c}`), ...HISTOGRAMS.map((c) => `${c} = llm_canary_hist_sum(${table}.${c}, excluded.${c})`)].join(",\n    ");
   return `${unit}_in_rollout AS (
   INSERT INTO ${table} (${columns})
-  SELECT ${select} FROM by_${unit} WHERE rollout_id IS NOT NULL ORDER BY rollout_id, version_id, ${unit}
+  SELECT ${select} FROM by_${unit} WHERE rollout_id IS NOT NULL${kept} ORDER BY rollout_id, version_id, ${unit}
   ON CONFLICT (rollout_id, version_id, ${unit}) WHERE rollout_id IS NOT NULL DO UPDATE SET
     ${add}
 ), ${unit}_outside_rollout AS (
   INSERT INTO ${table} (${columns})
-  SELECT ${select} FROM by_${unit} WHERE rollout_id IS NULL ORDER BY version_id, ${unit}
+  SELECT ${select} FROM by_${unit} WHERE rollout_id IS NULL${kept} ORDER BY version_id, ${unit}
   ON CONFLICT (version_id, ${unit}) WHERE rollout_id IS NULL DO UPDATE SET
     ${add}
 )`;
@@ -89,13 +98,20 @@ WITH grp AS (
     $13::double precision[], $14::smallint[], $15::text[], $16::text[], $17::timestamptz[], $18::integer[])
     AS t(g, request_id, is_error, error_type, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, input, output, at, ttft_ms)
   JOIN grp USING (g)
-), inserted AS (
-  INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
-    latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at, ttft_ms)
-  SELECT config_id, request_id, version_id, rollout_id, variant::"Variant", is_error, error_type, latency_ms,
-    latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at, ttft_ms
-  FROM input ORDER BY config_id, request_id
+), keyed AS (
+  -- From the three columns a key needs, not from \`input\`: read twice, it would be materialized, samples and all.
+  INSERT INTO outcome_keys (config_id, request_id, at, outcome_id)
+  SELECT grp.config_id, k.request_id, k.at, nextval('outcomes_id_seq')
+  FROM unnest($5::integer[], $6::text[], $17::timestamptz[]) AS k(g, request_id, at) JOIN grp USING (g)
+  ORDER BY grp.config_id, k.request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
+  RETURNING config_id, request_id, outcome_id
+), inserted AS (
+  INSERT INTO outcomes (id, config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,
+    latency_bucket, input_tokens, output_tokens, cost_usd, rating, rated_at, input, output, at, ttft_ms)
+  SELECT k.outcome_id, config_id, request_id, version_id, rollout_id, variant::"Variant", is_error, error_type, latency_ms,
+    latency_bucket, input_tokens, output_tokens, cost_usd, rating, CASE WHEN rating IS NOT NULL THEN now() END, input, output, at, ttft_ms
+  FROM input JOIN keyed k USING (config_id, request_id)
   RETURNING ${withScores ? "id, request_id, " : ""}config_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens,
     output_tokens, cost_usd, rating, at
 ), ${BY_MINUTE}, ${upsertCtes("minute", "metric_rollups")}, ${BY_HOUR}, ${upsertCtes("hour", "metric_rollups_hourly")}${withScores ? `,
@@ -109,11 +125,11 @@ stored_rows AS (
 ), scored AS (
   -- Each score of an outcome stored now, joined by row position: a duplicate's scores are ignored with it.
   SELECT n.id AS outcome_id, n.g, n.at, s.score_key, s.value
-  FROM unnest($19::integer[], $20::text[], $21::double precision[]) AS s(row_no, score_key, value)
+  FROM unnest($20::integer[], $21::text[], $22::double precision[]) AS s(row_no, score_key, value)
   JOIN stored_rows n USING (row_no)
 ), scores_inserted AS (
-  INSERT INTO outcome_scores (outcome_id, score_key, value)
-  SELECT outcome_id, score_key, value FROM scored ORDER BY outcome_id, score_key
+  INSERT INTO outcome_scores (outcome_id, score_key, value, at)
+  SELECT outcome_id, score_key, value, at FROM scored ORDER BY outcome_id, score_key
 ), score_sums AS (
   -- The scores summed per group, minute and key on the group's position, and only then given the
   -- group's ids: the rollups add these few rows instead of grouping every score by its text ids.
@@ -122,7 +138,7 @@ stored_rows AS (
     SELECT g, ${utcStartSql("minute", "at")} AS at, score_key, count(*) AS n, sum(value) AS value, sum(value * value) AS sq
     FROM scored GROUP BY 1, 2, 3
   ) AS s JOIN grp USING (g)
-), ${scoreRollupCtes("score_sums")}` : ""}
+), ${scoreRollupCtes("score_sums", MINUTES_FROM)}` : ""}
 SELECT count(*)::integer AS accepted FROM inserted`;
 }
 const INGEST_SQL = ingestSql(false);
@@ -135,8 +151,8 @@ const PER_ROW = [
   ["scalar", "ttft_ms"],
 ] as const satisfies readonly (readonly ["text" | "scalar", keyof OutcomeRow])[];
 
-/** The statement's parameters: the distinct groups, each row's group position and its own columns, then any scores. */
-function ingestParams(rows: readonly OutcomeRow[], withScores: boolean): string[] {
+/** The statement's parameters: the distinct groups, each row's group position and its own columns, the oldest minute written, then any scores. */
+function ingestParams(rows: readonly OutcomeRow[], withScores: boolean, minutesFrom: Date): string[] {
   const positions = new Map<string, number>();
   const groups: (string | null)[][] = GROUPED.map(() => []);
   const rowGroup: number[] = [];
@@ -156,6 +172,7 @@ function ingestParams(rows: readonly OutcomeRow[], withScores: boolean): string[
     ...PER_ROW.map(([kind, column]) =>
       kind === "text" ? textArrayLiteral(rows.map((row) => row[column] as string | null)) : scalarArrayLiteral(rows.map((row) => row[column] as number | boolean | null)),
     ),
+    minutesFrom.toISOString(),
     ...(withScores ? scoreParams(rows) : []),
   ];
 }
@@ -175,17 +192,35 @@ function scoreParams(rows: readonly OutcomeRow[]): string[] {
   return [scalarArrayLiteral(scoreRow), textArrayLiteral(scoreKey), scalarArrayLiteral(scoreValue)];
 }
 
+/** The UTC days of the rows' times (ISO strings, as attribution writes them). */
+function daysOf(rows: readonly OutcomeRow[]): Date[] {
+  const days = new Set<string>();
+  for (const row of rows) days.add(row.at.slice(0, 10));
+  return [...days].map((day) => new Date(`${day}T00:00:00Z`));
+}
+
 /**
  * Stores a batch whose request ids are distinct (attribution drops repeats), with the scores of
- * the outcomes that were new; returns how many outcomes were new. Columns go as array literals
- * through unnest(), which Postgres reads faster than the same rows as JSON; the statement goes
- * straight to the driver, prepared once per connection.
+ * the outcomes that were new; returns how many outcomes were new. Minute rollups before
+ * `minutesFrom` are not written. The partitions the batch writes to are made first if missing.
+ * Columns go as array literals through unnest(), which Postgres reads faster than the same rows
+ * as JSON; the statement goes straight to the driver, prepared once per connection.
  */
-export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[]): Promise<number> {
+export async function insertOutcomes(db: Database, rows: readonly OutcomeRow[], minutesFrom: Date): Promise<number> {
   const withScores = rows.some((row) => row.scores.length > 0);
-  const params = ingestParams(rows, withScores);
+  const params = ingestParams(rows, withScores, minutesFrom);
   const [sql, name] = withScores ? [INGEST_WITH_SCORES_SQL, "llm_canary_ingest_scores"] : [INGEST_SQL, "llm_canary_ingest"];
-  // The statement is atomic, so running it again after a deadlock or serialization failure is safe.
-  const [result] = await retryOnConflict(() => db.query<{ accepted: number }>(sql, params, name));
+  const days = daysOf(rows);
+  const ensure = () => ensurePartitionsAt(db, days, (spec, day) => spec.kept !== "minutes" || day >= minutesFrom);
+  await ensure();
+  // The statement is atomic, so running it again after a deadlock or serialization failure is safe;
+  // so it is after a partition it needed was dropped by another instance since this one looked.
+  const run = () => retryOnConflict(() => db.query<{ accepted: number }>(sql, params, name));
+  const [result] = await run().catch(async (error: unknown) => {
+    if (!isMissingPartition(error)) throw error;
+    forgetPartitions(db);
+    await ensure();
+    return run();
+  });
   return Number(result.accepted);
 }

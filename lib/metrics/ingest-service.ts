@@ -1,5 +1,6 @@
 import { assertKeyMayReport, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { Database } from "../db/client";
+import { minutesKeptFrom, oldestAccepted, retentionSettings, type Retention } from "../db/retention";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
@@ -35,8 +36,9 @@ async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
 
 /**
  * POST /api/metrics: validates every event (any problem refuses the whole batch, naming each
- * event's index and field), attributes each to its rollout and variant, and stores the batch in
- * one statement. Also returns the rollouts the stored outcomes belong to. A key limited to some
+ * event's index and field — an event older than the retention too), attributes each to its rollout
+ * and variant, keeps its samples as the config's policy says, and stores the batch in one
+ * statement. Also returns the rollouts the stored outcomes belong to. A key limited to some
  * configs gets 403 naming each event of another config, and nothing is stored.
  */
 export async function ingestBatch(
@@ -45,17 +47,18 @@ export async function ingestBatch(
   key: ConfigLimitedKey,
   raw: unknown,
   now = new Date(),
+  retention: Retention = retentionSettings(),
 ): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
   const events = await checkEvents(raw);
   assertKeyMayReport(key, events);
-  const attribution = attributeEvents(snapshot, events, now);
+  const attribution = attributeEvents(snapshot, events, now, { oldest: oldestAccepted(retention, now), days: retention.outcomes });
   if (!attribution.rows) {
     const [first] = attribution.problems;
     const others = attribution.problems.length - 1;
     const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";
     throw maybeNewer(new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems));
   }
-  const accepted = await insertOutcomes(db, attribution.rows);
+  const accepted = await insertOutcomes(db, attribution.rows, minutesKeptFrom(retention, now));
   // The rollouts this batch may have changed the verdict of: the controller judges them now.
   const rolloutIds = accepted ? [...new Set(attribution.rows.flatMap((row) => (row.rollout_id ? [row.rollout_id] : [])))] : [];
   return { answer: { accepted, duplicates: events.length - accepted }, rolloutIds };

@@ -1,5 +1,6 @@
 import { assertKeyMayReport, keyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { Database } from "../db/client";
+import { minutesKeptFrom, retentionSettings, type Retention } from "../db/retention";
 import { ConflictError, NotFoundError, type ErrorDetail } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
 import type { ConfigEntry, Snapshot } from "../snapshot/snapshot";
@@ -43,6 +44,8 @@ export async function recordScores(
   snapshot: Snapshot,
   key: ConfigLimitedKey,
   raw: unknown,
+  now = new Date(),
+  retention: Retention = retentionSettings(),
 ): Promise<{ answer: ScoresAcceptedDto; rolloutIds: string[] }> {
   const { events } = parseInput(LateScoresBatchInput, raw);
   assertKeyMayReport(key, events, "scores");
@@ -79,7 +82,7 @@ export async function recordScores(
     if (checked?.problems.length) invalid.push(...checked.problems);
     else if (outcomes.length > 1) ambiguous.push({ index: i, configs: outcomes.map((o) => configById.get(o.config_id)?.key ?? o.config_id).sort() });
     else if (outcomes.length === 0 || !checked) missing.push(i);
-    else for (const [scoreKey, value] of checked.values) writes.push({ outcomeId: outcomes[0].id, key: scoreKey, value, earlier: [] });
+    else for (const [scoreKey, value] of checked.values) writes.push({ outcomeId: outcomes[0].id, at: outcomes[0].at, key: scoreKey, value, earlier: [] });
   });
   // An unknown score key may be a definition made a moment ago on another instance.
   if (invalid.length) throw maybeNewer(validationError(invalid));
@@ -102,17 +105,20 @@ export async function recordScores(
       missing.map((i) => ({ path: `events.${i}.requestId`, message: "names no stored outcome (yet)" })),
     );
   }
-  const answer = await storeScores(db, mergeWrites(writes));
+  const answer = await storeScores(db, mergeWrites(writes), minutesKeptFrom(retention, now));
   const rolloutIds = [...new Set([...found.values()].flatMap((outcomes) => outcomes.flatMap((o) => (o.rollout_id ? [o.rollout_id] : []))))];
   return { answer, rolloutIds };
 }
 
 /**
  * Scores the product computed itself for stored outcomes (an evaluator's verdicts), by outcome
- * id, already checked against their definitions: stored exactly as POST /api/scores stores a late
- * score (the same statement: the replaced value kept in the history, the rollups shifted), so the
- * judge sees them as it sees any client's.
+ * id and time, already checked against their definitions: stored exactly as POST /api/scores
+ * stores a late score (the same statement: the replaced value kept in the history, the rollups
+ * shifted), so the judge sees them as it sees any client's.
  */
-export async function storeOutcomeScores(db: Database, scores: readonly { outcomeId: string; key: string; value: number }[]): Promise<{ accepted: number; replaced: number }> {
-  return storeScores(db, mergeWrites(scores.map((score) => ({ ...score, earlier: [] }))));
+export async function storeOutcomeScores(
+  db: Database,
+  scores: readonly { outcomeId: string; at: string; key: string; value: number }[],
+): Promise<{ accepted: number; replaced: number }> {
+  return storeScores(db, mergeWrites(scores.map((score) => ({ ...score, earlier: [] }))), minutesKeptFrom(retentionSettings(), new Date()));
 }

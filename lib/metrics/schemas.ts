@@ -92,7 +92,10 @@ export const OutcomeEventInput = z
     input: sample,
     output: sample,
     scores: ScoresInput.nullish().describe("the request's custom scores by key: numbers for numeric scores, true/false for boolean ones"),
-    at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time like 2026-11-26T10:00:00Z" }).nullish(),
+    at: z.iso
+      .datetime({ offset: true, error: "must be an ISO 8601 date-time like 2026-11-26T10:00:00Z" })
+      .nullish()
+      .describe("when the request happened (default: when the event arrives); at most 5 minutes ahead and LLM_CANARY_RETENTION_DAYS (30) days old"),
   })
   .strict();
 export type OutcomeEventInput = z.infer<typeof OutcomeEventInput>;

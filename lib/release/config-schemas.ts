@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ACTOR_TYPES } from "../audit/schemas";
 import { CONFIG_KEY_PATTERN } from "../limits";
 import { RolloutDto } from "./rollout-schemas";
+import { SamplePolicyDto, SamplePolicyInput, type SamplePolicyKeep } from "./sample-policy";
 import { VersionDto } from "./version-schemas";
 
 export const ConfigKeySchema = z.string().regex(CONFIG_KEY_PATTERN, "must be 1-64 lower-case letters, digits and inner hyphens, like support-chat");
@@ -13,20 +14,15 @@ export const CreateConfigInput = z.object({
 }).strict();
 export type CreateConfigInput = z.infer<typeof CreateConfigInput>;
 
-const GatewaySampleRate = z
-  .number("must be a number from 0 to 1")
-  .min(0, "must be from 0 (no samples) to 1 (every call)")
-  .max(1, "must be from 0 (no samples) to 1 (every call)")
-  .describe("the share of gateway calls (0..1) whose input and output are kept as samples with their outcome");
 const GatewayClientOverrides = z
   .boolean("must be true or false")
   .describe("whether a gateway client's sampling parameters (temperature, max_tokens, tools, …) win over the version's; the model is always the version's");
 
-/** What a config's PATCH may change: its gateway settings. */
+/** What a config's PATCH may change: its sample policy and gateway settings (not routing state). */
 export const UpdateConfigInput = z
-  .object({ gatewaySampleRate: GatewaySampleRate.optional(), gatewayClientOverrides: GatewayClientOverrides.optional() })
+  .object({ samplePolicy: SamplePolicyInput.optional(), gatewayClientOverrides: GatewayClientOverrides.optional() })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "must change at least one of gatewaySampleRate, gatewayClientOverrides");
+  .refine((v) => Object.keys(v).length > 0, "must change at least one of samplePolicy, gatewayClientOverrides");
 export type UpdateConfigInput = z.infer<typeof UpdateConfigInput>;
 
 const RolloutSummary = z.object({
@@ -45,7 +41,7 @@ export const ConfigDto = z.object({
   description: z.string(),
   revision: z.number().int(),
   canaryPercent: z.number(),
-  gatewaySampleRate: GatewaySampleRate,
+  samplePolicy: SamplePolicyDto,
   gatewayClientOverrides: GatewayClientOverrides,
   stableVersion: z.object({ id: z.string(), label: z.string() }).nullable(),
   activeRollout: RolloutSummary.nullable(),
@@ -53,6 +49,11 @@ export const ConfigDto = z.object({
   updatedAt: z.date(),
 });
 export type ConfigDto = z.infer<typeof ConfigDto>;
+
+/** A config row in the DTO's shape: the sample policy's two columns as one object. */
+export function configDtoOf<T extends { samplePolicy: SamplePolicyKeep; sampleFraction: number | null }>(row: T) {
+  return { ...row, samplePolicy: { keep: row.samplePolicy, fraction: row.sampleFraction } };
+}
 
 const LastEndedRollout = z.object({
   id: z.string(),

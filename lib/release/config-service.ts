@@ -7,7 +7,7 @@ import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { findConfigRowByKey, insertConfig, listConfigRows, lockConfig, updateConfigSettings } from "./repo";
-import { ConfigDetailDto, ConfigDto, ConfigListItemDto, CreateConfigInput, UpdateConfigInput } from "./config-schemas";
+import { ConfigDetailDto, ConfigDto, configDtoOf, ConfigListItemDto, CreateConfigInput, UpdateConfigInput } from "./config-schemas";
 import { listLastEndedRollouts, type LastEndedRolloutRow } from "./last-ended-repo";
 import { findRollout } from "./rollout-repo";
 import { toRolloutDto } from "./rollout-service";
@@ -24,7 +24,7 @@ export async function listConfigs(db: Db): Promise<ConfigListItemDto[]> {
   return db.$transaction(async (tx) => {
     const rows = await listConfigRows(tx);
     const ended = new Map((await listLastEndedRollouts(tx)).map((row) => [row.configId, row]));
-    return rows.map((row) => ConfigListItemDto.parse({ ...row, lastEndedRollout: lastEndedOf(ended.get(row.id)) }));
+    return rows.map((row) => ConfigListItemDto.parse({ ...configDtoOf(row), lastEndedRollout: lastEndedOf(ended.get(row.id)) }));
   }, ONE_SNAPSHOT);
 }
 
@@ -47,7 +47,7 @@ export async function getConfig(db: Db, key: string): Promise<ConfigDetailDto> {
     const stable = row.stableVersionId ? await findVersion(tx, row.id, row.stableVersionId) : null;
     const active = row.activeRolloutId ? await findRollout(tx, row.activeRolloutId) : null;
     return ConfigDetailDto.parse({
-      config: ConfigDto.parse(row),
+      config: ConfigDto.parse(configDtoOf(row)),
       stableVersion: stable ? versionDtoOf(stable) : null,
       activeRollout: active ? toRolloutDto(active) : null,
     });
@@ -60,7 +60,7 @@ export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<
     if (await findConfigRowByKey(tx, input.key)) {
       throw new ConflictError(`A config with key \`${input.key}\` already exists.`);
     }
-    const dto = ConfigDto.parse(await insertConfig(tx, { id: newId("cfg"), ...input }));
+    const dto = ConfigDto.parse(configDtoOf(await insertConfig(tx, { id: newId("cfg"), ...input })));
     await appendAuditEvent(tx, {
       actor,
       action: "config.create",
@@ -75,16 +75,18 @@ export async function createConfig(db: Db, actor: Actor, raw: unknown): Promise<
 }
 
 /**
- * PATCH a config's gateway settings. They are not routing state: the revision stays, and every
- * instance's snapshot reloads on the notification like for any other change.
+ * PATCH a config's sample policy and gateway settings. They are not routing state: the revision
+ * stays, and every instance's snapshot reloads on the notification like for any other change.
  */
 export async function updateConfig(db: Db, actor: Actor, key: string, raw: unknown): Promise<ConfigDto> {
   const input = parseInput(UpdateConfigInput, raw);
   return db.$transaction(async (tx) => {
     const { id } = await requireConfig(tx, key);
-    const row = await lockConfig(tx, id);
+    const row = configDtoOf(await lockConfig(tx, id));
     const changed = Object.keys(input) as (keyof UpdateConfigInput)[];
-    const dto = ConfigDto.parse(await updateConfigSettings(tx, id, input));
+    const { samplePolicy, gatewayClientOverrides } = input;
+    const columns = { ...(samplePolicy && { samplePolicy: samplePolicy.keep, sampleFraction: samplePolicy.fraction }), gatewayClientOverrides };
+    const dto = ConfigDto.parse(configDtoOf(await updateConfigSettings(tx, id, columns)));
     await appendAuditEvent(tx, {
       actor,
       action: "config.update",

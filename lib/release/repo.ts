@@ -26,8 +26,8 @@ export function insertConfig(db: DbOrTx, data: { id: string; key: string; name: 
   return db.config.create({ data, include: configSummary });
 }
 
-/** Settings that leave routing as it is (the gateway's): no revision bump, so no rollout action loses a race to them. */
-export function updateConfigSettings(tx: Tx, id: string, data: Pick<Prisma.ConfigUncheckedUpdateInput, "gatewaySampleRate" | "gatewayClientOverrides">) {
+/** Settings that leave routing as it is (samples, the gateway's): no revision bump, so no rollout action loses a race to them. */
+export function updateConfigSettings(tx: Tx, id: string, data: Pick<Prisma.ConfigUncheckedUpdateInput, "samplePolicy" | "sampleFraction" | "gatewayClientOverrides">) {
   return tx.config.update({ where: { id }, data, include: configSummary });
 }
 
@@ -47,4 +47,8 @@ export function updateConfigRouting(
 
 export function findConfigKeyById(db: DbOrTx, id: string) {
   return db.config.findUnique({ where: { id }, select: { key: true } });
+}
+
+export function findSamplePolicy(db: DbOrTx, id: string) {
+  return db.config.findUniqueOrThrow({ where: { id }, select: { samplePolicy: true, sampleFraction: true } });
 }

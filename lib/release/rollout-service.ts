@@ -8,7 +8,7 @@ import { notifyChange } from "../change-notify";
 import { parseInput } from "../validation";
 import { requireConfig } from "./lookup";
 import { findConfigRowByKey, lockConfig, updateConfigRouting } from "./repo";
-import { ConfigDto } from "./config-schemas";
+import { ConfigDto, configDtoOf } from "./config-schemas";
 
 type LockedConfig = Awaited<ReturnType<typeof lockConfig>>;
 import { findLastPromotion, findRollout, insertRollout, listRolloutRows, updateRollout, type RolloutRow } from "./rollout-repo";
@@ -202,7 +202,7 @@ async function currentConfig(tx: Tx, key: string): Promise<RolloutDto | ConfigDt
   const row = await findConfigRowByKey(tx, key);
   if (!row) return undefined;
   const active = row.activeRolloutId ? await findRollout(tx, row.activeRolloutId) : null;
-  return active ? toRolloutDto(active) : ConfigDto.parse(row);
+  return active ? toRolloutDto(active) : ConfigDto.parse(configDtoOf(row));
 }
 
 /** Applies a transition to a rollout whose config row this transaction has locked. */

@@ -8,6 +8,8 @@ import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { startAlertDispatcher } from "../alerts/dispatch";
 import { startController } from "../controller/loop";
+import { retentionOf } from "../db/retention";
+import { startRetentionJob } from "../db/retention-job";
 import { startGateway } from "../gateway/gateway";
 import { createEvaluationWorker } from "../evaluators/worker";
 import { startClientApi } from "../hot/client-api";
@@ -17,9 +19,9 @@ import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
 // server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
-// an empty database, starts the controller, the alert dispatcher, the evaluation worker, the client
-// API and the OpenAI-compatible gateway, then serves the Next.js app behind those two. `npm start`
-// (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
+// an empty database, starts the controller, the alert dispatcher, the evaluation worker, the
+// retention job, the client API and the OpenAI-compatible gateway, then serves the Next.js app
+// behind those two. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
 
 export interface StartServerOptions {
   /** Next's dev server instead of the production build. */
@@ -87,6 +89,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     onScored: (rolloutIds) => controller.poke(rolloutIds),
   });
   evaluators.start(1_000);
+  // One instance at a time makes the coming days' partitions and drops the expired ones.
+  const retention = startRetentionJob(db, retentionOf(env), log);
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -123,7 +127,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         // before the database closes.
         await gateway.stop();
         server.closeAllConnections();
-        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop()]);
+        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop(), retention.stop()]);
         await closeDatabase();
       })();
       return stopping;

@@ -5,6 +5,7 @@ import type { Connection } from "../providers/provider-call";
 import { llmSettingsDtoOf, llmSettingsOf, type LlmSettings } from "../release/llm-settings";
 import { prepareTemplate, type PreparedTemplate } from "../release/llm-template";
 import { routingRolloutOf, type RoutingRollout } from "../release/router";
+import type { SamplePolicy } from "../release/sample-policy";
 import type { SnapshotRows } from "./repo";
 
 // The client API's view of the world, immutable once built: a new snapshot replaces the old one
@@ -48,7 +49,6 @@ export interface ScoreSpec {
 
 /** How the gateway treats a config's calls (lib/release/config-schemas.ts describes each). */
 export interface GatewaySettings {
-  sampleRate: number;
   clientOverrides: boolean;
 }
 
@@ -58,6 +58,8 @@ export interface ConfigEntry {
   revision: number;
   createdAt: Date;
   gateway: GatewaySettings;
+  /** Which outcomes keep their samples: ingest and the gateway both follow it. */
+  samplePolicy: SamplePolicy;
   stable: VersionEntry | null;
   canary: VersionEntry | null;
   /** The active (running or paused) rollout, or null: then everyone gets stable. */
@@ -184,7 +186,8 @@ export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snap
       key: row.key,
       revision: row.revision,
       createdAt: row.createdAt,
-      gateway: { sampleRate: row.gatewaySampleRate, clientOverrides: row.gatewayClientOverrides },
+      gateway: { clientOverrides: row.gatewayClientOverrides },
+      samplePolicy: { keep: row.samplePolicy, fraction: row.sampleFraction },
       stable: versionEntry(row.stableVersionId ? versions.get(row.stableVersionId) : undefined, known),
       canary: versionEntry(row.canaryVersionId ? versions.get(row.canaryVersionId) : undefined, known),
       rollout:

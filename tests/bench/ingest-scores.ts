@@ -35,19 +35,36 @@ export function scoresJson(s: ReturnType<typeof scoreFields>): string {
 }
 
 /**
+ * The 13 outcome columns as parameters, a key for each new one in outcome_keys (what makes storing
+ * idempotent: outcomes is partitioned by day and cannot hold (config, request id) unique itself),
+ * and the outcomes whose key was new: the least a hand-written statement does to store the same
+ * rows once in this schema. The app's statement does this and its rollups besides.
+ */
+export const DIRECT_OUTCOMES_CTES = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
+    AS t(config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
+), keyed AS (
+  INSERT INTO outcome_keys (config_id, request_id, at, outcome_id)
+  SELECT config_id, request_id, at, nextval('outcomes_id_seq') FROM input ORDER BY config_id, request_id
+  ON CONFLICT (config_id, request_id) DO NOTHING
+  RETURNING config_id, request_id, outcome_id
+), stored AS (
+  INSERT INTO outcomes (id, config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
+  SELECT k.outcome_id, i.config_id, i.request_id, i.version_id, i.rollout_id, i.variant, i.is_error, i.latency_ms, i.latency_bucket, i.input_tokens, i.output_tokens,
+    i.cost_usd, i.rating, i.at
+  FROM input i JOIN keyed k USING (config_id, request_id)
+  RETURNING id, request_id, at
+)`;
+
+/**
  * The outcomes and their score rows in one set-based statement: outcomes first, each score row
  * joined to its new outcome, inserted in key order (as the app does: the index's fast path for
  * rising keys). It answers how many outcomes it stored.
  */
-export const DIRECT_SCORED_SQL = `
-WITH stored AS (
-  INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
-  ON CONFLICT (config_id, request_id) DO NOTHING
-  RETURNING id, request_id
-), scores AS (
-  INSERT INTO outcome_scores (outcome_id, score_key, value)
-  SELECT stored.id, s.score_key, s.value FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)
+export const DIRECT_SCORED_SQL = `${DIRECT_OUTCOMES_CTES}, scores AS (
+  INSERT INTO outcome_scores (outcome_id, score_key, value, at)
+  SELECT stored.id, s.score_key, s.value, stored.at FROM unnest($14::text[], $15::text[], $16::float8[]) AS s(request_id, score_key, value) JOIN stored USING (request_id)
   ORDER BY stored.id, s.score_key
 )
 SELECT count(*)::integer AS stored FROM stored`;

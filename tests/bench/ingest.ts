@@ -2,12 +2,13 @@
 // sending batches of 500 outcome events with unique request ids, while a fifth client keeps
 // asking /api/route on the same instance; then the same with 3 custom scores on every event.
 // Baselines in the same run: a bare node:http server taking the same batches, and a direct
-// set-based INSERT of the same rows through `pg` (outcomes, and outcomes plus their score rows).
+// set-based INSERT of the same rows through `pg` (outcomes with their keys in outcome_keys, which
+// makes storing them idempotent; and those plus their score rows).
 // Afterwards every accepted event must be stored (with its scores) and the rollups equal a
 // recomputation. INGEST_TARGETS below; exits 1 naming the targets missed.
 import pg from "pg";
 import { latencyBucket } from "../../lib/metrics/latency-buckets";
-import { checkScoreRollups, defineBenchScores, DIRECT_SCORED_SQL, directScoredParams, scoreFields, scoresJson } from "./ingest-scores";
+import { checkScoreRollups, defineBenchScores, DIRECT_OUTCOMES_CTES, DIRECT_SCORED_SQL, directScoredParams, scoreFields, scoresJson } from "./ingest-scores";
 import { DURATION_S, createBenchDatabase, fmt, load, seed, startApp, startBare, table } from "./harness";
 import type { LoadResult, Seeded } from "./harness";
 import { checkTargets, type Target } from "./targets";
@@ -109,7 +110,9 @@ function routeAlongside(port: number, seeded: Seeded): Promise<LoadResult> {
   });
 }
 
-/** The same rows through `pg`, one set-based INSERT per batch (with the score rows: DIRECT_SCORED_SQL), 4 clients, no HTTP, no rollups. */
+const DIRECT_SQL = `${DIRECT_OUTCOMES_CTES} SELECT count(*)::integer AS stored FROM stored`;
+
+/** The same rows through `pg`, one set-based statement per batch (with the score rows: DIRECT_SCORED_SQL), 4 clients, no HTTP, no rollups. */
 async function directInsert(url: string, seeded: Seeded, scored = false, duration = DURATION_S, run = ""): Promise<number> {
   const deadline = Date.now() + duration * 1000;
   let inserted = 0;
@@ -134,14 +137,9 @@ async function directInsert(url: string, seeded: Seeded, scored = false, duratio
         if (Date.now() <= deadline) inserted += stored;
         continue;
       }
-      const result = await db.query(
-        `INSERT INTO outcomes (config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
-         ON CONFLICT (config_id, request_id) DO NOTHING`,
-        cols,
-      );
+      const [{ stored }] = (await db.query<{ stored: number }>(DIRECT_SQL, cols)).rows;
       // Counted as autocannon counts the app's batches: only those answered within the duration.
-      if (Date.now() <= deadline) inserted += result.rowCount ?? 0;
+      if (Date.now() <= deadline) inserted += stored;
     }
     await db.end();
   };

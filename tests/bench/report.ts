@@ -6,6 +6,7 @@
 import pg from "pg";
 import { getRolloutReport, getRolloutSeries } from "../../lib/analysis/report-service";
 import { openDatabase } from "../../lib/db/client";
+import { ensurePartitionsAt } from "../../lib/db/partitions";
 import { createBenchDatabase, fmt, seed, table } from "./harness";
 import { QUANTILE_PRECISION, SCAN_SQL, compareWithScan, type ScanRow } from "./report-check";
 import { checkTargets, type Target } from "./targets";
@@ -40,6 +41,9 @@ async function main(): Promise<void> {
   try {
     const seeded = await seed(database.url);
     const started = performance.now();
+    // The day partitions of the 14 days seeded (the app makes them as outcomes arrive).
+    const partitioner = await openDatabase({ url: database.url });
+    await ensurePartitionsAt(partitioner, Array.from({ length: 16 }, (_, d) => new Date(Date.now() - (15 - d) * 86_400_000))).finally(() => partitioner.close());
     // Outcomes: 10 % canary, latency log-normal-ish, 1 % errors (every 101st: both variants have
     // some), ratings on 15 %, one per ~0.6 s.
     await client.query(

@@ -105,7 +105,7 @@ export class AdminFixture {
   /** Valid bodies, by endpoint. */
   readonly bodies: Record<string, (n: number) => Promise<unknown>> = {
     "post /api/admin/configs": async (n) => ({ key: `fuzz-new-${n}`, name: "Fuzzed", description: "made by a fuzz run" }),
-    "patch /api/admin/configs/{key}": async (n) => ({ gatewaySampleRate: (n % 5) / 4, gatewayClientOverrides: n % 2 === 0 }),
+    "patch /api/admin/configs/{key}": async (n) => ({ samplePolicy: n % 3 === 0 ? { keep: "fraction", fraction: 0.1 + (n % 5) / 10 } : { keep: ["all", "none"][n % 2] }, gatewayClientOverrides: n % 2 === 0 }),
     "post /api/admin/configs/{key}/versions": async (n) => ({
       label: `v-fuzz-${n}`,
       model: "gpt-4o",

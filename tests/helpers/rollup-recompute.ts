@@ -4,7 +4,8 @@ import { LATENCY_BUCKETS, latencyBucket } from "../../lib/metrics/latency-bucket
 // The minute and hour rollups as stored, next to the same sums recomputed here from the raw
 // outcomes (histograms included, counted without the database's histogram functions), both keyed
 // `rollout|version|start|unit`: a test expects the two to be equal. The same for the custom
-// scores' rollups, recomputed from outcome_scores.
+// scores' rollups, recomputed from outcome_scores. After retention dropped old days, they are
+// compared over the window still kept: `kept` gives where the minutes and the hours compared start.
 
 export interface RollupSums {
   count: number;
@@ -65,11 +66,18 @@ const empty = (): RollupSums => ({
   costCount: 0,
 });
 
-export async function rollupsVsRecomputed(db: Db): Promise<{ stored: Record<string, RollupSums>; recomputed: Record<string, RollupSums> }> {
+/** Where the compared window starts, per unit (everything when not given). */
+export type KeptWindow = Record<keyof typeof UNITS, Date>;
+
+const inWindow = (kept: KeptWindow | undefined, start: Date, unit: keyof typeof UNITS) => !kept || start >= kept[unit];
+
+export async function rollupsVsRecomputed(db: Db, kept?: KeptWindow): Promise<{ stored: Record<string, RollupSums>; recomputed: Record<string, RollupSums> }> {
   const recomputed: Record<string, RollupSums> = {};
   for (const o of await db.outcome.findMany()) {
     for (const [unit, ms] of Object.entries(UNITS) as [keyof typeof UNITS, number][]) {
-      const r = (recomputed[keyOf(o.rolloutId, o.versionId, new Date(Math.floor(o.at.getTime() / ms) * ms), unit)] ??= empty());
+      const start = new Date(Math.floor(o.at.getTime() / ms) * ms);
+      if (!inWindow(kept, start, unit)) continue;
+      const r = (recomputed[keyOf(o.rolloutId, o.versionId, start, unit)] ??= empty());
       r.count++;
       r.errors += o.isError ? 1 : 0;
       if (o.rating !== null) {
@@ -90,8 +98,8 @@ export async function rollupsVsRecomputed(db: Db): Promise<{ stored: Record<stri
   for (const r of Object.values(recomputed)) Object.assign(r, { costUsd: sig(r.costUsd), costSqSum: sig(r.costSqSum) });
 
   const stored: Record<string, RollupSums> = {};
-  for (const r of await db.metricRollup.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.minute, "minute")] = sumsOf(r);
-  for (const r of await db.metricRollupHourly.findMany()) stored[keyOf(r.rolloutId, r.versionId, r.hour, "hour")] = sumsOf(r);
+  for (const r of await db.metricRollup.findMany()) if (inWindow(kept, r.minute, "minute")) stored[keyOf(r.rolloutId, r.versionId, r.minute, "minute")] = sumsOf(r);
+  for (const r of await db.metricRollupHourly.findMany()) if (inWindow(kept, r.hour, "hour")) stored[keyOf(r.rolloutId, r.versionId, r.hour, "hour")] = sumsOf(r);
   return { stored, recomputed };
 }
 
@@ -111,13 +119,15 @@ const near = (x: number) => sig(Math.round(x * 1e9) / 1e9) + 0;
  * The score rollups (minute and hour) as stored, next to the same sums recomputed from the raw
  * outcome scores and their outcomes, keyed `rollout|version|start|unit|score key`.
  */
-export async function scoreRollupsVsRecomputed(db: Db): Promise<{ stored: Record<string, ScoreSums>; recomputed: Record<string, ScoreSums> }> {
+export async function scoreRollupsVsRecomputed(db: Db, kept?: KeptWindow): Promise<{ stored: Record<string, ScoreSums>; recomputed: Record<string, ScoreSums> }> {
   const outcomes = new Map((await db.outcome.findMany({ select: { id: true, rolloutId: true, versionId: true, at: true } })).map((o) => [o.id, o]));
   const recomputed: Record<string, ScoreSums> = {};
   for (const s of await db.outcomeScore.findMany()) {
     const o = outcomes.get(s.outcomeId)!;
     for (const [unit, ms] of Object.entries(UNITS) as [keyof typeof UNITS, number][]) {
-      const r = (recomputed[`${keyOf(o.rolloutId, o.versionId, new Date(Math.floor(o.at.getTime() / ms) * ms), unit)}|${s.scoreKey}`] ??= { count: 0, sum: 0, sqSum: 0 });
+      const start = new Date(Math.floor(o.at.getTime() / ms) * ms);
+      if (!inWindow(kept, start, unit)) continue;
+      const r = (recomputed[`${keyOf(o.rolloutId, o.versionId, start, unit)}|${s.scoreKey}`] ??= { count: 0, sum: 0, sqSum: 0 });
       r.count++;
       r.sum += s.value;
       r.sqSum += s.value * s.value;
@@ -127,7 +137,7 @@ export async function scoreRollupsVsRecomputed(db: Db): Promise<{ stored: Record
 
   const stored: Record<string, ScoreSums> = {};
   const sums = (r: { count: number; sum: number; sqSum: number }) => ({ count: r.count, sum: near(r.sum), sqSum: near(r.sqSum) });
-  for (const r of await db.scoreRollup.findMany()) stored[`${keyOf(r.rolloutId, r.versionId, r.minute, "minute")}|${r.scoreKey}`] = sums(r);
-  for (const r of await db.scoreRollupHourly.findMany()) stored[`${keyOf(r.rolloutId, r.versionId, r.hour, "hour")}|${r.scoreKey}`] = sums(r);
+  for (const r of await db.scoreRollup.findMany()) if (inWindow(kept, r.minute, "minute")) stored[`${keyOf(r.rolloutId, r.versionId, r.minute, "minute")}|${r.scoreKey}`] = sums(r);
+  for (const r of await db.scoreRollupHourly.findMany()) if (inWindow(kept, r.hour, "hour")) stored[`${keyOf(r.rolloutId, r.versionId, r.hour, "hour")}|${r.scoreKey}`] = sums(r);
   return { stored, recomputed };
 }

@@ -71,7 +71,7 @@ describe("access rules for every admin endpoint", () => {
 
 describe("bad input changes nothing", () => {
   const counts = async () => ({
-    configs: await db.prisma.config.findMany({ orderBy: { id: "asc" }, select: { id: true, gatewaySampleRate: true, gatewayClientOverrides: true, updatedAt: true } }),
+    configs: await db.prisma.config.findMany({ orderBy: { id: "asc" }, select: { id: true, samplePolicy: true, sampleFraction: true, gatewayClientOverrides: true, updatedAt: true } }),
     versions: await db.prisma.version.count(),
     rollouts: await db.prisma.rollout.count(),
     scores: await db.prisma.scoreDefinition.findMany({ orderBy: { id: "asc" } }),
@@ -88,8 +88,8 @@ describe("bad input changes nothing", () => {
     ["/api/admin/configs", {}, JSON.stringify({ key: 5, name: "x" }), "key"],
     ["/api/admin/configs", {}, JSON.stringify({ key: "ok-key" }), "name"],
     ["/api/admin/configs", {}, JSON.stringify({ key: "ok-key", name: "x", extra: 1 }), "(root)"],
-    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewaySampleRate: 1.5 }), "gatewaySampleRate", "patch"],
-    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewaySampleRate: "all" }), "gatewaySampleRate", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ samplePolicy: { keep: "fraction", fraction: 1.5 } }), "samplePolicy.fraction", "patch"],
+    ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ samplePolicy: "all" }), "samplePolicy", "patch"],
     ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ gatewayClientOverrides: "yes" }), "gatewayClientOverrides", "patch"],
     ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({}), "(root)", "patch"],
     ["/api/admin/configs/{key}", { key: "bad-input" }, JSON.stringify({ name: "Renamed" }), "(root)", "patch"],

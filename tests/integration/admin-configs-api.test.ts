@@ -135,25 +135,38 @@ describe("API keys through the admin API", () => {
 });
 
 describe("PATCH /api/admin/configs/{key}", () => {
-  it("changes the gateway settings, audits before and after, and leaves the routing revision as it was", async () => {
+  it("changes the sample policy and gateway settings, audits before and after, and leaves the routing revision as it was", async () => {
     const created = await (await POST(post(JSON.stringify({ key: "gateway-settings", name: "Gateway settings" })), ctx)).json();
-    expect(created).toMatchObject({ gatewaySampleRate: 0, gatewayClientOverrides: false });
+    expect(created).toMatchObject({ samplePolicy: { keep: "all", fraction: null }, gatewayClientOverrides: false });
     const keyCtx = { params: Promise.resolve({ key: "gateway-settings" }) };
     const patch = (body: unknown) =>
       PATCH(new Request("http://test/api/admin/configs/gateway-settings", { method: "PATCH", headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" }, body: JSON.stringify(body) }), keyCtx);
-    const res = await patch({ gatewaySampleRate: 0.25 });
+    const res = await patch({ samplePolicy: { keep: "fraction", fraction: 0.25 } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ key: "gateway-settings", gatewaySampleRate: 0.25, gatewayClientOverrides: false, revision: created.revision });
+    expect(await res.json()).toMatchObject({ key: "gateway-settings", samplePolicy: { keep: "fraction", fraction: 0.25 }, gatewayClientOverrides: false, revision: created.revision });
     await patch({ gatewayClientOverrides: true });
+    await patch({ samplePolicy: { keep: "errors_and_low_ratings" } });
     const read = await (await getConfig(new Request("http://test/api/admin/configs/gateway-settings", { headers: { authorization: `Bearer ${adminKey}` } }), keyCtx)).json();
-    expect(read.config).toMatchObject({ gatewaySampleRate: 0.25, gatewayClientOverrides: true });
+    expect(read.config).toMatchObject({ samplePolicy: { keep: "errors_and_low_ratings", fraction: null }, gatewayClientOverrides: true });
     const events = await db.prisma.auditEvent.findMany({ where: { entityId: created.id, action: "config.update" }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.before, e.after, e.actorLabel])).toEqual([
-      [{ gatewaySampleRate: 0 }, { gatewaySampleRate: 0.25 }, "key:admin"],
+      [{ samplePolicy: { keep: "all", fraction: null } }, { samplePolicy: { keep: "fraction", fraction: 0.25 } }, "key:admin"],
       [{ gatewayClientOverrides: false }, { gatewayClientOverrides: true }, "key:admin"],
+      [{ samplePolicy: { keep: "fraction", fraction: 0.25 } }, { samplePolicy: { keep: "errors_and_low_ratings", fraction: null } }, "key:admin"],
     ]);
-    const refused = await patch({ gatewaySampleRate: 2 });
-    expect(refused.status).toBe(400);
-    expect((await refused.json()).error.message).toBe("The `gatewaySampleRate` field must be from 0 (no samples) to 1 (every call).");
+    // Bad input: 400 naming the field and the problem, and nothing changes.
+    const before = await db.prisma.config.findUniqueOrThrow({ where: { key: "gateway-settings" } });
+    for (const [body, message] of [
+      [{ samplePolicy: { keep: "fraction", fraction: 2 } }, "The `samplePolicy.fraction` field must be more than 0 and less than 1 (keep `all` or `none` for 1 or 0)."],
+      [{ samplePolicy: { keep: "fraction" } }, "The `samplePolicy.fraction` field is required when `keep` is `fraction`: the share of requests to keep, like 0.1."],
+      [{ samplePolicy: { keep: "none", fraction: 0.5 } }, 'The `samplePolicy.fraction` field is only for `keep: "fraction"`; with `none` leave it out.'],
+      [{ samplePolicy: { keep: "some" } }, "The `samplePolicy.keep` field must be one of all, fraction, errors_and_low_ratings, none."],
+    ] as const) {
+      const refused = await patch(body);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.message).toBe(message);
+    }
+    expect(await db.prisma.config.findUniqueOrThrow({ where: { key: "gateway-settings" } })).toEqual(before);
+    expect(await db.prisma.auditEvent.count({ where: { entityId: created.id, action: "config.update" } })).toBe(3);
   });
 });

@@ -59,7 +59,7 @@ const metrics = (events: unknown[], auth = key) => send(srv.baseUrl, "/api/metri
 const scores = (body: unknown, auth = key) => send(srv.baseUrl, "/api/scores", { auth, body });
 const scoresOf = async (requestId: string, config = "chat") => {
   const { id: configId } = await db.prisma.config.findUniqueOrThrow({ where: { key: config } });
-  const outcome = await db.prisma.outcome.findUniqueOrThrow({ where: { configId_requestId: { configId, requestId } } });
+  const outcome = await db.prisma.outcome.findFirstOrThrow({ where: { configId, requestId } });
   const rows = await db.prisma.outcomeScore.findMany({ where: { outcomeId: outcome.id }, orderBy: { scoreKey: "asc" } });
   return Object.fromEntries(rows.map((r) => [r.scoreKey, { value: r.value, history: (r.history as { value: number }[]).map((h) => h.value) }]));
 };
@@ -123,7 +123,7 @@ describe("late scores (POST /api/scores)", () => {
     expect(await scoresOf(a.requestId)).toEqual({ groundedness: { value: 0.7, history: [0.9] }, valid_json: { value: 0, history: [1] } });
     expect(await scoresOf(b.requestId)).toEqual({ groundedness: { value: 0.4, history: [] }, turns: { value: 3, history: [] } });
     const outcome = await db.prisma.outcome.findFirstOrThrow({ where: { requestId: a.requestId } });
-    const row = await db.prisma.outcomeScore.findUniqueOrThrow({ where: { outcomeId_scoreKey: { outcomeId: outcome.id, scoreKey: "groundedness" } } });
+    const row = await db.prisma.outcomeScore.findUniqueOrThrow({ where: { outcomeId_scoreKey_at: { outcomeId: outcome.id, scoreKey: "groundedness", at: outcome.at } } });
     expect(row.history).toEqual([{ value: 0.9, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
     expect(row.scoredAt.getTime()).toBeGreaterThanOrEqual(new Date((row.history as { at: string }[])[0].at).getTime());
     await expectRollupsExact();

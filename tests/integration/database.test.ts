@@ -93,10 +93,10 @@ describe("invariants the database enforces", () => {
     expect(await db.prisma.auditEvent.count({ where: { entityId: "t1" } })).toBe(1);
   });
 
-  it("keeps request ids unique per config", async () => {
-    const { config, v1 } = await configWithTwoVersions("outcomes");
-    const outcome = { configId: config.id, requestId: "r1", versionId: v1.id, variant: "stable" as const, isError: false, latencyMs: 900, latencyBucket: 79, at: new Date() };
-    await db.prisma.outcome.create({ data: outcome });
-    await expect(db.prisma.outcome.create({ data: outcome })).rejects.toMatchObject({ code: "P2002" });
+  it("keeps request ids unique per config in outcome_keys (outcomes is partitioned by day, so cannot)", async () => {
+    const { config } = await configWithTwoVersions("outcomes");
+    const key = { configId: config.id, requestId: "r1", at: new Date(), outcomeId: 1n };
+    await db.prisma.outcomeKey.create({ data: key });
+    await expect(db.prisma.outcomeKey.create({ data: { ...key, at: new Date(Date.now() - 86_400_000), outcomeId: 2n } })).rejects.toMatchObject({ code: "P2002" });
   });
 });

@@ -34,7 +34,7 @@ const limitOf = (e: Endpoint) =>
   e.path === "/api/metrics" || e.path === "/api/scores" ? METRICS_MAX_BODY_BYTES : e.path.startsWith("/v1/") ? GATEWAY_MAX_BODY_BYTES : SMALL_BODY_MAX_BYTES;
 const isGateway = (e: Endpoint) => e.errorShape === "openai";
 /** What an accepted report, score or rating may change. */
-const CLIENT_WRITES = ["outcomes", "metric_rollups", "metric_rollups_hourly", "outcome_scores", "score_rollups", "score_rollups_hourly"];
+const CLIENT_WRITES = ["outcomes", "outcome_keys", "metric_rollups", "metric_rollups_hourly", "outcome_scores", "score_rollups", "score_rollups_hourly"];
 
 const system: Actor = { type: "system", id: null, label: "fuzz setup", scopes: [] };
 const version = (label: string) => ({ label, model: "gpt-4o", providerId: fx.providerId, systemPrompt: `You are ${label}.`, temperature: 0.5, maxTokens: 256 });

@@ -90,16 +90,23 @@ describe("the request the gateway builds", () => {
   });
 });
 
-describe("samples, by the config's share", () => {
-  it("keeps no input or output by default, and every call's at a share of 1", async () => {
+describe("samples, by the config's sample policy", () => {
+  it("keeps no input or output with `none` or (for a call that went well) `errors_and_low_ratings`, and every call's with `all`", async () => {
     await fx.config("sampled");
     const ask = async () => {
       const { response } = await fx.client.chat.completions.create({ model: "sampled", user: "u", messages: [{ role: "user", content: "What is\u0000 new?" }] }).withResponse();
       return response.headers.get("x-canary-request-id")!;
     };
+    const policy = async (samplePolicy: unknown) => {
+      await updateConfig(fx.db.prisma, system, "sampled", { samplePolicy });
+      await fx.srv.api.store.reload();
+    };
+    await policy({ keep: "none" });
     const unsampled = await ask();
-    await updateConfig(fx.db.prisma, system, "sampled", { gatewaySampleRate: 1 });
-    await fx.srv.api.store.reload();
+    await policy({ keep: "errors_and_low_ratings" });
+    const fine = await ask();
+    expect((await fx.outcomes([fine]))[0]).toMatchObject({ isError: false, input: null, output: null });
+    await policy({ keep: "all" });
     const sampled = await ask();
     const stream = await fx.client.chat.completions.create({ model: "sampled", user: "u", stream: true, messages: [{ role: "system", content: "x" }, { role: "user", content: "Stream it" }] }).withResponse();
     for await (const chunk of stream.data) void chunk;

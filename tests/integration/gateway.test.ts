@@ -134,9 +134,9 @@ describe("the gateway, called with the official OpenAI client", () => {
         errorType: null,
         inputTokens: tokens!.prompt_tokens,
         outputTokens: tokens!.completion_tokens,
-        input: null, // the config keeps no samples unless told to
-        output: null,
       });
+      // A new config's sample policy keeps every sample (gateway-requests.test.ts tries the others).
+      expect(row.output).toMatch(/^Echo: /);
       const cost = (tokens!.prompt_tokens * PRICE.inputUsdPerMillion + tokens!.completion_tokens * PRICE.outputUsdPerMillion) / 1e6;
       expect(row.costUsd).toBeCloseTo(cost, 12);
       expect(row.latencyMs).toBeGreaterThanOrEqual(0);

@@ -116,7 +116,7 @@ describe("statistics over a span of hours", () => {
     expect((await send(srv.baseUrl, "/api/metrics", { auth: metricsKey, body: { events } })).status).toBe(202);
     const since = new Date(now - 3.3 * 3_600_000);
     const until = new Date(now - 0.6 * 3_600_000);
-    const stats = await loadRolloutStats(db.prisma, rollout.id, since, until);
+    const stats = await loadRolloutStats(db.prisma, rollout.id, new Date(0), since, until);
     const [raw] = await db.prisma.$queryRaw<{ canary: bigint; errors: bigint }[]>`
       SELECT count(*) FILTER (WHERE variant = 'canary') AS canary, count(*) FILTER (WHERE variant = 'canary' AND is_error) AS errors
       FROM outcomes WHERE rollout_id = ${rollout.id} AND date_trunc('minute', at, 'UTC') >= date_trunc('minute', ${since}::timestamptz, 'UTC') AND date_trunc('minute', at, 'UTC') <= ${until}`;

@@ -29,7 +29,7 @@ afterEach(() => fx.closeClients());
 /** The stored scores of a chat request: value and history values by key. */
 async function storedScores(requestId: string) {
   const { id: configId } = await db.prisma.config.findUniqueOrThrow({ where: { key: "chat" } });
-  const outcome = await db.prisma.outcome.findUnique({ where: { configId_requestId: { configId, requestId } } });
+  const outcome = await db.prisma.outcome.findFirst({ where: { configId, requestId } });
   if (!outcome) return null;
   const rows = await db.prisma.outcomeScore.findMany({ where: { outcomeId: outcome.id }, orderBy: { scoreKey: "asc" } });
   return Object.fromEntries(rows.map((r) => [r.scoreKey, [r.value, ...(r.history as { value: number }[]).map((h) => h.value)]]));

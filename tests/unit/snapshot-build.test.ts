@@ -14,7 +14,7 @@ const version = (id: string) => ({ id, label: id, ...llm });
 function rows(stableVersionId: string, canaryVersionId: string | null, providers: unknown[] = []): SnapshotRows {
   return {
     configs: [
-      { id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null, gatewaySampleRate: 0, gatewayClientOverrides: false, createdAt: new Date(0) },
+      { id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null, samplePolicy: "all" as const, sampleFraction: null, gatewayClientOverrides: false, createdAt: new Date(0) },
     ],
     liveVersions: [stableVersionId, canaryVersionId].filter((id) => id !== null).map(version),
     activeRollouts: [],

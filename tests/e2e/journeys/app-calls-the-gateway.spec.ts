@@ -4,13 +4,14 @@ import { E2E_BASE_URL, E2E_PROVIDER_KEY } from "../constants";
 import { expect, test, uniqueKey } from "./fixtures";
 
 // An app reaches a config through the OpenAI-compatible gateway with the official `openai` client:
-// an editor has the config keep every gateway call as a sample, an admin makes a key with the
+// the config starts keeping no samples (set through the API), an editor has it keep a share of
+// requests and then every request's, and lets clients override sampling parameters; an admin makes a key with the
 // `gateway` scope in Settings, the app's streamed call goes to the canary (its user is on the
 // always-canary list) through the test provider, the app rates it under the request id the gateway
 // answered with, and the rollout page shows that call among the canary's worst-rated samples — its
-// input, its output and its time to first token.
+// input, its output and its time to first token — and says what the config keeps.
 
-test("an app calls a config through the gateway with a key an admin made; the editor's sample setting keeps the call, shown with its rating", async ({ pageAs }) => {
+test("an app calls a config through the gateway with a key an admin made; the editor's sample policy keeps the call, shown with its rating", async ({ pageAs }) => {
   test.setTimeout(120_000);
   const provider = await startProviderProcess({ apiKey: E2E_PROVIDER_KEY });
   try {
@@ -27,19 +28,36 @@ test("an app calls a config through the gateway with a key an admin made; the ed
     await post(`/api/admin/configs/${key}/versions`, version("v1", "You answer parcel questions."));
     const v2 = await post(`/api/admin/configs/${key}/versions`, version("v2", "You answer parcel questions kindly."));
     const rollout = await post(`/api/admin/configs/${key}/rollouts`, { canaryVersionId: v2.id, include: ["shopper-1"] });
+    const none = await admin.request.patch(`/api/admin/configs/${key}`, { data: { samplePolicy: { keep: "none" } } });
+    expect(none.status(), await none.text()).toBe(200);
 
-    // The editor keeps every call's input and output, and lets clients override sampling parameters.
+    // The editor has the config keep a share of requests' samples, then every request's.
     const editor = await pageAs("editor");
     await editor.goto(`/configs/${key}`);
+    const samples = editor.getByRole("region", { name: "Samples", exact: true });
+    await expect(samples.getByLabel("Samples kept")).toHaveValue("none");
+    await samples.getByLabel("Samples kept").selectOption({ label: "A share of requests" });
+    await samples.getByLabel("Share of requests").selectOption({ label: "25 %" });
+    const savePolicy = samples.getByRole("button", { name: "Save sample policy" });
+    await savePolicy.click();
+    await expect(savePolicy).toBeDisabled(); // saved: nothing left to save
+    await editor.reload();
+    await expect(samples.getByLabel("Samples kept")).toHaveValue("fraction");
+    await expect(samples.getByLabel("Share of requests")).toHaveValue("0.25");
+    await samples.getByLabel("Samples kept").selectOption({ label: "Every request" });
+    await expect(samples.getByLabel("Share of requests")).toBeHidden();
+    await savePolicy.click();
+    await expect(savePolicy).toBeDisabled();
+
+    // And lets clients override sampling parameters.
     const gateway = editor.getByRole("region", { name: "Gateway" });
     await expect(gateway).toContainText(`model: "${key}"`);
-    await gateway.getByLabel("Samples kept").selectOption({ label: "every call" });
     await gateway.getByRole("checkbox", { name: /Clients may override/ }).check();
     const save = gateway.getByRole("button", { name: "Save gateway settings" });
     await save.click();
-    await expect(save).toBeDisabled(); // saved: nothing left to save
+    await expect(save).toBeDisabled();
     await editor.reload();
-    await expect(gateway.getByLabel("Samples kept")).toHaveValue("1");
+    await expect(samples.getByLabel("Samples kept")).toHaveValue("all");
     await expect(gateway.getByRole("checkbox", { name: /Clients may override/ })).toBeChecked();
 
     // The admin makes a key for the app: the gateway to call, metrics to rate the answers later.
@@ -70,6 +88,7 @@ test("an app calls a config through the gateway with a key an admin made; the ed
     await expect.poll(async () => (await rate()).status()).toBe(202);
 
     await admin.goto(`/rollouts/${rollout.id}`);
+    await expect(admin.getByRole("region", { name: "Canary samples" })).toContainText("Samples are kept for every request (the config's sample policy); outcomes are kept 30 days.");
     const sample = admin.getByRole("listitem").filter({ hasText: requestId });
     await expect(sample).toContainText("rating 1/5");
     await expect(sample).toContainText(/first token \d+ ms/);

@@ -16,6 +16,7 @@ import { configQueries, type ConfigDetailWire, type VersionWire } from "@/lib/qu
 import { LIVE_REFRESH_MS } from "@/lib/query/rollouts";
 import { GatewaySection } from "./gateway-section";
 import { RoutePreview } from "./route-preview";
+import { SamplesSection } from "./samples-section";
 import { EvaluatorsSection } from "./evaluators-section";
 import { ScoresSection } from "./scores-section";
 import { StartCanaryDialog } from "./start-canary-dialog";
@@ -42,6 +43,7 @@ export function ConfigView({ configKey }: { configKey: string }) {
       <ScoresSection configKey={configKey} />
       <EvaluatorsSection configKey={configKey} />
       <RoutePreview configKey={configKey} />
+      {detail.data && <SamplesSection key={String(detail.data.config.updatedAt)} config={detail.data.config} />}
       {detail.data && <GatewaySection key={String(detail.data.config.updatedAt)} config={detail.data.config} />}
       <section aria-labelledby="rollouts-heading">
         <h2 id="rollouts-heading" className="mb-3 text-lg font-semibold">

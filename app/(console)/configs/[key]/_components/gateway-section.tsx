@@ -4,13 +4,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
-import { gatewaySettingsBody, sampleRateOptions } from "@/lib/console/gateway-form";
+import { gatewaySettingsBody } from "@/lib/console/gateway-form";
 import { configApi, configKeys, type ConfigWire } from "@/lib/query/configs";
 
-const LABELS = { gatewaySampleRate: "Samples kept", gatewayClientOverrides: "Clients may override" } as const;
+const LABELS = { gatewayClientOverrides: "Clients may override" } as const;
 
 /**
  * How the OpenAI-compatible gateway treats this config's calls: everyone who reads the config sees
@@ -20,7 +19,7 @@ const LABELS = { gatewaySampleRate: "Samples kept", gatewayClientOverrides: "Cli
 export function GatewaySection({ config }: { config: ConfigWire }) {
   const canWrite = useCan("configs:write");
   const queryClient = useQueryClient();
-  const saved = { gatewaySampleRate: config.gatewaySampleRate, gatewayClientOverrides: config.gatewayClientOverrides };
+  const saved = { gatewayClientOverrides: config.gatewayClientOverrides };
   const [edited, setEdited] = useState(saved);
   const body = gatewaySettingsBody(saved, edited);
   const save = useMutation({
@@ -38,22 +37,6 @@ export function GatewaySection({ config }: { config: ConfigWire }) {
         <code className="font-mono">user</code>. The gateway routes the user, calls the version&apos;s provider connection and records the outcome.
       </p>
       <Form onSubmit={() => save.mutate()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          {LABELS.gatewaySampleRate}
-          <select
-            value={String(edited.gatewaySampleRate)}
-            onChange={(e) => setEdited({ ...edited, gatewaySampleRate: Number(e.target.value) })}
-            disabled={!canWrite}
-            aria-describedby="gateway-samples-hint"
-            className={INPUT_CLASS}
-          >
-            {sampleRateOptions(config.gatewaySampleRate).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
         <label className="flex items-center gap-2 pb-1.5 text-sm">
           <input
             type="checkbox"
@@ -68,8 +51,8 @@ export function GatewaySection({ config }: { config: ConfigWire }) {
             {save.isPending ? "Saving…" : "Save gateway settings"}
           </Button>
         )}
-        <p id="gateway-samples-hint" className="basis-full text-xs text-slate-600">
-          Samples are the client&apos;s messages and the answer, kept with the outcome for reading and for evaluators. The model is always the version&apos;s.
+        <p className="basis-full text-xs text-slate-600">
+          The model is always the version&apos;s. A call&apos;s samples (the client&apos;s messages and the answer) are kept as the config&apos;s sample policy says.
         </p>
         <div className="basis-full empty:hidden">
           <FormError error={save.error} labels={LABELS} />

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { QueryState } from "@/components/ui/query-state";
 import { Time } from "@/components/ui/time";
 import { rolloutQueries } from "@/lib/query/rollouts";
+import { samplePolicyText } from "@/lib/release/sample-policy";
 
 const VIEWS = {
   worst: { label: "Worst-rated (1-2 stars)", filter: { variant: "canary" as const, maxRating: 2 } },
@@ -12,7 +13,10 @@ const VIEWS = {
 };
 type View = keyof typeof VIEWS;
 
-/** Canary requests worth reading: the worst-rated and the erroring ones, with input and output. */
+/**
+ * Canary requests worth reading: the worst-rated and the erroring ones, with input and output, and
+ * what is kept of them (the config's sample policy, how long outcomes are kept).
+ */
 export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boolean }) {
   const [view, setView] = useState<View>("worst");
   const samples = useQuery(rolloutQueries.samples(rolloutId, VIEWS[view].filter, live));
@@ -36,6 +40,11 @@ export function SamplesPanel({ rolloutId, live }: { rolloutId: string; live: boo
           ))}
         </div>
       </div>
+      {samples.data && (
+        <p className="text-sm text-slate-700">
+          {samplePolicyText(samples.data.kept.samplePolicy)} (the config&apos;s sample policy); outcomes are kept {samples.data.kept.retentionDays} days.
+        </p>
+      )}
       <QueryState query={samples} label="samples" minHeight="h-32">
         {() =>
           samples.data!.samples.length === 0 ? (
