@@ -48,7 +48,9 @@ export async function ingestBatch(
 ): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
   const events = await checkEvents(raw);
   assertKeyMayReport(key, events);
-  const attribution = attributeEvents(snapshot, events, now);
+  let attribution = attributeEvents(snapshot, events, now);
+  // Outcomes of versions no longer live or of older rollouts: read what they need, then again.
+  if (attribution.questions) attribution = attributeEvents(snapshot, events, now, await snapshot.past.answer(attribution.questions));
   if (!attribution.rows) {
     const [first] = attribution.problems;
     const others = attribution.problems.length - 1;
