@@ -77,6 +77,16 @@ export class ReloadQueue {
     return done;
   }
 
+  /**
+   * Forgets the numbers heard and reloads everything: for a change marker that went back (a
+   * database restored from a backup numbers its changes from where it was then).
+   */
+  restart(): Promise<void> {
+    this.heard = 0;
+    this.applied = 0;
+    return this.requestFull();
+  }
+
   /** Loads what is waiting, if anything is and no load runs (after a failed load: the next poll calls this). */
   kick(): void {
     if (!this.running && !this.stopped && (this.fullWanted || this.waiting.size > 0)) void this.run();

@@ -175,7 +175,12 @@ export class SnapshotStore {
     try {
       const marker = await readChangeMarker(this.db.prisma);
       this.setReachable(true);
-      if (marker <= this.queue.applied) return;
+      if (marker < this.queue.applied) {
+        this.log(`the change marker went back from ${this.queue.applied} to ${marker} (a restored database?); reloading the whole routing snapshot`);
+        await this.queue.restart();
+        return;
+      }
+      if (marker === this.queue.applied) return;
       if (!this.listening) {
         await this.queue.requestFull(); // nothing is announced while the listener is down
         return;

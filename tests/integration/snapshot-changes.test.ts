@@ -129,6 +129,35 @@ describe("a change reloads what it names", () => {
   });
 });
 
+describe("the polled change marker", () => {
+  it("finds a change no notification announced, listens anew and reloads everything", async () => {
+    const logged: string[] = [];
+    const store = new SnapshotStore(db, { pollMs: 50, log: (m) => logged.push(m) });
+    await store.start();
+    opened.push(store);
+    // A key written as the service writes it, the marker bumped, but no NOTIFY: a lost notification.
+    await db.prisma.$transaction(async (tx) => {
+      await tx.apiKey.create({ data: { id: "key_unannounced", name: "unannounced", selector: "unannounced", secretHash: "0".repeat(64), scopes: ["route"], createdByLabel: "test" } });
+      await tx.$executeRaw`UPDATE change_marker SET seq = seq + 1`;
+    });
+    await waitFor(async () => store.current.keysBySelector.has("unannounced"), 20_000);
+    expect(store.loads.full).toBe(2);
+    expect(logged.some((m) => /committed but not announced; reconnecting/.test(m))).toBe(true);
+  });
+
+  it("reloads everything when the marker goes back, and hears the changes numbered from there", async () => {
+    const logged: string[] = [];
+    const store = new SnapshotStore(db, { pollMs: 50, log: (m) => logged.push(m) });
+    await store.start();
+    opened.push(store);
+    await db.prisma.$executeRaw`UPDATE change_marker SET seq = 1`; // as a database restored from an old backup
+    await waitFor(async () => logged.some((m) => /went back/.test(m)) && store.loads.applied === 1, 20_000);
+    await updateConfig(db.prisma, system, "history-1", { gatewayClientOverrides: true });
+    await caughtUp(store);
+    expect(store.current.configsByKey.get("history-1")!.gateway.clientOverrides).toBe(true);
+  });
+});
+
 /** What a snapshot holds, in a form two snapshots can be compared by. */
 function contentOf(snapshot: Snapshot) {
   const byKey = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => a.localeCompare(b));
@@ -205,5 +234,5 @@ describe("two instances under a burst of changes", () => {
     console.info(`[snapshot-changes] burst: partial loads A ${a.loads.partial}, B ${b.loads.partial} for ${changes} config changes and ${others} key and price changes`);
     // The burst did move things: every config has its second version live, half of them as stable.
     expect([...fresh.current.configsByKey.values()].filter((c) => c.key.startsWith("burst-") && c.stable?.llm.model === "gpt-4o-mini")).toHaveLength(50);
-  });
+  }, 300_000); // some 800 service calls: minutes on a busy machine
 });

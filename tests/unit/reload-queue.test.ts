@@ -96,6 +96,22 @@ describe("reloading what notifications name", () => {
   });
 });
 
+describe("a change marker that went back", () => {
+  it("forgets the numbers heard, reloads everything, and then hears the lower numbers", async () => {
+    const { queue, calls, tick } = harness();
+    const started = queue.requestFull();
+    calls[0].finish(40);
+    await started;
+    const restarted = queue.restart();
+    await tick();
+    calls[1].finish(3);
+    await restarted;
+    queue.note(config(4, "cfg_a"));
+    await tick();
+    expect(calls[2].scope?.configIds).toEqual(["cfg_a"]);
+  });
+});
+
 describe("notification payloads", () => {
   it("names the item each change reloads", () => {
     expect(parseNotice('{"seq": 7, "kind": "config", "configId": "cfg_1", "revision": 3}')).toEqual(config(7, "cfg_1"));
