@@ -1,4 +1,5 @@
 import type { ErrorDetail } from "../errors";
+import { PastQuestions, rolloutAtKey, type Past } from "../snapshot/past";
 import type { ConfigEntry, RolloutSpan, Snapshot } from "../snapshot/snapshot";
 import { costOfTokens } from "../pricing/cost";
 import { latencyBucket } from "./latency-buckets";
@@ -13,8 +14,10 @@ import type { OutcomeEventInput } from "./schemas";
 // outcome of an ended rollout never lands in the next one. Within a rollout its canary version
 // is the canary and its base version the stable control group. Outside a rollout there is no
 // comparison; the variant then only says whether the version is the config's stable one.
-// The samples an event carries are kept as its config's sample policy says.
-
+// The snapshot holds live versions and each config's latest rollouts; an event about an older
+// one is answered by `past` (lib/snapshot/past.ts): the first pass collects what it does not
+// know as questions, the caller reads the answers and runs it again. The samples an event
+// carries are kept as its config's sample policy says.
 
 export interface OutcomeRow {
   config_id: string;
@@ -38,8 +41,14 @@ export interface OutcomeRow {
   scores: readonly ScoreValue[];
 }
 
-/** `rows` holds each (config, request id) once: a repeat inside the batch is a duplicate. */
-export type Attribution = { rows: OutcomeRow[]; problems: [] } | { rows: null; problems: ErrorDetail[] };
+/**
+ * `rows` holds each (config, request id) once: a repeat inside the batch is a duplicate.
+ * `questions`: what `past` did not know; ask, then attribute again with the answers.
+ */
+export type Attribution =
+  | { rows: OutcomeRow[]; problems: []; questions?: undefined }
+  | { rows: null; problems: ErrorDetail[]; questions?: undefined }
+  | { rows: null; problems: ErrorDetail[]; questions: PastQuestions };
 
 /** How old an event may be: outcomes are kept `days` days, so none older than `oldest` is stored. */
 export interface Kept {
@@ -47,9 +56,21 @@ export interface Kept {
   days: number;
 }
 
-export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date, kept: Kept): Attribution {
+/**
+ * The model of the version an event names, if it is a version of `config`: from the config when
+ * live, else from `past`. Null: not a version of the config; undefined: `past` did not know (ask).
+ */
+function modelOf(config: ConfigEntry, versionId: string, past: Past): string | null | undefined {
+  if (config.stable?.id === versionId) return config.stable.llm.model;
+  if (config.canary?.id === versionId) return config.canary.llm.model;
+  const ref = past.version(versionId);
+  return ref === undefined ? undefined : ref?.configId === config.id ? ref.model : null;
+}
+
+export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEventInput[], now: Date, kept: Kept, past: Past = snapshot.past): Attribution {
   const rows: OutcomeRow[] = [];
   const problems: ErrorDetail[] = [];
+  const questions = new PastQuestions();
   const seen = new Set<string>();
   const nowIso = now.toISOString(); // most events carry no `at`: format the shared time once
   events.forEach((event, i) => {
@@ -58,8 +79,10 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       problems.push({ path: `events.${i}.config`, message: `names no config (\`${event.config}\`)` });
       return;
     }
-    const version = snapshot.versions.get(event.versionId);
-    if (version?.configId !== config.id) {
+    // Not known: asked, and the event goes on so that its other questions are asked in the same round.
+    const model = modelOf(config, event.versionId, past);
+    if (model === undefined) questions.versionIds.add(event.versionId);
+    else if (model === null) {
       problems.push({ path: `events.${i}.versionId`, message: `names no version of config \`${event.config}\` (${event.versionId})` });
       return;
     }
@@ -82,7 +105,8 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
     const key = `${config.id}\u0000${event.requestId}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const rollout = rolloutOf(config, event, at.getTime());
+    const rollout = rolloutOf(config, event, at.getTime(), past, questions);
+    if (rollout === undefined || model === undefined) return; // asked
     if (typeof rollout === "string") {
       problems.push({ path: `events.${i}.rolloutId`, message: rollout });
       return;
@@ -103,7 +127,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       input_tokens: event.inputTokens ?? null,
       output_tokens: event.outputTokens ?? null,
       // A client that counts tokens but not money gets its cost from the version's model's price.
-      cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(version.model), event.inputTokens, event.outputTokens),
+      cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(model), event.inputTokens, event.outputTokens),
       rating: event.rating ?? null,
       input: sampled ? (event.input ?? null) : null,
       output: sampled ? (event.output ?? null) : null,
@@ -111,6 +135,7 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       scores: scored?.values ?? [],
     });
   });
+  if (questions.size > 0) return { rows: null, problems, questions };
   return problems.length ? { rows: null, problems } : { rows, problems: [] };
 }
 
@@ -120,22 +145,34 @@ function serves(span: RolloutSpan, versionId: string): boolean {
 }
 
 /**
- * The event's rollout, null for none, or why the `rolloutId` it names cannot be right. Plain
- * loops, no callbacks: this runs for every event, and each closure made per event cost more than
- * the search (the server runs under tsx, which also names every named closure as it is made).
+ * The event's rollout, null for none, or why the `rolloutId` it names cannot be right; undefined
+ * when only `past` can tell and did not know (the question is added). Plain loops, no callbacks:
+ * this runs for every event, and each closure made per event cost more than the search (the
+ * server runs under tsx, which also names every named closure as it is made).
  */
-function rolloutOf(config: ConfigEntry, event: OutcomeEventInput, at: number): RolloutSpan | null | string {
+function rolloutOf(config: ConfigEntry, event: OutcomeEventInput, at: number, past: Past, questions: PastQuestions): RolloutSpan | null | string | undefined {
   if (event.rolloutId === null) return null;
   if (event.rolloutId === undefined) {
     for (const span of config.rollouts) {
       if (serves(span, event.versionId) && at >= span.startedAt && (span.endedAt === null || at <= span.endedAt)) return span;
     }
-    return null;
+    // Rollouts run one at a time: an older one can only have covered a time before the last of them ended.
+    if (config.olderRolloutsEndedAt === null || at > config.olderRolloutsEndedAt) return null;
+    const found = past.rolloutAt(config.id, event.versionId, at);
+    if (found === undefined) questions.rolloutsAt.set(rolloutAtKey(config.id, event.versionId, at), { configId: config.id, versionId: event.versionId, at });
+    return found;
   }
-  for (const span of config.rollouts) {
-    if (span.id !== event.rolloutId) continue;
-    if (!serves(span, event.versionId)) return `names rollout ${span.id}, which does not serve version ${event.versionId}`;
-    return span;
+  let span: RolloutSpan | null | undefined = null;
+  for (const kept of config.rollouts) if (kept.id === event.rolloutId) span = kept;
+  if (span === null && config.olderRolloutsEndedAt !== null) {
+    const older = past.rollout(event.rolloutId);
+    if (older === undefined) {
+      questions.rolloutIds.add(event.rolloutId);
+      return undefined;
+    }
+    span = older?.configId === config.id ? older : null;
   }
-  return `names no rollout of config \`${config.key}\` (${event.rolloutId})`;
+  if (!span) return `names no rollout of config \`${config.key}\` (${event.rolloutId})`;
+  if (!serves(span, event.versionId)) return `names rollout ${span.id}, which does not serve version ${event.versionId}`;
+  return span;
 }

@@ -51,7 +51,10 @@ export async function ingestBatch(
 ): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
   const events = await checkEvents(raw);
   assertKeyMayReport(key, events);
-  const attribution = attributeEvents(snapshot, events, now, { oldest: oldestAccepted(retention, now), days: retention.outcomes });
+  const kept = { oldest: oldestAccepted(retention, now), days: retention.outcomes };
+  let attribution = attributeEvents(snapshot, events, now, kept);
+  // Outcomes of versions no longer live or of older rollouts: read what they need, then again.
+  if (attribution.questions) attribution = attributeEvents(snapshot, events, now, kept, await snapshot.past.answer(attribution.questions));
   if (!attribution.rows) {
     const [first] = attribution.problems;
     const others = attribution.problems.length - 1;

@@ -68,7 +68,7 @@ export async function recordScores(
     if (list) list.push(outcome);
     else found.set(outcome.event, [outcome]);
   }
-  const configById = new Map([...snapshot.configsByKey.values()].map((config) => [config.id, config]));
+  const configById = snapshot.configsById;
 
   const invalid: ErrorDetail[] = [];
   const ambiguous: { index: number; configs: string[] }[] = [];

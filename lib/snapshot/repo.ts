@@ -1,8 +1,28 @@
-import type { Db, DbOrTx } from "../db/types";
+import type { Db, DbOrTx, Tx } from "../db/types";
 import { LLM_FIELDS } from "../release/llm-settings";
 
-// What the client API answers from, read in one REPEATABLE READ transaction so configs,
-// versions and keys agree with each other and with the change fingerprint read alongside.
+// What the client API answers from, read in one REPEATABLE READ transaction so configs, their
+// versions, rollouts and scores, and keys agree with each other. A full load (start-up, a
+// reconnected listener, a missed notification) reads every config and key; a partial load reads
+// only the items a change named (lib/snapshot/changes.ts) — one config's routing row, live
+// versions, active rollout, latest rollouts and scores; one key; one connection; one price.
+// Neither reads the history: versions that are not live and older rollouts stay in the database
+// (attribution looks them up when an outcome needs them: lib/snapshot/past.ts).
+
+/** The items a partial load reads; null: everything. */
+export interface ReloadScope {
+  configIds: readonly string[];
+  keyIds: readonly string[];
+  providerIds: readonly string[];
+  models: readonly string[];
+}
+
+/**
+ * A config's latest rollouts the snapshot keeps, newest first: the active one and those just
+ * ended, which is where late outcomes come from. One more is read to learn when the older ones
+ * ended (ConfigEntry.olderRolloutsEndedAt).
+ */
+export const KEPT_ROLLOUTS = 3;
 
 /** A live version: its id and label, and the columns of its LLM settings (named as the fields). */
 const llmFields = {
@@ -11,51 +31,74 @@ const llmFields = {
   ...(Object.fromEntries(LLM_FIELDS.map((field) => [field, true])) as Record<(typeof LLM_FIELDS)[number], true>),
 } as const;
 
-export async function loadSnapshotRows(db: Db) {
+const configFields = {
+  id: true,
+  key: true,
+  revision: true,
+  canaryPercent: true,
+  stableVersionId: true,
+  canaryVersionId: true,
+  activeRolloutId: true,
+  samplePolicy: true,
+  sampleFraction: true,
+  gatewayClientOverrides: true,
+  createdAt: true,
+} as const;
+
+const activeRolloutFields = { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true } as const;
+// Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
+const keyFields = { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true } as const;
+// The gateway calls versions' connections from here, sealed: a secret is opened at its first call.
+const providerFields = { id: true, name: true, baseUrl: true, apiKeySealed: true, headersSealed: true, updatedAt: true } as const;
+const priceFields = { model: true, inputUsdPerMillion: true, outputUsdPerMillion: true } as const;
+// What ingest checks a client's `scores` against, so it needs no database read per batch.
+const scoreFields = { configId: true, key: true, kind: true, min: true, max: true } as const;
+
+export interface RolloutSpanRow {
+  id: string;
+  configId: string;
+  baseVersionId: string;
+  canaryVersionId: string;
+  createdAt: Date;
+  endedAt: Date | null;
+}
+
+/** Each config's latest KEPT_ROLLOUTS + 1 rollouts, newest first: an index scan per config, whatever its history. */
+function latestRollouts(tx: Tx, configIds: readonly string[] | null): Promise<RolloutSpanRow[]> {
+  const limit = KEPT_ROLLOUTS + 1;
+  const columns = `r.id, r.config_id AS "configId", r.base_version_id AS "baseVersionId", r.canary_version_id AS "canaryVersionId",
+    r.created_at AS "createdAt", r.ended_at AS "endedAt"`;
+  const latest = `CROSS JOIN LATERAL (SELECT * FROM rollouts WHERE config_id = c.id ORDER BY created_at DESC LIMIT ${limit}) r`;
+  return configIds === null
+    ? tx.$queryRawUnsafe<RolloutSpanRow[]>(`SELECT ${columns} FROM configs c ${latest} ORDER BY r.config_id, r.created_at DESC`)
+    : tx.$queryRawUnsafe<RolloutSpanRow[]>(`SELECT ${columns} FROM configs c ${latest} WHERE c.id = ANY($1::text[]) ORDER BY r.config_id, r.created_at DESC`, configIds);
+}
+
+/**
+ * The rows of `scope` (null: all). `knownVersion` says which live versions the caller already
+ * holds: versions never change, so those are not read again.
+ */
+export async function loadSnapshotRows(db: Db, scope: ReloadScope | null, knownVersion: (id: string) => boolean) {
   // Flat queries joined in code: Prisma runs a nested relation select as parallel queries on the
-  // transaction's one connection, which node-postgres warns about.
+  // transaction's one connection, which node-postgres warns about. A query whose scope is empty is skipped.
+  const some = <T>(ids: readonly string[] | undefined, read: () => Promise<T[]>): Promise<T[]> => (ids && ids.length === 0 ? Promise.resolve([]) : read());
+  const only = (ids: readonly string[] | undefined) => (ids ? { in: [...ids] } : undefined);
   return db.$transaction(
     async (tx) => {
-      const configs = await tx.config.findMany({
-        select: {
-          id: true,
-          key: true,
-          revision: true,
-          canaryPercent: true,
-          stableVersionId: true,
-          canaryVersionId: true,
-          activeRolloutId: true,
-          samplePolicy: true,
-          sampleFraction: true,
-          gatewayClientOverrides: true,
-          createdAt: true,
-        },
-      });
-      const liveVersionIds = configs.flatMap((c) => [c.stableVersionId, c.canaryVersionId]).filter((id): id is string => id !== null);
-      const liveVersions = await tx.version.findMany({ where: { id: { in: liveVersionIds } }, select: llmFields });
-      const activeRollouts = await tx.rollout.findMany({
-        where: { id: { in: configs.map((c) => c.activeRolloutId).filter((id): id is string => id !== null) } },
-        select: { id: true, status: true, salt: true, sticky: true, includeUsers: true, excludeUsers: true, baseVersionId: true, canaryVersionId: true },
-      });
-      const rolloutSpans = await tx.rollout.findMany({
-        select: { id: true, configId: true, baseVersionId: true, canaryVersionId: true, createdAt: true, endedAt: true },
-        orderBy: { createdAt: "desc" },
-      });
-      // Every version's model too: ingest prices an outcome that carries tokens but no cost.
-      const versions = await tx.version.findMany({ select: { id: true, configId: true, model: true } });
-      const prices = await tx.modelPrice.findMany({ select: { model: true, inputUsdPerMillion: true, outputUsdPerMillion: true } });
-      // What ingest checks a client's `scores` against, so it needs no database read per batch.
-      const scoreDefinitions = await tx.scoreDefinition.findMany({ select: { configId: true, key: true, kind: true, min: true, max: true } });
-      // Revoked keys too: they are refused at once as revoked, not looked up again as unknown.
-      const apiKeys = await tx.apiKey.findMany({
-        select: { id: true, name: true, selector: true, secretHash: true, scopes: true, revokedAt: true, configKeys: true },
-      });
-      // The gateway calls versions' connections from here, sealed: a secret is opened at its first call.
-      const providers = await tx.providerConnection.findMany({
-        select: { id: true, name: true, baseUrl: true, apiKeySealed: true, headersSealed: true, updatedAt: true },
-      });
-      const fingerprint = await changeFingerprint(tx);
-      return { configs, liveVersions, activeRollouts, rolloutSpans, versions, prices, scoreDefinitions, apiKeys, providers, fingerprint };
+      const configs = await some(scope?.configIds, () => tx.config.findMany({ where: { id: only(scope?.configIds) }, select: configFields }));
+      const configIds = configs.map((c) => c.id);
+      const newVersionIds = configs.flatMap((c) => [c.stableVersionId, c.canaryVersionId]).filter((id): id is string => id !== null && !knownVersion(id));
+      const liveVersions = await some(newVersionIds, () => tx.version.findMany({ where: { id: { in: newVersionIds } }, select: llmFields }));
+      const activeIds = configs.flatMap((c) => (c.activeRolloutId ? [c.activeRolloutId] : []));
+      const activeRollouts = await some(activeIds, () => tx.rollout.findMany({ where: { id: { in: activeIds } }, select: activeRolloutFields }));
+      const rolloutSpans = await some(configIds, () => latestRollouts(tx, scope ? configIds : null));
+      const scoreDefinitions = await some(configIds, () => tx.scoreDefinition.findMany({ where: { configId: only(scope ? configIds : undefined) }, select: scoreFields }));
+      const apiKeys = await some(scope?.keyIds, () => tx.apiKey.findMany({ where: { id: only(scope?.keyIds) }, select: keyFields }));
+      const providers = await some(scope?.providerIds, () => tx.providerConnection.findMany({ where: { id: only(scope?.providerIds) }, select: providerFields }));
+      const prices = await some(scope?.models, () => tx.modelPrice.findMany({ where: { model: only(scope?.models) }, select: priceFields }));
+      // A full load is every change up to the marker it read in the same snapshot.
+      const seq = scope ? null : await readChangeMarker(tx);
+      return { scope, configs, liveVersions, activeRollouts, rolloutSpans, scoreDefinitions, apiKeys, providers, prices, seq };
     },
     { isolationLevel: "RepeatableRead" },
   );
@@ -63,21 +106,8 @@ export async function loadSnapshotRows(db: Db) {
 
 export type SnapshotRows = Awaited<ReturnType<typeof loadSnapshotRows>>;
 
-/**
- * Changes whenever anything in the snapshot may have changed: config revisions only grow and
- * every routing change bumps one; configs, versions and keys are never deleted; revoking sets
- * revoked_at once. Score definitions, model prices and provider connections may be deleted and
- * edited, and configs' gateway settings edited (no revision bump): their count and latest update
- * time change with each. The polling fallback compares it every few seconds.
- */
-export async function changeFingerprint(db: DbOrTx): Promise<string> {
-  const rows = await db.$queryRaw<{ fingerprint: string }[]>`
-    SELECT concat_ws(':',
-      (SELECT count(*) FROM configs), (SELECT coalesce(sum(revision), 0) FROM configs), (SELECT coalesce(max(updated_at), 'epoch') FROM configs),
-      (SELECT count(*) FROM versions),
-      (SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys),
-      (SELECT count(*) FROM score_definitions), (SELECT coalesce(max(updated_at), 'epoch') FROM score_definitions),
-      (SELECT count(*) FROM model_prices), (SELECT coalesce(max(updated_at), 'epoch') FROM model_prices),
-      (SELECT count(*) FROM provider_connections), (SELECT coalesce(max(updated_at), 'epoch') FROM provider_connections)) AS fingerprint`;
-  return rows[0].fingerprint;
+/** The change marker (lib/change-notify.ts): the seq of the last change committed. One row: the polling fallback reads it every few seconds. */
+export async function readChangeMarker(db: DbOrTx): Promise<number> {
+  const rows = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM change_marker WHERE id = 1`;
+  return rows.length ? Number(rows[0].seq) : 0;
 }

@@ -5,15 +5,17 @@ import type { Actor } from "@/lib/auth/actor";
 import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
-import { CHANGE_CHANNEL, type Change } from "@/lib/change-notify";
+import { readChangeMarker } from "@/lib/snapshot/repo";
+import { CHANGE_CHANNEL, type ChangeNotice } from "@/lib/change-notify";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Other app instances learn of changes through LISTEN/NOTIFY: one notification per committed
-// change, none for a refused one.
+// change, none for a refused one, each numbered by the change marker: one more per change, in
+// commit order, with no number taken by a refused one.
 
 let db: TestDatabase;
 let listener: pg.Client | null = null;
-const received: Change[] = [];
+const received: ChangeNotice[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   if (!db.url) return;
@@ -26,6 +28,13 @@ afterAll(async () => {
   await listener?.end();
   await db?.close();
 });
+
+/** A notice as the change it announces. */
+function withoutSeq(notice: ChangeNotice): Omit<ChangeNotice, "seq"> {
+  const change: Partial<ChangeNotice> = { ...notice };
+  delete change.seq;
+  return change as Omit<ChangeNotice, "seq">;
+}
 
 const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
 const until = async (check: () => boolean) => {
@@ -44,7 +53,12 @@ describe("change notifications", () => {
     await actOnRollout(db.prisma, system, ro.id, "resume", {}); // revision 4
     // Notifications arrive in commit order: one from the refused pause would come before revision 4.
     await until(() => received.length >= 6);
-    const routing = (revision: number): Change => ({ kind: "config", configId: config.id, revision });
-    expect(received).toEqual([routing(0), routing(1), { kind: "version", configId: config.id, versionId: v2.id }, routing(2), routing(3), routing(4)]);
+    const routing = (revision: number) => ({ kind: "config", configId: config.id, revision });
+    expect(received.map((notice) => withoutSeq(notice))).toEqual([
+      routing(0), routing(1), { kind: "version", configId: config.id, versionId: v2.id }, routing(2), routing(3), routing(4),
+    ]);
+    const first = received[0].seq;
+    expect(received.map((n) => n.seq)).toEqual([0, 1, 2, 3, 4, 5].map((i) => first + i));
+    expect(await readChangeMarker(db.prisma)).toBe(first + 5);
   });
 });

@@ -145,11 +145,17 @@ describe("POST and GET /api/route", () => {
     expect((await send(srv.baseUrl, "/api/routing-state?config=chat", { auth: metricsKey })).status).toBe(403);
   });
 
-  it("finds a change it was not told about (a key inserted without NOTIFY) by reloading once on the miss", async () => {
+  it("finds a change whose notification it never got (the marker counts it) by catching up once on the miss", async () => {
     const generated = generateApiKey();
-    await insertApiKey(db.prisma, { id: "key_silent", name: "silent", selector: generated.selector, secretHash: generated.secretHash, scopes: ["route"], configKeys: [], createdById: null, createdByLabel: "test" });
+    const before = srv.api.store.loads.full;
+    // A key made as the service makes it, with the change marker bumped, but no NOTIFY sent.
+    await db.prisma.$transaction(async (tx) => {
+      await insertApiKey(tx, { id: "key_silent", name: "silent", selector: generated.selector, secretHash: generated.secretHash, scopes: ["route"], configKeys: [], createdById: null, createdByLabel: "test" });
+      await tx.$executeRaw`UPDATE change_marker SET seq = seq + 1`;
+    });
     const answer = await send(srv.baseUrl, "/api/route", { auth: `Bearer ${generated.key}`, body: { config: "chat", userId: "u" } });
     expect(answer.status).toBe(200);
+    expect(srv.api.store.loads.full).toBe(before + 1); // the missed change made it reload everything once
   });
 
   it("answers browsers' CORS preflights and exposes its headers to them", async () => {

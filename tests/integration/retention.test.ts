@@ -15,7 +15,9 @@ import { startRollout } from "@/lib/release/rollout-service";
 import { createScore } from "@/lib/release/score-service";
 import { createVersion } from "@/lib/release/version-service";
 import { loadSnapshotRows } from "@/lib/snapshot/repo";
-import { buildSnapshot, type Snapshot } from "@/lib/snapshot/snapshot";
+import { buildSnapshot } from "@/lib/snapshot/build";
+import { PastLookup } from "@/lib/snapshot/past";
+import type { Snapshot } from "@/lib/snapshot/snapshot";
 import { adminKey } from "../helpers/call";
 import { send, startClientApiServer } from "../helpers/client-api-server";
 import { rollupsVsRecomputed, scoreRollupsVsRecomputed } from "../helpers/rollup-recompute";
@@ -99,7 +101,7 @@ beforeAll(async () => {
   canaryId = (await createVersion(db.prisma, system, "chat", { label: "v2", model: "gpt-4o", systemPrompt: "Two.", temperature: 0.5, maxTokens: 64 })).id;
   await createScore(db.prisma, system, "chat", { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 });
   rolloutId = (await startRollout(db.prisma, system, "chat", { canaryVersionId: canaryId })).id;
-  snapshot = buildSnapshot(await loadSnapshotRows(db.prisma), new Date());
+  snapshot = buildSnapshot(await loadSnapshotRows(db.prisma, null, () => false), new Date(), null, new PastLookup(db.prisma));
   base = spanStart(new Date(), "day").getTime() + DAY;
 });
 afterAll(async () => {

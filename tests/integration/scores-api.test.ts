@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { CHANGE_CHANNEL, type Change } from "@/lib/change-notify";
+import { CHANGE_CHANNEL, type Change, type ChangeNotice } from "@/lib/change-notify";
 import { setDatabase } from "@/lib/db/client";
 import { MAX_SCORE_DEFINITIONS } from "@/lib/limits";
 import { createConfig } from "@/lib/release/config-service";
@@ -32,7 +32,11 @@ beforeAll(async () => {
   viewer = (await sessionFor(db.prisma, "viewer")).cookie;
   listener = new pg.Client({ connectionString: db.url });
   await listener.connect();
-  listener.on("notification", (n) => notified.push(JSON.parse(n.payload!)));
+  listener.on("notification", (n) => {
+    const notice: Partial<ChangeNotice> = JSON.parse(n.payload!);
+    delete notice.seq; // which change it was, in the order of all changes
+    notified.push(notice as Change);
+  });
   await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
 });
 afterAll(async () => {

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sealApiKey } from "@/lib/providers/sealed-fields";
 import { LlmSettings } from "@/lib/release/llm-settings";
+import { buildSnapshot as build } from "@/lib/snapshot/build";
+import type { PastSource } from "@/lib/snapshot/past";
 import type { SnapshotRows } from "@/lib/snapshot/repo";
-import { buildSnapshot } from "@/lib/snapshot/snapshot";
+import type { Snapshot } from "@/lib/snapshot/snapshot";
 
 // A version never changes, so a rebuilt snapshot keeps the entries (parsed template, serialized
 // answer parts) of the versions it already had and prepares only new ones.
@@ -11,20 +13,24 @@ import { buildSnapshot } from "@/lib/snapshot/snapshot";
 const llm = LlmSettings.parse({ model: "gpt-4o", messages: [{ role: "user", content: "Hi {{name}}" }], temperature: 0.2, maxTokens: 100 });
 const version = (id: string) => ({ id, label: id, ...llm });
 
+/** Nothing in these tests asks about the past. */
+const past: PastSource = { version: () => null, rollout: () => null, rolloutAt: () => null, answer: async () => past };
+const buildSnapshot = (rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null = null) => build(rows, loadedAt, previous, past);
+
 function rows(stableVersionId: string, canaryVersionId: string | null, providers: unknown[] = []): SnapshotRows {
   return {
+    scope: null,
     configs: [
       { id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null, samplePolicy: "all" as const, sampleFraction: null, gatewayClientOverrides: false, createdAt: new Date(0) },
     ],
     liveVersions: [stableVersionId, canaryVersionId].filter((id) => id !== null).map(version),
     activeRollouts: [],
     rolloutSpans: [],
-    versions: [],
     prices: [],
     scoreDefinitions: [],
     apiKeys: [],
     providers,
-    fingerprint: "f",
+    seq: 1,
   } as unknown as SnapshotRows;
 }
 
@@ -69,5 +75,32 @@ describe("provider connections in the snapshot", () => {
     const broken = { ...connection("sk-first-key-0000", 1), apiKeySealed: "v1.not-a-sealed-value" };
     const entry = buildSnapshot(rows("ver_a", null, [broken]), new Date()).providers.get("prv_1")!;
     expect(() => entry.open()).toThrow(expect.objectContaining({ kind: "key_unreadable", message: expect.stringContaining('"local"') }));
+  });
+});
+
+describe("a partial load applied to a snapshot", () => {
+  const scope = (over: Partial<Record<"configIds" | "keyIds" | "providerIds" | "models", string[]>>) => ({ configIds: [], keyIds: [], providerIds: [], models: [], ...over });
+
+  it("replaces the configs it read and shares every map it did not touch", () => {
+    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] } as SnapshotRows, new Date());
+    // The config again, now with a canary; its stable version is not read again (the caller knew it).
+    const partial = { ...rows("ver_a", "ver_b"), scope: scope({ configIds: ["cfg_1"] }), liveVersions: [version("ver_b")], seq: null } as unknown as SnapshotRows;
+    const after = buildSnapshot(partial, new Date(), before);
+    const chat = after.configsByKey.get("chat")!;
+    expect(chat.stable).toBe(before.configsByKey.get("chat")!.stable);
+    expect(chat.canary).toMatchObject({ id: "ver_b" });
+    expect(after.configsById.get("cfg_1")).toBe(chat);
+    expect(after.prices).toBe(before.prices);
+    expect(after.keysBySelector).toBe(before.keysBySelector);
+    expect(before.configsByKey.get("chat")!.canary).toBeNull(); // the snapshot it came from is untouched
+  });
+
+  it("drops a price or connection it asked for and did not find (deleted)", () => {
+    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] } as SnapshotRows, new Date());
+    const partial = { ...rows("ver_a", null), scope: scope({ models: ["m"] }), configs: [], liveVersions: [], seq: null } as unknown as SnapshotRows;
+    const after = buildSnapshot(partial, new Date(), before);
+    expect(after.prices.size).toBe(0);
+    expect(after.configsByKey).toBe(before.configsByKey);
+    expect(() => buildSnapshot(partial, new Date(), null)).toThrow(/load everything first/);
   });
 });

@@ -1,0 +1,147 @@
+import { openConnection } from "../providers/connection-service";
+import type { Connection } from "../providers/provider-call";
+import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
+import { prepareTemplate } from "../release/llm-template";
+import { routingRolloutOf } from "../release/router";
+import type { PastSource, RolloutSpan } from "./past";
+import { KEPT_ROLLOUTS, type SnapshotRows } from "./repo";
+import type { ConfigEntry, KeyEntry, ProviderEntry, ScoreSpec, Snapshot, VersionEntry } from "./snapshot";
+
+// Builds a snapshot from loaded rows (lib/snapshot/repo.ts): from scratch for a full load, or as
+// the previous snapshot with the loaded items replaced for a partial one. Either way the entries
+// of versions it already holds (parsed template, serialized JSON) and of unchanged connections
+// (opened secrets) are carried over.
+
+type LlmRow = SnapshotRows["liveVersions"][number];
+type ConfigRow = SnapshotRows["configs"][number];
+type ProviderRow = SnapshotRows["providers"][number];
+
+/** The live version entries of `configIds`' entries in `snapshot` (null: of every config), by id. */
+export function liveVersionEntries(snapshot: Snapshot | null, configIds: readonly string[] | null): Map<string, VersionEntry> {
+  const entries = new Map<string, VersionEntry>();
+  const configs = configIds === null ? snapshot?.configsById.values() : configIds.map((id) => snapshot?.configsById.get(id));
+  for (const config of configs ?? []) {
+    if (config?.stable) entries.set(config.stable.id, config.stable);
+    if (config?.canary) entries.set(config.canary.id, config.canary);
+  }
+  return entries;
+}
+
+/** Versions never change, so a version's entry is built once and carried over. */
+function versionEntry(id: string | null, rows: ReadonlyMap<string, LlmRow>, known: ReadonlyMap<string, VersionEntry>): VersionEntry | null {
+  if (id === null) return null;
+  const entry = known.get(id);
+  if (entry) return entry;
+  const row = rows.get(id);
+  if (!row) return null;
+  const llm = llmSettingsOf(row);
+  return { id: row.id, label: row.label, llm, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
+}
+
+const providerRows = new WeakMap<ProviderEntry, ProviderRow>();
+
+/** The entry of a connection, carried over from the previous snapshot while its row is unchanged (its opened secrets with it). */
+function providerEntry(row: ProviderRow, previous: Snapshot | null): ProviderEntry {
+  const known = previous?.providers.get(row.id);
+  const knownRow = known && providerRows.get(known);
+  if (known && knownRow && knownRow.updatedAt.getTime() === row.updatedAt.getTime() && knownRow.name === row.name) return known;
+  let opened: Connection | null = null;
+  const entry: ProviderEntry = { id: row.id, name: row.name, open: () => (opened ??= openConnection(row)) };
+  providerRows.set(entry, row);
+  return entry;
+}
+
+function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
+  const configs = k.configKeys.length > 0 ? k.configKeys : null;
+  return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null, configs };
+}
+
+function groupBy<T, V>(items: readonly T[], key: (item: T) => string, value: (item: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(value(item));
+    else groups.set(key(item), [value(item)]);
+  }
+  return groups;
+}
+
+/** The config entries of the loaded configs. */
+function configEntries(rows: SnapshotRows, known: ReadonlyMap<string, VersionEntry>): ConfigEntry[] {
+  const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
+  const active = new Map(rows.activeRollouts.map((r) => [r.id, r]));
+  // Newest first, as loaded.
+  const spans = groupBy(rows.rolloutSpans, (r) => r.configId, (r): RolloutSpan => ({
+    id: r.id,
+    baseVersionId: r.baseVersionId,
+    canaryVersionId: r.canaryVersionId,
+    startedAt: r.createdAt.getTime(),
+    endedAt: r.endedAt?.getTime() ?? null,
+  }));
+  const scores = groupBy(rows.scoreDefinitions, (d) => d.configId, (d): [string, ScoreSpec] => [d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max }]);
+  return rows.configs.map((row: ConfigRow) => {
+    const rollout = row.activeRolloutId ? active.get(row.activeRolloutId) : undefined;
+    const routing = rollout
+      ? routingRolloutOf({ status: rollout.status, salt: rollout.salt, percent: row.canaryPercent, sticky: rollout.sticky, include: rollout.includeUsers, exclude: rollout.excludeUsers })
+      : null;
+    const latest = spans.get(row.id) ?? [];
+    const older = latest[KEPT_ROLLOUTS];
+    return {
+      id: row.id,
+      key: row.key,
+      revision: row.revision,
+      createdAt: row.createdAt,
+      gateway: { clientOverrides: row.gatewayClientOverrides },
+      samplePolicy: { keep: row.samplePolicy, fraction: row.sampleFraction },
+      stable: versionEntry(row.stableVersionId, versions, known),
+      canary: versionEntry(row.canaryVersionId, versions, known),
+      rollout: rollout && routing ? { id: rollout.id, baseVersionId: rollout.baseVersionId, canaryVersionId: rollout.canaryVersionId, routing } : null,
+      rollouts: latest.slice(0, KEPT_ROLLOUTS),
+      // An older rollout still running cannot be (one active rollout per config); if the data says so, always look.
+      olderRolloutsEndedAt: older ? (older.endedAt ?? Number.POSITIVE_INFINITY) : null,
+      scores: new Map(scores.get(row.id) ?? []),
+    };
+  });
+}
+
+/**
+ * `previous`: the snapshot this one replaces (required for a partial load's rows); `past`: what
+ * the snapshot answers about the history it does not hold.
+ */
+export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null, past: PastSource): Snapshot {
+  const scope = rows.scope;
+  if (scope && !previous) throw new Error("A partial load applies to a snapshot; load everything first.");
+  const base = scope ? previous : null;
+  const known = liveVersionEntries(previous, scope ? rows.configs.map((c) => c.id) : null);
+  const configs = configEntries(rows, known);
+  // Configs and keys are never deleted and their key or selector never changes; connections and
+  // prices may be deleted: what a partial load asked for and did not find is gone.
+  const providerIds = scope?.providerIds ?? [];
+  const models = scope?.models ?? [];
+  return {
+    configsByKey: edited(base?.configsByKey, configs.length > 0, (map) => configs.forEach((c) => map.set(c.key, c))),
+    configsById: edited(base?.configsById, configs.length > 0, (map) => configs.forEach((c) => map.set(c.id, c))),
+    keysBySelector: edited(base?.keysBySelector, rows.apiKeys.length > 0, (map) => rows.apiKeys.forEach((k) => map.set(k.selector, keyEntry(k)))),
+    providers: edited(base?.providers, providerIds.length > 0, (map) => {
+      providerIds.forEach((id) => map.delete(id));
+      rows.providers.forEach((p) => map.set(p.id, providerEntry(p, previous)));
+    }),
+    prices: edited(base?.prices, models.length > 0, (map) => {
+      models.forEach((model) => map.delete(model));
+      rows.prices.forEach(({ model, ...price }) => map.set(model, price));
+    }),
+    past,
+    loadedAt,
+  };
+}
+
+/**
+ * `before` as this load leaves it: itself when the load did not touch it (shared with the
+ * snapshot it came from), else a copy with `edit` applied; a full load (no `before`) fills a new map.
+ */
+function edited<V>(before: ReadonlyMap<string, V> | undefined, touched: boolean, edit: (map: Map<string, V>) => void): ReadonlyMap<string, V> {
+  if (before && !touched) return before;
+  const map = new Map(before ?? []);
+  edit(map);
+  return map;
+}
