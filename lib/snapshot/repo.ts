@@ -100,7 +100,9 @@ export async function loadSnapshotRows(db: Db, scope: ReloadScope | null, knownV
       const seq = scope ? null : await readChangeMarker(tx);
       return { scope, configs, liveVersions, activeRollouts, rolloutSpans, scoreDefinitions, apiKeys, providers, prices, seq };
     },
-    { isolationLevel: "RepeatableRead" },
+    // Read-only, so a long transaction holds no lock: a full load of a large database (thousands of
+    // configs and keys) may take seconds on a busy machine, past Prisma's default of 5.
+    { isolationLevel: "RepeatableRead", timeout: scope ? 10_000 : 120_000 },
   );
 }
 
