@@ -1,6 +1,8 @@
+import { ServerBusyError } from "../errors";
 import type { Database } from "./client";
 import { PARTITIONED, type PartitionSpec } from "./partition-specs";
 import { spanEnd, spanStart } from "./retention";
+import type { Tx } from "./types";
 
 // The partitions of the time-partitioned tables (lib/db/partition-specs.ts): which exist, making
 // the missing ones, dropping old ones. A partition is `<table>_p<YYYYMMDD>` (a UTC day) or
@@ -94,35 +96,34 @@ export async function ensurePartitions(db: Database, needed: readonly Wanted[]):
   if (cached && missingIn(cached).length === 0) return [];
   // Perhaps made by another instance, or before this process started: read the catalog first.
   if (missingIn(remember(db, await listPartitions(db))).length === 0) return [];
-  return db.prisma
-    .$transaction(
-    async (tx) => {
-      // Writers never wait for the lock ATTACH takes, but a report holding the table does not
-      // hold this up for long either: past 10 s the batch fails (503) and its client sends it again.
-      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '10s'");
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('${LOCK}'))`);
-      const current = remember(db, await tx.$queryRawUnsafe<PartitionInfo[]>(LIST_SQL, PARTITIONED.map((spec) => spec.table)));
-      const names: string[] = [];
-      for (const { spec, start } of missingIn(current)) {
-        const name = partitionName(spec.table, start, spec.span);
-        if (names.includes(name)) continue;
-        const to = spanEnd(start, spec.span);
-        // A table of that name not attached can only be one a crash left detached (dropPartition): it goes.
-        await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
-        await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "${spec.table}" INCLUDING DEFAULTS)`);
-        const range = `FROM ('${start.toISOString()}') TO ('${to.toISOString()}')`;
-        await tx.$executeRawUnsafe(`ALTER TABLE "${spec.table}" ATTACH PARTITION "${name}" FOR VALUES ${range}`);
-        current.get(spec.table)!.push({ from: start.getTime(), to: to.getTime() });
-        names.push(name);
-      }
-      return names;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-    )
-    .catch((error: unknown) => {
-      forgetPartitions(db); // it remembered what the failed transaction made
-      throw error;
-    });
+  const make = async (tx: Tx): Promise<string[]> => {
+    // ATTACH waits only for what holds the table exclusively, or for a retention pass detaching
+    // one of its partitions: rare and short, but bounded, and then the batch is answered 503.
+    await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '10s'");
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('${LOCK}'))`);
+    const current = remember(db, await tx.$queryRawUnsafe<PartitionInfo[]>(LIST_SQL, PARTITIONED.map((spec) => spec.table)));
+    const names: string[] = [];
+    for (const { spec, start } of missingIn(current)) {
+      const name = partitionName(spec.table, start, spec.span);
+      if (names.includes(name)) continue;
+      const to = spanEnd(start, spec.span);
+      // A table of that name not attached can only be one a crash left detached (dropPartition): it goes.
+      await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
+      await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "${spec.table}" INCLUDING DEFAULTS)`);
+      const range = `FROM ('${start.toISOString()}') TO ('${to.toISOString()}')`;
+      await tx.$executeRawUnsafe(`ALTER TABLE "${spec.table}" ATTACH PARTITION "${name}" FOR VALUES ${range}`);
+      current.get(spec.table)!.push({ from: start.getTime(), to: to.getTime() });
+      names.push(name);
+    }
+    return names;
+  };
+  try {
+    return await db.prisma.$transaction(make, { maxWait: 10_000, timeout: 60_000 });
+  } catch (error) {
+    forgetPartitions(db); // it remembered what the failed transaction made
+    if (codeOf(error) === "55P03") throw new ServerBusyError(5);
+    throw error;
+  }
 }
 
 /**
@@ -152,10 +153,17 @@ export async function dropPartition(db: Database, partition: PartitionInfo): Pro
   if (ranges) ranges.splice(0, ranges.length, ...ranges.filter((r) => r.from !== from));
 }
 
+type DriverError = { code?: unknown; message?: unknown; cause?: { originalCode?: unknown; originalMessage?: unknown } };
+
+/** The SQLSTATE of an error from pg or from Prisma's driver adapter. */
+function codeOf(error: unknown): string | null {
+  if (typeof error !== "object" || error === null) return null;
+  const e = error as DriverError;
+  return String(e.cause?.originalCode ?? e.code);
+}
+
 /** Whether an insert failed because no partition holds one of its rows (one dropped under a stale cache). */
 export function isMissingPartition(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const e = error as { code?: unknown; message?: unknown; cause?: { originalCode?: unknown; originalMessage?: unknown } };
-  const code = String(e.code ?? e.cause?.originalCode);
-  return code === "23514" && /no partition of relation/.test(String(e.message ?? e.cause?.originalMessage));
+  const e = error as DriverError;
+  return codeOf(error) === "23514" && /no partition of relation/.test(String(e.message ?? e.cause?.originalMessage));
 }

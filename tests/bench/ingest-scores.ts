@@ -41,19 +41,20 @@ export function scoresJson(s: ReturnType<typeof scoreFields>): string {
  * rows once in this schema. The app's statement does this and its rollups besides.
  */
 export const DIRECT_OUTCOMES_CTES = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
-    AS t(config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
-), keyed AS (
+WITH keyed AS (
+  -- The key's three columns read on their own, as the app does: a CTE of all the rows read twice would be materialized.
   INSERT INTO outcome_keys (config_id, request_id, at, outcome_id)
-  SELECT config_id, request_id, at, nextval('outcomes_id_seq') FROM input ORDER BY config_id, request_id
+  SELECT config_id, request_id, at, nextval('outcomes_id_seq') FROM unnest($1::text[], $2::text[], $13::timestamptz[]) AS k(config_id, request_id, at)
+  ORDER BY config_id, request_id
   ON CONFLICT (config_id, request_id) DO NOTHING
   RETURNING config_id, request_id, outcome_id
 ), stored AS (
   INSERT INTO outcomes (id, config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
-  SELECT k.outcome_id, i.config_id, i.request_id, i.version_id, i.rollout_id, i.variant, i.is_error, i.latency_ms, i.latency_bucket, i.input_tokens, i.output_tokens,
-    i.cost_usd, i.rating, i.at
-  FROM input i JOIN keyed k USING (config_id, request_id)
+  SELECT k.outcome_id, t.config_id, t.request_id, t.version_id, t.rollout_id, t.variant, t.is_error, t.latency_ms, t.latency_bucket, t.input_tokens, t.output_tokens,
+    t.cost_usd, t.rating, t.at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::"Variant"[], $6::bool[], $7::int[], $8::smallint[], $9::int[], $10::int[], $11::float8[], $12::smallint[], $13::timestamptz[])
+    AS t(config_id, request_id, version_id, rollout_id, variant, is_error, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, rating, at)
+  JOIN keyed k USING (config_id, request_id)
   RETURNING id, request_id, at
 )`;
 
