@@ -121,7 +121,7 @@ describe("concurrent outcomes and feedback for the same request ids", () => {
 
     // Every batch answered 202, and its accepted and duplicates add up to what it carried; across
     // all answers, each outcome was accepted exactly once.
-    expect(sent.filter((s) => s.answer.status !== 202).map((s) => [s.answer.status, s.answer.body])).toEqual([]);
+    expect(sent.filter((s) => s.answer.status !== 202).map((s) => [s.answer.status, JSON.stringify(s.answer.body)])).toEqual([]);
     for (const s of sent) expect(s.answer.body.accepted + s.answer.body.duplicates).toBe(s.events);
     const accepted = sent.reduce((n, s) => n + s.answer.body.accepted, 0);
     const duplicates = sent.reduce((n, s) => n + s.answer.body.duplicates, 0);
