@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 export const LAYERS = [
   // Shared leaves: no imports from lib/. lib/template (the prompt template language) imports nothing
   // at all: the SDK runs it in any JavaScript runtime.
-  ["lib/errors", "lib/ids", "lib/env", "lib/version", "lib/limits", "lib/client-address", "lib/security-headers", "lib/guardrails", "lib/template", "lib/plural"],
+  ["lib/errors", "lib/ids", "lib/env", "lib/version", "lib/limits", "lib/client-address", "lib/security-headers", "lib/guardrails", "lib/template", "lib/plural", "lib/periodic"],
   // lib/outbound: the policy every request to a configured URL goes through (reads lib/env).
   ["lib/text-check", "lib/outbound"],
   ["lib/validation"],

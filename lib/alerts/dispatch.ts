@@ -1,5 +1,6 @@
 import type { Db } from "../db/types";
 import { newId } from "../ids";
+import { runPeriodically } from "../periodic";
 import { OutboundError, outboundRequest } from "../outbound/request";
 import { formatAlert, type OutgoingRequest } from "./format";
 import { channelsFor, claimDueDeliveries, findDeliveries, insertDeliveries, updateDelivery } from "./repo";
@@ -110,26 +111,7 @@ export interface AlertDispatcher {
 
 /** Every instance runs one: claims make each delivery go out once. */
 export function startAlertDispatcher(db: Db, intervalMs: number, log: (m: string) => void): AlertDispatcher {
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = deliverDue(db)
-      .then(() => undefined)
-      .catch((error: unknown) => log(`alerts: delivery pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`))
-      .finally(() => {
-        if (!stopped) {
-          timer = setTimeout(tick, intervalMs);
-          timer.unref();
-        }
-      });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return runPeriodically(() => deliverDue(db), intervalMs, (error) =>
+    log(`alerts: delivery pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`),
+  );
 }

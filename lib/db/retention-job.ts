@@ -1,4 +1,5 @@
 import type { Database } from "./client";
+import { runPeriodically } from "../periodic";
 import { PARTITIONED } from "./partition-specs";
 import { dropPartition, ensurePartitions, forgetPartitions, listDetached, listPartitions, type PartitionInfo } from "./partitions";
 import { dropBefore, spanStart, type Retention } from "./retention";
@@ -86,11 +87,8 @@ export interface RetentionJob {
 
 export function startRetentionJob(db: Database, retention: Retention, log: (message: string) => void): RetentionJob {
   const lock = db.leaderLock("llm-canary-retention");
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let work: Promise<void> = Promise.resolve();
   const pass = async () => {
-    if (stopped || !(await lock.tryAcquire())) return;
+    if (!(await lock.tryAcquire())) return;
     const started = Date.now();
     const result = await runRetentionPass(db, retention, new Date());
     if (result.made.length || result.dropped.length || result.keysDeleted) {
@@ -102,22 +100,12 @@ export function startRetentionJob(db: Database, retention: Retention, log: (mess
       log(`retention: ${parts.filter(Boolean).join("; ")} (${Date.now() - started} ms)`);
     }
   };
-  const tick = () => {
-    work = pass()
-      .catch((error: unknown) => log(`retention: pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); retrying next pass`))
-      .finally(() => {
-        if (!stopped) {
-          timer = setTimeout(tick, PASS_MS);
-          timer.unref();
-        }
-      });
-  };
-  tick();
+  const passes = runPeriodically(pass, PASS_MS, (error) =>
+    log(`retention: pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); retrying next pass`),
+  );
   return {
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await work;
+      await passes.stop();
       await lock.release();
     },
   };

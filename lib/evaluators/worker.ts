@@ -3,6 +3,7 @@ import { attemptEvaluation, type Work } from "./attempt";
 import { ConnectionGate, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from "./backoff";
 import { claimDueEvaluations, connectionsWithDueWork, leaseEvaluations, loadWork } from "./repo";
 import { samplePass } from "./sampler";
+import { runPeriodically, type Periodic } from "../periodic";
 
 // The evaluation worker: every instance runs one, beside the alert dispatcher. Each pass samples
 // new outcomes (lib/evaluators/sampler.ts), then starts the due evaluations each connection has
@@ -57,8 +58,7 @@ export function createEvaluationWorker(db: Database, options: EvaluationWorkerOp
   const gates = new Map<string, ConnectionGate>();
   const inFlight = new Set<Promise<void>>();
   const stopping = new AbortController();
-  let timer: NodeJS.Timeout | null = null;
-  let passing: Promise<unknown> = Promise.resolve();
+  let passes: Periodic | null = null;
 
   const gateFor = (providerId: string, now: number) => {
     let gate = gates.get(providerId);
@@ -126,22 +126,11 @@ export function createEvaluationWorker(db: Database, options: EvaluationWorkerOp
       return { queued, started };
     },
     start(intervalMs) {
-      const tick = () => {
-        passing = pass(new Date())
-          .catch((error: unknown) => log(`evaluators: pass failed (${firstLine(error)})`))
-          .finally(() => {
-            if (!stopping.signal.aborted) {
-              timer = setTimeout(tick, intervalMs);
-              timer.unref();
-            }
-          });
-      };
-      tick();
+      passes = runPeriodically(() => pass(new Date()), intervalMs, (error) => log(`evaluators: pass failed (${firstLine(error)})`));
     },
     async stop() {
       stopping.abort();
-      if (timer) clearTimeout(timer);
-      await passing;
+      await passes?.stop();
       await Promise.all([...inFlight]);
     },
     connections() {
