@@ -21,6 +21,9 @@ export const VARIABLES_HEADER = "x-canary-variables";
 /** `canary/support-chat` names `support-chat`: for clients that expect provider/model names. */
 const PREFIX = "canary/";
 
+/** The config a `model` names. */
+export const configKeyOf = (model: string): string => (model.startsWith(PREFIX) ? model.slice(PREFIX.length) : model);
+
 export interface PreparedCall {
   config: ConfigEntry;
   version: VersionEntry;
@@ -77,7 +80,7 @@ function variablesOf(input: ChatCompletionInput, headers: IncomingHttpHeaders): 
  * possibly newer than the snapshot where another instance may know more.
  */
 export function prepareCall(snapshot: Snapshot, key: ConfigLimitedKey, input: ChatCompletionInput, headers: IncomingHttpHeaders): PreparedCall {
-  const configKey = input.model.startsWith(PREFIX) ? input.model.slice(PREFIX.length) : input.model;
+  const configKey = configKeyOf(input.model);
   assertKeyMayUseConfig(key, configKey, "model");
   const config = snapshot.configsByKey.get(configKey);
   if (!config) {

@@ -1,20 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { keyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
+import { assertKeyMayUseConfig, keyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { KeyUsage } from "../auth/key-usage";
 import type { Database } from "../db/client";
-import { AppError, MethodNotAllowedError } from "../errors";
+import { AppError, MethodNotAllowedError, NotFoundError } from "../errors";
 import { authenticateClient } from "../hot/client-auth";
 import { readJsonBodyThen } from "../hot/http";
 import { newRequestId } from "../http/respond";
 import { mayKeepSamples } from "../release/sample-policy";
-import type { Snapshot } from "../snapshot/snapshot";
+import type { ConfigEntry, Snapshot } from "../snapshot/snapshot";
 import type { SnapshotStore } from "../snapshot/store";
 import { CallRecord } from "./call-record";
-import { parseChatBody, prepareCall } from "./chat-call";
+import { configKeyOf, parseChatBody, prepareCall } from "./chat-call";
 import { answerCall, reply, type CallOptions } from "./chat-handler";
 import { openAiError } from "./openai-errors";
 import { OutcomeRecorder, type RecorderOptions } from "./recorder";
-import { GATEWAY_MAX_BODY_BYTES, type ChatCompletionInput, type ModelListDto } from "./schemas";
+import { GATEWAY_MAX_BODY_BYTES, type ChatCompletionInput, type ModelDto, type ModelListDto } from "./schemas";
 
 // The OpenAI-compatible gateway, served by the custom server ahead of Next like the client API
 // (lib/server/app-server.ts), from the client API's routing snapshot and with its keys: an app
@@ -22,7 +22,26 @@ import { GATEWAY_MAX_BODY_BYTES, type ChatCompletionInput, type ModelListDto } f
 // config as the model and its user as `user`, and the gateway routes, calls the version's
 // provider connection, relays the answer and records the outcome.
 
-export const GATEWAY_PATHS = ["/v1/chat/completions", "/v1/models"] as const;
+export const GATEWAY_PATHS = ["/v1/chat/completions", "/v1/models", "/v1/models/{model}"] as const;
+
+const MODEL_PATH = "/v1/models/";
+
+/** Whether the custom server should hand the path to the gateway. */
+function isGatewayPath(path: string): boolean {
+  return path === "/v1/chat/completions" || path === "/v1/models" || (path.startsWith(MODEL_PATH) && path.length > MODEL_PATH.length);
+}
+
+/** `/v1/models/canary%2Fsupport-chat` (clients encode the slash) or `/v1/models/canary/support-chat`. */
+function modelInPath(path: string): string {
+  const raw = path.slice(MODEL_PATH.length);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw; // not a config key either: answered 404 like any unknown name
+  }
+}
+
+const modelOf = (c: ConfigEntry): ModelDto => ({ id: c.key, object: "model", created: Math.floor(c.createdAt.getTime() / 1000), owned_by: "llm-canary" });
 
 export interface GatewayOptions extends Partial<CallOptions> {
   /** The client API's snapshot store and key-usage tally: one routing state, one `lastUsedAt`. */
@@ -93,18 +112,36 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
     );
   }
 
-  function models(req: IncomingMessage, res: ServerResponse, requestId: string, done: () => void): void {
-    const listed = (key: ConfigLimitedKey) => {
-      const configs = [...store.current.configsByKey.values()].filter((c) => c.stable && keyMayUseConfig(key, c.key));
-      const data = configs.map((c) => ({ id: c.key, object: "model" as const, created: Math.floor(c.createdAt.getTime() / 1000), owned_by: "llm-canary" as const }));
-      const list: ModelListDto = { object: "list", data: data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-      reply(res, requestId, { status: 200, json: JSON.stringify(list) });
+  /** The configs the key may use, with a version to call, as OpenAI model objects (sorted), or the one `model` names. */
+  function models(req: IncomingMessage, res: ServerResponse, requestId: string, named: string | null, done: () => void): void {
+    const answer = (key: ConfigLimitedKey) => {
+      const usable = (c: ConfigEntry) => c.stable !== null && keyMayUseConfig(key, c.key);
+      let json: string;
+      if (named === null) {
+        const data = [...store.current.configsByKey.values()].filter(usable).map(modelOf);
+        json = JSON.stringify({ object: "list", data: data.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) } satisfies ModelListDto);
+      } else {
+        // As a chat completion naming it would be answered: 403 for a config the key is not limited to.
+        const configKey = configKeyOf(named);
+        assertKeyMayUseConfig(key, configKey, "model");
+        const config = store.current.configsByKey.get(configKey);
+        if (!config?.stable) throw new NotFoundError(`No config \`${named}\` with a version to call; GET /v1/models lists them.`, [{ path: "model", message: "names no config with a version" }]);
+        json = JSON.stringify(modelOf(config) satisfies ModelDto);
+      }
+      reply(res, requestId, { status: 200, json });
       done();
     };
-    store.answerNowOrAfterRefresh((snapshot) => authenticate(snapshot, req), listed, (error) => {
+    const fail = (error: unknown) => {
       reply(res, requestId, openAiError(error, requestId));
       done();
-    });
+    };
+    store.answerNowOrAfterRefresh((snapshot) => authenticate(snapshot, req), (key) => {
+      try {
+        answer(key);
+      } catch (error) {
+        fail(error);
+      }
+    }, fail);
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, path: string, done: () => void): void {
@@ -116,7 +153,10 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       done();
     };
     if (stopping) return refuse(new AppError(503, "shutting_down", "The server is shutting down; send the call again (to another instance).", undefined, { "Retry-After": "1" }));
-    if (path === "/v1/models") return req.method === "GET" ? models(req, res, requestId, done) : refuse(new MethodNotAllowedError(["GET"]));
+    if (path.startsWith("/v1/models")) {
+      if (req.method !== "GET") return refuse(new MethodNotAllowedError(["GET"]));
+      return models(req, res, requestId, path === "/v1/models" ? null : modelInPath(path), done);
+    }
     if (req.method !== "POST") return refuse(new MethodNotAllowedError(["POST"]));
     chat(req, res, requestId, startedAt, at, done);
   }
@@ -138,7 +178,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       const url = req.url ?? "/";
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
-      if (!(GATEWAY_PATHS as readonly string[]).includes(path)) return false;
+      if (!isGatewayPath(path)) return false;
       inFlight.add(res);
       serve(req, res, path, () => {
         inFlight.delete(res);

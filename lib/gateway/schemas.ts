@@ -73,12 +73,14 @@ export const ChatCompletionInput = z
 export type ChatCompletionInput = z.output<typeof ChatCompletionInput>;
 
 /** A config as an OpenAI model object. */
-const ModelDto = z.object({
+export const ModelDto = z.object({
   id: z.string().describe("the config's key: send it as `model`"),
   object: z.literal("model"),
   created: z.number().int().describe("when the config was created, in seconds since the epoch"),
   owned_by: z.literal("llm-canary"),
 });
+
+export type ModelDto = z.infer<typeof ModelDto>;
 
 export const ModelListDto = z.object({ object: z.literal("list"), data: z.array(ModelDto) });
 export type ModelListDto = z.infer<typeof ModelListDto>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AuditFacetsDto, AuditPageDto, AuditQuery } from "../audit/schemas";
-import { ChatCompletionDto, ChatCompletionInput, ModelListDto } from "../gateway/schemas";
+import { ChatCompletionDto, ChatCompletionInput, ModelDto, ModelListDto } from "../gateway/schemas";
 import { RolloutReportDto } from "../analysis/report-schemas";
 import { ReportSnapshotDto } from "../analysis/rollout-actions";
 import { SamplesPageDto, SamplesQuery } from "../analysis/samples-service";
@@ -88,6 +88,7 @@ export const ENDPOINTS: Endpoint[] = [
     errors: [400, 404, 405, 409, 413, 415, 429, 502, 504],
   },
   { method: "get", path: "/v1/models", summary: "The configs the key may use (those with a version), as OpenAI model objects: send one's id as `model`", auth: "client", keyScope: "gateway", response: ModelListDto, errorShape: "openai", errors: [405] },
+  { method: "get", path: "/v1/models/{model}", summary: "One config as an OpenAI model object (OpenAI's retrieve-model call): `model` is its key, or `canary/<key>` (the slash sent as %2F or as it is); 404 when there is no such config or it has no version", auth: "client", keyScope: "gateway", response: ModelDto, errorShape: "openai", errors: [404, 405] },
 
   { method: "get", path: "/api/health", summary: "Health: database kind, reachability, migration state (503 when degraded)", auth: "public", response: HealthDto, errors: [503] },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public" },

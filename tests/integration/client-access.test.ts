@@ -117,6 +117,7 @@ const CLIENT_SAMPLES: Record<string, () => { url: string; body?: unknown }> = {
   "POST /api/feedback": () => ({ url: "/api/feedback", body: { requestId: "rated-request", rating: 4, config: "chat" } }),
   "POST /v1/chat/completions": () => ({ url: "/v1/chat/completions", body: { model: "chat", user: "user-1", messages: [{ role: "user", content: "Hi" }] } }),
   "GET /v1/models": () => ({ url: "/v1/models" }),
+  "GET /v1/models/{model}": () => ({ url: "/v1/models/chat" }),
 };
 
 /** Endpoints about no config in particular: a key limited to other configs is not refused there (it lists its own). */

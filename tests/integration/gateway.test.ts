@@ -1,4 +1,6 @@
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/auth/api-key-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createVersion } from "@/lib/release/version-service";
 import { adminKey } from "../helpers/call";
@@ -151,5 +153,29 @@ describe("the gateway, called with the official OpenAI client", () => {
     for await (const model of fx.client.models.list()) ids.push(model.id);
     expect(ids).toEqual(expect.arrayContaining(["chat", "tools", "held-stream"]));
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it("retrieves one config as a model, by its key or as canary/<key>, and only one the key may use", async () => {
+    const model = await fx.client.models.retrieve("chat");
+    const listed = [];
+    for await (const m of fx.client.models.list()) listed.push(m);
+    expect(model).toEqual(listed.find((m) => m.id === "chat"));
+    expect(model).toMatchObject({ id: "chat", object: "model", owned_by: "llm-canary", created: expect.any(Number) });
+    // The client sends the slash encoded (%2F); a raw one names the same config.
+    expect((await fx.client.models.retrieve("canary/chat")).id).toBe("chat");
+    const raw = await fetch(`${fx.srv.baseUrl}/v1/models/canary/chat`, { headers: { authorization: fx.authorization } });
+    expect(((await raw.json()) as { id: string }).id).toBe("chat");
+
+    await expect(fx.client.models.retrieve("nope")).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const { key: otherKey } = await createApiKey(fx.db.prisma, system, { name: "other configs", scopes: ["gateway"], configs: ["tools"] });
+    const other = new OpenAI({ baseURL: `${fx.srv.baseUrl}/v1`, apiKey: otherKey, maxRetries: 0 });
+    await expect(other.models.retrieve("tools")).resolves.toMatchObject({ id: "tools" });
+    // A config the key is not limited to: refused as a chat completion naming it would be.
+    await expect(other.models.retrieve("chat")).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    const missing = await fetch(`${fx.srv.baseUrl}/v1/models/nope`, { headers: { authorization: fx.authorization } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { message: "No config `nope` with a version to call; GET /v1/models lists them.", type: "not_found_error", code: "not_found", param: "model" } });
+    const posted = await fetch(`${fx.srv.baseUrl}/v1/models/chat`, { method: "POST", headers: { authorization: fx.authorization } });
+    expect(posted.status).toBe(405);
   });
 });
