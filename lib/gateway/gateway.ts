@@ -14,6 +14,7 @@ import { configKeyOf, parseChatBody, prepareCall } from "./chat-call";
 import { answerCall, reply, type CallOptions } from "./chat-handler";
 import { openAiError } from "./openai-errors";
 import { OutcomeRecorder, type RecorderOptions } from "./recorder";
+import { registerGatewayRecorder, unregisterGatewayRecorder } from "./registry";
 import { GATEWAY_MAX_BODY_BYTES, type ChatCompletionInput, type ModelDto, type ModelListDto } from "./schemas";
 
 // The OpenAI-compatible gateway, served by the custom server ahead of Next like the client API
@@ -69,6 +70,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const callOptions: CallOptions = { timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs };
   const drainMs = options.drainMs ?? DEFAULTS.drainMs;
   const recorder = new OutcomeRecorder(db, () => store.current, { ...options.recorder, onIngested: options.onIngested, log: options.log });
+  registerGatewayRecorder(recorder);
   /** The calls being served: stop() waits for them. */
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
@@ -199,6 +201,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       for (const res of inFlight) res.destroy();
       await whenIdle();
       await recorder.stop(drainMs);
+      unregisterGatewayRecorder(recorder);
     },
   };
 }

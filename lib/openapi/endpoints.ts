@@ -60,6 +60,17 @@ const HealthDto = z.object({
       .nullable()
       .describe("the client API's in-memory routing snapshot; stale while the database is unreachable; null when this process serves no client API"),
   }),
+  gateway: z.object({
+    recorder: z
+      .object({
+        buffered: z.number().int().describe("outcomes waiting in memory to be stored (they pile up while the database is down)"),
+        inFlight: z.number().int().describe("outcomes in the batch being stored"),
+        delivered: z.number().int().describe("outcomes stored since the server started"),
+        dropped: z.number().int().describe("outcomes never stored since the server started: the buffer was full, or they were refused"),
+      })
+      .nullable()
+      .describe("the gateway's outcome recorder; null when this process serves no gateway"),
+  }),
 });
 
 const READ: Pick<Endpoint, "auth" | "scope"> = { auth: "admin", scope: "configs:read" };

@@ -98,6 +98,7 @@ describe("GET /api/health", () => {
     expect(body).toMatchObject({ status: "ok", database: { kind: db.kind, reachable: true, migrations: { pending: [], failed: [] } } });
     expect(body.database.migrations.applied.length).toBeGreaterThan(0);
     expect(body.clientApi).toEqual({ snapshot: null }); // no client API runs in this test process
+    expect(body.gateway).toEqual({ recorder: null }); // nor a gateway
     expect(JSON.stringify(body)).not.toMatch(/postgres(ql)?:\/\//);
   });
 });

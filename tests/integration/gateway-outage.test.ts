@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
+import { gatewayRecorderStatus } from "@/lib/gateway/registry";
 import { freePort } from "@/lib/db/postgres-cluster";
 import { waitFor } from "../helpers/client-api-server";
 import { startGatewayFixture, type GatewayFixture } from "../helpers/gateway-fixture";
@@ -50,6 +51,8 @@ describe("with the database down", () => {
     for (let i = 1; i <= MAX_BUFFERED + 3; i++) during.push(await call(`u-${i}`)); // every call answered
     const { buffered, inFlight, dropped } = fx.srv.gateway.recorder.stats();
     expect([buffered + inFlight, dropped]).toEqual([MAX_BUFFERED, 3]);
+    // What /api/health reports, from Next's copy of the modules as from this one.
+    expect(gatewayRecorderStatus()).toEqual(fx.srv.gateway.recorder.stats());
     // Logged once per burst of drops (here each call is its own burst), with the count.
     const droppedLogged = () => logged.map((line) => /^(\d+) gateway outcome\(s\) dropped: 5 were already waiting/.exec(line)).reduce((n, m) => n + Number(m?.[1] ?? 0), 0);
     await waitFor(async () => droppedLogged() === 3, 5_000);
@@ -67,5 +70,6 @@ describe("with the database down", () => {
     expect(fx.srv.gateway.recorder.stats().buffered).toBe(3); // not stored yet: batched
     await fx.srv.close();
     expect(await stored(ids)).toEqual([...ids].sort());
+    expect(gatewayRecorderStatus()).toBeNull(); // a stopped gateway reports nothing
   });
 });

@@ -1,4 +1,5 @@
 import { getDatabase } from "@/lib/db/client";
+import { gatewayRecorderStatus } from "@/lib/gateway/registry";
 import { checkDatabase } from "@/lib/db/health";
 import { publicRoute } from "@/lib/http/route";
 import { snapshotStatus } from "@/lib/snapshot/registry";
@@ -13,6 +14,6 @@ export const GET = publicRoute(async () => {
   const healthy = database.reachable && database.migrations.pending.length === 0 && database.migrations.failed.length === 0;
   return {
     status: healthy ? 200 : 503,
-    body: { status: healthy ? "ok" : "degraded", version: APP_VERSION, database, clientApi: { snapshot: snapshotStatus() } },
+    body: { status: healthy ? "ok" : "degraded", version: APP_VERSION, database, clientApi: { snapshot: snapshotStatus() }, gateway: { recorder: gatewayRecorderStatus() } },
   };
 });

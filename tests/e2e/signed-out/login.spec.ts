@@ -34,6 +34,7 @@ test("/api/health reports the database the app runs on, its applied migrations a
   expect(body.database.migrations.pending).toEqual([]);
   // The snapshot lives in the custom server's module graph; health runs in Next's bundle.
   expect(body.clientApi.snapshot).toMatchObject({ state: "live", loadedAt: expect.any(String) });
+  expect(body.gateway.recorder).toMatchObject({ buffered: expect.any(Number), inFlight: expect.any(Number), delivered: expect.any(Number), dropped: 0 });
 });
 
 // Browsers read `\` as `/` and drop tabs, so each of these is a link to another site although it
