@@ -15,8 +15,8 @@ export interface RatedOutcome {
 
 /**
  * The outcomes reported under this request id (one per config), locked for the transaction.
- * Looked up per config through outcome_keys' (config_id, request_id) key, which leads to the
- * outcome's day: configs are few, and an index on request_id alone would tax every ingested row.
+ * Looked up through outcome_keys' (request_id, config_id) key, which leads to the outcome's day:
+ * one probe for the request id, whichever configs it was reported for.
  * `within`: only these configs (null: all).
  */
 export function lockOutcomesByRequestId(tx: Tx, requestId: string, configKey: string | null, within: readonly string[] | null) {

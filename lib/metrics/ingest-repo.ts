@@ -103,8 +103,8 @@ WITH grp AS (
   INSERT INTO outcome_keys (config_id, request_id, at, outcome_id)
   SELECT grp.config_id, k.request_id, k.at, nextval('outcomes_id_seq')
   FROM unnest($5::integer[], $6::text[], $17::timestamptz[]) AS k(g, request_id, at) JOIN grp USING (g)
-  ORDER BY grp.config_id, k.request_id
-  ON CONFLICT (config_id, request_id) DO NOTHING
+  ORDER BY k.request_id, grp.config_id
+  ON CONFLICT (request_id, config_id) DO NOTHING
   RETURNING config_id, request_id, outcome_id
 ), inserted AS (
   INSERT INTO outcomes (id, config_id, request_id, version_id, rollout_id, variant, is_error, error_type, latency_ms,

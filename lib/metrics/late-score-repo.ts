@@ -19,16 +19,23 @@ export interface FoundOutcome {
 
 /**
  * The stored outcomes of each (event, request id, config id) lookup: through outcome_keys to the
- * outcome's id and time, then to the outcome in its day's partition only. An event without a
- * config is looked up once per config it may be in, so it may find several.
+ * outcome's id and time, then to the outcome in its day's partition only. A lookup without a
+ * config finds the request id in every config — among `within` (config ids) when that is given —
+ * in one probe of the key, which leads with the request id; it may find several.
  */
-export function findOutcomes(db: Database, lookups: readonly { event: number; requestId: string; configId: string }[]): Promise<FoundOutcome[]> {
+export function findOutcomes(db: Database, lookups: readonly { event: number; requestId: string; configId: string | null }[], within: readonly string[] | null): Promise<FoundOutcome[]> {
   return db.query<FoundOutcome>(
     `SELECT l.event, o.id::text AS id, to_json(o.at) #>> '{}' AS at, o.config_id, o.rollout_id
      FROM unnest($1::integer[], $2::text[], $3::text[]) AS l(event, request_id, config_id)
-     JOIN outcome_keys k ON k.config_id = l.config_id AND k.request_id = l.request_id
+     JOIN outcome_keys k ON k.request_id = l.request_id
+       AND (k.config_id = l.config_id OR (l.config_id IS NULL AND ($4::text[] IS NULL OR k.config_id = ANY($4::text[]))))
      JOIN outcomes o ON o.id = k.outcome_id AND o.at = k.at`,
-    [scalarArrayLiteral(lookups.map((l) => l.event)), textArrayLiteral(lookups.map((l) => l.requestId)), textArrayLiteral(lookups.map((l) => l.configId))],
+    [
+      scalarArrayLiteral(lookups.map((l) => l.event)),
+      textArrayLiteral(lookups.map((l) => l.requestId)),
+      textArrayLiteral(lookups.map((l) => l.configId)),
+      within === null ? null : textArrayLiteral(within),
+    ],
     "llm_canary_find_scored_outcomes",
   );
 }

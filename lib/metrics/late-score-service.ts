@@ -19,9 +19,10 @@ import { LateScoresBatchInput, type ScoresAcceptedDto } from "./schemas";
 //        (the SDK sends the other events at once and keeps retrying these, `events.N.requestId`).
 // The first three cannot succeed by waiting, so they come before the 404 that may.
 
-/** Every config of the snapshot the key may use: where an event without `config` is looked for. */
-function searchable(snapshot: Snapshot, key: ConfigLimitedKey): ConfigEntry[] {
-  return [...snapshot.configsByKey.values()].filter((config) => keyMayUseConfig(key, config.key));
+/** The ids of the configs a limited key may use, where an event without `config` is looked for; null: every config. */
+function searchable(snapshot: Snapshot, key: ConfigLimitedKey): string[] | null {
+  if (key.configs === null) return null;
+  return key.configs.flatMap((name) => snapshot.configsByKey.get(name)?.id ?? []);
 }
 
 function more(count: number, noun: string): string {
@@ -58,12 +59,9 @@ export async function recordScores(
   // Perhaps made a moment ago on another instance: the client API reloads and tries again once.
   if (unknown.length) throw maybeNewer(validationError(unknown));
 
-  const everywhere = searchable(snapshot, key);
-  const lookups = events.flatMap((event, i) =>
-    (event.config !== undefined ? [snapshot.configsByKey.get(event.config)!] : everywhere).map((config) => ({ event: i, requestId: event.requestId, configId: config.id })),
-  );
+  const lookups = events.map((event, i) => ({ event: i, requestId: event.requestId, configId: event.config === undefined ? null : snapshot.configsByKey.get(event.config)!.id }));
   const found = new Map<number, FoundOutcome[]>();
-  for (const outcome of await findOutcomes(db, lookups)) {
+  for (const outcome of await findOutcomes(db, lookups, searchable(snapshot, key))) {
     const list = found.get(outcome.event);
     if (list) list.push(outcome);
     else found.set(outcome.event, [outcome]);

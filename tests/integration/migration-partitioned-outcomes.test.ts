@@ -64,7 +64,7 @@ describe.each([
     }
     for (const table of TABLES) rowsBefore[table] = await rows(table);
     scoresBefore = await scoreRows(false);
-    expect(await applyMigrations(db)).toEqual([MIGRATION, "20261209031000_sample_policy"]);
+    expect((await applyMigrations(db)).slice(0, 2)).toEqual([MIGRATION, "20261209031000_sample_policy"]); // and any later ones
   }, 180_000);
   afterAll(async () => {
     await drop?.();
