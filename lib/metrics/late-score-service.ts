@@ -1,9 +1,9 @@
-import { assertKeyMayReport, keyMayUseConfig, type ConfigLimitedKey } from "../auth/api-key-configs";
+import { assertKeyMayReport, type ConfigLimitedKey } from "../auth/api-key-configs";
 import type { Database } from "../db/client";
 import { minutesKeptFrom, retentionSettings, type Retention } from "../db/retention";
 import { ConflictError, NotFoundError, type ErrorDetail } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
-import type { ConfigEntry, Snapshot } from "../snapshot/snapshot";
+import type { Snapshot } from "../snapshot/snapshot";
 import { parseInput, validationError } from "../validation";
 import { findOutcomes, storeScores, type FoundOutcome, type ScoreWrite } from "./late-score-repo";
 import { checkScores } from "./score-check";
