@@ -1,13 +1,13 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { gatewaySettingsBody } from "@/lib/console/gateway-form";
-import { configApi, configKeys, type ConfigWire } from "@/lib/query/configs";
+import type { ConfigWire } from "@/lib/query/configs";
+import { useConfigUpdate } from "./use-config-update";
 
 const LABELS = { gatewayClientOverrides: "Clients may override" } as const;
 
@@ -18,14 +18,10 @@ const LABELS = { gatewayClientOverrides: "Clients may override" } as const;
  */
 export function GatewaySection({ config }: { config: ConfigWire }) {
   const canWrite = useCan("configs:write");
-  const queryClient = useQueryClient();
   const saved = { gatewayClientOverrides: config.gatewayClientOverrides };
   const [edited, setEdited] = useState(saved);
   const body = gatewaySettingsBody(saved, edited);
-  const save = useMutation({
-    mutationFn: () => configApi.update(config.key, body),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(config.key) }),
-  });
+  const save = useConfigUpdate(config.key, body);
   return (
     <section aria-labelledby="gateway-heading" className="rounded-xl border border-slate-200 bg-white p-4">
       <h2 id="gateway-heading" className="mb-2 text-lg font-semibold">

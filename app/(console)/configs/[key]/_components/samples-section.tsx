@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
@@ -8,8 +7,9 @@ import { INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { fractionOptions, KEEP_CHOICES, samplePolicyBody, withKeep } from "@/lib/console/sample-policy-form";
-import { configApi, configKeys, type ConfigWire } from "@/lib/query/configs";
+import type { ConfigWire } from "@/lib/query/configs";
 import type { SamplePolicyKeep } from "@/lib/release/sample-policy";
+import { useConfigUpdate } from "./use-config-update";
 
 const LABELS = { samplePolicy: "Samples kept", "samplePolicy.keep": "Samples kept", "samplePolicy.fraction": "Share of requests" } as const;
 
@@ -20,14 +20,10 @@ const LABELS = { samplePolicy: "Samples kept", "samplePolicy.keep": "Samples kep
  */
 export function SamplesSection({ config }: { config: ConfigWire }) {
   const canWrite = useCan("configs:write");
-  const queryClient = useQueryClient();
   const saved = config.samplePolicy;
   const [edited, setEdited] = useState(saved);
   const body = samplePolicyBody(saved, edited);
-  const save = useMutation({
-    mutationFn: () => configApi.update(config.key, body),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: configKeys.detail(config.key) }),
-  });
+  const save = useConfigUpdate(config.key, body);
   // Labels by id, not wrapped around the selects: a wrapped select's options join its name.
   const id = useId();
   return (
