@@ -19,15 +19,26 @@ export const MAX_BODY_DEPTH = 64;
 
 const MESSAGE_ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
 
-/** The path of the first value nested deeper than `limit`, or null; iterative, so any depth is safe to check. */
-function tooDeep(value: unknown, limit: number): (string | number)[] | null {
-  const stack: [unknown, (string | number)[]][] = [[value, []]];
-  while (stack.length) {
-    const [v, path] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (path.length >= limit) return path;
-    if (Array.isArray(v)) v.forEach((item, i) => stack.push([item, [...path, i]]));
-    else for (const [key, item] of Object.entries(v)) stack.push([item, [...path, key]]);
+/**
+ * The path of the first value nested deeper than `limit`, or null. Recursive, but it never goes
+ * below `limit` levels, so any body is safe to check; it allocates nothing until it finds one (a
+ * path per value made every call allocate as much again as its body).
+ */
+function tooDeep(value: unknown, limit: number, depth = 0): (string | number)[] | null {
+  if (value === null || typeof value !== "object") return null;
+  if (depth >= limit) return [];
+  const found = (key: string | number, path: (string | number)[] | null) => (path ? (path.unshift(key), path) : null);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const path = found(i, tooDeep(value[i], limit, depth + 1));
+      if (path) return path;
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const path = found(key, tooDeep((value as Record<string, unknown>)[key], limit, depth + 1));
+    if (path) return path;
   }
   return null;
 }
