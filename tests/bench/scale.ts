@@ -1,17 +1,18 @@
-// npm run bench:scale — LLM Canary with a large history on the PostgreSQL server, against the same
-// measurements on an empty history (one config) and on the same configs and keys without their
-// history (what memory must stay flat against), in the same run: 5,000 configs with 100 versions and 20 ended
-// rollouts each, 10,000 API keys and 50 M outcomes over 30 days in the day partitions, with their
-// keys and rollups (scale-history.ts, scale-outcomes.ts; set-based SQL). Measured on each:
-// propagation of a routing change committed on instance A to instance B's /api/route answers while
-// B serves a /api/route load; a full routing-snapshot load in this process (time, heap); both
-// instances' resident memory; the report and series of a 14-day rollout; one retention pass that
-// drops a day of outcomes, then ingest. SCALE_TARGETS below; exits 1 naming the targets missed.
-// BENCH_SCALE_OUTCOMES changes the number of outcomes (e.g. 500000 while working on it);
-// BENCH_SCALE_CHANGES the routing changes timed (100).
+// npm run bench:scale — LLM Canary with a large history on the PostgreSQL server: 5,000 configs
+// with 100 versions and 20 ended rollouts each, 10,000 API keys and 50 M outcomes over 30 days in
+// the day partitions, with their keys and rollups (scale-history.ts, scale-outcomes.ts; set-based
+// SQL). Measured in the same run on it, on an empty history (one config) and on the same configs
+// and keys without their history (what memory must stay flat against): propagation of a routing
+// change committed on instance A to instance B's /api/route answers while B serves a /api/route
+// load; a full routing-snapshot load in this process (time, heap); the instances' resident memory;
+// the report and series of a 14-day rollout; one retention pass that drops a day of outcomes, then
+// ingest. SCALE_TARGETS below; exits 1 naming the targets missed. BENCH_SCALE_OUTCOMES changes the
+// number of outcomes (e.g. 500000 while working on it); BENCH_SCALE_CHANGES the routing changes
+// timed (100); BENCH_SCALE_CONNECTIONS the load's connections (50).
 import { fmt, startApp, table, type Running } from "./harness";
-import { ingestAfterDrop, measurePropagation, measureReports, measureRetentionDrop, measureSnapshotLoad } from "./scale-measure";
-import type { Propagation, Quantiles, Reports, RetentionDrop, SnapshotLoad } from "./scale-measure";
+import { ingestAfterDrop, measureReports, measureRetentionDrop, measureSnapshotLoad } from "./scale-measure";
+import type { Quantiles, Reports, RetentionDrop, SnapshotLoad } from "./scale-measure";
+import { measurePropagation, type Propagation } from "./scale-propagation";
 import { prepareEmpty, prepareNoHistory, prepareScale, type Prepared } from "./scale-setup";
 import { CONFIGS, LATEST_DAYS, ROLLOUTS, rolloutId } from "./scale-timeline";
 import { checkTargets, type Measured, type Target } from "./targets";
