@@ -128,6 +128,11 @@ export async function writeOutcomes(url: string, db: Database, now: Date, count:
   };
   const admin = await connect();
   try {
+    // Made again as the migrations define them (read from the catalog), after the rows are in.
+    const { rows: keyDefinitions } = await admin.query<{ key: string; at: string }>(
+      `SELECT pg_get_constraintdef(c.oid) AS key, pg_get_indexdef('outcome_keys_at_idx'::regclass) AS at FROM pg_constraint c WHERE c.conname = 'outcome_keys_pkey'`,
+    );
+    const [{ key: keyDefinition, at: atIndex }] = keyDefinitions;
     await timed("drop outcome_keys indexes", () => admin.query(`ALTER TABLE outcome_keys DROP CONSTRAINT outcome_keys_pkey; DROP INDEX outcome_keys_at_idx`));
     let next = 0;
     const worker = async () => {
@@ -162,8 +167,8 @@ export async function writeOutcomes(url: string, db: Database, now: Date, count:
     try {
       await timed("outcome_keys indexes", () =>
         Promise.all([
-          admin.query(`ALTER TABLE outcome_keys ADD CONSTRAINT outcome_keys_pkey PRIMARY KEY (config_id, request_id)`),
-          other.query(`CREATE INDEX outcome_keys_at_idx ON outcome_keys (at)`),
+          admin.query(`ALTER TABLE outcome_keys ADD CONSTRAINT outcome_keys_pkey ${keyDefinition}`),
+          other.query(atIndex),
         ]),
       );
     } finally {
