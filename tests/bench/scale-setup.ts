@@ -76,17 +76,19 @@ async function scaleProbe(db: Database, configs: number): Promise<Pick<Prepared,
   return { probe, loadConfigs: Array.from({ length: configs }, (_, c) => configKey(c)) };
 }
 
-/** The generated configs and keys without their history: each config's last two versions, no rollouts, no outcomes. */
-export async function prepareNoHistory(configs: number): Promise<Prepared> {
+/**
+ * A generated database: a scratch database that `fill` writes through a pg client of its own
+ * (returning what generation did, for the log), then the probe and the load's configs; the
+ * database is dropped if any of it fails.
+ */
+async function generated(configs: number, fill: (client: pg.Client, db: Database, url: string) => Promise<string[]>): Promise<Prepared> {
   const database = await createBenchDatabase();
   const db = await openDatabase({ url: database.url });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    await writeHistory(client, new Date(Math.floor(Date.now() / 60_000) * 60_000), false);
-    await client.query("ANALYZE");
-    await emptyPartitions(db);
-    return { database, db, ...(await scaleProbe(db, configs)), generation: [] };
+    const generation = await fill(client, db, database.url);
+    return { database, db, ...(await scaleProbe(db, configs)), generation };
   } catch (error) {
     await db.close();
     await database.drop();
@@ -96,30 +98,29 @@ export async function prepareNoHistory(configs: number): Promise<Prepared> {
   }
 }
 
+/** The generated configs and keys without their history: each config's last two versions, no rollouts, no outcomes. */
+export function prepareNoHistory(configs: number): Promise<Prepared> {
+  return generated(configs, async (client, db) => {
+    await writeHistory(client, new Date(Math.floor(Date.now() / 60_000) * 60_000), false);
+    await client.query("ANALYZE");
+    await emptyPartitions(db);
+    return [];
+  });
+}
+
 /** The generated history and `outcomes` outcomes. */
-export async function prepareScale(outcomes: number, configs: number): Promise<Prepared> {
-  const database = await createBenchDatabase();
-  const db = await openDatabase({ url: database.url });
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
+export function prepareScale(outcomes: number, configs: number): Promise<Prepared> {
+  return generated(configs, async (client, db, url) => {
     const started = performance.now();
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const history = await writeHistory(client, now);
-    const written = await writeOutcomes(database.url, db, now, outcomes, retentionSettings());
+    const written = await writeOutcomes(url, db, now, outcomes, retentionSettings());
     const totalS = (performance.now() - started) / 1000;
     const size = (await client.query<{ size: string }>("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")).rows[0].size;
-    const generation = [
+    return [
       `generated in ${seconds(totalS)} (${size} on disk): ${history.map(([name, s]) => `${name} ${seconds(s)}`).join(", ")}`,
       `  outcomes, summed over both connections: ${[...written.phases].map(([name, s]) => `${name} ${seconds(s)}`).join(", ")}`,
       `  ${written.minuteRollups.toLocaleString("en-US")} minute rollup rows, ${written.hourRollups.toLocaleString("en-US")} hour rollup rows`,
     ];
-    return { database, db, ...(await scaleProbe(db, configs)), generation };
-  } catch (error) {
-    await db.close();
-    await database.drop();
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
