@@ -47,7 +47,10 @@ async function openServer(url: string, embedded?: { dir: string; server: Embedde
   // Timeouts bound how long a hung server holds a request (and a pooled connection).
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, statement_timeout: 30_000, query_timeout: 35_000 });
   pool.on("error", () => undefined); // an idle connection dropped by the server; the pool replaces it
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Every transaction waits as long for its connection as a plain query does (the pool's connect
+  // timeout), not Prisma's default 2 s: with all ten connections busy, a burst of writers (say,
+  // 100 configs created at once by a script) queues instead of being answered 503 busy.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 10_000 } });
   return {
     prisma,
     kind: embedded ? "embedded" : "server",

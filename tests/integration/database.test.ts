@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAuditEvent } from "@/lib/audit/repo";
 import { checkDatabase } from "@/lib/db/health";
+import { createConfig } from "@/lib/release/config-service";
 import { applyMigrations } from "@/lib/db/migrate";
 import { MIGRATIONS_DIR } from "@/lib/db/paths";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
@@ -99,4 +100,15 @@ describe("invariants the database enforces", () => {
     await db.prisma.outcomeKey.create({ data: key });
     await expect(db.prisma.outcomeKey.create({ data: { ...key, at: new Date(Date.now() - 86_400_000), outcomeId: 2n } })).rejects.toMatchObject({ code: "P2002" });
   });
+});
+
+describe("the connection pool", () => {
+  it("lets a transaction wait for a connection while every pooled one is busy, as a plain query waits", async () => {
+    // The pool's ten connections held for 3 s: past Prisma's default 2 s for a transaction to start.
+    const held = Array.from({ length: 10 }, () => db.prisma.$transaction((tx) => tx.$executeRaw`SELECT pg_sleep(3)`, { timeout: 20_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // they have taken the connections
+    const created = await createConfig(db.prisma, system, { key: "queued", name: "Queued" });
+    expect(created.key).toBe("queued");
+    await Promise.all(held);
+  }, 30_000);
 });
