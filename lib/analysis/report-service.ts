@@ -15,9 +15,7 @@ import { summarize } from "./summary";
 // A report reads several windows of the rollups (the whole rollout, the current stage, each stage
 // of the history): one REPEATABLE READ transaction makes them one snapshot, so no figure counts an
 // outcome another figure of the same report does not.
-// Waits for a pooled connection as long as writers do (ROUTING_TX.maxWait, lib/db/client.ts): a
-// read during a burst of writes is answered, not told "busy" after Prisma's default 2 s.
-const ONE_SNAPSHOT = { isolationLevel: "RepeatableRead", maxWait: 10_000 } as const;
+const ONE_SNAPSHOT = { isolationLevel: "RepeatableRead" } as const;
 
 /** Runs `read` in one snapshot: a transaction of its own, or the caller's. */
 function inOneSnapshot<T>(db: DbOrTx, read: (tx: DbOrTx) => Promise<T>): Promise<T> {

@@ -38,19 +38,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return openEmbedded(target.embeddedDir);
 }
 
+/** How long a query or a transaction waits for a free pooled connection. */
+const CONNECTION_WAIT_MS = 10_000;
+
 async function openServer(url: string, embedded?: { dir: string; server: EmbeddedServer }): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // One pool for Prisma and the raw hot-path statements. The connect timeout also bounds the wait
-  // for a free pooled connection, so it matches how long a transaction may wait to start
-  // (ROUTING_TX.maxWait): a burst of writers to the same rows waits its turn instead of being
-  // told the database is down. A server that is down refuses at once, and /api/metrics answers 503.
-  // Timeouts bound how long a hung server holds a request (and a pooled connection).
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, statement_timeout: 30_000, query_timeout: 35_000 });
+  // for a free pooled connection: a burst of writers to the same rows waits its turn instead of
+  // being told the database is down. A server that is down refuses at once, and /api/metrics
+  // answers 503. Timeouts bound how long a hung server holds a request (and a pooled connection).
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECTION_WAIT_MS, statement_timeout: 30_000, query_timeout: 35_000 });
   pool.on("error", () => undefined); // an idle connection dropped by the server; the pool replaces it
-  // Every transaction waits as long for its connection as a plain query does (the pool's connect
-  // timeout), not Prisma's default 2 s: with all ten connections busy, a burst of writers (say,
+  // Every transaction waits as long for its connection as a plain query does, not Prisma's default
+  // 2 s: with all ten connections busy, a burst of writers (ratings of one minute, routing changes,
   // 100 configs created at once by a script) queues instead of being answered 503 busy.
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 10_000 } });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: CONNECTION_WAIT_MS } });
   return {
     prisma,
     kind: embedded ? "embedded" : "server",

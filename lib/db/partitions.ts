@@ -118,7 +118,7 @@ export async function ensurePartitions(db: Database, needed: readonly Wanted[]):
     return names;
   };
   try {
-    return await db.prisma.$transaction(make, { maxWait: 10_000, timeout: 60_000 });
+    return await db.prisma.$transaction(make, { timeout: 60_000 });
   } catch (error) {
     forgetPartitions(db); // it remembered what the failed transaction made
     if (codeOf(error) === "55P03") throw new ServerBusyError(5);

@@ -65,6 +65,6 @@ export async function samplePass(db: Db, now: Date): Promise<number> {
       }
       return queued;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { timeout: 60_000 },
   );
 }

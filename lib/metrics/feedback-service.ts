@@ -22,8 +22,8 @@ export async function recordFeedback(db: Db, key: ConfigLimitedKey, raw: unknown
 }
 
 // A burst of ratings for one minute queues on that minute's rollup rows (a few hundred a second
-// here): a rating may wait for a connection longer than Prisma's 2 s default and still be fine.
-const RATING_TX = { maxWait: 10_000, timeout: 20_000 };
+// here): a rating may take longer than Prisma's 5 s default and still be fine.
+const RATING_TX = { timeout: 20_000 };
 
 async function rateOutcome(db: Db, input: z.infer<typeof FeedbackInput>, configs: readonly string[] | null): Promise<FeedbackDto> {
   return db.$transaction(async (tx) => {

@@ -17,9 +17,7 @@ import { versionDtoOf } from "./version-schemas";
 // Reads of several rows (a config with its rollout and versions) run in one REPEATABLE READ
 // transaction: Prisma turns an `include` into separate SELECTs, and an action committing between
 // them would otherwise show a config routing to a rollout that has already ended.
-// Waits for a pooled connection as long as writers do (ROUTING_TX.maxWait, lib/db/client.ts): a
-// read during a burst of writes is answered, not told "busy" after Prisma's default 2 s.
-const ONE_SNAPSHOT = { isolationLevel: "RepeatableRead", maxWait: 10_000 } as const;
+const ONE_SNAPSHOT = { isolationLevel: "RepeatableRead" } as const;
 
 /** Every config with its active rollout and its last ended one: a fixed number of queries, none per config. */
 export async function listConfigs(db: Db): Promise<ConfigListItemDto[]> {

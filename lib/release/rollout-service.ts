@@ -25,7 +25,7 @@ import { findVersion } from "./version-repo";
 // only, which also keeps the report and raises the alert; the parts here run inside its transaction.
 
 /** The transaction options of every routing change. */
-export const ROUTING_TX = { maxWait: 10_000, timeout: 20_000 };
+export const ROUTING_TX = { timeout: 20_000 };
 
 export function toRolloutDto(row: RolloutRow): RolloutDto {
   const stages = row.stages as unknown as Stage[];
