@@ -1,10 +1,12 @@
 import { readdirSync } from "node:fs";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAuditEvent } from "@/lib/audit/repo";
 import { checkDatabase } from "@/lib/db/health";
 import { createConfig } from "@/lib/release/config-service";
 import { applyMigrations } from "@/lib/db/migrate";
 import { MIGRATIONS_DIR } from "@/lib/db/paths";
+import { waitFor } from "../helpers/client-api-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 let db: TestDatabase;
@@ -106,7 +108,12 @@ describe("the connection pool", () => {
   it("lets a transaction wait for a connection while every pooled one is busy, as a plain query waits", async () => {
     // The pool's ten connections held for 3 s: past Prisma's default 2 s for a transaction to start.
     const held = Array.from({ length: 10 }, () => db.prisma.$transaction((tx) => tx.$executeRaw`SELECT pg_sleep(3)`, { timeout: 20_000 }));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // they have taken the connections
+    // Once all ten sleep (seen on a connection of its own: the pool has none left), the config must wait.
+    const watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
+    const sleeping = async () =>
+      (await watcher.query<{ n: number }>("SELECT count(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")).rows[0].n;
+    await waitFor(async () => (await sleeping()) === 10, 10_000).finally(() => watcher.end());
     const created = await createConfig(db.prisma, system, { key: "queued", name: "Queued" });
     expect(created.key).toBe("queued");
     await Promise.all(held);
