@@ -1,13 +1,12 @@
 "use client";
 
-import { useState } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
 import { gatewaySettingsBody } from "@/lib/console/gateway-form";
 import type { ConfigWire } from "@/lib/query/configs";
-import { useConfigUpdate } from "./use-config-update";
+import { useConfigSettings } from "./use-config-settings";
 
 const LABELS = { gatewayClientOverrides: "Clients may override" } as const;
 
@@ -18,10 +17,7 @@ const LABELS = { gatewayClientOverrides: "Clients may override" } as const;
  */
 export function GatewaySection({ config }: { config: ConfigWire }) {
   const canWrite = useCan("configs:write");
-  const saved = { gatewayClientOverrides: config.gatewayClientOverrides };
-  const [edited, setEdited] = useState(saved);
-  const body = gatewaySettingsBody(saved, edited);
-  const save = useConfigUpdate(config.key, body);
+  const { edited, setEdited, body, save } = useConfigSettings(config.key, { gatewayClientOverrides: config.gatewayClientOverrides }, gatewaySettingsBody);
   return (
     <section aria-labelledby="gateway-heading" className="rounded-xl border border-slate-200 bg-white p-4">
       <h2 id="gateway-heading" className="mb-2 text-lg font-semibold">

@@ -1,15 +1,14 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId } from "react";
 import { useCan } from "@/components/providers";
 import { Button } from "@/components/ui/button";
-import { INPUT_CLASS } from "@/components/ui/field";
 import { Form } from "@/components/ui/form";
 import { FormError } from "@/components/ui/form-error";
+import { LabeledSelect } from "@/components/ui/labeled-select";
 import { fractionOptions, KEEP_CHOICES, samplePolicyBody, withKeep } from "@/lib/console/sample-policy-form";
 import type { ConfigWire } from "@/lib/query/configs";
-import type { SamplePolicyKeep } from "@/lib/release/sample-policy";
-import { useConfigUpdate } from "./use-config-update";
+import { useConfigSettings } from "./use-config-settings";
 
 const LABELS = { samplePolicy: "Samples kept", "samplePolicy.keep": "Samples kept", "samplePolicy.fraction": "Share of requests" } as const;
 
@@ -21,11 +20,8 @@ const LABELS = { samplePolicy: "Samples kept", "samplePolicy.keep": "Samples kep
 export function SamplesSection({ config }: { config: ConfigWire }) {
   const canWrite = useCan("configs:write");
   const saved = config.samplePolicy;
-  const [edited, setEdited] = useState(saved);
-  const body = samplePolicyBody(saved, edited);
-  const save = useConfigUpdate(config.key, body);
-  // Labels by id, not wrapped around the selects: a wrapped select's options join its name.
-  const id = useId();
+  const { edited, setEdited, body, save } = useConfigSettings(config.key, saved, samplePolicyBody);
+  const hintId = useId();
   return (
     <section aria-labelledby="sample-policy-heading" className="rounded-xl border border-slate-200 bg-white p-4">
       <h2 id="sample-policy-heading" className="mb-2 text-lg font-semibold">
@@ -36,47 +32,29 @@ export function SamplesSection({ config }: { config: ConfigWire }) {
         fewer to store less text: the policy applies to outcomes sent by apps and to gateway calls alike, from the moment it is saved.
       </p>
       <Form onSubmit={() => save.mutate()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <div className="flex flex-col gap-1 text-sm font-medium">
-          <label htmlFor={`${id}-keep`}>{LABELS.samplePolicy}</label>
-          <select
-            id={`${id}-keep`}
-            value={edited.keep}
-            onChange={(e) => setEdited(withKeep(saved, e.target.value as SamplePolicyKeep))}
-            disabled={!canWrite}
-            aria-describedby={`${id}-hint`}
-            className={INPUT_CLASS}
-          >
-            {KEEP_CHOICES.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabeledSelect
+          label={LABELS.samplePolicy}
+          value={edited.keep}
+          onChange={(keep) => setEdited(withKeep(saved, keep))}
+          options={KEEP_CHOICES}
+          disabled={!canWrite}
+          describedBy={hintId}
+        />
         {edited.keep === "fraction" && (
-          <div className="flex flex-col gap-1 text-sm font-medium">
-            <label htmlFor={`${id}-fraction`}>{LABELS["samplePolicy.fraction"]}</label>
-            <select
-              id={`${id}-fraction`}
-              value={String(edited.fraction)}
-              onChange={(e) => setEdited({ keep: "fraction", fraction: Number(e.target.value) })}
-              disabled={!canWrite}
-              className={INPUT_CLASS}
-            >
-              {fractionOptions(edited.fraction).map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabeledSelect
+            label={LABELS["samplePolicy.fraction"]}
+            value={String(edited.fraction)}
+            onChange={(fraction) => setEdited({ keep: "fraction", fraction: Number(fraction) })}
+            options={fractionOptions(edited.fraction)}
+            disabled={!canWrite}
+          />
         )}
         {canWrite && (
           <Button type="submit" variant="primary" disabled={Object.keys(body).length === 0 || save.isPending}>
             {save.isPending ? "Saving…" : "Save sample policy"}
           </Button>
         )}
-        <p id={`${id}-hint`} className="basis-full text-xs text-slate-600">
+        <p id={hintId} className="basis-full text-xs text-slate-600">
           A share is chosen by the request id, so a resent outcome is kept or not as it was the first time. Errors and low ratings: an outcome that is an error or
           carries a low rating when it is reported; a rating sent later finds no sample.
         </p>
