@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send, type HotResponse } from "../hot/http";
-import { callProvider, ProviderCallError, type Connection } from "../providers/provider-call";
+import { callProviderThen, ProviderCallError, type Connection } from "../providers/provider-call";
 import type { Snapshot } from "../snapshot/snapshot";
 import { CallRecord } from "./call-record";
 import type { PreparedCall } from "./chat-call";
@@ -107,20 +107,22 @@ export function answerCall(
     return finish(error);
   }
   const body = call.stream ? { ...call.request, stream: true, stream_options: { include_usage: true } } : { ...call.request, stream: false };
-  callProvider(
+  callProviderThen(
     connection,
     "/chat/completions",
     { method: "POST", body, accept: call.stream ? "text/event-stream" : "application/json" },
     { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort.signal, keepAlive: true },
-  ).then((answer) => {
-    try {
-      if (call.stream) relayStream(res, answer, record, connection, provider, headers, abort.signal).then(() => finish(), finish);
-      else relayWhole(res, answer, record, provider, headers, finish);
-    } catch (error) {
-      answer.close();
-      finish(error);
-    }
-  }, finish);
+    (error, answer) => {
+      if (error !== undefined) return finish(error);
+      try {
+        if (call.stream) relayStream(res, answer!, record, connection, provider, headers, abort.signal).then(() => finish(), finish);
+        else relayWhole(res, answer!, record, provider, headers, finish);
+      } catch (failure) {
+        answer!.close();
+        finish(failure);
+      }
+    },
+  );
 }
 
 export function reply(res: ServerResponse, requestId: string, answer: HotResponse): void {

@@ -1,7 +1,7 @@
-import { OutboundError, outboundStream, type OutboundStream, type OutboundStreamRequest } from "./request";
+import { OutboundError, openOutboundStream, type OutboundStream, type OutboundStreamRequest } from "./request";
 
 // Following redirects for callers that expect them (provider APIs behind a gateway or a moved
-// path). Each hop is a new outboundStream call, so the policy judges every hop's address after
+// path). Each hop is a new openOutboundStream call, so the policy judges every hop's address after
 // resolution as it judged the first; a hop it refuses ends the call with `refused_by_policy`
 // naming the redirect's origin (never its path or query, which may carry a token). Credentials go
 // only where the first request went: on a hop to another origin the headers named in
@@ -16,40 +16,54 @@ export interface FollowOptions {
   credentialHeaders?: readonly string[];
 }
 
-export async function outboundStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions = {}): Promise<OutboundStream & { url: string }> {
+export function outboundStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions = {}): Promise<OutboundStream> {
+  return new Promise((resolve, reject) => openStreamFollowing(url, request, options, (error, answer) => (error === undefined ? resolve(answer!) : reject(error))));
+}
+
+/** outboundStreamFollowing handing its answer to a callback (the gateway's hot path: no promise per call). */
+export function openStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions, done: (error: unknown, answer?: OutboundStream) => void): void {
   const maxRedirects = options.maxRedirects ?? 5;
-  let current = url;
-  let hop = request;
-  for (let redirects = 0; ; redirects++) {
-    let answer: OutboundStream;
-    try {
-      answer = await outboundStream(current, hop);
-    } catch (error) {
-      if (error instanceof OutboundError && error.failure === "refused_by_policy" && current !== url) {
-        throw new OutboundError("refused_by_policy", error.refusal, originOf(current));
+  const hop = (current: string, hopRequest: OutboundStreamRequest, redirects: number) =>
+    openOutboundStream(current, hopRequest, (error, answer) => {
+      if (error !== undefined) {
+        const refusedHop = error instanceof OutboundError && error.failure === "refused_by_policy" && current !== url;
+        return done(refusedHop ? new OutboundError("refused_by_policy", error.refusal, originOf(current)) : error);
       }
-      throw error;
-    }
-    const location = answer.headers.location;
-    if (!REDIRECTS.has(answer.status) || !location || redirects >= maxRedirects) return { ...answer, url: current };
-    answer.close();
-    // Worked out only when there is a redirect to follow: most calls have none.
-    const origin = new URL(url).origin;
-    const credentials = new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase()));
-    let next: URL;
-    try {
-      next = new URL(location, current);
-    } catch {
-      return { ...answer, url: current };
-    }
-    // 301, 302 and 303 turn a POST into a GET without a body, as fetch does; 307 and 308 keep both.
-    const keepsMethod = answer.status === 307 || answer.status === 308 || hop.method === "GET";
-    const headers = Object.fromEntries(
-      Object.entries(hop.headers ?? {}).filter(([name]) => next.origin === origin || !credentials.has(name.toLowerCase())),
-    );
-    hop = keepsMethod ? { ...hop, headers } : { ...hop, method: "GET", headers: withoutBodyHeaders(headers), body: undefined };
-    current = next.toString();
+      const next = redirectOf(answer!, url, current, hopRequest, options, redirects >= maxRedirects);
+      if (!next) return done(undefined, answer);
+      answer!.close();
+      hop(next.url, next.request, redirects + 1);
+    });
+  hop(url, request, 0);
+}
+
+/** Where a redirect answer sends the request next, and with what; null to return the answer as it is. */
+function redirectOf(
+  answer: OutboundStream,
+  first: string,
+  current: string,
+  hop: OutboundStreamRequest,
+  options: FollowOptions,
+  tooMany: boolean,
+): { url: string; request: OutboundStreamRequest } | null {
+  const location = answer.headers.location;
+  if (!REDIRECTS.has(answer.status) || !location || tooMany) return null;
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch {
+    return null;
   }
+  // Worked out only when there is a redirect to follow: most calls have none.
+  const origin = new URL(first).origin;
+  const credentials = new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase()));
+  // 301, 302 and 303 turn a POST into a GET without a body, as fetch does; 307 and 308 keep both.
+  const keepsMethod = answer.status === 307 || answer.status === 308 || hop.method === "GET";
+  const headers = Object.fromEntries(
+    Object.entries(hop.headers ?? {}).filter(([name]) => next.origin === origin || !credentials.has(name.toLowerCase())),
+  );
+  const request = keepsMethod ? { ...hop, headers } : { ...hop, method: "GET" as const, headers: withoutBodyHeaders(headers), body: undefined };
+  return { url: next.toString(), request };
 }
 
 function withoutBodyHeaders(headers: Record<string, string>): Record<string, string> {

@@ -1,13 +1,13 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from "node:http";
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { pooledAgent } from "./agents";
 import type { Refusal } from "./policy";
 import type { ResolvedAddress } from "./resolve";
-import { resolveTarget, type ResolvedTarget } from "./target";
+import { fixedVerdict, resolveTarget, type ResolvedTarget, type TargetVerdict } from "./target";
 
 // Every request the server makes to a URL someone configured goes through outboundRequest (the
-// answer read whole: alert deliveries) or outboundStream (the answer streamed: provider calls).
+// answer read whole: alert deliveries) or openOutboundStream (the answer streamed: provider calls).
 //
 // - The policy (lib/outbound/policy.ts) is applied to the addresses the connection uses: a name is
 //   resolved once, judged, and the socket connects to exactly those addresses (a pinned `lookup`),
@@ -57,7 +57,7 @@ export interface OutboundResponse {
 /** Sends one request the policy allows, or throws an OutboundError (and nothing else). */
 export async function outboundRequest(url: string, request: OutboundRequest): Promise<OutboundResponse> {
   const signal = AbortSignal.timeout(request.timeoutMs);
-  const verdict = await resolveTarget(url, signal);
+  const verdict = fixedVerdict(url) ?? (await resolveTarget(url, signal));
   if (verdict.kind === "refused") throw new OutboundError("refused_by_policy", verdict.refusal);
   if (verdict.kind === "unresolved") throw new OutboundError(signal.aborted ? "timeout" : "connection_failed");
   return send(verdict.target, request, signal);
@@ -65,9 +65,12 @@ export async function outboundRequest(url: string, request: OutboundRequest): Pr
 
 function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSignal): Promise<OutboundResponse> {
   const max = request.maxResponseBytes ?? 65_536;
-  return connect(target, request, signal).then(
-    (res) =>
-      new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new OutboundError("timeout"));
+    const req = connect(
+      target,
+      request,
+      (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         let settled = false;
@@ -86,24 +89,36 @@ function send(target: ResolvedTarget, request: OutboundRequest, signal: AbortSig
         res.on("end", done);
         res.on("close", done);
         res.on("error", done);
-      }),
-  );
+      },
+      () => reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed")),
+    );
+    // The signal ends the request, and its answer if it has one, at any time. (One listener,
+    // rather than the request's own `signal` option, which adds half a dozen per request.)
+    const onAbort = () => req.destroy();
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.once("close", () => signal.removeEventListener("abort", onAbort));
+  });
 }
 
-/** Sends the request to the judged target; resolves with the answer once its status arrives. */
+/**
+ * Sends the request to the judged target: `onResponse` once the answer's status arrives, or
+ * `onError` (once, and never after `onResponse`) when it fails before that.
+ */
 function connect(
   target: ResolvedTarget,
   request: Pick<OutboundRequest, "method" | "headers" | "body"> & { keepAlive?: boolean },
-  signal: AbortSignal,
-): Promise<IncomingMessage> {
+  onResponse: (res: IncomingMessage) => void,
+  onError: () => void,
+): ClientRequest {
   const { url, hostname, addresses } = target;
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers = body ? { ...request.headers, "content-length": String(body.length) } : request.headers;
   const options: RequestOptions = {
     method: request.method,
     hostname,
     port: url.port || undefined,
     path: `${url.pathname}${url.search}`,
-    headers: { ...request.headers, ...(body ? { "content-length": String(body.length) } : {}) },
+    headers,
     auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
     // Each request connects to the addresses judged for it: on a socket of its own, or from the
     // pool of sockets connected to exactly those addresses (./agents.ts).
@@ -111,17 +126,22 @@ function connect(
     lookup: addresses ? pinnedLookup(addresses) : undefined,
   };
   const requestFn = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new OutboundError("timeout"));
-    const req = requestFn(options, resolve);
-    // The signal ends the request, and its answer if it has one, at any time. (One listener,
-    // rather than the request's own `signal` option, which adds half a dozen per request.)
-    const onAbort = () => req.destroy();
-    signal.addEventListener("abort", onAbort, { once: true });
-    req.once("close", () => signal.removeEventListener("abort", onAbort));
-    req.on("error", () => reject(new OutboundError(signal.aborted ? "timeout" : "connection_failed")));
-    req.end(body);
+  let answered = false;
+  let failed = false;
+  const req = requestFn(options, (res) => {
+    answered = true;
+    onResponse(res);
   });
+  const fail = () => {
+    if (answered || failed) return;
+    failed = true;
+    onError();
+  };
+  req.on("error", fail);
+  // A request destroyed before its answer may close without an error event.
+  req.once("close", fail);
+  req.end(body);
+  return req;
 }
 
 export interface OutboundStreamRequest extends Omit<OutboundRequest, "maxResponseBytes"> {
@@ -138,6 +158,8 @@ export interface OutboundStreamRequest extends Omit<OutboundRequest, "maxRespons
 export interface OutboundStream {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The URL that answered: the one asked, or the last redirect's (./redirects.ts). */
+  url: string;
   /** The body as it arrives; iterating throws an OutboundError when it stalls or breaks off. */
   body: AsyncIterable<Buffer>;
   /**
@@ -157,51 +179,100 @@ export interface BodySink {
 
 /**
  * Like outboundRequest, but answers as soon as the status arrives and streams the body (server-sent
- * events, large answers). The same policy, pinned addresses and failure classes.
+ * events, large answers), with the same policy, pinned addresses and failure classes; `done` is
+ * called once, with the stream, or with an OutboundError or the caller's abort reason. Callbacks,
+ * not a promise, and no abort controller of its own: it is the gateway's hot path, where every
+ * object a call allocates is paid for in GC pauses. Callers follow redirects through ./redirects.ts.
  */
-export async function outboundStream(url: string, request: OutboundStreamRequest): Promise<OutboundStream> {
-  const controller = new AbortController();
-  const callerSignal = request.signal;
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-  if (callerSignal?.aborted) onCallerAbort();
+export function openOutboundStream(url: string, request: OutboundStreamRequest, done: (error: unknown, stream?: OutboundStream) => void): void {
+  const caller = request.signal;
+  if (caller?.aborted) return done(caller.reason);
+  let req: ClientRequest | undefined;
+  let res: IncomingMessage | undefined;
+  const fixed = fixedVerdict(url);
+  /** Only for a name to resolve: most calls go to a URL whose verdict is fixed. */
+  const resolving = fixed ? undefined : new AbortController();
   let timedOut = false;
+  let settled = false;
+  const failure = () => (caller?.aborted ? caller.reason : new OutboundError(timedOut ? "timeout" : "connection_failed"));
+  // The caller's abort and the timer end whatever stage the call is at; `req` and `resolving`
+  // report back through their own failure paths.
+  const stop = () => {
+    if (res) res.destroy();
+    else if (req) req.destroy();
+    else if (resolving) resolving.abort();
+  };
+  const settle = (error: unknown, stream?: OutboundStream) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    if (error !== undefined) caller?.removeEventListener("abort", stop);
+    done(error, stream);
+  };
+  caller?.addEventListener("abort", stop, { once: true });
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort();
+    stop();
   }, request.timeoutMs);
-  const failure = () => (callerSignal?.aborted ? callerSignal.reason : new OutboundError(timedOut ? "timeout" : "connection_failed"));
-  try {
-    const verdict = await resolveTarget(url, controller.signal);
-    if (verdict.kind === "refused") throw new OutboundError("refused_by_policy", verdict.refusal);
-    if (verdict.kind === "unresolved") throw failure();
-    const res = await connect(verdict.target, request, controller.signal).catch(() => Promise.reject(failure()));
-    clearTimeout(timer);
-    const socket = res.socket;
-    const onIdle = () => {
-      timedOut = true;
-      res.destroy();
-    };
-    socket?.setTimeout(request.idleTimeoutMs, onIdle);
-    const done = () => {
-      callerSignal?.removeEventListener("abort", onCallerAbort);
-      // A kept-alive socket outlives this answer: it must not carry this answer's idle timer.
-      socket?.removeListener("timeout", onIdle);
-    };
-    res.once("close", done);
-    return {
-      status: res.statusCode ?? 0,
-      headers: res.headers,
-      get body() {
-        return readBody(res, failure);
+
+  const start = (verdict: TargetVerdict) => {
+    if (settled) return;
+    if (verdict.kind === "refused") return settle(new OutboundError("refused_by_policy", verdict.refusal));
+    if (verdict.kind === "unresolved" || caller?.aborted || timedOut) return settle(failure());
+    req = connect(
+      verdict.target,
+      request,
+      (answer) => {
+        res = answer;
+        const socket = answer.socket;
+        const onIdle = () => {
+          timedOut = true;
+          answer.destroy();
+        };
+        socket?.setTimeout(request.idleTimeoutMs, onIdle);
+        answer.once("close", () => {
+          caller?.removeEventListener("abort", stop);
+          // A kept-alive socket outlives this answer: it must not carry this answer's idle timer.
+          socket?.removeListener("timeout", onIdle);
+        });
+        settle(undefined, new ArrivingAnswer(answer, url, failure));
       },
-      consume: (sink) => consumeBody(res, failure, sink),
-      close: () => res.destroy(),
-    };
-  } catch (error) {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener("abort", onCallerAbort);
-    throw error;
+      () => settle(failure()),
+    );
+  };
+  if (fixed) return start(fixed);
+  resolveTarget(url, resolving!.signal).then(start, () => settle(failure()));
+}
+
+/**
+ * An answer as it arrives. A class, not an object literal with a getter closing over the call:
+ * with the literal, whatever the call reached survived young-generation GCs until a full one
+ * (measured on the gateway with --trace-gc-nvp: 2.4 MB surviving each scavenge instead of 0.7,
+ * pauses of 12-18 ms instead of 3-5; V8 apparently keeps each literal's accessor somewhere old).
+ */
+class ArrivingAnswer implements OutboundStream {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+
+  constructor(
+    private readonly res: IncomingMessage,
+    readonly url: string,
+    private readonly failure: () => unknown,
+  ) {
+    this.status = res.statusCode ?? 0;
+    this.headers = res.headers;
+  }
+
+  get body(): AsyncIterable<Buffer> {
+    return readBody(this.res, this.failure);
+  }
+
+  consume(sink: BodySink): { resume(): void } {
+    return consumeBody(this.res, this.failure, sink);
+  }
+
+  close(): void {
+    this.res.destroy();
   }
 }
 

@@ -33,15 +33,20 @@ const LOOPBACK: ResolvedAddress[] = [
 const fixedVerdicts = new WeakMap<OutboundPolicy, Map<string, TargetVerdict>>();
 const MAX_CACHED = 1_000;
 
+/** The verdict on a URL judged without DNS before, at once (no promise); undefined when there is none yet. */
+export function fixedVerdict(raw: string, policy: OutboundPolicy = outboundPolicy()): TargetVerdict | undefined {
+  return fixedVerdicts.get(policy)?.get(raw);
+}
+
 export async function resolveTarget(raw: string, signal: AbortSignal, policy: OutboundPolicy = outboundPolicy()): Promise<TargetVerdict> {
-  let known = fixedVerdicts.get(policy);
-  const hit = known?.get(raw);
+  const hit = fixedVerdict(raw, policy);
   if (hit) return hit;
   const parsed = parseTarget(raw);
   if ("reason" in parsed) return { kind: "refused", refusal: parsed };
   const { url, host } = parsed;
   if ("name" in host && !isLoopbackName(host.name)) return judgeName(url, host, signal, policy);
   const verdict = "ip" in host ? judgeIp(url, host.ip, policy) : judgeAddresses(url, host, LOOPBACK, policy);
+  let known = fixedVerdicts.get(policy);
   if (!known) fixedVerdicts.set(policy, (known = new Map()));
   if (known.size >= MAX_CACHED) known.clear();
   known.set(raw, verdict);

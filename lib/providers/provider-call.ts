@@ -1,4 +1,4 @@
-import { outboundStreamFollowing } from "../outbound/redirects";
+import { openStreamFollowing } from "../outbound/redirects";
 import { OutboundError, type OutboundStream } from "../outbound/request";
 import type { ProviderFailure } from "./schemas";
 
@@ -42,33 +42,42 @@ export class ProviderCallError extends Error {
 const MAX_ERROR_BODY = 16_384;
 const MAX_PROVIDER_WORDS = 300;
 
+export interface ProviderRequest {
+  method: "GET" | "POST";
+  body?: unknown;
+  accept?: string;
+}
+
 /** Sends one request to `{baseUrl}{path}`; a non-2xx answer becomes a ProviderCallError. */
-export async function callProvider(
+export function callProvider(connection: Connection, path: string, request: ProviderRequest, options: CallOptions = {}): Promise<OutboundStream> {
+  return new Promise((resolve, reject) => callProviderThen(connection, path, request, options, (error, answer) => (error === undefined ? resolve(answer!) : reject(error))));
+}
+
+/** callProvider handing its answer to a callback, with no promise (the gateway's hot path). */
+export function callProviderThen(
   connection: Connection,
   path: string,
-  request: { method: "GET" | "POST"; body?: unknown; accept?: string },
-  options: CallOptions = {},
-): Promise<OutboundStream> {
+  request: ProviderRequest,
+  options: CallOptions,
+  done: (error: unknown, answer?: OutboundStream) => void,
+): void {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const headers: Record<string, string> = {
     ...connection.headers,
     authorization: `Bearer ${connection.apiKey}`,
     accept: request.accept ?? "application/json",
-    ...(request.body === undefined ? {} : { "content-type": "application/json" }),
   };
-  let answer: OutboundStream;
-  try {
-    answer = await outboundStreamFollowing(
-      `${connection.baseUrl}${path}`,
-      { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? 60_000, signal: options.signal, keepAlive: options.keepAlive },
-      { credentialHeaders: ["authorization", ...Object.keys(connection.headers)] },
-    );
-  } catch (error) {
-    throw asCallError(error, timeoutMs);
-  }
-  if (answer.status >= 200 && answer.status < 300) return answer;
-  const text = await readText(answer, MAX_ERROR_BODY).catch(() => "");
-  throw new ProviderCallError("http_status", statusMessage(answer.status, providerWords(text, connection)), answer.status);
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  openStreamFollowing(
+    `${connection.baseUrl}${path}`,
+    { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? 60_000, signal: options.signal, keepAlive: options.keepAlive },
+    { credentialHeaders: ["authorization", ...Object.keys(connection.headers)] },
+    (error, answer) => {
+      if (error !== undefined) return done(asCallError(error, timeoutMs));
+      if (answer!.status >= 200 && answer!.status < 300) return done(undefined, answer);
+      readTextThen(answer!, MAX_ERROR_BODY, (_failure, text) => done(new ProviderCallError("http_status", statusMessage(answer!.status, providerWords(text ?? "", connection)), answer!.status)));
+    },
+  );
 }
 
 /** An OutboundError (or anything else a call throws) as a ProviderCallError; a caller's abort passes through. */
