@@ -3,7 +3,7 @@ import type { Connection } from "../providers/provider-call";
 import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
 import { prepareTemplate } from "../release/llm-template";
 import { routingRolloutOf } from "../release/router";
-import type { PastSource, RolloutSpan } from "./past";
+import type { PastSource } from "./past";
 import { KEPT_ROLLOUTS, type ConfigChunk, type KeyRow, type ReloadScope, type SnapshotRest, type SnapshotSink } from "./repo";
 import type { ConfigEntry, KeyEntry, ProviderEntry, ScoreSpec, Snapshot, VersionEntry } from "./snapshot";
 
@@ -71,13 +71,7 @@ function configEntries(rows: ConfigChunk, known: ReadonlyMap<string, VersionEntr
   const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
   const active = new Map(rows.activeRollouts.map((r) => [r.id, r]));
   // Newest first, as loaded.
-  const spans = groupBy(rows.rolloutSpans, (r) => r.configId, (r): RolloutSpan => ({
-    id: r.id,
-    baseVersionId: r.baseVersionId,
-    canaryVersionId: r.canaryVersionId,
-    startedAt: r.createdAt.getTime(),
-    endedAt: r.endedAt?.getTime() ?? null,
-  }));
+  const spans = new Map(rows.rolloutSpans.map((r) => [r.configId, r.spans]));
   const scores = groupBy(rows.scoreDefinitions, (d) => d.configId, (d): [string, ScoreSpec] => [d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max }]);
   return rows.configs.map((row: ConfigRow) => {
     const rollout = row.activeRolloutId ? active.get(row.activeRolloutId) : undefined;

@@ -60,10 +60,14 @@ async function configWithHistory(key: string, rollouts: number): Promise<string>
   return config.id;
 }
 
-/** The ids of one kind (`cfg_`, `key_`) among the values of the rows a statement returned. */
+/**
+ * The ids of one kind (`cfg_`, `key_`) among the values of the rows a statement returned, inside
+ * text values too (a config's latest rollouts come as one JSON array).
+ */
 function idsIn(statements: readonly Statement[], prefix: string): Set<string> {
   const ids = new Set<string>();
-  for (const { rows } of statements) for (const row of rows) for (const value of row) if (typeof value === "string" && value.startsWith(prefix)) ids.add(value);
+  const pattern = new RegExp(`(?<![a-z0-9_])${prefix}[0-9a-z]+`, "g");
+  for (const { rows } of statements) for (const row of rows) for (const value of row) if (typeof value === "string") for (const [id] of value.matchAll(pattern)) ids.add(id);
   return ids;
 }
 
