@@ -103,7 +103,7 @@ describe("a change reloads what it names", () => {
     expect(store.loads).toMatchObject({ full: 1, partial: 1 });
     expect(idsIn(counting.statements, "cfg_")).toEqual(new Set([configIds[7]]));
     expect(idsIn(counting.statements, "key_").size).toBe(0);
-    // BEGIN, the isolation level, the config row, its latest rollouts (4), its scores (none), COMMIT.
+    // BEGIN, the isolation level, the config row, its latest rollouts (4, in one row), its scores (none), COMMIT.
     console.info(`[snapshot-changes] config change: ${counting.statements.length} statements, ${rowCount(counting.statements)} rows`);
     expect(counting.statements.length).toBeLessThanOrEqual(7);
     expect(rowCount(counting.statements)).toBeLessThanOrEqual(1 + 1 + 4);
