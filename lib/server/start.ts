@@ -2,15 +2,18 @@
 // .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on an empty database,
 // then serves the Next.js app (lib/server/app-server.ts). `--dev` serves with Next's dev server
 // instead of the build.
-import { startServer } from "./app-server";
+import { setServerSourceMaps } from "./source-maps";
 
 const dev = process.argv.includes("--dev");
+setServerSourceMaps(dev);
 
 // When whatever reads our output goes away (a closed pipe), a log line must not take the server
 // down — nor loop: Next logs uncaught exceptions, and each log line would raise EPIPE again.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 async function main(): Promise<void> {
+  // Imported here, after the source maps are set: static imports would load first.
+  const { startServer } = await import("./app-server");
   const server = await startServer({ dev, log });
   log(`LLM Canary is running at ${server.url}`);
   // Last, so the password is the last thing on screen even after a first-run build.

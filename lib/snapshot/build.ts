@@ -3,18 +3,18 @@ import type { Connection } from "../providers/provider-call";
 import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
 import { prepareTemplate } from "../release/llm-template";
 import { routingRolloutOf } from "../release/router";
-import type { PastSource, RolloutSpan } from "./past";
-import { KEPT_ROLLOUTS, type SnapshotRows } from "./repo";
+import type { PastSource } from "./past";
+import { KEPT_ROLLOUTS, type ConfigChunk, type KeyRow, type ReloadScope, type SnapshotRest, type SnapshotSink } from "./repo";
 import type { ConfigEntry, KeyEntry, ProviderEntry, ScoreSpec, Snapshot, VersionEntry } from "./snapshot";
 
-// Builds a snapshot from loaded rows (lib/snapshot/repo.ts): from scratch for a full load, or as
-// the previous snapshot with the loaded items replaced for a partial one. Either way the entries
-// of versions it already holds (parsed template, serialized JSON) and of unchanged connections
-// (opened secrets) are carried over.
+// Builds a snapshot from loaded rows (lib/snapshot/repo.ts) as they are read, chunk by chunk:
+// from scratch for a full load, or as the previous snapshot with the loaded items replaced for a
+// partial one. Either way the entries of versions it already holds (parsed template, serialized
+// JSON) and of unchanged connections (opened secrets) are carried over.
 
-type LlmRow = SnapshotRows["liveVersions"][number];
-type ConfigRow = SnapshotRows["configs"][number];
-type ProviderRow = SnapshotRows["providers"][number];
+type LlmRow = ConfigChunk["liveVersions"][number];
+type ConfigRow = ConfigChunk["configs"][number];
+type ProviderRow = SnapshotRest["providers"][number];
 
 /** The live version entries of `configIds`' entries in `snapshot` (null: of every config), by id. */
 export function liveVersionEntries(snapshot: Snapshot | null, configIds: readonly string[] | null): Map<string, VersionEntry> {
@@ -51,7 +51,7 @@ function providerEntry(row: ProviderRow, previous: Snapshot | null): ProviderEnt
   return entry;
 }
 
-function keyEntry(k: SnapshotRows["apiKeys"][number]): KeyEntry {
+function keyEntry(k: KeyRow): KeyEntry {
   const configs = k.configKeys.length > 0 ? k.configKeys : null;
   return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null, configs };
 }
@@ -66,18 +66,12 @@ function groupBy<T, V>(items: readonly T[], key: (item: T) => string, value: (it
   return groups;
 }
 
-/** The config entries of the loaded configs. */
-function configEntries(rows: SnapshotRows, known: ReadonlyMap<string, VersionEntry>): ConfigEntry[] {
+/** The config entries of a chunk of loaded configs. */
+function configEntries(rows: ConfigChunk, known: ReadonlyMap<string, VersionEntry>): ConfigEntry[] {
   const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
   const active = new Map(rows.activeRollouts.map((r) => [r.id, r]));
   // Newest first, as loaded.
-  const spans = groupBy(rows.rolloutSpans, (r) => r.configId, (r): RolloutSpan => ({
-    id: r.id,
-    baseVersionId: r.baseVersionId,
-    canaryVersionId: r.canaryVersionId,
-    startedAt: r.createdAt.getTime(),
-    endedAt: r.endedAt?.getTime() ?? null,
-  }));
+  const spans = new Map(rows.rolloutSpans.map((r) => [r.configId, r.spans]));
   const scores = groupBy(rows.scoreDefinitions, (d) => d.configId, (d): [string, ScoreSpec] => [d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max }]);
   return rows.configs.map((row: ConfigRow) => {
     const rollout = row.activeRolloutId ? active.get(row.activeRolloutId) : undefined;
@@ -105,34 +99,71 @@ function configEntries(rows: SnapshotRows, known: ReadonlyMap<string, VersionEnt
 }
 
 /**
- * `previous`: the snapshot this one replaces (required for a partial load's rows); `past`: what
- * the snapshot answers about the history it does not hold.
+ * A snapshot built as a load's rows come (lib/snapshot/repo.ts SnapshotSink): `previous` is the
+ * snapshot this one replaces (required for a partial load, whose `scope` names what it read);
+ * `past` what the snapshot answers about the history it does not hold.
  */
-export function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null, past: PastSource): Snapshot {
-  const scope = rows.scope;
-  if (scope && !previous) throw new Error("A partial load applies to a snapshot; load everything first.");
-  const base = scope ? previous : null;
-  const known = liveVersionEntries(previous, scope ? rows.configs.map((c) => c.id) : null);
-  const configs = configEntries(rows, known);
-  // Configs and keys are never deleted and their key or selector never changes; connections and
-  // prices may be deleted: what a partial load asked for and did not find is gone.
-  const providerIds = scope?.providerIds ?? [];
-  const models = scope?.models ?? [];
-  return {
-    configsByKey: edited(base?.configsByKey, configs.length > 0, (map) => configs.forEach((c) => map.set(c.key, c))),
-    configsById: edited(base?.configsById, configs.length > 0, (map) => configs.forEach((c) => map.set(c.id, c))),
-    keysBySelector: edited(base?.keysBySelector, rows.apiKeys.length > 0, (map) => rows.apiKeys.forEach((k) => map.set(k.selector, keyEntry(k)))),
-    providers: edited(base?.providers, providerIds.length > 0, (map) => {
-      providerIds.forEach((id) => map.delete(id));
-      rows.providers.forEach((p) => map.set(p.id, providerEntry(p, previous)));
-    }),
-    prices: edited(base?.prices, models.length > 0, (map) => {
-      models.forEach((model) => map.delete(model));
-      rows.prices.forEach(({ model, ...price }) => map.set(model, price));
-    }),
-    past,
-    loadedAt,
-  };
+export class SnapshotBuilder implements SnapshotSink {
+  private readonly base: Snapshot | null;
+  /** The live version entries carried over: a full load's from every config, a partial load's from the configs it reads. */
+  private readonly known: ReadonlyMap<string, VersionEntry>;
+  private configsByKey: Map<string, ConfigEntry> | null = null;
+  private configsById: Map<string, ConfigEntry> | null = null;
+  private keysBySelector: Map<string, KeyEntry> | null = null;
+
+  constructor(
+    private readonly scope: ReloadScope | null,
+    private readonly previous: Snapshot | null,
+    private readonly past: PastSource,
+  ) {
+    if (scope && !previous) throw new Error("A partial load applies to a snapshot; load everything first.");
+    this.base = scope ? previous : null;
+    this.known = liveVersionEntries(previous, scope ? scope.configIds : null);
+  }
+
+  knownVersion(id: string): boolean {
+    return this.known.has(id);
+  }
+
+  configs(chunk: ConfigChunk): void {
+    const entries = configEntries(chunk, this.known);
+    this.configsByKey ??= new Map(this.base?.configsByKey ?? []);
+    this.configsById ??= new Map(this.base?.configsById ?? []);
+    for (const entry of entries) {
+      this.configsByKey.set(entry.key, entry);
+      this.configsById.set(entry.id, entry);
+    }
+  }
+
+  keys(rows: KeyRow[]): void {
+    this.keysBySelector ??= new Map(this.base?.keysBySelector ?? []);
+    for (const row of rows) this.keysBySelector.set(row.selector, keyEntry(row));
+  }
+
+  /** The snapshot, once every chunk is in: `rest` the connections and prices the load read. */
+  finish(rest: Pick<SnapshotRest, "providers" | "prices">, loadedAt: Date): Snapshot {
+    // Configs and keys are never deleted and their key or selector never changes; connections and
+    // prices may be deleted: what a partial load asked for and did not find is gone. A map the
+    // load did not touch is the previous snapshot's, shared.
+    const base = this.base;
+    const providerIds = this.scope?.providerIds ?? [];
+    const models = this.scope?.models ?? [];
+    return {
+      configsByKey: this.configsByKey ?? base?.configsByKey ?? new Map(),
+      configsById: this.configsById ?? base?.configsById ?? new Map(),
+      keysBySelector: this.keysBySelector ?? base?.keysBySelector ?? new Map(),
+      providers: edited(base?.providers, providerIds.length > 0, (map) => {
+        providerIds.forEach((id) => map.delete(id));
+        rest.providers.forEach((p) => map.set(p.id, providerEntry(p, this.previous)));
+      }),
+      prices: edited(base?.prices, models.length > 0, (map) => {
+        models.forEach((model) => map.delete(model));
+        rest.prices.forEach(({ model, ...price }) => map.set(model, price));
+      }),
+      past: this.past,
+      loadedAt,
+    };
+  }
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { Database } from "../db/client";
 import type { Listener } from "../db/listen";
 import { CHANGE_CHANNEL } from "../change-notify";
-import { buildSnapshot, liveVersionEntries } from "./build";
 import { parseNotice } from "./changes";
+import { loadSnapshot } from "./load";
 import { isMaybeNewer } from "./miss";
 import { PastLookup } from "./past";
 import { registerSnapshotStore } from "./registry";
 import { ReloadQueue } from "./reload-queue";
-import { loadSnapshotRows, readChangeMarker, type ReloadScope } from "./repo";
+import { readChangeMarker, type ReloadScope } from "./repo";
 import type { Snapshot } from "./snapshot";
 
 // Keeps the process's routing snapshot current: LISTEN for changes and reload only the item each
@@ -157,13 +157,11 @@ export class SnapshotStore {
   /** Loads `scope` (null: everything) and installs it; returns the change marker a full load read. */
   private async load(scope: ReloadScope | null): Promise<number | null> {
     if (this.stopped) return null;
-    const previous = this.snapshot;
-    const known = liveVersionEntries(previous, scope?.configIds ?? null);
     try {
-      const rows = await loadSnapshotRows(this.db.prisma, scope, (id) => known.has(id));
-      this.snapshot = buildSnapshot(rows, new Date(), previous, this.past);
+      const { snapshot, seq } = await loadSnapshot(this.db.prisma, scope, this.snapshot, this.past);
+      this.snapshot = snapshot;
       this.setReachable(true);
-      return rows.seq;
+      return seq;
     } catch (error) {
       this.setReachable(false, error);
       throw error;

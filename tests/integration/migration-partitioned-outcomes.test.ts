@@ -5,8 +5,7 @@ import { listPartitions } from "@/lib/db/partitions";
 import { spanEnd, spanStart } from "@/lib/db/retention";
 import { runRetentionPass } from "@/lib/db/retention-job";
 import { ingestBatch } from "@/lib/metrics/ingest-service";
-import { loadSnapshotRows } from "@/lib/snapshot/repo";
-import { buildSnapshot } from "@/lib/snapshot/build";
+import { loadSnapshot } from "@/lib/snapshot/load";
 import { PastLookup } from "@/lib/snapshot/past";
 import { databaseBefore, embeddedDatabaseBefore } from "../helpers/migrate-before";
 
@@ -111,7 +110,7 @@ describe.each([
   });
 
   it("ingests after it: a resent old outcome is a duplicate, a new one gets the next id and a partition of its day", async () => {
-    const snapshot = buildSnapshot(await loadSnapshotRows(db.prisma, null, () => false), new Date(), null, new PastLookup(db.prisma));
+    const snapshot = (await loadSnapshot(db.prisma, null, null, new PastLookup(db.prisma))).snapshot;
     const key = { name: "test", configs: null };
     const event = (requestId: string, at?: Date) => ({ requestId, config: "chat", versionId: "ver_a1", isError: false, latencyMs: 120, ...(at ? { at: at.toISOString() } : {}) });
     const [{ max }] = await db.query<{ max: string }>(`SELECT max(id)::text AS max FROM outcomes`, []);

@@ -14,8 +14,7 @@ import { createConfig } from "@/lib/release/config-service";
 import { startRollout } from "@/lib/release/rollout-service";
 import { createScore } from "@/lib/release/score-service";
 import { createVersion } from "@/lib/release/version-service";
-import { loadSnapshotRows } from "@/lib/snapshot/repo";
-import { buildSnapshot } from "@/lib/snapshot/build";
+import { loadSnapshot } from "@/lib/snapshot/load";
 import { PastLookup } from "@/lib/snapshot/past";
 import type { Snapshot } from "@/lib/snapshot/snapshot";
 import { adminKey } from "../helpers/call";
@@ -101,7 +100,7 @@ beforeAll(async () => {
   canaryId = (await createVersion(db.prisma, system, "chat", { label: "v2", model: "gpt-4o", systemPrompt: "Two.", temperature: 0.5, maxTokens: 64 })).id;
   await createScore(db.prisma, system, "chat", { key: "groundedness", label: "Groundedness", kind: "numeric", min: 0, max: 1 });
   rolloutId = (await startRollout(db.prisma, system, "chat", { canaryVersionId: canaryId })).id;
-  snapshot = buildSnapshot(await loadSnapshotRows(db.prisma, null, () => false), new Date(), null, new PastLookup(db.prisma));
+  snapshot = (await loadSnapshot(db.prisma, null, null, new PastLookup(db.prisma))).snapshot;
   base = spanStart(new Date(), "day").getTime() + DAY;
 });
 afterAll(async () => {

@@ -60,10 +60,14 @@ async function configWithHistory(key: string, rollouts: number): Promise<string>
   return config.id;
 }
 
-/** The ids of one kind (`cfg_`, `key_`) among the values of the rows a statement returned. */
+/**
+ * The ids of one kind (`cfg_`, `key_`) among the values of the rows a statement returned, inside
+ * text values too (a config's latest rollouts come as one JSON array).
+ */
 function idsIn(statements: readonly Statement[], prefix: string): Set<string> {
   const ids = new Set<string>();
-  for (const { rows } of statements) for (const row of rows) for (const value of row) if (typeof value === "string" && value.startsWith(prefix)) ids.add(value);
+  const pattern = new RegExp(`(?<![a-z0-9_])${prefix}[0-9a-z]+`, "g");
+  for (const { rows } of statements) for (const row of rows) for (const value of row) if (typeof value === "string") for (const [id] of value.matchAll(pattern)) ids.add(id);
   return ids;
 }
 
@@ -99,7 +103,7 @@ describe("a change reloads what it names", () => {
     expect(store.loads).toMatchObject({ full: 1, partial: 1 });
     expect(idsIn(counting.statements, "cfg_")).toEqual(new Set([configIds[7]]));
     expect(idsIn(counting.statements, "key_").size).toBe(0);
-    // BEGIN, the isolation level, the config row, its latest rollouts (4), its scores (none), COMMIT.
+    // BEGIN, the isolation level, the config row, its latest rollouts (4, in one row), its scores (none), COMMIT.
     console.info(`[snapshot-changes] config change: ${counting.statements.length} statements, ${rowCount(counting.statements)} rows`);
     expect(counting.statements.length).toBeLessThanOrEqual(7);
     expect(rowCount(counting.statements)).toBeLessThanOrEqual(1 + 1 + 4);

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sealApiKey } from "@/lib/providers/sealed-fields";
 import { LlmSettings } from "@/lib/release/llm-settings";
-import { buildSnapshot as build } from "@/lib/snapshot/build";
+import { SnapshotBuilder } from "@/lib/snapshot/build";
 import type { PastSource } from "@/lib/snapshot/past";
-import type { SnapshotRows } from "@/lib/snapshot/repo";
+import type { ConfigChunk, KeyRow, ReloadScope, SnapshotRest } from "@/lib/snapshot/repo";
 import type { Snapshot } from "@/lib/snapshot/snapshot";
 
 // A version never changes, so a rebuilt snapshot keeps the entries (parsed template, serialized
@@ -15,7 +15,16 @@ const version = (id: string) => ({ id, label: id, ...llm });
 
 /** Nothing in these tests asks about the past. */
 const past: PastSource = { version: () => null, rollout: () => null, rolloutAt: () => null, answer: async () => past };
-const buildSnapshot = (rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null = null) => build(rows, loadedAt, previous, past);
+
+/** What one load read, handed to the builder as a single chunk (a full load's come in several: lib/snapshot/repo.ts). */
+type SnapshotRows = ConfigChunk & SnapshotRest & { scope: ReloadScope | null; apiKeys: KeyRow[] };
+
+function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null = null): Snapshot {
+  const builder = new SnapshotBuilder(rows.scope, previous, past);
+  if (rows.configs.length > 0) builder.configs(rows);
+  if (rows.apiKeys.length > 0) builder.keys(rows.apiKeys);
+  return builder.finish(rows, loadedAt);
+}
 
 function rows(stableVersionId: string, canaryVersionId: string | null, providers: unknown[] = []): SnapshotRows {
   return {
@@ -44,6 +53,25 @@ describe("buildSnapshot", () => {
     expect(after.canary).toMatchObject({ id: "ver_c", label: "ver_c" });
     expect(after.canary!.llmJson).toBe(before.stable!.llmJson); // same settings, serialized alike
     expect(buildSnapshot(rows("ver_b", null), new Date()).configsByKey.get("chat")!.stable).not.toBe(before.canary);
+  });
+});
+
+describe("a full load read in chunks", () => {
+  it("holds the configs of every chunk, and a key of each", () => {
+    const chunk = (id: string, key: string, versionId: string): ConfigChunk => {
+      const one = rows(versionId, null);
+      return { ...one, configs: [{ ...one.configs[0], id, key }] };
+    };
+    const key = (id: string) => ({ id, name: id, selector: `sel_${id}`, secretHash: "0".repeat(64), scopes: ["route" as const], revokedAt: null, configKeys: [] });
+    const builder = new SnapshotBuilder(null, null, past);
+    builder.configs(chunk("cfg_1", "chat", "ver_a"));
+    builder.configs(chunk("cfg_2", "search", "ver_b"));
+    builder.keys([key("key_1")]);
+    builder.keys([key("key_2")]);
+    const snapshot = builder.finish({ providers: [], prices: [] }, new Date());
+    expect([...snapshot.configsByKey.keys()]).toEqual(["chat", "search"]);
+    expect(snapshot.configsById.get("cfg_2")!.stable).toMatchObject({ id: "ver_b" });
+    expect([...snapshot.keysBySelector.keys()]).toEqual(["sel_key_1", "sel_key_2"]);
   });
 });
 
