@@ -25,11 +25,19 @@ export async function openCountingDatabase(url: string): Promise<CountingDatabas
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
-    client.query = (async (...args: unknown[]) => {
+    const record = (config: string | { text: string }, result: pg.QueryResult | undefined) =>
+      statements.push({ text: typeof config === "string" ? config : config.text, rows: (result?.rows ?? []).map((row) => (Array.isArray(row) ? row : Object.values(row))) });
+    client.query = ((...args: unknown[]) => {
       const config = args[0] as string | { text: string };
-      const result = await query(...args);
-      statements.push({ text: typeof config === "string" ? config : config.text, rows: (result.rows ?? []).map((row) => (Array.isArray(row) ? row : Object.values(row))) });
-      return result;
+      // pool.query (a statement outside a transaction) passes a callback; a transaction awaits the promise.
+      const callback = args[args.length - 1];
+      if (typeof callback === "function") {
+        return query(...args.slice(0, -1), (error: Error | null, result: pg.QueryResult) => {
+          if (!error) record(config, result);
+          callback(error, result);
+        });
+      }
+      return query(...args).then((result) => (record(config, result), result));
     }) as unknown as Query;
   });
   const base = await openDatabase({ url });
