@@ -4,17 +4,13 @@ import { llmSettingsDtoOf, llmSettingsOf } from "../release/llm-settings";
 import { prepareTemplate } from "../release/llm-template";
 import { routingRolloutOf } from "../release/router";
 import type { PastSource } from "./past";
-import { KEPT_ROLLOUTS, type ConfigChunk, type KeyRow, type ReloadScope, type SnapshotRest, type SnapshotSink } from "./repo";
+import { KEPT_ROLLOUTS, type ConfigRow, type KeyRow, type LlmRow, type ProviderRow, type ReloadScope, type SnapshotRest, type SnapshotSink } from "./repo";
 import type { ConfigEntry, KeyEntry, ProviderEntry, ScoreSpec, Snapshot, VersionEntry } from "./snapshot";
 
 // Builds a snapshot from loaded rows (lib/snapshot/repo.ts) as they are read, chunk by chunk:
 // from scratch for a full load, or as the previous snapshot with the loaded items replaced for a
 // partial one. Either way the entries of versions it already holds (parsed template, serialized
 // JSON) and of unchanged connections (opened secrets) are carried over.
-
-type LlmRow = ConfigChunk["liveVersions"][number];
-type ConfigRow = ConfigChunk["configs"][number];
-type ProviderRow = SnapshotRest["providers"][number];
 
 /** The live version entries of `configIds`' entries in `snapshot` (null: of every config), by id. */
 export function liveVersionEntries(snapshot: Snapshot | null, configIds: readonly string[] | null): Map<string, VersionEntry> {
@@ -28,11 +24,11 @@ export function liveVersionEntries(snapshot: Snapshot | null, configIds: readonl
 }
 
 /** Versions never change, so a version's entry is built once and carried over. */
-function versionEntry(id: string | null, rows: ReadonlyMap<string, LlmRow>, known: ReadonlyMap<string, VersionEntry>): VersionEntry | null {
+function versionEntry(id: string | null, rows: readonly LlmRow[], known: ReadonlyMap<string, VersionEntry>): VersionEntry | null {
   if (id === null) return null;
   const entry = known.get(id);
   if (entry) return entry;
-  const row = rows.get(id);
+  const row = rows.find((v) => v.id === id);
   if (!row) return null;
   const llm = llmSettingsOf(row);
   return { id: row.id, label: row.label, llm, template: prepareTemplate(llm), llmJson: JSON.stringify(llmSettingsDtoOf(llm)) };
@@ -44,7 +40,7 @@ const providerRows = new WeakMap<ProviderEntry, ProviderRow>();
 function providerEntry(row: ProviderRow, previous: Snapshot | null): ProviderEntry {
   const known = previous?.providers.get(row.id);
   const knownRow = known && providerRows.get(known);
-  if (known && knownRow && knownRow.updatedAt.getTime() === row.updatedAt.getTime() && knownRow.name === row.name) return known;
+  if (known && knownRow && knownRow.updatedAt === row.updatedAt && knownRow.name === row.name) return known;
   let opened: Connection | null = null;
   const entry: ProviderEntry = { id: row.id, name: row.name, open: () => (opened ??= openConnection(row)) };
   providerRows.set(entry, row);
@@ -53,49 +49,33 @@ function providerEntry(row: ProviderRow, previous: Snapshot | null): ProviderEnt
 
 function keyEntry(k: KeyRow): KeyEntry {
   const configs = k.configKeys.length > 0 ? k.configKeys : null;
-  return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revokedAt !== null, configs };
+  return { id: k.id, name: k.name, secretHash: k.secretHash, scopes: k.scopes, revoked: k.revoked, configs };
 }
 
-function groupBy<T, V>(items: readonly T[], key: (item: T) => string, value: (item: T) => V): Map<string, V[]> {
-  const groups = new Map<string, V[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(value(item));
-    else groups.set(key(item), [value(item)]);
-  }
-  return groups;
-}
-
-/** The config entries of a chunk of loaded configs. */
-function configEntries(rows: ConfigChunk, known: ReadonlyMap<string, VersionEntry>): ConfigEntry[] {
-  const versions = new Map(rows.liveVersions.map((v) => [v.id, v]));
-  const active = new Map(rows.activeRollouts.map((r) => [r.id, r]));
+/** The entry of a loaded config. */
+function configEntry(row: ConfigRow, known: ReadonlyMap<string, VersionEntry>): ConfigEntry {
+  const rollout = row.activeRollout;
+  const routing = rollout
+    ? routingRolloutOf({ status: rollout.status, salt: rollout.salt, percent: row.canaryPercent, sticky: rollout.sticky, include: rollout.includeUsers, exclude: rollout.excludeUsers })
+    : null;
   // Newest first, as loaded.
-  const spans = new Map(rows.rolloutSpans.map((r) => [r.configId, r.spans]));
-  const scores = groupBy(rows.scoreDefinitions, (d) => d.configId, (d): [string, ScoreSpec] => [d.key, { key: d.key, kind: d.kind, min: d.min, max: d.max }]);
-  return rows.configs.map((row: ConfigRow) => {
-    const rollout = row.activeRolloutId ? active.get(row.activeRolloutId) : undefined;
-    const routing = rollout
-      ? routingRolloutOf({ status: rollout.status, salt: rollout.salt, percent: row.canaryPercent, sticky: rollout.sticky, include: rollout.includeUsers, exclude: rollout.excludeUsers })
-      : null;
-    const latest = spans.get(row.id) ?? [];
-    const older = latest[KEPT_ROLLOUTS];
-    return {
-      id: row.id,
-      key: row.key,
-      revision: row.revision,
-      createdAt: row.createdAt,
-      gateway: { clientOverrides: row.gatewayClientOverrides },
-      samplePolicy: { keep: row.samplePolicy, fraction: row.sampleFraction },
-      stable: versionEntry(row.stableVersionId, versions, known),
-      canary: versionEntry(row.canaryVersionId, versions, known),
-      rollout: rollout && routing ? { id: rollout.id, baseVersionId: rollout.baseVersionId, canaryVersionId: rollout.canaryVersionId, routing } : null,
-      rollouts: latest.slice(0, KEPT_ROLLOUTS),
-      // An older rollout still running cannot be (one active rollout per config); if the data says so, always look.
-      olderRolloutsEndedAt: older ? (older.endedAt ?? Number.POSITIVE_INFINITY) : null,
-      scores: new Map(scores.get(row.id) ?? []),
-    };
-  });
+  const latest = row.rollouts;
+  const older = latest[KEPT_ROLLOUTS];
+  return {
+    id: row.id,
+    key: row.key,
+    revision: row.revision,
+    createdAt: new Date(row.createdAt),
+    gateway: { clientOverrides: row.gatewayClientOverrides },
+    samplePolicy: { keep: row.samplePolicy, fraction: row.sampleFraction },
+    stable: versionEntry(row.stableVersionId, row.liveVersions, known),
+    canary: versionEntry(row.canaryVersionId, row.liveVersions, known),
+    rollout: rollout && routing ? { id: rollout.id, baseVersionId: rollout.baseVersionId, canaryVersionId: rollout.canaryVersionId, routing } : null,
+    rollouts: latest.slice(0, KEPT_ROLLOUTS),
+    // An older rollout still running cannot be (one active rollout per config); if the data says so, always look.
+    olderRolloutsEndedAt: older ? (older.endedAt ?? Number.POSITIVE_INFINITY) : null,
+    scores: new Map(row.scores.map((s): [string, ScoreSpec] => [s.key, { key: s.key, kind: s.kind, min: s.min, max: s.max }])),
+  };
 }
 
 /**
@@ -121,15 +101,15 @@ export class SnapshotBuilder implements SnapshotSink {
     this.known = liveVersionEntries(previous, scope ? scope.configIds : null);
   }
 
-  knownVersion(id: string): boolean {
-    return this.known.has(id);
+  knownVersionIds(): readonly string[] {
+    return [...this.known.keys()];
   }
 
-  configs(chunk: ConfigChunk): void {
-    const entries = configEntries(chunk, this.known);
+  configs(rows: ConfigRow[]): void {
     this.configsByKey ??= new Map(this.base?.configsByKey ?? []);
     this.configsById ??= new Map(this.base?.configsById ?? []);
-    for (const entry of entries) {
+    for (const row of rows) {
+      const entry = configEntry(row, this.known);
       this.configsByKey.set(entry.key, entry);
       this.configsById.set(entry.id, entry);
     }

@@ -1,11 +1,19 @@
 import type { Db } from "../db/types";
-import type { RolloutSpanRow } from "./repo";
 
 // The history the snapshot does not hold, read when an outcome needs it (lib/snapshot/past.ts):
 // each by an index, for the few ids and times a batch asks about.
 
 export function findVersionRefs(db: Db, ids: readonly string[]) {
   return db.version.findMany({ where: { id: { in: [...ids] } }, select: { id: true, configId: true, model: true } });
+}
+
+export interface RolloutSpanRow {
+  id: string;
+  configId: string;
+  baseVersionId: string;
+  canaryVersionId: string;
+  createdAt: Date;
+  endedAt: Date | null;
 }
 
 export function findRolloutSpans(db: Db, ids: readonly string[]): Promise<RolloutSpanRow[]> {

@@ -1,6 +1,5 @@
 import type { Db } from "../db/types";
-import { findRolloutSpans, findRolloutsAt, findVersionRefs, type RolloutAtQuestion } from "./past-repo";
-import type { RolloutSpanRow } from "./repo";
+import { findRolloutSpans, findRolloutsAt, findVersionRefs, type RolloutAtQuestion, type RolloutSpanRow } from "./past-repo";
 
 // What attribution needs beyond the snapshot, which holds only live versions and each config's
 // latest rollouts: a version no longer live (whose config it is, which model prices it), a

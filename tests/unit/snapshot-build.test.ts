@@ -4,7 +4,7 @@ import { sealApiKey } from "@/lib/providers/sealed-fields";
 import { LlmSettings } from "@/lib/release/llm-settings";
 import { SnapshotBuilder } from "@/lib/snapshot/build";
 import type { PastSource } from "@/lib/snapshot/past";
-import type { ConfigChunk, KeyRow, ReloadScope, SnapshotRest } from "@/lib/snapshot/repo";
+import type { ConfigRow, KeyRow, ProviderRow, ReloadScope, SnapshotRest } from "@/lib/snapshot/repo";
 import type { Snapshot } from "@/lib/snapshot/snapshot";
 
 // A version never changes, so a rebuilt snapshot keeps the entries (parsed template, serialized
@@ -17,30 +17,38 @@ const version = (id: string) => ({ id, label: id, ...llm });
 const past: PastSource = { version: () => null, rollout: () => null, rolloutAt: () => null, answer: async () => past };
 
 /** What one load read, handed to the builder as a single chunk (a full load's come in several: lib/snapshot/repo.ts). */
-type SnapshotRows = ConfigChunk & SnapshotRest & { scope: ReloadScope | null; apiKeys: KeyRow[] };
+type SnapshotRows = SnapshotRest & { scope: ReloadScope | null; configs: ConfigRow[]; apiKeys: KeyRow[] };
 
 function buildSnapshot(rows: SnapshotRows, loadedAt: Date, previous: Snapshot | null = null): Snapshot {
   const builder = new SnapshotBuilder(rows.scope, previous, past);
-  if (rows.configs.length > 0) builder.configs(rows);
+  if (rows.configs.length > 0) builder.configs(rows.configs);
   if (rows.apiKeys.length > 0) builder.keys(rows.apiKeys);
   return builder.finish(rows, loadedAt);
 }
 
-function rows(stableVersionId: string, canaryVersionId: string | null, providers: unknown[] = []): SnapshotRows {
+/** A config `chat` with these live versions, the ones not in `known` read with it. */
+function config(stableVersionId: string, canaryVersionId: string | null, known: readonly string[] = []): ConfigRow {
+  const live = [stableVersionId, canaryVersionId].filter((id): id is string => id !== null && !known.includes(id));
   return {
-    scope: null,
-    configs: [
-      { id: "cfg_1", key: "chat", revision: 1, canaryPercent: 0, stableVersionId, canaryVersionId, activeRolloutId: null, samplePolicy: "all" as const, sampleFraction: null, gatewayClientOverrides: false, createdAt: new Date(0) },
-    ],
-    liveVersions: [stableVersionId, canaryVersionId].filter((id) => id !== null).map(version),
-    activeRollouts: [],
-    rolloutSpans: [],
-    prices: [],
-    scoreDefinitions: [],
-    apiKeys: [],
-    providers,
-    seq: 1,
-  } as unknown as SnapshotRows;
+    id: "cfg_1",
+    key: "chat",
+    revision: 1,
+    canaryPercent: 0,
+    stableVersionId,
+    canaryVersionId,
+    samplePolicy: "all",
+    sampleFraction: null,
+    gatewayClientOverrides: false,
+    createdAt: 0,
+    liveVersions: live.map(version),
+    activeRollout: null,
+    rollouts: [],
+    scores: [],
+  };
+}
+
+function rows(stableVersionId: string, canaryVersionId: string | null, providers: ProviderRow[] = []): SnapshotRows {
+  return { scope: null, configs: [config(stableVersionId, canaryVersionId)], apiKeys: [], providers, prices: [], seq: 1 };
 }
 
 describe("buildSnapshot", () => {
@@ -58,11 +66,8 @@ describe("buildSnapshot", () => {
 
 describe("a full load read in chunks", () => {
   it("holds the configs of every chunk, and a key of each", () => {
-    const chunk = (id: string, key: string, versionId: string): ConfigChunk => {
-      const one = rows(versionId, null);
-      return { ...one, configs: [{ ...one.configs[0], id, key }] };
-    };
-    const key = (id: string) => ({ id, name: id, selector: `sel_${id}`, secretHash: "0".repeat(64), scopes: ["route" as const], revokedAt: null, configKeys: [] });
+    const chunk = (id: string, key: string, versionId: string): ConfigRow[] => [{ ...config(versionId, null), id, key }];
+    const key = (id: string): KeyRow => ({ id, name: id, selector: `sel_${id}`, secretHash: "0".repeat(64), scopes: ["route"], revoked: false, configKeys: [] });
     const builder = new SnapshotBuilder(null, null, past);
     builder.configs(chunk("cfg_1", "chat", "ver_a"));
     builder.configs(chunk("cfg_2", "search", "ver_b"));
@@ -77,13 +82,13 @@ describe("a full load read in chunks", () => {
 
 describe("provider connections in the snapshot", () => {
   process.env.LLM_CANARY_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-  const connection = (apiKey: string, updatedAt: number) => ({
+  const connection = (apiKey: string, updatedAt: number): ProviderRow => ({
     id: "prv_1",
     name: "local",
     baseUrl: "https://llm.example.com/v1",
     ...sealApiKey("prv_1", apiKey),
     headersSealed: null,
-    updatedAt: new Date(updatedAt),
+    updatedAt,
   });
 
   it("opens a connection's secrets on first use and keeps its entry (secrets opened) until its row changes", () => {
@@ -110,9 +115,11 @@ describe("a partial load applied to a snapshot", () => {
   const scope = (over: Partial<Record<"configIds" | "keyIds" | "providerIds" | "models", string[]>>) => ({ configIds: [], keyIds: [], providerIds: [], models: [], ...over });
 
   it("replaces the configs it read and shares every map it did not touch", () => {
-    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] } as SnapshotRows, new Date());
-    // The config again, now with a canary; its stable version is not read again (the caller knew it).
-    const partial = { ...rows("ver_a", "ver_b"), scope: scope({ configIds: ["cfg_1"] }), liveVersions: [version("ver_b")], seq: null } as unknown as SnapshotRows;
+    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] }, new Date());
+    // The config again, now with a canary; its stable version is not read again (the snapshot holds it).
+    const builder = new SnapshotBuilder(scope({ configIds: ["cfg_1"] }), before, past);
+    expect(builder.knownVersionIds()).toEqual(["ver_a"]);
+    const partial = { ...rows("ver_a", "ver_b"), scope: scope({ configIds: ["cfg_1"] }), configs: [config("ver_a", "ver_b", builder.knownVersionIds())], seq: null };
     const after = buildSnapshot(partial, new Date(), before);
     const chat = after.configsByKey.get("chat")!;
     expect(chat.stable).toBe(before.configsByKey.get("chat")!.stable);
@@ -124,8 +131,8 @@ describe("a partial load applied to a snapshot", () => {
   });
 
   it("drops a price or connection it asked for and did not find (deleted)", () => {
-    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] } as SnapshotRows, new Date());
-    const partial = { ...rows("ver_a", null), scope: scope({ models: ["m"] }), configs: [], liveVersions: [], seq: null } as unknown as SnapshotRows;
+    const before = buildSnapshot({ ...rows("ver_a", null), prices: [{ model: "m", inputUsdPerMillion: 1, outputUsdPerMillion: 2 }] }, new Date());
+    const partial = { ...rows("ver_a", null), scope: scope({ models: ["m"] }), configs: [], seq: null };
     const after = buildSnapshot(partial, new Date(), before);
     expect(after.prices.size).toBe(0);
     expect(after.configsByKey).toBe(before.configsByKey);
