@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send } from "../hot/http";
-import { OutboundError, type OutboundStream } from "../outbound/request";
+import { OutboundError } from "../outbound/request";
+import type { OutboundStream } from "../outbound/stream";
 import { providerWords, readTextThen, type Connection } from "../providers/provider-call";
 import { SseDecoder } from "../providers/sse";
 import { COMMON_SECURITY_HEADERS } from "../security-headers";

@@ -1,4 +1,5 @@
-import { OutboundError, openOutboundStream, type OutboundStream, type OutboundStreamRequest } from "./request";
+import { OutboundError } from "./request";
+import { openOutboundStream, type OutboundStream, type OutboundStreamRequest } from "./stream";
 
 // Following redirects for callers that expect them (provider APIs behind a gateway or a moved
 // path). Each hop is a new openOutboundStream call, so the policy judges every hop's address after

@@ -1,7 +1,7 @@
 import { lookup } from "node:dns/promises";
 
 // Name resolution for outbound requests, in one place so that a request resolves a name once and
-// connects to the addresses it judged (lib/outbound/request.ts pins them). Tests answer names
+// connects to the addresses it judged (lib/outbound/connect.ts pins them). Tests answer names
 // themselves through replaceResolver: nothing else may point a public-looking name at 127.0.0.1.
 
 export interface ResolvedAddress {

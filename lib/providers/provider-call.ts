@@ -1,5 +1,6 @@
 import { openStreamFollowing } from "../outbound/redirects";
-import { OutboundError, type OutboundStream } from "../outbound/request";
+import { OutboundError } from "../outbound/request";
+import type { OutboundStream } from "../outbound/stream";
 import type { ProviderFailure } from "./schemas";
 
 // One HTTP call to an OpenAI-compatible endpoint, through the outbound policy (every redirect hop
