@@ -17,11 +17,10 @@ export interface FollowOptions {
   credentialHeaders?: readonly string[];
 }
 
-export function outboundStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions = {}): Promise<OutboundStream> {
-  return new Promise((resolve, reject) => openStreamFollowing(url, request, options, (error, answer) => (error === undefined ? resolve(answer!) : reject(error))));
-}
-
-/** outboundStreamFollowing handing its answer to a callback (the gateway's hot path: no promise per call). */
+/**
+ * Opens `url` and follows its redirects, handing the final answer (or the failure) to `done`;
+ * callbacks, no promise per call (the gateway's hot path; callProvider wraps it in one).
+ */
 export function openStreamFollowing(url: string, request: OutboundStreamRequest, options: FollowOptions, done: (error: unknown, answer?: OutboundStream) => void): void {
   const maxRedirects = options.maxRedirects ?? 5;
   const hop = (current: string, hopRequest: OutboundStreamRequest, redirects: number) =>

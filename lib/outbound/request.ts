@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { connect } from "./connect";
 import type { Refusal } from "./policy";
-import { fixedVerdict, resolveTarget, type ResolvedTarget } from "./target";
+import { resolveTarget, type ResolvedTarget } from "./target";
 
 // Every request the server makes to a URL someone configured goes through outboundRequest (the
 // answer read whole: alert deliveries) or openOutboundStream (./stream.ts: the answer streamed, provider calls).
@@ -54,7 +54,7 @@ export interface OutboundResponse {
 /** Sends one request the policy allows, or throws an OutboundError (and nothing else). */
 export async function outboundRequest(url: string, request: OutboundRequest): Promise<OutboundResponse> {
   const signal = AbortSignal.timeout(request.timeoutMs);
-  const verdict = fixedVerdict(url) ?? (await resolveTarget(url, signal));
+  const verdict = await resolveTarget(url, signal);
   if (verdict.kind === "refused") throw new OutboundError("refused_by_policy", verdict.refusal);
   if (verdict.kind === "unresolved") throw new OutboundError(signal.aborted ? "timeout" : "connection_failed");
   return send(verdict.target, request, signal);
