@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send, type HotResponse } from "../hot/http";
+import { CallCancel } from "../outbound/cancel";
 import { callProviderThen, ProviderCallError, type Connection } from "../providers/provider-call";
 import type { Snapshot } from "../snapshot/snapshot";
 import { CallRecord } from "./call-record";
@@ -72,7 +73,7 @@ export function answerCall(
   done: () => void,
 ): void {
   const headers = canaryHeaders(call, record.requestId);
-  const abort = new AbortController();
+  const abort = new CallCancel();
   const onClose = () => {
     if (!res.writableFinished) abort.abort(new ClientClosed());
   };
@@ -84,7 +85,7 @@ export function answerCall(
     finished = true;
     if (error === undefined) {
       // served
-    } else if (abort.signal.aborted) {
+    } else if (abort.aborted) {
       record.errorType = "client_closed";
     } else {
       if (error instanceof ProviderCallError) {
@@ -111,11 +112,11 @@ export function answerCall(
     connection,
     "/chat/completions",
     { method: "POST", body, accept: call.stream ? "text/event-stream" : "application/json" },
-    { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort.signal, keepAlive: true },
+    { timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs, signal: abort, keepAlive: true },
     (error, answer) => {
       if (error !== undefined) return finish(error);
       try {
-        if (call.stream) relayStream(res, answer!, record, connection, provider, headers, abort.signal).then(() => finish(), finish);
+        if (call.stream) relayStream(res, answer!, record, connection, provider, headers, abort).then(() => finish(), finish);
         else relayWhole(res, answer!, record, provider, headers, finish);
       } catch (failure) {
         answer!.close();

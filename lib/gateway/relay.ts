@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { send } from "../hot/http";
+import type { CancelSignal } from "../outbound/cancel";
 import { OutboundError } from "../outbound/request";
 import type { OutboundStream } from "../outbound/stream";
 import { providerWords, readTextThen, type Connection } from "../providers/provider-call";
@@ -78,7 +79,7 @@ export function relayStream(
   connection: Connection,
   provider: string,
   headers: Record<string, string>,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<void> {
   res.writeHead(200, { ...SSE_HEADERS, "x-request-id": record.requestId, ...headers });
   res.flushHeaders();

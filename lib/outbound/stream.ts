@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ClientRequest } from "node:http";
+import type { CancelSignal } from "./cancel";
 import { connect } from "./connect";
 import { OutboundError, type OutboundRequest } from "./request";
 import { fixedVerdict, resolveTarget, type TargetVerdict } from "./target";
@@ -12,7 +13,7 @@ export interface OutboundStreamRequest extends Omit<OutboundRequest, "maxRespons
   /** The longest silence allowed while the body streams in. */
   idleTimeoutMs: number;
   /** The caller giving up: the request ends and the call rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Reuse kept-alive connections to the same judged addresses (./agents.ts). Default: a connection per request. */
   keepAlive?: boolean;
 }

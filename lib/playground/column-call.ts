@@ -47,7 +47,7 @@ export async function callColumn(db: Db, column: PreparedColumn, options: CallOp
   };
 }
 
-function columnError(thrown: unknown, signal: AbortSignal | undefined): ColumnErrorDto {
+function columnError(thrown: unknown, signal: { aborted: boolean } | undefined): ColumnErrorDto {
   if (thrown instanceof ProviderCallError) return thrown.toJSON();
   if (signal?.aborted) return { kind: "cancelled", status: null, message: "The run was stopped before this answer finished." };
   // E.g. the connection was deleted after the run started: its message is written for people.

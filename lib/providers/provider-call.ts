@@ -1,3 +1,4 @@
+import type { CancelSignal } from "../outbound/cancel";
 import { openStreamFollowing } from "../outbound/redirects";
 import { OutboundError } from "../outbound/request";
 import type { OutboundStream } from "../outbound/stream";
@@ -19,7 +20,7 @@ export interface CallOptions {
   timeoutMs?: number;
   /** The longest silence while the answer streams in. Default 60 s. */
   idleTimeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Reuse kept-alive connections (the gateway's calls): no handshake per call. */
   keepAlive?: boolean;
 }
