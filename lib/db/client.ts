@@ -16,6 +16,11 @@ export interface Database {
   kind: DbKind;
   /** Human description without credentials, for logs and /api/health. */
   location: string;
+  /**
+   * The connection URL, with its credentials: only for opening a second pool of this process's
+   * (the console thread's, lib/server/console.ts). Never logged or shown.
+   */
+  url: string;
   /** For the migration engine only (lib/db/schema-engine.ts). */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /**
@@ -32,16 +37,26 @@ export interface Database {
 
 export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
-/** Opens a database. The app uses `getDatabase()`; tests and scripts open their own. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if ("url" in target) return openServer(target.url);
+/** What a database opened by URL says it is: the kind and location of the one another thread opened. */
+export interface DatabaseDescription {
+  kind: DbKind;
+  location: string;
+}
+
+/**
+ * Opens a database. The app uses `getDatabase()`; tests and scripts open their own. `describedAs`:
+ * a pool on a database another thread of this process opened (the console thread on the embedded
+ * one, which must not try to start it again), described as that thread describes it.
+ */
+export async function openDatabase(target: DatabaseTarget, describedAs?: DatabaseDescription): Promise<Database> {
+  if ("url" in target) return openServer(target.url, undefined, describedAs);
   return openEmbedded(target.embeddedDir);
 }
 
 /** How long a query or a transaction waits for a free pooled connection. */
 const CONNECTION_WAIT_MS = 10_000;
 
-async function openServer(url: string, embedded?: { dir: string; server: EmbeddedServer }): Promise<Database> {
+async function openServer(url: string, embedded?: { dir: string; server: EmbeddedServer }, describedAs?: DatabaseDescription): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // One pool for Prisma and the raw hot-path statements. The connect timeout also bounds the wait
   // for a free pooled connection: a burst of writers to the same rows waits its turn instead of
@@ -55,8 +70,9 @@ async function openServer(url: string, embedded?: { dir: string; server: Embedde
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: CONNECTION_WAIT_MS } });
   return {
     prisma,
-    kind: embedded ? "embedded" : "server",
-    location: embedded ? embedded.dir : redactUrl(url),
+    kind: describedAs?.kind ?? (embedded ? "embedded" : "server"),
+    location: describedAs?.location ?? (embedded ? embedded.dir : redactUrl(url)),
+    url,
     // The engine takes a session advisory lock and releases it on the same connection: it needs
     // a connection of its own, closed when the engine is done, never one from the shared pool.
     adapterFactory: new PrismaPg({ connectionString: url, max: 1 }),

@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
-import next from "next";
 import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/user-service";
 import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { applyMigrations } from "../db/migrate";
@@ -15,13 +14,16 @@ import { createEvaluationWorker } from "../evaluators/worker";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
+import { startConsole } from "./console";
+import { tuneGarbageCollector } from "./gc-tuning";
 import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
 // server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
 // an empty database, starts the controller, the alert dispatcher, the evaluation worker, the
-// retention job, the client API and the OpenAI-compatible gateway, then serves the Next.js app
-// behind those two. `npm start` (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
+// retention job, the client API and the OpenAI-compatible gateway, then serves the console (the
+// Next.js app, on a thread of its own: ./console.ts) behind those two. `npm start`
+// (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
 
 export interface StartServerOptions {
   /** Next's dev server instead of the production build. */
@@ -42,6 +44,7 @@ export interface ServerHandle {
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<ServerHandle> {
+  tuneGarbageCollector();
   const dev = options.dev ?? false;
   const log = options.log ?? ((message: string) => console.info(`[llm-canary] ${message}`));
   const env = readEnv();
@@ -91,28 +94,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   evaluators.start(1_000);
   // One instance at a time makes the coming days' partitions and drops the expired ones.
   const retention = startRetentionJob(db, retentionOf(env), log);
-  const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  // The client API is served here, ahead of Next; everything else is Next's.
+  const consoleApp = await startConsole(db, { dev, hostname: env.HOST, port: env.PORT, log });
+  // The client API and the gateway are served here, on this thread; everything else is the console's.
   const server = createServer(CONNECTION_LIMITS, (req, res) => {
     if (clientApi.handle(req, res) || gateway.handle(req, res)) return;
-    // Next sees the client's address only through this header, which the server always sets
-    // itself, so a client cannot choose the address its sign-in attempts are counted under.
+    // The console sees the client's address only through this header, which the server always
+    // sets itself, so a client cannot choose the address its sign-in attempts are counted under.
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.LLM_CANARY_TRUST_PROXY);
-    void handle(req, res);
+    consoleApp.forward(req, res);
   });
-  // The dev server's hot reload talks over a WebSocket; a custom server has to hand the upgrade on.
-  if (dev) {
-    const upgrade = app.getUpgradeHandler();
-    server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
-  }
+  server.on("upgrade", (req, socket, head) => consoleApp.upgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, resolve);
   });
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
-  if (!dev) await warmUp(env.HOST, env.PORT, log);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -127,7 +123,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         // before the database closes.
         await gateway.stop();
         server.closeAllConnections();
-        await Promise.all([clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop(), retention.stop()]);
+        await Promise.all([consoleApp.stop(), clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop(), retention.stop()]);
         await closeDatabase();
       })();
       return stopping;
@@ -142,22 +138,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
  * minutes. Answers are not limited: a long answer is the server's doing, not the client's.
  */
 const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
-
-/**
- * Next's first route handler and first page each take ~0.4 s of this thread to set up (measured:
- * /api/health 367 ms, then /login 382 ms, then every console request 20-70 ms). Paid here, before
- * the server says it is running, so no /api/route request waits behind it later.
- */
-async function warmUp(host: string, port: number, log: (message: string) => void): Promise<void> {
-  const loopback = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
-  for (const path of ["/api/health", "/login"]) {
-    try {
-      await (await fetch(`http://${loopback}:${port}${path}`)).arrayBuffer();
-    } catch (error) {
-      log(`warm-up request to ${path} failed (${error instanceof Error ? error.message : String(error)}); continuing`);
-    }
-  }
-}
 
 /** A fresh checkout has no production build yet: make one (once). */
 function ensureBuild(log: (message: string) => void): void {

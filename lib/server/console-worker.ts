@@ -1,0 +1,68 @@
+import { createServer } from "node:http";
+import { parentPort, workerData } from "node:worker_threads";
+import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
+import { setServerSourceMaps } from "./source-maps";
+import type { ServerStatus } from "./status";
+
+// The console's thread (./console.ts starts it): Next.js — pages, the admin API, sign-in — served
+// on a Unix socket that the main thread forwards to. Modules are imported only after the source
+// maps are set (a module loaded while they are on keeps its map: ./source-maps.ts).
+
+const data = workerData as ConsoleWorkerData;
+const port = parentPort!;
+const post = (message: ConsoleMessage) => port.postMessage(message);
+
+async function main(): Promise<void> {
+  setServerSourceMaps(data.dev);
+  const [{ default: next }, { closeDatabase, openDatabase, setDatabase }, { setStatusSource }] = await Promise.all([
+    import("next"),
+    import("../db/client"),
+    import("./status"),
+  ]);
+  // A pool of this thread's own on the main thread's database, which it never starts or migrates.
+  setDatabase(await openDatabase({ url: data.databaseUrl }, data.database));
+
+  // /api/health reports the client API and the gateway, which live on the main thread.
+  let lastId = 0;
+  const asked = new Map<number, (status: ServerStatus) => void>();
+  setStatusSource(
+    () =>
+      new Promise((resolve) => {
+        const id = ++lastId;
+        asked.set(id, resolve);
+        post({ type: "status", id });
+      }),
+  );
+
+  const app = next({ dev: data.dev, dir: process.cwd(), hostname: data.hostname, port: data.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => void handle(req, res));
+  // The dev server's hot reload talks over a WebSocket; the main thread hands upgrades on to here.
+  if (data.dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(data.socketPath, resolve);
+  });
+
+  port.on("message", (message: MainMessage) => {
+    if (message.type === "status") {
+      asked.get(message.id)?.(message.status);
+      asked.delete(message.id);
+      return;
+    }
+    server.close();
+    server.closeAllConnections();
+    void app
+      .close()
+      .catch(() => undefined)
+      .then(closeDatabase)
+      .finally(() => post({ type: "stopped" }));
+  });
+  post({ type: "ready" });
+}
+
+main().catch((error: unknown) => post({ type: "failed", message: error instanceof Error ? error.message : String(error) }));

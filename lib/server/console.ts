@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { Database } from "../db/client";
+import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
+import { createConsoleProxy, type ConsoleProxy } from "./console-proxy";
+import { localStatus } from "./status";
+
+// The console — Next.js: pages, the admin API, sign-in — on a worker thread of its own, which the
+// main thread forwards every request to that is not the client API's or the gateway's
+// (./console-proxy.ts). Why a thread: Next turns on async hooks for the whole JavaScript isolate it
+// runs in (every promise then pays for them) and patches Date; in the main thread's isolate the
+// gateway's calls paid 20 % more CPU and promoted twice as much to the old generation, whose
+// collections then held calls back (README, bench:gateway). A thread has an isolate and a heap of
+// its own and shares the process: one process per instance to run, stop and measure.
+
+export interface ConsoleOptions {
+  dev: boolean;
+  /** The address clients reach the server at, for the URLs Next builds. */
+  hostname: string;
+  port: number;
+  log: (message: string) => void;
+}
+
+export interface Console extends Omit<ConsoleProxy, "close"> {
+  /** Stops the console's thread (its requests in flight are cut off). */
+  stop(): Promise<void>;
+}
+
+/** After an unexpected end of the console's thread, the wait before it is started again. */
+const RESTART_DELAY_MS = 1_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Resolves once the console answers (its thread has prepared Next and listens). */
+export async function startConsole(db: Database, options: ConsoleOptions): Promise<Console> {
+  // Only this user may enter the directory, so only this process reaches the console, whose
+  // sign-in limits trust the client address the main thread puts in a header.
+  const dir = mkdtempSync(path.join(tmpdir(), "llm-canary-console-"));
+  const data: ConsoleWorkerData = {
+    dev: options.dev,
+    socketPath: path.join(dir, "next.sock"),
+    databaseUrl: db.url,
+    database: { kind: db.kind, location: db.location },
+    hostname: options.hostname,
+    port: options.port,
+  };
+  let worker: Worker | null = null;
+  let listening = false;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const proxy = createConsoleProxy(() => (listening ? data.socketPath : null));
+
+  const start = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const thread = spawnThread(data);
+      worker = thread;
+      const send = (message: MainMessage) => thread.postMessage(message);
+      thread.on("message", (message: ConsoleMessage) => {
+        if (message.type === "ready") {
+          listening = true;
+          resolve();
+        } else if (message.type === "failed") {
+          reject(new Error(`the console failed to start: ${message.message}`));
+          void thread.terminate();
+        } else if (message.type === "status") {
+          send({ type: "status", id: message.id, status: localStatus() });
+        }
+      });
+      thread.on("error", (error) => options.log(`the console's thread failed: ${error.message}`));
+      thread.on("exit", (code) => {
+        const wasListening = listening;
+        listening = false;
+        worker = null;
+        reject(new Error(`the console's thread ended (exit code ${code}) before it was ready`));
+        if (stopping || !wasListening) return;
+        options.log(`the console's thread ended unexpectedly (exit code ${code}); starting it again in ${RESTART_DELAY_MS / 1000} s`);
+        restartTimer = setTimeout(() => start().catch((error: Error) => options.log(error.message)), RESTART_DELAY_MS);
+      });
+    });
+
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  return {
+    forward: proxy.forward,
+    upgrade: proxy.upgrade,
+    async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      const thread = worker;
+      if (thread) {
+        const ended = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+        const stopped = new Promise<void>((resolve) => thread.on("message", (m: ConsoleMessage) => m.type === "stopped" && resolve()));
+        thread.postMessage({ type: "stop" } satisfies MainMessage);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+        clearTimeout(timer);
+        await thread.terminate();
+        await ended;
+      }
+      proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The console's thread, running ./console-worker.ts through tsx as the main thread runs its own
+ * modules (`--import tsx` is not applied to a worker's entry: tsx is registered in the thread first).
+ */
+function spawnThread(data: ConsoleWorkerData): Worker {
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./console-worker.ts", import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
+}
