@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
+import { collectWhenIdle } from "./gc-tuning";
 import { setServerSourceMaps } from "./source-maps";
 import type { ServerStatus } from "./status";
 
@@ -9,6 +10,8 @@ import type { ServerStatus } from "./status";
 // maps are set (a module loaded while they are on keeps its map: ./source-maps.ts).
 
 const data = workerData as ConsoleWorkerData;
+/** The console's garbage is collected this long after its last request ended (./gc-tuning.ts). */
+const IDLE_COLLECT_MS = 2_000;
 const port = parentPort!;
 const post = (message: ConsoleMessage) => port.postMessage(message);
 
@@ -37,7 +40,12 @@ async function main(): Promise<void> {
   const app = next({ dev: data.dev, dir: process.cwd(), hostname: data.hostname, port: data.port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => void handle(req, res));
+  const idle = collectWhenIdle(IDLE_COLLECT_MS);
+  const server = createServer((req, res) => {
+    idle.started();
+    res.once("close", idle.ended);
+    void handle(req, res);
+  });
   // The dev server's hot reload talks over a WebSocket; the main thread hands upgrades on to here.
   if (data.dev) {
     const upgrade = app.getUpgradeHandler();

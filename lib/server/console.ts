@@ -28,6 +28,13 @@ export interface Console extends Omit<ConsoleProxy, "close"> {
   stop(): Promise<void>;
 }
 
+/**
+ * A young generation of 8 MB for the console's thread instead of V8's 48 (3 semi-spaces of 16):
+ * its pages need no short pauses, and those 40 MB would count in the instance's memory (measured
+ * 26-30 MB less resident at start). Its old generation keeps V8's default limit.
+ */
+const CONSOLE_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 /** After an unexpected end of the console's thread, the wait before it is started again. */
 const RESTART_DELAY_MS = 1_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -117,5 +124,5 @@ function spawnThread(data: ConsoleWorkerData): Worker {
   const tsx = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./console-worker.ts", import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
+  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [], resourceLimits: CONSOLE_LIMITS });
 }
