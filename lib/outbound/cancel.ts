@@ -30,8 +30,7 @@ export class CallCancel implements CancelSignal {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) listener();
+    // One at a time, so a listener removed by an earlier one does not run (as with an AbortSignal).
+    for (let listener = this.listeners.shift(); listener; listener = this.listeners.shift()) listener();
   }
 }
