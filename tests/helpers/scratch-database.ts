@@ -4,7 +4,7 @@ import { createApiKey } from "../../lib/auth/api-key-service";
 import type { ApiKeyScope } from "../../lib/auth/scopes";
 import { openDatabase } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
-import { adminQuery, isLocalServer, withDatabase } from "./test-database-url";
+import { adminQuery, dropDatabase, isLocalServer, withDatabase } from "./test-database-url";
 
 // A migrated database of its own on a PostgreSQL server, dropped afterwards (WITH FORCE, so
 // connections a killed app left behind do not keep it), and API keys made in it through the
@@ -28,7 +28,7 @@ export async function createScratchDatabase(serverUrl: string, prefix = "llm_can
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = withDatabase(new URL(serverUrl), name);
-  const drop = () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const drop = () => dropDatabase(serverUrl, name);
   try {
     await migrate(url);
   } catch (error) {

@@ -34,3 +34,25 @@ export async function adminQuery(server: URL | string, sql: string): Promise<voi
     await client.end();
   }
 }
+
+/**
+ * Drops a test's database once the connections its code closed have gone (at most `waitMs`), then
+ * forcibly. pg's pool resolves `end()` when its clients have been told to end, not when they have;
+ * a forced drop that overtakes one sends it a FATAL "terminating connection" it reports as an
+ * uncaught error, which fails the whole vitest run.
+ */
+export async function dropDatabase(server: URL | string, name: string, waitMs = 2_000): Promise<void> {
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    const until = Date.now() + waitMs;
+    while (Date.now() < until) {
+      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../lib/db/client";
-import { adminQuery, testServerUrl, withDatabase } from "./test-database-url";
+import { adminQuery, dropDatabase, testServerUrl, withDatabase } from "./test-database-url";
 
 export interface TestDatabase extends Database {
   /** A plain pg connection string, for tests that need a second connection. */
@@ -21,7 +21,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     close: async () => {
       await db.close();
-      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(server, name);
     },
   };
 }

@@ -8,7 +8,7 @@ describe("CallCancel (a gateway call's abort, without an EventTarget)", () => {
     const first = () => calls.push(`first:${String(cancel.reason)}`);
     const removed = () => calls.push("removed");
     const second = () => calls.push(`second:${String(cancel.aborted)}`);
-    cancel.addEventListener("abort", first, { once: true });
+    cancel.addEventListener("abort", first);
     cancel.addEventListener("abort", removed);
     cancel.addEventListener("abort", second);
     cancel.removeEventListener("abort", removed);
