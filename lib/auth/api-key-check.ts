@@ -41,9 +41,9 @@ export async function checkApiKey<K extends StoredKey>(
 }
 
 /**
- * The same check where keys are in memory, without a promise: the client API's hot path. (Once
- * Next has served a request, async hooks are on process-wide and every promise costs: measured
- * 0.4-0.5 × a bare server with promises in the path, 0.6 without.)
+ * The same check where keys are in memory, without a promise: the client API's hot path. (While
+ * Next shared the isolate, its async hooks made every promise cost: measured 0.4-0.5 × a bare
+ * server with promises in the path, 0.6 without. Next has its own thread now.)
  */
 export function checkApiKeyNow<K extends StoredKey>(
   authorization: string | null | undefined,

@@ -60,8 +60,9 @@ function connectionOf(snapshot: Snapshot, call: PreparedCall): { connection: Con
 
 /**
  * Serves a prepared call to its end, records its outcome, then calls `done` (never with an error).
- * Written with callbacks, not async functions: Next turns async hooks on process-wide, and every
- * promise then costs (the same reason as /api/route's; see lib/hot/client-api.ts).
+ * Written with callbacks, not async functions: every promise is an allocation a call pays for in
+ * GC pauses (and while Next shared this thread's isolate, an async hook too; it has its own thread
+ * now: lib/server/console.ts).
  */
 export function answerCall(
   res: ServerResponse,

@@ -42,7 +42,8 @@ export function sendError(res: ServerResponse, requestId: string, error: unknown
 /**
  * The JSON body within `maxBytes`, handed to `done`: 413 beyond it, 415 unless it is JSON, 400 when
  * malformed or empty. With a callback, not a promise: POST /api/route answers without one (see
- * client-api.ts), because every promise costs once Next has turned on async hooks process-wide.
+ * client-api.ts), because every promise is an allocation per request (and cost an async hook while
+ * Next shared this thread's isolate; it has its own thread now: lib/server/console.ts).
  */
 export function readJsonBodyThen(req: IncomingMessage, maxBytes: number, done: (error: unknown, body?: unknown) => void): void {
   const declared = Number(req.headers["content-length"]);

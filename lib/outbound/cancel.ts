@@ -18,7 +18,7 @@ export class CallCancel implements CancelSignal {
   private listeners: (() => void)[] = [];
 
   addEventListener(_type: "abort", listener: () => void): void {
-    if (!this.aborted) this.listeners.push(listener);
+    if (!this.aborted && !this.listeners.includes(listener)) this.listeners.push(listener);
   }
 
   removeEventListener(_type: "abort", listener: () => void): void {
@@ -26,11 +26,21 @@ export class CallCancel implements CancelSignal {
     if (at !== -1) this.listeners.splice(at, 1);
   }
 
-  abort(reason: unknown): void {
+  /** `reason` is what the call fails with: never undefined, which callers would read as success. */
+  abort(reason: unknown = new Error("The call was cancelled.")): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason;
-    // One at a time, so a listener removed by an earlier one does not run (as with an AbortSignal).
-    for (let listener = this.listeners.shift(); listener; listener = this.listeners.shift()) listener();
+    this.reason = reason ?? new Error("The call was cancelled.");
+    // One at a time, so a listener removed by an earlier one does not run; one that throws does
+    // not keep the others from running (as with an AbortSignal); the first error is thrown after.
+    let failure: { error: unknown } | null = null;
+    for (let listener = this.listeners.shift(); listener; listener = this.listeners.shift()) {
+      try {
+        listener();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 }

@@ -103,7 +103,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.LLM_CANARY_TRUST_PROXY);
     consoleApp.forward(req, res);
   });
-  server.on("upgrade", (req, socket, head) => consoleApp.upgrade(req, socket, head));
+  // The dev server's hot reload talks over a WebSocket. Only then does the server take upgrades: in
+  // production a request asking for one is an ordinary request, answered by the handler above.
+  if (dev) {
+    server.on("upgrade", (req, socket, head) => {
+      req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.LLM_CANARY_TRUST_PROXY);
+      consoleApp.upgrade(req, socket, head);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, resolve);

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
+import { CONSOLE_KEEP_ALIVE_MS } from "./console-proxy";
 import { collectWhenIdle } from "./gc-tuning";
 import { setServerSourceMaps } from "./source-maps";
 import type { ServerStatus } from "./status";
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const idle = collectWhenIdle(IDLE_COLLECT_MS);
-  const server = createServer((req, res) => {
+  const server = createServer({ keepAliveTimeout: CONSOLE_KEEP_ALIVE_MS }, (req, res) => {
     idle.started();
     res.once("close", idle.ended);
     void handle(req, res);

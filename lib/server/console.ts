@@ -35,14 +35,16 @@ export interface Console extends Omit<ConsoleProxy, "close"> {
  */
 const CONSOLE_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-/** After an unexpected end of the console's thread, the wait before it is started again. */
+/** After an unexpected end of the console's thread, the wait before it is started again: doubled after each start that fails, up to the maximum. */
 const RESTART_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Resolves once the console answers (its thread has prepared Next and listens). */
 export async function startConsole(db: Database, options: ConsoleOptions): Promise<Console> {
-  // Only this user may enter the directory, so only this process reaches the console, whose
-  // sign-in limits trust the client address the main thread puts in a header.
+  // Only this user may enter the directory (mkdtemp makes it 0700), so no other user's process
+  // reaches the console, whose sign-in limits trust the client address the main thread puts in a
+  // header.
   const dir = mkdtempSync(path.join(tmpdir(), "llm-canary-console-"));
   const data: ConsoleWorkerData = {
     dev: options.dev,
@@ -55,6 +57,10 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
   let worker: Worker | null = null;
   let listening = false;
   let stopping = false;
+  /** Once the first start succeeded, any end of the thread is followed by another start. */
+  let started = false;
+  /** Starts since the thread last became ready: the wait before the next grows with them. */
+  let attempts = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   const proxy = createConsoleProxy(() => (listening ? data.socketPath : null));
 
@@ -66,6 +72,8 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
       thread.on("message", (message: ConsoleMessage) => {
         if (message.type === "ready") {
           listening = true;
+          started = true;
+          attempts = 0;
           resolve();
         } else if (message.type === "failed") {
           reject(new Error(`the console failed to start: ${message.message}`));
@@ -76,13 +84,13 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
       });
       thread.on("error", (error) => options.log(`the console's thread failed: ${error.message}`));
       thread.on("exit", (code) => {
-        const wasListening = listening;
         listening = false;
         worker = null;
         reject(new Error(`the console's thread ended (exit code ${code}) before it was ready`));
-        if (stopping || !wasListening) return;
-        options.log(`the console's thread ended unexpectedly (exit code ${code}); starting it again in ${RESTART_DELAY_MS / 1000} s`);
-        restartTimer = setTimeout(() => start().catch((error: Error) => options.log(error.message)), RESTART_DELAY_MS);
+        if (stopping || !started) return;
+        const delayMs = Math.min(RESTART_MAX_DELAY_MS, RESTART_DELAY_MS * 2 ** attempts++);
+        options.log(`the console's thread ended (exit code ${code}); starting it again in ${delayMs / 1000} s (attempt ${attempts})`);
+        restartTimer = setTimeout(() => start().catch((error: Error) => options.log(error.message)), delayMs);
       });
     });
 

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -50,6 +50,11 @@ beforeEach(async () => {
   await startConsoleServer();
   proxy = createConsoleProxy(() => (up ? socketPath : null));
   front = createServer((req, res) => proxy.forward(req, res));
+  // As the dev server's main thread does (lib/server/app-server.ts): the client address set first.
+  front.on("upgrade", (req, socket, head) => {
+    req.headers["x-llm-canary-client-ip"] = "198.51.100.7";
+    proxy.upgrade(req, socket, head);
+  });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
 });
 
@@ -97,6 +102,85 @@ describe("the console proxy", () => {
     expect(seen[0].headers.te).toBeUndefined();
     expect(seen[0].headers["proxy-connection"]).toBeUndefined();
     expect(seen[0].headers["keep-alive"]).toBeUndefined();
+  });
+
+  it("drops the headers a Connection header names, both ways", async () => {
+    answer = (_req, res) => res.writeHead(200, { connection: "x-answer-hop", "x-answer-hop": "1", "x-kept": "1" }).end("ok");
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`${frontUrl()}/x`, { headers: { connection: "keep-alive, x-client-hop", "x-client-hop": "secret-of-this-hop", "x-other": "1" } }, resolve);
+      req.on("error", reject);
+      req.end();
+    });
+    res.resume();
+    expect(res.headers["x-answer-hop"]).toBeUndefined();
+    expect(res.headers["x-kept"]).toBe("1");
+    expect(seen[0].headers["x-client-hop"]).toBeUndefined();
+    expect(seen[0].headers["x-other"]).toBe("1");
+  });
+
+  it("an upgrade reaches the console with the address the server set, not one the client sent", async () => {
+    const heads: string[] = [];
+    consoleServer!.on("upgrade", (req: IncomingMessage, socket: import("node:stream").Duplex) => {
+      heads.push(String(req.headers["x-llm-canary-client-ip"]));
+      socket.end("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    });
+    const { port } = front.address() as AddressInfo;
+    const answerHead = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write("GET /_next/hmr HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX-LLM-Canary-Client-IP: 203.0.113.66\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answerHead).toContain("101 Switching Protocols");
+    expect(heads).toEqual(["198.51.100.7"]);
+  });
+
+  it("sends a GET again on a new connection when the kept-alive one it went out on is gone; a POST gets 503", async () => {
+    const used = new Set<unknown>();
+    let dropReused = false;
+    consoleServer!.removeAllListeners("request");
+    consoleServer!.on("request", (req: IncomingMessage, res: import("node:http").ServerResponse) => {
+      const reused = used.has(req.socket);
+      used.add(req.socket);
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: "" });
+      req.resume();
+      // A connection that died while idle in the pool: the request on it gets no answer at all.
+      if (reused && dropReused) return void req.socket.destroy();
+      res.writeHead(200, { "content-type": "text/plain" }).end("served");
+    });
+    expect(await (await fetch(`${frontUrl()}/first`)).text()).toBe("served");
+    dropReused = true;
+    const again = await fetch(`${frontUrl()}/page.js`);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe("served");
+    expect(seen.map((s) => s.url)).toEqual(["/first", "/page.js", "/page.js"]);
+    // The fresh connection is kept alive in turn; a POST on it, now reused, is not sent twice.
+    const post = await fetch(`${frontUrl()}/api/admin/configs`, { method: "POST", body: "{}" });
+    expect(post.status).toBe(503);
+    expect(seen.filter((s) => s.method === "POST")).toHaveLength(1);
+  });
+
+  it("breaks the client's answer off when the console's breaks off, instead of leaving it waiting", async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": "100" });
+      res.write("only part of it");
+      setTimeout(() => res.destroy(), 50);
+    };
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(`${frontUrl()}/page`, (res) => {
+        res.on("data", () => undefined);
+        res.on("end", () => resolve(res.complete ? "complete" : "cut short"));
+        res.on("error", () => resolve("cut short"));
+        res.on("aborted", () => resolve("cut short"));
+      });
+      req.on("error", () => resolve("cut short"));
+      req.end();
+      setTimeout(() => resolve("still waiting after 5 s"), 5_000).unref();
+    });
+    expect(outcome).toBe("cut short");
   });
 
   it("answers 503 console_unavailable while the console is not running, and when its socket is gone", async () => {

@@ -35,4 +35,19 @@ describe("CallCancel (a gateway call's abort, without an EventTarget)", () => {
     signal.addEventListener("abort", () => (ran = true));
     expect(ran).toBe(false); // the behaviour copied
   });
+
+  it("runs a listener added twice once, runs the others when one throws (then throws its error), and never has an undefined reason", () => {
+    const cancel = new CallCancel();
+    const calls: string[] = [];
+    const twice = () => calls.push("twice");
+    cancel.addEventListener("abort", twice);
+    cancel.addEventListener("abort", twice);
+    cancel.addEventListener("abort", () => {
+      throw new Error("listener failed");
+    });
+    cancel.addEventListener("abort", () => calls.push("after the throw"));
+    expect(() => cancel.abort(undefined)).toThrow("listener failed");
+    expect(calls).toEqual(["twice", "after the throw"]);
+    expect(cancel.reason).toBeInstanceOf(Error);
+  });
 });
