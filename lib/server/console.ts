@@ -66,6 +66,8 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      // A thread that ended abruptly may have left its socket file: listening again needs the path free.
+      rmSync(data.socketPath, { force: true });
       const thread = spawnThread(data);
       worker = thread;
       const send = (message: MainMessage) => thread.postMessage(message);
