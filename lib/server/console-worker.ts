@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
 import { CONSOLE_KEEP_ALIVE_MS } from "./console-proxy";
-import { collectWhenIdle } from "./gc-tuning";
+import { consoleCollector } from "./gc-tuning";
 import { setServerSourceMaps } from "./source-maps";
 import type { ServerStatus } from "./status";
 
@@ -11,8 +11,9 @@ import type { ServerStatus } from "./status";
 // maps are set (a module loaded while they are on keeps its map: ./source-maps.ts).
 
 const data = workerData as ConsoleWorkerData;
-/** The console's garbage is collected this long after its last request ended (./gc-tuning.ts). */
+/** The console's garbage is collected this long after its last request ended, and at most this often while busy (./gc-tuning.ts). */
 const IDLE_COLLECT_MS = 2_000;
+const BUSY_COLLECT_MS = 5_000;
 const port = parentPort!;
 const post = (message: ConsoleMessage) => port.postMessage(message);
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const app = next({ dev: data.dev, dir: process.cwd(), hostname: data.hostname, port: data.port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const idle = collectWhenIdle(IDLE_COLLECT_MS);
+  const idle = consoleCollector(IDLE_COLLECT_MS, BUSY_COLLECT_MS);
   const server = createServer({ keepAliveTimeout: CONSOLE_KEEP_ALIVE_MS }, (req, res) => {
     idle.started();
     res.once("close", idle.ended);

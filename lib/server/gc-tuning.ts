@@ -20,27 +20,38 @@ export function tuneGarbageCollector(): void {
 
 /**
  * With the memory reducer off, an isolate keeps its garbage until its next full collection is
- * due, which for the console's thread, mostly idle, can be long after a burst of pages and admin
- * calls: 30-40 MB of its old generation (measured after 110 admin API changes). Collected here,
- * `idleMs` after the thread's last request ended; its own isolate, so the gateway's thread does not
- * pause for it.
+ * due, which for the console's thread, whose heap V8 lets grow a long way first, can be long after
+ * a burst of pages and admin calls: 30-40 MB of its old generation (measured after 110 admin API
+ * changes). Collected here `idleMs` after the thread's last request ended, and while requests keep
+ * coming at most every `busyMs` (a full collection of the console's heap takes tens of
+ * milliseconds of its own thread; the gateway's thread does not pause for it).
  */
-export function collectWhenIdle(idleMs: number): { started(): void; ended(): void } {
+export function consoleCollector(idleMs: number, busyMs: number): { started(): void; ended(): void } {
   // V8's `gc` function, exposed in one fresh context only (the flag is off again for any later one).
   setFlagsFromString("--expose-gc");
   const gc = runInNewContext("gc") as () => void;
   setFlagsFromString("--no-expose-gc");
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
+  let collectedAt = performance.now();
+  const collect = () => {
+    collectedAt = performance.now();
+    gc();
+  };
   return {
     started() {
       inFlight++;
       clearTimeout(timer);
+      // Marked as collected when scheduled, so a burst of requests schedules one collection.
+      if (performance.now() - collectedAt > busyMs) {
+        collectedAt = performance.now();
+        setImmediate(gc);
+      }
     },
     ended() {
       if (--inFlight > 0) return;
       clearTimeout(timer);
-      timer = setTimeout(gc, idleMs).unref();
+      timer = setTimeout(collect, idleMs).unref();
     },
   };
 }
