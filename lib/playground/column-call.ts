@@ -1,4 +1,5 @@
 import type { Db } from "../db/types";
+import type { CancelSignal } from "../outbound/cancel";
 import { costOfTokens } from "../pricing/cost";
 import { ProviderCallError, streamThroughProvider, type CallOptions } from "../providers/chat-service";
 import { addChunk, emptyAnswer, toolCallsOf, type ChunkDelta } from "./answer";
@@ -47,7 +48,7 @@ export async function callColumn(db: Db, column: PreparedColumn, options: CallOp
   };
 }
 
-function columnError(thrown: unknown, signal: { aborted: boolean } | undefined): ColumnErrorDto {
+function columnError(thrown: unknown, signal: CancelSignal | undefined): ColumnErrorDto {
   if (thrown instanceof ProviderCallError) return thrown.toJSON();
   if (signal?.aborted) return { kind: "cancelled", status: null, message: "The run was stopped before this answer finished." };
   // E.g. the connection was deleted after the run started: its message is written for people.

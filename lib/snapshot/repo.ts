@@ -127,8 +127,12 @@ function from(table: string, key: string, rows: Rows, params: Params): string {
 /** A timestamp column in ms since epoch. */
 const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-/** `json_build_object` of columns named as their fields (the columns are the fields in snake case). */
-const object = (alias: string, fields: readonly string[]) => `json_build_object(${fields.map((f) => `'${f}', ${alias}.${snake(f)}`).join(", ")})`;
+/**
+ * `json_build_object` of columns named as their fields (the columns are the fields in snake case),
+ * and of `computed` entries (field → SQL expression).
+ */
+const object = (alias: string, fields: readonly string[], computed: Record<string, string> = {}) =>
+  `json_build_object(${[...fields.map((f) => `'${f}', ${alias}.${snake(f)}`), ...Object.entries(computed).map(([f, sql]) => `'${f}', ${sql}`)].join(", ")})`;
 
 /**
  * `rows` of configs as one JSON array, each config with its live versions not in `known`, its
@@ -153,11 +157,10 @@ function configsJson(rows: Rows, known: readonly string[], params: Params): stri
 }
 
 const keysJson = (rows: Rows, params: Params) =>
-  `(SELECT json_agg(json_build_object(${["id", "name", "selector", "secretHash", "scopes"].map((f) => `'${f}', k.${snake(f)}`).join(", ")},
-      'revoked', k.revoked_at IS NOT NULL, 'configKeys', k.config_keys) ORDER BY k.id)::text
+  `(SELECT json_agg(${object("k", ["id", "name", "selector", "secretHash", "scopes", "configKeys"], { revoked: "k.revoked_at IS NOT NULL" })} ORDER BY k.id)::text
     FROM ${from("api_keys", "id", rows, params)} k)`;
 const providersJson = (rows: Rows, params: Params) =>
-  `(SELECT json_agg(json_build_object(${["id", "name", "baseUrl", "apiKeySealed", "headersSealed"].map((f) => `'${f}', p.${snake(f)}`).join(", ")}, 'updatedAt', ${ms("p.updated_at")}))::text
+  `(SELECT json_agg(${object("p", ["id", "name", "baseUrl", "apiKeySealed", "headersSealed"], { updatedAt: ms("p.updated_at") })})::text
     FROM ${from("provider_connections", "id", rows, params)} p)`;
 const pricesJson = (rows: Rows, params: Params) => `(SELECT json_agg(${object("m", ["model", "inputUsdPerMillion", "outputUsdPerMillion"])})::text FROM ${from("model_prices", "model", rows, params)} m)`;
 
@@ -210,6 +213,16 @@ export interface SnapshotRest {
 
 const named = (ids: readonly string[]): Rows | undefined => (ids.length > 0 ? { ids } : undefined);
 
+/** Every row of a table, keyset page by page in id order, each page handed on as it is read, until one comes back short. */
+async function inPages<T extends { id: string }>(take: number, readPage: (page: Rows) => Promise<T[]>, hand: (rows: T[]) => void): Promise<void> {
+  for (let after = ""; ; ) {
+    const rows = await readPage({ after, take });
+    if (rows.length > 0) hand(rows);
+    if (rows.length < take) return;
+    after = rows[rows.length - 1].id;
+  }
+}
+
 /**
  * The rows of `scope` (null: all), handed to `sink` as they are read. Returns the small tables
  * (connections, prices) and, for a full load, the change marker read in the same snapshot.
@@ -230,18 +243,8 @@ export async function loadSnapshotRows(db: Db, scope: ReloadScope | null, sink: 
   const known = sink.knownVersionIds();
   return db.$transaction(
     async (tx) => {
-      for (let after = ""; ; ) {
-        const { configs } = await read(tx, { configs: { rows: { after, take: CONFIG_CHUNK }, known } });
-        if (configs.length > 0) sink.configs(configs);
-        if (configs.length < CONFIG_CHUNK) break;
-        after = configs[configs.length - 1].id;
-      }
-      for (let after = ""; ; ) {
-        const { keys } = await read(tx, { keys: { after, take: KEY_CHUNK } });
-        if (keys.length > 0) sink.keys(keys);
-        if (keys.length < KEY_CHUNK) break;
-        after = keys[keys.length - 1].id;
-      }
+      await inPages(CONFIG_CHUNK, async (page) => (await read(tx, { configs: { rows: page, known } })).configs, (rows) => sink.configs(rows));
+      await inPages(KEY_CHUNK, async (page) => (await read(tx, { keys: page })).keys, (rows) => sink.keys(rows));
       // A full load is every change up to the marker it read in the same snapshot.
       const { providers, prices, seq } = await read(tx, { providers: { all: true }, prices: { all: true }, marker: true });
       return { providers, prices, seq };

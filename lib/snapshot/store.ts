@@ -140,8 +140,8 @@ export class SnapshotStore {
   /**
    * `answer` from the current snapshot, handed to `then` at once: no promise on the common path,
    * because every promise is an allocation per request (and cost an async hook while Next shared
-   * the isolate; the client API and the gateway answer through it). On a possible miss (a key or config newer than the
-   * snapshot), once more from a refreshed snapshot.
+   * the isolate; the client API and the gateway answer through it). On a possible miss (a key or
+   * config newer than the snapshot), once more from a refreshed snapshot.
    */
   answerNowOrAfterRefresh<T>(answer: (snapshot: Snapshot) => T, then: (value: T) => void, fail: (error: unknown) => void): void {
     let value: T;
