@@ -6,6 +6,7 @@ import { AppError, MethodNotAllowedError, NotFoundError } from "../errors";
 import { authenticateClient } from "../hot/client-auth";
 import { readJsonBodyThen } from "../hot/http";
 import { newRequestId } from "../http/respond";
+import { storeOn, type OutcomeStore } from "../metrics/ingest-repo";
 import { mayKeepSamples } from "../release/sample-policy";
 import type { ConfigEntry, Snapshot } from "../snapshot/snapshot";
 import type { SnapshotStore } from "../snapshot/store";
@@ -51,6 +52,8 @@ export interface GatewayOptions extends Partial<CallOptions> {
   /** On stop: how long calls in flight may go on, then how long the recorder may take to store what is left. */
   drainMs?: number;
   recorder?: Omit<RecorderOptions, "log" | "onIngested">;
+  /** Where outcomes are stored; default: on `db` in this thread. */
+  storeOutcomes?: OutcomeStore;
   onIngested?: (rolloutIds: readonly string[]) => void;
   log?: (message: string) => void;
 }
@@ -69,7 +72,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const { store, usage } = options;
   const callOptions: CallOptions = { timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs };
   const drainMs = options.drainMs ?? DEFAULTS.drainMs;
-  const recorder = new OutcomeRecorder(db, () => store.current, { ...options.recorder, onIngested: options.onIngested, log: options.log });
+  const recorder = new OutcomeRecorder(options.storeOutcomes ?? storeOn(db), () => store.current, { ...options.recorder, onIngested: options.onIngested, log: options.log });
   registerGatewayRecorder(recorder);
   /** The calls being served: stop() waits for them. */
   const inFlight = new Set<ServerResponse>();

@@ -1,5 +1,5 @@
-import type { Database } from "../db/client";
 import { errorPayload, newRequestId } from "../http/respond";
+import type { OutcomeStore } from "../metrics/ingest-repo";
 import { ingestBatch } from "../metrics/ingest-service";
 import { DeliveryQueue } from "../sdk/delivery-queue";
 import type { WireEvent } from "../sdk/outcome-event";
@@ -10,7 +10,8 @@ import type { Snapshot } from "../snapshot/snapshot";
 // The gateway's outcomes, recorded without a database round trip in the request: each call adds
 // its event to the SDK's own delivery queue (lib/sdk/delivery-queue.ts: a bounded buffer, batches,
 // a timer, retries with backoff, a flush that waits for everything queued before it), whose
-// "transport" here is the ingest service in this process — the same path /api/metrics takes.
+// "transport" here is the ingest service in this process — the same path /api/metrics takes,
+// with its outcomes stored where `store` says (the server stores them on its other thread).
 // While the database is down a batch is retried until it comes back and the buffer fills up to
 // its bound; what does not fit is counted and logged. stop() delivers what is left.
 
@@ -41,12 +42,12 @@ const RETRY = { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: 250, maxDelay
 export class OutcomeRecorder {
   private readonly queue: DeliveryQueue<WireEvent>;
 
-  constructor(db: Database, snapshot: () => Snapshot, options: RecorderOptions = {}) {
+  constructor(store: OutcomeStore, snapshot: () => Snapshot, options: RecorderOptions = {}) {
     const log = options.log ?? ((message: string) => console.info(`[llm-canary] ${message}`));
     const transport = {
       async request(_method: string, _path: string, init: { body?: unknown } = {}): Promise<HttpAnswer> {
         try {
-          const { answer, rolloutIds } = await ingestBatch(db, snapshot(), GATEWAY_KEY, init.body);
+          const { answer, rolloutIds } = await ingestBatch(store, snapshot(), GATEWAY_KEY, init.body);
           if (rolloutIds.length) options.onIngested?.(rolloutIds);
           return { status: 202, headers: new Headers(), body: answer };
         } catch (error) {

@@ -5,6 +5,7 @@ import type { Database } from "../db/client";
 import { MethodNotAllowedError } from "../errors";
 import { newRequestId } from "../http/respond";
 import { recordFeedback } from "../metrics/feedback-service";
+import { storeOn } from "../metrics/ingest-repo";
 import { ingestBatch } from "../metrics/ingest-service";
 import { recordScores } from "../metrics/late-score-service";
 import { METRICS_MAX_BODY_BYTES } from "../metrics/schemas";
@@ -106,7 +107,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return withSnapshot(async (snapshot) => {
-        const { answer, rolloutIds } = await ingestBatch(db, snapshot, key, body);
+        const { answer, rolloutIds } = await ingestBatch(storeOn(db), snapshot, key, body);
         if (rolloutIds.length) options.onIngested?.(rolloutIds);
         return { status: 202, json: JSON.stringify(answer) };
       });

@@ -200,6 +200,18 @@ function daysOf(rows: readonly OutcomeRow[]): Date[] {
 }
 
 /**
+ * Where a batch's attributed outcomes are stored; resolves with how many were new. On this
+ * thread's database (storeOn), or on the server's other thread for the gateway's outcomes
+ * (lib/server/console.ts), so that their statement's work stays off the thread serving calls.
+ */
+export type OutcomeStore = (rows: readonly OutcomeRow[], minutesFrom: Date) => Promise<number>;
+
+export const storeOn =
+  (db: Database): OutcomeStore =>
+  (rows, minutesFrom) =>
+    insertOutcomes(db, rows, minutesFrom);
+
+/**
  * Stores a batch whose request ids are distinct (attribution drops repeats), with the scores of
  * the outcomes that were new; returns how many outcomes were new. Minute rollups before
  * `minutesFrom` are not written. The partitions the batch writes to are made first if missing.

@@ -1,5 +1,4 @@
 import { assertKeyMayReport, type ConfigLimitedKey } from "../auth/api-key-configs";
-import type { Database } from "../db/client";
 import { minutesKeptFrom, oldestAccepted, retentionSettings, type Retention } from "../db/retention";
 import { ValidationError } from "../errors";
 import { maybeNewer } from "../snapshot/miss";
@@ -7,7 +6,7 @@ import type { Snapshot } from "../snapshot/snapshot";
 import { findUnstorableText, isCleanJson } from "../text-check";
 import { parseInput, validationError } from "../validation";
 import { attributeEvents } from "./attribution";
-import { insertOutcomes } from "./ingest-repo";
+import type { OutcomeStore } from "./ingest-repo";
 import { MetricsBatchEnvelope, OutcomeEventInput, type MetricsAcceptedDto } from "./schemas";
 
 const SLICE = 100;
@@ -39,10 +38,11 @@ async function checkEvents(raw: unknown): Promise<OutcomeEventInput[]> {
  * event's index and field — an event older than the retention too), attributes each to its rollout
  * and variant, keeps its samples as the config's policy says, and stores the batch in one
  * statement. Also returns the rollouts the stored outcomes belong to. A key limited to some
- * configs gets 403 naming each event of another config, and nothing is stored.
+ * configs gets 403 naming each event of another config, and nothing is stored. `store` is
+ * usually storeOn(db) (./ingest-repo.ts).
  */
 export async function ingestBatch(
-  db: Database,
+  store: OutcomeStore,
   snapshot: Snapshot,
   key: ConfigLimitedKey,
   raw: unknown,
@@ -61,7 +61,7 @@ export async function ingestBatch(
     const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";
     throw maybeNewer(new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems));
   }
-  const accepted = await insertOutcomes(db, attribution.rows, minutesKeptFrom(retention, now));
+  const accepted = await store(attribution.rows, minutesKeptFrom(retention, now));
   // The rollouts this batch may have changed the verdict of: the controller judges them now.
   const rolloutIds = accepted ? [...new Set(attribution.rows.flatMap((row) => (row.rollout_id ? [row.rollout_id] : [])))] : [];
   return { answer: { accepted, duplicates: events.length - accepted }, rolloutIds };

@@ -5,12 +5,7 @@ import path from "node:path";
 import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/user-service";
 import { closeDatabase, getDatabase, type Database } from "../db/client";
 import { applyMigrations } from "../db/migrate";
-import { startAlertDispatcher } from "../alerts/dispatch";
-import { startController } from "../controller/loop";
-import { retentionOf } from "../db/retention";
-import { startRetentionJob } from "../db/retention-job";
 import { startGateway } from "../gateway/gateway";
-import { createEvaluationWorker } from "../evaluators/worker";
 import { startClientApi } from "../hot/client-api";
 import { readEnv } from "../env";
 import { loadAuthSecret } from "./auth-secret";
@@ -20,9 +15,9 @@ import { CLIENT_IP_HEADER, clientAddress } from "../client-address";
 
 // The LLM Canary server, started in this process: opens the database (the embedded PostgreSQL
 // server under .data/ unless DATABASE_URL is set), applies migrations, creates the first admin on
-// an empty database, starts the controller, the alert dispatcher, the evaluation worker, the
-// retention job, the client API and the OpenAI-compatible gateway, then serves the console (the
-// Next.js app, on a thread of its own: ./console.ts) behind those two. `npm start`
+// an empty database, starts the console's thread (the Next.js app, and the controller, the alert
+// dispatcher, the evaluation worker and the retention job: ./console.ts), the client API and the
+// OpenAI-compatible gateway, then serves those two here and forwards the rest to the console. `npm start`
 // (lib/server/start.ts) and `npm run demo` (lib/demo/main.ts) both call it.
 
 export interface StartServerOptions {
@@ -68,33 +63,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     password: options.admin?.password ?? env.ADMIN_PASSWORD,
   });
 
-  const controller = startController(db, { tickMs: env.LLM_CANARY_CONTROLLER_TICK_MS, log });
-  const alerts = startAlertDispatcher(db.prisma, 1_000, log);
+  // The console's thread also runs the background jobs and stores the gateway's outcomes
+  // (./console.ts says why); outcomes stored here make its controller judge their rollouts.
+  const consoleApp = await startConsole(db, { dev, hostname: env.HOST, port: env.PORT, log });
   const clientApi = await startClientApi(db, {
     pollMs: env.LLM_CANARY_SNAPSHOT_POLL_MS,
     corsOrigins: env.LLM_CANARY_CORS_ORIGINS,
-    onIngested: (rolloutIds) => controller.poke(rolloutIds),
+    onIngested: consoleApp.poke,
   });
   const gateway = startGateway(db, {
     store: clientApi.store,
+    storeOutcomes: consoleApp.storeOutcomes,
     usage: clientApi.usage,
     timeoutMs: env.LLM_CANARY_GATEWAY_TIMEOUT_MS,
-    onIngested: (rolloutIds) => controller.poke(rolloutIds),
+    onIngested: consoleApp.poke,
     log,
   });
-  // Every instance evaluates; claims keep each evaluation on one of them. Its scores make the
-  // controller judge their rollouts again, as client scores do.
-  const evaluators = createEvaluationWorker(db, {
-    concurrency: env.LLM_CANARY_EVAL_CONCURRENCY,
-    perMinute: env.LLM_CANARY_EVAL_PER_MINUTE,
-    timeoutMs: env.LLM_CANARY_EVAL_TIMEOUT_MS,
-    log,
-    onScored: (rolloutIds) => controller.poke(rolloutIds),
-  });
-  evaluators.start(1_000);
-  // One instance at a time makes the coming days' partitions and drops the expired ones.
-  const retention = startRetentionJob(db, retentionOf(env), log);
-  const consoleApp = await startConsole(db, { dev, hostname: env.HOST, port: env.PORT, log });
   // The client API and the gateway are served here, on this thread; everything else is the console's.
   const server = createServer(CONNECTION_LIMITS, (req, res) => {
     if (clientApi.handle(req, res) || gateway.handle(req, res)) return;
@@ -130,7 +114,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         // before the database closes.
         await gateway.stop();
         server.closeAllConnections();
-        await Promise.all([consoleApp.stop(), clientApi.stop(), controller.stop(), alerts.stop(), evaluators.stop(), retention.stop()]);
+        await Promise.all([consoleApp.stop(), clientApi.stop()]);
         await closeDatabase();
       })();
       return stopping;

@@ -1,4 +1,5 @@
 import type { DatabaseDescription } from "../db/client";
+import type { OutcomeRow } from "../metrics/attribution";
 import type { ServerStatus } from "./status";
 
 // What the server's main thread and its console thread (./console.ts, ./console-worker.ts) say
@@ -22,7 +23,21 @@ export type ConsoleMessage =
   | { type: "ready" }
   | { type: "failed"; message: string }
   | { type: "status"; id: number }
+  | { type: "stored"; id: number; accepted: number }
+  | { type: "storeFailed"; id: number; error: StoreFailure }
   | { type: "stopped" };
 
+/** Why outcomes were not stored, as the error the main thread's caller gets (lib/errors.ts AppError). */
+export interface StoreFailure {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
 /** From the main thread. */
-export type MainMessage = { type: "status"; id: number; status: ServerStatus } | { type: "stop" };
+export type MainMessage =
+  | { type: "status"; id: number; status: ServerStatus }
+  | { type: "store"; id: number; rows: readonly OutcomeRow[]; minutesFrom: Date }
+  | { type: "poke"; rolloutIds: readonly string[] }
+  | { type: "stop" };

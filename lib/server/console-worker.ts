@@ -7,7 +7,8 @@ import { setServerSourceMaps } from "./source-maps";
 import type { ServerStatus } from "./status";
 
 // The console's thread (./console.ts starts it): Next.js — pages, the admin API, sign-in — served
-// on a Unix socket that the main thread forwards to. Modules are imported only after the source
+// on a Unix socket that the main thread forwards to; the background jobs (./background-jobs.ts);
+// and the gateway's outcomes, attributed on the main thread, stored here. Modules are imported only after the source
 // maps are set (a module loaded while they are on keeps its map: ./source-maps.ts).
 
 const data = workerData as ConsoleWorkerData;
@@ -19,13 +20,23 @@ const post = (message: ConsoleMessage) => port.postMessage(message);
 
 async function main(): Promise<void> {
   setServerSourceMaps(data.dev);
-  const [{ default: next }, { closeDatabase, openDatabase, setDatabase }, { setStatusSource }] = await Promise.all([
-    import("next"),
-    import("../db/client"),
-    import("./status"),
-  ]);
+  const [{ default: next }, { closeDatabase, openDatabase, setDatabase }, { setStatusSource }, { storeOn }, { storeAndAnswer }, { startBackgroundJobs }, { readEnv }] =
+    await Promise.all([
+      import("next"),
+      import("../db/client"),
+      import("./status"),
+      import("../metrics/ingest-repo"),
+      import("./outcome-store-bridge"),
+      import("./background-jobs"),
+      import("../env"),
+    ]);
   // A pool of this thread's own on the main thread's database, which it never starts or migrates.
-  setDatabase(await openDatabase({ url: data.databaseUrl }, data.database));
+  const db = await openDatabase({ url: data.databaseUrl }, data.database);
+  setDatabase(db);
+  // The thread's environment is a copy of the main thread's when it started (AUTH_SECRET set).
+  const jobs = startBackgroundJobs(db, readEnv(), (message) => console.info(`[llm-canary] ${message}`));
+
+  const store = storeOn(db);
 
   // /api/health reports the client API and the gateway, which live on the main thread.
   let lastId = 0;
@@ -64,10 +75,11 @@ async function main(): Promise<void> {
       asked.delete(message.id);
       return;
     }
+    if (message.type === "store") return void storeAndAnswer(store, message, post);
+    if (message.type === "poke") return jobs.poke(message.rolloutIds);
     server.close();
     server.closeAllConnections();
-    void app
-      .close()
+    void Promise.all([app.close(), jobs.stop()])
       .catch(() => undefined)
       .then(closeDatabase)
       .finally(() => post({ type: "stopped" }));

@@ -3,8 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Database } from "../db/client";
+import { AppError } from "../errors";
+import type { OutcomeStore } from "../metrics/ingest-repo";
 import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
 import { createConsoleProxy, type ConsoleProxy } from "./console-proxy";
+import { StoreRequests } from "./outcome-store-bridge";
 import { localStatus } from "./status";
 
 // The console — Next.js: pages, the admin API, sign-in — on a worker thread of its own, which the
@@ -14,6 +17,11 @@ import { localStatus } from "./status";
 // gateway's calls paid 20 % more CPU and promoted twice as much to the old generation, whose
 // collections then held calls back (README, bench:gateway). A thread has an isolate and a heap of
 // its own and shares the process: one process per instance to run, stop and measure.
+// The thread also runs the background jobs (./background-jobs.ts: the controller, which the main
+// thread pokes when outcomes are stored) and stores the gateway's outcomes (storeOutcomes), so that
+// the main thread only serves requests: a controller pass and an outcome batch's statement each
+// cost milliseconds of a thread's time, and calls in flight waited behind them (README,
+// bench:gateway).
 
 export interface ConsoleOptions {
   dev: boolean;
@@ -24,6 +32,13 @@ export interface ConsoleOptions {
 }
 
 export interface Console extends Omit<ConsoleProxy, "close"> {
+  /**
+   * Stores attributed outcomes on the thread's database. While the thread is not running (it is
+   * restarting) it fails with 503, so the caller keeps them and sends them again.
+   */
+  storeOutcomes: OutcomeStore;
+  /** Has the controller judge these rollouts soon (dropped while the thread restarts: its next tick judges every rollout). */
+  poke(rolloutIds: readonly string[]): void;
   /** Stops the console's thread (its requests in flight are cut off). */
   stop(): Promise<void>;
 }
@@ -63,6 +78,10 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
   let attempts = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   const proxy = createConsoleProxy(() => (listening ? data.socketPath : null));
+  /** Batches of outcomes sent to the thread and not answered yet: failed when it ends. */
+  const stores = new StoreRequests();
+  const notRunning = () =>
+    new AppError(503, "console_unavailable", "The console's thread, which stores the gateway's outcomes, is restarting; they are kept and stored when it is back.", undefined, { "Retry-After": "1" });
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -82,12 +101,15 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
           void thread.terminate();
         } else if (message.type === "status") {
           send({ type: "status", id: message.id, status: localStatus() });
+        } else if (message.type === "stored" || message.type === "storeFailed") {
+          stores.answer(message);
         }
       });
       thread.on("error", (error) => options.log(`the console's thread failed: ${error.message}`));
       thread.on("exit", (code) => {
         listening = false;
         worker = null;
+        stores.failAll(notRunning);
         reject(new Error(`the console's thread ended (exit code ${code}) before it was ready`));
         if (stopping || !started) return;
         const delayMs = Math.min(RESTART_MAX_DELAY_MS, RESTART_DELAY_MS * 2 ** attempts++);
@@ -106,6 +128,14 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
   return {
     forward: proxy.forward,
     upgrade: proxy.upgrade,
+    poke(rolloutIds) {
+      if (listening) worker?.postMessage({ type: "poke", rolloutIds } satisfies MainMessage);
+    },
+    storeOutcomes(rows, minutesFrom) {
+      if (!worker || !listening) return Promise.reject(notRunning());
+      const thread = worker;
+      return stores.send((message) => thread.postMessage(message), rows, minutesFrom);
+    },
     async stop() {
       stopping = true;
       clearTimeout(restartTimer);

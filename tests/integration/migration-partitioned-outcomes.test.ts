@@ -4,6 +4,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { listPartitions } from "@/lib/db/partitions";
 import { spanEnd, spanStart } from "@/lib/db/retention";
 import { runRetentionPass } from "@/lib/db/retention-job";
+import { storeOn } from "@/lib/metrics/ingest-repo";
 import { ingestBatch } from "@/lib/metrics/ingest-service";
 import { loadSnapshot } from "@/lib/snapshot/load";
 import { PastLookup } from "@/lib/snapshot/past";
@@ -115,11 +116,11 @@ describe.each([
     const event = (requestId: string, at?: Date) => ({ requestId, config: "chat", versionId: "ver_a1", isError: false, latencyMs: 120, ...(at ? { at: at.toISOString() } : {}) });
     const [{ max }] = await db.query<{ max: string }>(`SELECT max(id)::text AS max FROM outcomes`, []);
     const twoDaysAgo = new Date(Date.now() - 2 * DAY);
-    const { answer } = await ingestBatch(db, snapshot, key, { events: [event("old-12"), event("old-25"), event("new-1", twoDaysAgo)] });
+    const { answer } = await ingestBatch(storeOn(db), snapshot, key, { events: [event("old-12"), event("old-25"), event("new-1", twoDaysAgo)] });
     expect(answer).toEqual({ accepted: 1, duplicates: 2 });
     // Past the legacy partition's end (tomorrow, on a clock of the test's own): a partition of its day.
     const tomorrow = spanEnd(spanStart(new Date(), "day"), "day");
-    const later = await ingestBatch(db, snapshot, key, { events: [event("new-2"), event("old-20")] }, new Date(tomorrow.getTime() + 3_600_000));
+    const later = await ingestBatch(storeOn(db), snapshot, key, { events: [event("new-2"), event("old-20")] }, new Date(tomorrow.getTime() + 3_600_000));
     expect(later.answer).toEqual({ accepted: 1, duplicates: 1 });
     const stored = await db.query<{ request_id: string; id: string; partition: string }>(`SELECT request_id, id::text, tableoid::regclass::text AS partition FROM outcomes WHERE request_id LIKE 'new-%' ORDER BY 1`, []);
     expect(stored.every((o) => BigInt(o.id) > BigInt(max))).toBe(true);

@@ -8,6 +8,7 @@ import { minutesKeptFrom, spanStart, type Retention } from "@/lib/db/retention";
 import { runRetentionPass } from "@/lib/db/retention-job";
 import { AppError } from "@/lib/errors";
 import { recordFeedback } from "@/lib/metrics/feedback-service";
+import { storeOn } from "@/lib/metrics/ingest-repo";
 import { ingestBatch } from "@/lib/metrics/ingest-service";
 import { recordScores } from "@/lib/metrics/late-score-service";
 import { createConfig } from "@/lib/release/config-service";
@@ -71,7 +72,7 @@ type Event = ReturnType<typeof event>;
 
 /** Sends a batch as /api/metrics does, at `now`; records what was stored. */
 async function ingest(events: Event[], now: Date, on: Database = db, kept: Retention = retention) {
-  const { answer } = await ingestBatch(on, snapshot, key, { events }, now, kept);
+  const { answer } = await ingestBatch(storeOn(on), snapshot, key, { events }, now, kept);
   return answer;
 }
 
