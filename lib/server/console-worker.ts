@@ -8,8 +8,9 @@ import type { ServerStatus } from "./status";
 
 // The console's thread (./console.ts starts it): Next.js — pages, the admin API, sign-in — served
 // on a Unix socket that the main thread forwards to; the background jobs (./background-jobs.ts);
-// and the gateway's outcomes, attributed on the main thread, stored here. Modules are imported only after the source
-// maps are set (a module loaded while they are on keeps its map: ./source-maps.ts).
+// and the gateway's outcomes, attributed on the main thread, stored here. Modules are imported
+// only after the source maps are set (a module loaded while they are on keeps its map:
+// ./source-maps.ts).
 
 const data = workerData as ConsoleWorkerData;
 /** The console's garbage is collected this long after its last request ended, and at most this often while busy (./gc-tuning.ts). */
