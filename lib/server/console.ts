@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Database } from "../db/client";
-import { AppError } from "../errors";
-import type { OutcomeStore } from "../metrics/ingest-repo";
+import { storeOn, type OutcomeStore } from "../metrics/ingest-repo";
 import type { ConsoleMessage, ConsoleWorkerData, MainMessage } from "./console-messages";
 import { createConsoleProxy, type ConsoleProxy } from "./console-proxy";
 import { StoreRequests } from "./outcome-store-bridge";
@@ -33,8 +32,8 @@ export interface ConsoleOptions {
 
 export interface Console extends Omit<ConsoleProxy, "close"> {
   /**
-   * Stores attributed outcomes on the thread's database. While the thread is not running (it is
-   * restarting) it fails with 503, so the caller keeps them and sends them again.
+   * Stores attributed outcomes: on the thread, or on the main thread's own database while the
+   * thread is not running (./outcome-store-bridge.ts).
    */
   storeOutcomes: OutcomeStore;
   /** Has the controller judge these rollouts soon (dropped while the thread restarts: its next tick judges every rollout). */
@@ -79,9 +78,7 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
   let restartTimer: NodeJS.Timeout | undefined;
   const proxy = createConsoleProxy(() => (listening ? data.socketPath : null));
   /** Batches of outcomes sent to the thread and not answered yet: failed when it ends. */
-  const stores = new StoreRequests();
-  const notRunning = () =>
-    new AppError(503, "console_unavailable", "The console's thread, which stores the gateway's outcomes, is restarting; they are kept and stored when it is back.", undefined, { "Retry-After": "1" });
+  const stores = new StoreRequests(storeOn(db));
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -109,7 +106,7 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
       thread.on("exit", (code) => {
         listening = false;
         worker = null;
-        stores.failAll(notRunning);
+        stores.failAll();
         reject(new Error(`the console's thread ended (exit code ${code}) before it was ready`));
         if (stopping || !started) return;
         const delayMs = Math.min(RESTART_MAX_DELAY_MS, RESTART_DELAY_MS * 2 ** attempts++);
@@ -132,9 +129,8 @@ export async function startConsole(db: Database, options: ConsoleOptions): Promi
       if (listening) worker?.postMessage({ type: "poke", rolloutIds } satisfies MainMessage);
     },
     storeOutcomes(rows, minutesFrom) {
-      if (!worker || !listening) return Promise.reject(notRunning());
-      const thread = worker;
-      return stores.send((message) => thread.postMessage(message), rows, minutesFrom);
+      const thread = listening ? worker : null;
+      return stores.store(thread && ((message) => thread.postMessage(message)), rows, minutesFrom);
     },
     async stop() {
       stopping = true;

@@ -17,8 +17,9 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 // The gateway's outcomes stored on the console's thread (lib/server/outcome-store-bridge.ts):
 // ingest on one side of a real message channel, the statement on a real database on the other,
 // as the server's two threads do. What the recorder relies on: stored rows answered with how many
-// were new, a database that is down answered as 503 (so the batch is kept and sent again), and a
-// thread that ends failing every batch it had not answered.
+// were new, a database that is down answered as 503 (so the batch is kept and sent again), a
+// thread that ends or does not answer in time failing every batch it had not answered, and
+// batches stored on the main thread's database while there is no thread to send them to.
 
 const system: Actor = { type: "system", id: null, label: "test", scopes: [] };
 const key = { name: "gateway", configs: null };
@@ -32,10 +33,13 @@ let seq = 0;
 const events = (n: number) =>
   Array.from({ length: n }, () => ({ requestId: `bridge-${++seq}`, config: "bridged", versionId, rolloutId: null, isError: false, latencyMs: 120, inputTokens: 10, outputTokens: 20 }));
 
-/** The two threads' sides: the main thread's store, and the console thread storing with `store`. */
-function bridge(store: OutcomeStore | null): { requests: StoreRequests; viaThread: OutcomeStore } {
+/**
+ * The two threads' sides: the main thread's store, and the console thread storing with `store`
+ * (null: a thread that never answers). `running` false: there is no thread to send to.
+ */
+function bridge(store: OutcomeStore | null, options: { running?: boolean; timeoutMs?: number } = {}): { requests: StoreRequests; viaThread: OutcomeStore } {
   channel = new MessageChannel();
-  const requests = new StoreRequests();
+  const requests = new StoreRequests(storeOn(db), options.timeoutMs);
   channel.port2.on("message", (message: MainMessage) => {
     if (message.type === "store" && store) void storeAndAnswer(store, message, (answer) => channel.port2.postMessage(answer));
   });
@@ -43,7 +47,7 @@ function bridge(store: OutcomeStore | null): { requests: StoreRequests; viaThrea
     if (answer.type === "stored" || answer.type === "storeFailed") requests.answer(answer);
   });
   const post = (message: MainMessage) => channel.port1.postMessage(message);
-  return { requests, viaThread: (rows, minutesFrom) => requests.send(post, rows, minutesFrom) };
+  return { requests, viaThread: (rows, minutesFrom) => requests.store(options.running === false ? null : post, rows, minutesFrom) };
 }
 
 const stored = async (ids: string[]) =>
@@ -91,7 +95,23 @@ describe("outcomes stored on the console's thread", () => {
     const pending = ingestBatch(viaThread, snapshot, key, { events: events(2) }).catch((error: unknown) => error);
     const other = ingestBatch(viaThread, snapshot, key, { events: events(1) }).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 50)); // both sent
-    requests.failAll(() => new AppError(503, "console_unavailable", "restarting"));
-    for (const failed of [await pending, await other]) expect((failed as AppError).code).toBe("console_unavailable");
+    requests.failAll();
+    for (const failed of [await pending, await other]) expect({ status: (failed as AppError).status, code: (failed as AppError).code }).toEqual({ status: 503, code: "console_unavailable" });
+  });
+
+  it("fails a batch the thread does not answer in time, and ignores the answer that comes after", async () => {
+    const { requests, viaThread } = bridge(null, { timeoutMs: 100 });
+    const batch = events(1);
+    const failed = await ingestBatch(viaThread, snapshot, key, { events: batch }).catch((error: unknown) => error);
+    expect((failed as AppError).message).toMatch(/did not answer within 0.1 s/);
+    requests.answer({ type: "stored", id: 1, accepted: 1 }); // late: nothing waits for it any more
+    expect(await stored(batch.map((e) => e.requestId))).toEqual([]);
+  });
+
+  it("stores on the main thread's database while there is no thread to send to (it is restarting)", async () => {
+    const { viaThread } = bridge(null, { running: false });
+    const batch = events(2);
+    expect((await ingestBatch(viaThread, snapshot, key, { events: batch })).answer).toEqual({ accepted: 2, duplicates: 0 });
+    expect((await stored(batch.map((e) => e.requestId))).length).toBe(2);
   });
 });
