@@ -48,6 +48,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
   const store = new SnapshotStore(db, options);
   await store.start();
   const usage = new KeyUsage();
+  const outcomes = storeOn(db);
   const flushTimer = setInterval(() => void usage.flush(db.prisma).catch(() => undefined), KEY_USAGE_FLUSH_MS);
   flushTimer.unref();
 
@@ -107,7 +108,7 @@ export async function startClientApi(db: Database, options: ClientApiOptions = {
     if (path === "/api/metrics") {
       const body = await readJsonBody(req, METRICS_MAX_BODY_BYTES);
       return withSnapshot(async (snapshot) => {
-        const { answer, rolloutIds } = await ingestBatch(storeOn(db), snapshot, key, body);
+        const { answer, rolloutIds } = await ingestBatch(outcomes, snapshot, key, body);
         if (rolloutIds.length) options.onIngested?.(rolloutIds);
         return { status: 202, json: JSON.stringify(answer) };
       });

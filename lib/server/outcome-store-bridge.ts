@@ -1,5 +1,5 @@
 import { AppError } from "../errors";
-import { toAppError } from "../http/respond";
+import { errorPayload, newRequestId } from "../http/respond";
 import type { OutcomeRow } from "../metrics/attribution";
 import type { OutcomeStore } from "../metrics/ingest-repo";
 import type { ConsoleMessage, MainMessage, StoreFailure } from "./console-messages";
@@ -69,16 +69,13 @@ function unanswered(what: string): AppError {
   return new AppError(503, "console_unavailable", `The console's thread, which stores the gateway's outcomes, ${what}; they are kept and sent again.`, undefined, { "Retry-After": "1" });
 }
 
-/** The console thread's side: stores one batch and answers it. */
+/** The console thread's side: stores one batch and answers it (a failure as the admin API would answer it: errorPayload). */
 export async function storeAndAnswer(store: OutcomeStore, message: Extract<MainMessage, { type: "store" }>, post: (message: ConsoleMessage) => void): Promise<void> {
   try {
     post({ type: "stored", id: message.id, accepted: await store(message.rows, message.minutesFrom) });
   } catch (error) {
-    const known = toAppError(error);
-    if (!known) console.error("[llm-canary] storing the gateway's outcomes failed", error);
-    const failure: StoreFailure = known
-      ? { status: known.status, code: known.code, message: known.message, headers: known.headers }
-      : { status: 500, code: "internal", message: "Something went wrong on our side while storing outcomes." };
-    post({ type: "storeFailed", id: message.id, error: failure });
+    const { status, body, headers } = errorPayload(error, newRequestId());
+    const { code, message: text } = (body as { error: { code: string; message: string } }).error;
+    post({ type: "storeFailed", id: message.id, error: { status, code, message: text, headers } });
   }
 }

@@ -1,5 +1,5 @@
 import { MessageChannel } from "node:worker_threads";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -37,17 +37,20 @@ const events = (n: number) =>
  * The two threads' sides: the main thread's store, and the console thread storing with `store`
  * (null: a thread that never answers). `running` false: there is no thread to send to.
  */
-function bridge(store: OutcomeStore | null, options: { running?: boolean; timeoutMs?: number } = {}): { requests: StoreRequests; viaThread: OutcomeStore } {
+function bridge(store: OutcomeStore | null, options: { running?: boolean; timeoutMs?: number } = {}): { requests: StoreRequests; viaThread: OutcomeStore; received: () => number } {
   channel = new MessageChannel();
   const requests = new StoreRequests(storeOn(db), options.timeoutMs);
+  let received = 0;
   channel.port2.on("message", (message: MainMessage) => {
-    if (message.type === "store" && store) void storeAndAnswer(store, message, (answer) => channel.port2.postMessage(answer));
+    if (message.type !== "store") return;
+    received++;
+    if (store) void storeAndAnswer(store, message, (answer) => channel.port2.postMessage(answer));
   });
   channel.port1.on("message", (answer: ConsoleMessage) => {
     if (answer.type === "stored" || answer.type === "storeFailed") requests.answer(answer);
   });
   const post = (message: MainMessage) => channel.port1.postMessage(message);
-  return { requests, viaThread: (rows, minutesFrom) => requests.store(options.running === false ? null : post, rows, minutesFrom) };
+  return { requests, viaThread: (rows, minutesFrom) => requests.store(options.running === false ? null : post, rows, minutesFrom), received: () => received };
 }
 
 const stored = async (ids: string[]) =>
@@ -91,10 +94,10 @@ describe("outcomes stored on the console's thread", () => {
   });
 
   it("fails every batch not answered yet when the thread ends", async () => {
-    const { requests, viaThread } = bridge(null); // a thread that never answers
+    const { requests, viaThread, received } = bridge(null); // a thread that never answers
     const pending = ingestBatch(viaThread, snapshot, key, { events: events(2) }).catch((error: unknown) => error);
     const other = ingestBatch(viaThread, snapshot, key, { events: events(1) }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // both sent
+    await vi.waitFor(() => expect(received()).toBe(2)); // both reached the thread
     requests.failAll();
     for (const failed of [await pending, await other]) expect({ status: (failed as AppError).status, code: (failed as AppError).code }).toEqual({ status: 503, code: "console_unavailable" });
   });
