@@ -1,9 +1,10 @@
 import { MAX_SAMPLE_CHARS } from "../limits";
-import type { WireEvent } from "../sdk/outcome-event";
+import { outcomeRow, type OutcomeFields, type OutcomeRow } from "../metrics/attribution";
+import type { Snapshot } from "../snapshot/snapshot";
 import type { PreparedCall } from "./chat-call";
 
-// What one routed gateway call records: filled in while the answer passes through, turned into an
-// outcome event (lib/sdk/outcome-event.ts's shape, what /api/metrics takes) when the call ends.
+// What one routed gateway call records: filled in while the answer passes through, turned into the
+// outcome's stored row (what /api/metrics makes of an event) when the call ends.
 // Latency runs from the request's arrival to the answer's last byte; time to first token to the
 // first chunk that carries content, a refusal or a tool call. Samples — the client's messages and
 // the answer as text — are captured when the config's sample policy may keep them.
@@ -87,28 +88,35 @@ export class CallRecord {
     this.endedAt ??= performance.now();
   }
 
-  /** The outcome event, its latency to end() (or to now). */
-  event(): WireEvent {
+  /**
+   * The outcome's stored row, its latency to end() (or to now): attributed as routing chose —
+   * the call's version, rollout and variant — so its batch only has to be stored (./recorder.ts).
+   * Made where /api/metrics makes its rows (lib/metrics/attribution.ts), with the prices of the
+   * snapshot the call was routed with.
+   */
+  row(snapshot: Snapshot): OutcomeRow {
     const { call } = this;
-    const event: WireEvent = {
-      requestId: this.requestId,
-      config: call.config.key,
-      versionId: call.version.id,
-      rolloutId: call.rolloutId,
-      isError: this.isError,
-      latencyMs: (this.endedAt ?? performance.now()) - this.startedAt,
-      at: new Date(this.at).toISOString(),
-    };
-    if (this.errorType !== null) event.errorType = this.errorType;
-    if (this.ttftMs !== null) event.ttftMs = this.ttftMs;
-    if (this.inputTokens !== null) event.inputTokens = this.inputTokens;
-    if (this.outputTokens !== null) event.outputTokens = this.outputTokens;
+    let input: string | null = null;
+    let output: string | null = null;
     if (this.output) {
-      event.input = sampleText(inputText(call.clientMessages));
+      input = sampleText(inputText(call.clientMessages));
       const calls = this.toolCalls.filter(Boolean).map((c) => `${c.name}(${c.arguments})`);
-      event.output = sampleText([this.output.join(""), ...calls].filter(Boolean).join("\n"));
+      output = sampleText([this.output.join(""), ...calls].filter(Boolean).join("\n"));
     }
-    return event;
+    const fields: OutcomeFields = {
+      requestId: this.requestId,
+      versionId: call.version.id,
+      isError: this.isError,
+      errorType: this.errorType,
+      latencyMs: (this.endedAt ?? performance.now()) - this.startedAt,
+      ttftMs: this.ttftMs,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      input,
+      output,
+    };
+    const at = new Date(this.at).toISOString();
+    return outcomeRow(snapshot, call.config, call.version.llm.model, fields, call.rolloutId, call.variant === "canary", at, []);
   }
 }
 
@@ -130,7 +138,7 @@ function inputText(messages: readonly unknown[]): string {
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Cut as ingest would, and made storable (lib/text-check.ts): NUL and lone surrogates become U+FFFD. */
+/** Cut as ingest cuts a sample, and made storable (lib/text-check.ts): NUL and lone surrogates become U+FFFD. */
 function sampleText(text: string): string {
   return text.slice(0, MAX_SAMPLE_CHARS).replace(UNSTORABLE, "\ufffd");
 }

@@ -99,7 +99,7 @@ export function answerCall(
     }
     res.removeListener("close", onClose);
     record.end();
-    recorder.record(record.event());
+    recorder.record(record.row(snapshot));
     done();
   };
   let connection: Connection;

@@ -72,7 +72,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const { store, usage } = options;
   const callOptions: CallOptions = { timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs };
   const drainMs = options.drainMs ?? DEFAULTS.drainMs;
-  const recorder = new OutcomeRecorder(options.storeOutcomes ?? storeOn(db), () => store.current, { ...options.recorder, onIngested: options.onIngested, log: options.log });
+  const recorder = new OutcomeRecorder(options.storeOutcomes ?? storeOn(db), { ...options.recorder, onIngested: options.onIngested, log: options.log });
   registerGatewayRecorder(recorder);
   /** The calls being served: stop() waits for them. */
   const inFlight = new Set<ServerResponse>();

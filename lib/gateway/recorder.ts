@@ -1,17 +1,20 @@
 import { errorPayload, newRequestId } from "../http/respond";
+import type { OutcomeRow } from "../metrics/attribution";
 import type { OutcomeStore } from "../metrics/ingest-repo";
-import { ingestBatch } from "../metrics/ingest-service";
+import { storeRows } from "../metrics/ingest-service";
 import { DeliveryQueue } from "../sdk/delivery-queue";
-import type { WireEvent } from "../sdk/outcome-event";
+import type { EventStream } from "../sdk/event-stream";
 import { OUTCOMES } from "../sdk/queues";
 import type { CanaryError, HttpAnswer } from "../sdk/transport";
-import type { Snapshot } from "../snapshot/snapshot";
 
 // The gateway's outcomes, recorded without a database round trip in the request: each call adds
-// its event to the SDK's own delivery queue (lib/sdk/delivery-queue.ts: a bounded buffer, batches,
-// a timer, retries with backoff, a flush that waits for everything queued before it), whose
-// "transport" here is the ingest service in this process — the same path /api/metrics takes,
-// with its outcomes stored where `store` says (the server stores them on its other thread).
+// its outcome to the SDK's own delivery queue (lib/sdk/delivery-queue.ts: a bounded buffer,
+// batches, a timer, retries with backoff, a flush that waits for everything queued before it),
+// whose "transport" here is the ingest service in this process. A call's outcome is attributed
+// as the call ends, from what routing chose (lib/gateway/call-record.ts, with the row maker
+// /api/metrics uses), so a batch is only stored — by the statement /api/metrics uses, where
+// `store` says (the server stores them on its other thread). Checking and attributing batches
+// here cost the thread serving calls a millisecond or two per batch, which held calls back.
 // While the database is down a batch is retried until it comes back and the buffer fills up to
 // its bound; what does not fit is counted and logged. stop() delivers what is left.
 
@@ -33,21 +36,38 @@ export interface RecorderStats {
   dropped: number;
 }
 
-/** The key ingest checks outcomes against: the gateway checked the caller's key and configs already. */
-const GATEWAY_KEY = { name: "gateway", configs: null };
+/** A call's outcome as queued: its row, and its request id (the queue's key for it). */
+export interface RecordedOutcome {
+  requestId: string;
+  row: OutcomeRow;
+}
+
+/**
+ * The SDK's outcome stream's rules (lib/sdk/queues.ts) for the recorded rows. The SDK hands
+ * refused events to its caller with the error; here the error is only logged, without them.
+ */
+const GATEWAY_OUTCOMES: EventStream<RecordedOutcome> = {
+  path: OUTCOMES.path,
+  noun: "gateway outcome(s)",
+  maxPartialResends: OUTCOMES.maxPartialResends,
+  retriesNotFound: OUTCOMES.retriesNotFound,
+  tally: OUTCOMES.tally,
+  carry: (error) => error,
+};
 
 /** A database that stays down keeps one batch retrying (at most every 5 s) while the buffer fills. */
 const RETRY = { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: 250, maxDelayMs: 5_000 };
 
 export class OutcomeRecorder {
-  private readonly queue: DeliveryQueue<WireEvent>;
+  private readonly queue: DeliveryQueue<RecordedOutcome>;
 
-  constructor(store: OutcomeStore, snapshot: () => Snapshot, options: RecorderOptions = {}) {
+  constructor(store: OutcomeStore, options: RecorderOptions = {}) {
     const log = options.log ?? ((message: string) => console.info(`[llm-canary] ${message}`));
     const transport = {
       async request(_method: string, _path: string, init: { body?: unknown } = {}): Promise<HttpAnswer> {
         try {
-          const { answer, rolloutIds } = await ingestBatch(store, snapshot(), GATEWAY_KEY, init.body);
+          const { events } = init.body as { events: readonly RecordedOutcome[] };
+          const { answer, rolloutIds } = await storeRows(store, events.map((event) => event.row), events.length);
           if (rolloutIds.length) options.onIngested?.(rolloutIds);
           return { status: 202, headers: new Headers(), body: answer };
         } catch (error) {
@@ -56,11 +76,11 @@ export class OutcomeRecorder {
         }
       },
     };
-    this.queue = new DeliveryQueue<WireEvent>({
-      stream: { ...OUTCOMES, noun: "gateway outcome(s)" },
+    this.queue = new DeliveryQueue<RecordedOutcome>({
+      stream: GATEWAY_OUTCOMES,
       transport,
-      // Smaller than the SDK's 500: a batch's checks run on the gateway's own event loop, and shorter
-      // bursts of that work hold calls in flight back less (the database takes a few more statements).
+      // Smaller than the SDK's 500: a batch is copied to the thread that stores it on the gateway's
+      // own event loop, and shorter bursts of that work hold calls in flight back less.
       batchSize: options.batchSize ?? 200,
       maxBuffered: options.maxBuffered ?? 50_000,
       flushIntervalMs: options.flushIntervalMs ?? 1_000,
@@ -72,8 +92,8 @@ export class OutcomeRecorder {
   }
 
   /** Queues the outcome; false when it was dropped (the buffer is full: counted and logged). */
-  record(event: WireEvent): boolean {
-    return this.queue.add(event);
+  record(row: OutcomeRow): boolean {
+    return this.queue.add({ requestId: row.request_id, row });
   }
 
   /** Resolves once everything recorded so far was stored (or given up). */

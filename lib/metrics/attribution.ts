@@ -112,31 +112,53 @@ export function attributeEvents(snapshot: Snapshot, events: readonly OutcomeEven
       return;
     }
     const isCanary = rollout ? event.versionId === rollout.canaryVersionId : event.versionId !== config.stable?.id;
-    const sampled = (event.input != null || event.output != null) && keepsSamples(config.samplePolicy, event.requestId, event.isError, event.rating);
-    rows.push({
-      config_id: config.id,
-      request_id: event.requestId,
-      version_id: event.versionId,
-      rollout_id: rollout?.id ?? null,
-      variant: isCanary ? "canary" : "stable",
-      is_error: event.isError,
-      error_type: event.errorType ?? null,
-      latency_ms: Math.round(event.latencyMs),
-      latency_bucket: latencyBucket(event.latencyMs),
-      ttft_ms: event.ttftMs == null ? null : Math.round(event.ttftMs),
-      input_tokens: event.inputTokens ?? null,
-      output_tokens: event.outputTokens ?? null,
-      // A client that counts tokens but not money gets its cost from the version's model's price.
-      cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(model), event.inputTokens, event.outputTokens),
-      rating: event.rating ?? null,
-      input: sampled ? (event.input ?? null) : null,
-      output: sampled ? (event.output ?? null) : null,
-      at: event.at ? at.toISOString() : nowIso,
-      scores: scored?.values ?? [],
-    });
+    rows.push(outcomeRow(snapshot, config, model, event, rollout?.id ?? null, isCanary, event.at ? at.toISOString() : nowIso, scored?.values ?? []));
   });
   if (questions.size > 0) return { rows: null, problems, questions };
   return problems.length ? { rows: null, problems } : { rows, problems: [] };
+}
+
+/** What an outcome row is made of besides its attribution: an event's fields, checked (or made by the server). */
+export type OutcomeFields = Omit<OutcomeEventInput, "config" | "rolloutId" | "at" | "scores">;
+
+/**
+ * The stored row of an outcome attributed to `config`'s version (of `model`), rollout and variant:
+ * its samples kept as the config's policy says, its cost from the model's price when the event
+ * has none. The one place a row is made: for /api/metrics' events above, and for the gateway's
+ * calls, which know their attribution from routing (lib/gateway/call-record.ts).
+ */
+export function outcomeRow(
+  snapshot: Snapshot,
+  config: ConfigEntry,
+  model: string,
+  event: OutcomeFields,
+  rolloutId: string | null,
+  isCanary: boolean,
+  at: string,
+  scores: readonly ScoreValue[],
+): OutcomeRow {
+  const sampled = (event.input != null || event.output != null) && keepsSamples(config.samplePolicy, event.requestId, event.isError, event.rating);
+  return {
+    config_id: config.id,
+    request_id: event.requestId,
+    version_id: event.versionId,
+    rollout_id: rolloutId,
+    variant: isCanary ? "canary" : "stable",
+    is_error: event.isError,
+    error_type: event.errorType ?? null,
+    latency_ms: Math.round(event.latencyMs),
+    latency_bucket: latencyBucket(event.latencyMs),
+    ttft_ms: event.ttftMs == null ? null : Math.round(event.ttftMs),
+    input_tokens: event.inputTokens ?? null,
+    output_tokens: event.outputTokens ?? null,
+    // A client that counts tokens but not money gets its cost from the version's model's price.
+    cost_usd: event.costUsd ?? costOfTokens(snapshot.prices.get(model), event.inputTokens, event.outputTokens),
+    rating: event.rating ?? null,
+    input: sampled ? (event.input ?? null) : null,
+    output: sampled ? (event.output ?? null) : null,
+    at,
+    scores,
+  };
 }
 
 /** Whether the rollout compares this version: as its base (stable) or as its canary. */

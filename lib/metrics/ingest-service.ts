@@ -5,7 +5,7 @@ import { maybeNewer } from "../snapshot/miss";
 import type { Snapshot } from "../snapshot/snapshot";
 import { findUnstorableText, isCleanJson } from "../text-check";
 import { parseInput, validationError } from "../validation";
-import { attributeEvents } from "./attribution";
+import { attributeEvents, type OutcomeRow } from "./attribution";
 import type { OutcomeStore } from "./ingest-repo";
 import { MetricsBatchEnvelope, OutcomeEventInput, type MetricsAcceptedDto } from "./schemas";
 
@@ -61,8 +61,23 @@ export async function ingestBatch(
     const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";
     throw maybeNewer(new ValidationError(`The \`${first.path}\` field ${first.message}${more}; nothing was stored.`, attribution.problems));
   }
-  const accepted = await store(attribution.rows, minutesKeptFrom(retention, now));
-  // The rollouts this batch may have changed the verdict of: the controller judges them now.
-  const rolloutIds = accepted ? [...new Set(attribution.rows.flatMap((row) => (row.rollout_id ? [row.rollout_id] : [])))] : [];
-  return { answer: { accepted, duplicates: events.length - accepted }, rolloutIds };
+  return storeRows(store, attribution.rows, events.length, now, retention);
+}
+
+/**
+ * Stores attributed rows (the second half of ingestBatch, and all the gateway's recorder does:
+ * its calls are attributed as they end) and answers as /api/metrics does, with the rollouts the
+ * batch may have changed the verdict of: the controller judges them now. `sent`: how many events
+ * the rows came from (repeats inside a batch make no row).
+ */
+export async function storeRows(
+  store: OutcomeStore,
+  rows: readonly OutcomeRow[],
+  sent: number,
+  now = new Date(),
+  retention: Retention = retentionSettings(),
+): Promise<{ answer: MetricsAcceptedDto; rolloutIds: string[] }> {
+  const accepted = await store(rows, minutesKeptFrom(retention, now));
+  const rolloutIds = accepted ? [...new Set(rows.flatMap((row) => (row.rollout_id ? [row.rollout_id] : [])))] : [];
+  return { answer: { accepted, duplicates: sent - accepted }, rolloutIds };
 }

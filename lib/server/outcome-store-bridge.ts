@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { errorPayload, newRequestId } from "../http/respond";
 import type { OutcomeRow } from "../metrics/attribution";
 import type { OutcomeStore } from "../metrics/ingest-repo";
-import type { ConsoleMessage, MainMessage, StoreFailure } from "./console-messages";
+import type { ConsoleMessage, MainMessage } from "./console-messages";
 
 // The gateway's outcomes stored on the console's thread (./console.ts says why): the main thread
 // sends each batch's attributed rows over the thread's message port and waits for its answer; the

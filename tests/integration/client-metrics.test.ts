@@ -72,8 +72,9 @@ describe("POST /api/metrics", () => {
     ]);
     expect((await post({ events: spread })).body).toEqual({ accepted: 12, duplicates: 0 });
 
-    const canary = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: canaryId } });
-    const stable = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: stableId } });
+    // The first batch's (now, no rolloutId), not a late one: those of before the rollout have none.
+    const canary = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: canaryId }, orderBy: { id: "asc" } });
+    const stable = await db.prisma.outcome.findFirstOrThrow({ where: { versionId: stableId }, orderBy: { id: "asc" } });
     expect([canary.variant, canary.rolloutId, stable.variant, stable.rolloutId]).toEqual(["canary", rolloutId, "stable", rolloutId]);
     const { stored, recomputed } = await rollupsVsRecomputed(db.prisma);
     expect(stored).toEqual(recomputed);
