@@ -11,6 +11,7 @@ import { mayKeepSamples } from "../release/sample-policy";
 import type { ConfigEntry, Snapshot } from "../snapshot/snapshot";
 import type { SnapshotStore } from "../snapshot/store";
 import { CallRecord } from "./call-record";
+import { InFlight } from "./in-flight";
 import { configKeyOf, parseChatBody, prepareCall } from "./chat-call";
 import { answerCall, reply, type CallOptions } from "./chat-handler";
 import { openAiError } from "./openai-errors";
@@ -75,7 +76,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
   const recorder = new OutcomeRecorder(options.storeOutcomes ?? storeOn(db), { ...options.recorder, onIngested: options.onIngested, log: options.log });
   registerGatewayRecorder(recorder);
   /** The calls being served: stop() waits for them. */
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = new InFlight<ServerResponse>();
   let stopping = false;
 
   const authenticate = (snapshot: Snapshot, req: IncomingMessage) => authenticateClient(snapshot, req.headers.authorization, "gateway", usage);
@@ -184,9 +185,9 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
       if (!isGatewayPath(path)) return false;
-      inFlight.add(res);
+      const slot = inFlight.add(res);
       serve(req, res, path, () => {
-        inFlight.delete(res);
+        inFlight.remove(slot, res);
         if (inFlight.size === 0 && idle) {
           idle.resolve();
           idle = null;
@@ -201,7 +202,7 @@ export function startGateway(db: Database, options: GatewayOptions): Gateway {
       await Promise.race([whenIdle(), grace]);
       clearTimeout(timer);
       // Calls still going after the grace are cut off (recorded as client_closed), then everything is stored.
-      for (const res of inFlight) res.destroy();
+      for (const res of inFlight.items()) res.destroy();
       await whenIdle();
       await recorder.stop(drainMs);
       unregisterGatewayRecorder(recorder);

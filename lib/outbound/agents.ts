@@ -15,6 +15,8 @@ const FREE_SOCKET_MS = 4_000;
 const MAX_POOLS = 256;
 
 const pools = new Map<string, HttpAgent>();
+/** The key last moved to the end of `pools`. */
+let lastKey: string | undefined;
 
 /** The pool for requests to this judged target. */
 export function pooledAgent(target: ResolvedTarget): HttpAgent {
@@ -22,14 +24,21 @@ export function pooledAgent(target: ResolvedTarget): HttpAgent {
   const key = `${url.protocol}//${hostname}:${url.port}|${addresses?.map((a) => a.address).join(",") ?? ""}`;
   let agent = pools.get(key);
   if (agent) {
-    // Most recently used last, so the oldest is first when the map is full.
-    pools.delete(key);
-    pools.set(key, agent);
+    // Most recently used last, so the oldest is first when the map is full. Not moved when it is
+    // last already (one endpoint, most of the time): each move adds an entry to the map's table, and
+    // a table rebuilt every few dozen calls keeps their keys alive until a full collection
+    // (lib/gateway/in-flight.ts says how).
+    if (key !== lastKey) {
+      pools.delete(key);
+      pools.set(key, agent);
+      lastKey = key;
+    }
     return agent;
   }
   const options = { keepAlive: true, timeout: FREE_SOCKET_MS, scheduling: "lifo" as const };
   agent = url.protocol === "https:" ? new HttpsAgent(options) : new HttpAgent(options);
   pools.set(key, agent);
+  lastKey = key;
   if (pools.size > MAX_POOLS) pools.delete(pools.keys().next().value!);
   return agent;
 }
