@@ -9,18 +9,17 @@
 
 export class InFlight<T> {
   private readonly slots: (T | undefined)[] = [];
+  /** The empty slots, reused first. */
   private readonly free: number[] = [];
-  private count = 0;
 
   get size(): number {
-    return this.count;
+    return this.slots.length - this.free.length;
   }
 
   /** Adds the item; the slot returned removes it. */
   add(item: T): number {
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = item;
-    this.count++;
     return slot;
   }
 
@@ -29,7 +28,6 @@ export class InFlight<T> {
     if (this.slots[slot] !== item) return;
     this.slots[slot] = undefined;
     this.free.push(slot);
-    this.count--;
   }
 
   /** The items in flight now. */
