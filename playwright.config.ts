@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { SERVER_NODE_FLAGS } from "./lib/server/node-flags";
 import { E2E_BASE_URL, storageStateOf } from "./tests/e2e/constants";
 
 // End-to-end tests drive Debian's Chromium (Playwright's own download is unreachable offline)
@@ -54,7 +55,8 @@ export default defineConfig({
     { name: "final", testMatch: /final\/.*\.spec\.ts/, dependencies: ["signed-out", "admin", "journeys"] },
   ],
   webServer: {
-    command: "node --import tsx tests/e2e/serve.ts",
+    // The start command's own Node flags: serve.ts starts the server in its process.
+    command: `node ${SERVER_NODE_FLAGS.join(" ")} --import tsx tests/e2e/serve.ts`,
     url: `${E2E_BASE_URL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

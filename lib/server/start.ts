@@ -14,6 +14,10 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 async function main(): Promise<void> {
   // Imported here, after the source maps are set: static imports would load first.
   const { startServer } = await import("./app-server");
+  const { missingServerFlags } = await import("./node-flags");
+  const missing = missingServerFlags();
+  // Started some other way than `npm start` (a container's own command, say): it runs, with longer pauses under load.
+  if (missing.length) log(`started without ${missing.join(" ")} (npm start's Node flags, lib/server/node-flags.ts says why): the gateway's calls may wait longer on garbage collection`);
   const server = await startServer({ dev, log });
   log(`LLM Canary is running at ${server.url}`);
   // Last, so the password is the last thing on screen even after a first-run build.

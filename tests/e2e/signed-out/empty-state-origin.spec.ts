@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { SERVER_NODE_FLAGS } from "../../../lib/server/node-flags";
 import { E2E_DATABASE_FILE } from "../constants";
 
 // The empty state's curl example names the URL the browser is on. The server only knows the Host
@@ -31,7 +32,7 @@ test.beforeAll(async () => {
   await client.connect();
   await client.query(`CREATE DATABASE ${database}`);
   await client.end();
-  app = spawn(process.execPath, ["--import", "tsx", "lib/server/start.ts"], {
+  app = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "lib/server/start.ts"], {
     env: {
       ...process.env,
       DATABASE_URL: new URL(`/${database}`, server).toString(),
