@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { AppError } from "../errors";
-import { send } from "../hot/http";
+import { headerList, send } from "../hot/http";
 import type { CancelSignal } from "../outbound/cancel";
 import { OutboundError } from "../outbound/request";
 import type { OutboundStream } from "../outbound/stream";
@@ -81,7 +81,7 @@ export function relayStream(
   headers: Record<string, string>,
   signal: CancelSignal,
 ): Promise<void> {
-  res.writeHead(200, { ...SSE_HEADERS, "x-request-id": record.requestId, ...headers });
+  res.writeHead(200, headerList(SSE_HEADERS, { "x-request-id": record.requestId }, headers));
   res.flushHeaders();
   const decoder = new SseDecoder(MAX_ANSWER_BYTES);
   const includeUsage = record.call.includeUsage;
