@@ -8,8 +8,8 @@
 //   four, a full collection under load ran four marking threads beside the thread serving calls on
 //   a 2-core machine, and that thread's marking steps took 8-16 ms instead of under 1 (measured
 //   with --trace-incremental-marking: a step that marked 64 KB in 8.1 ms while the helpers marked
-//   25 MB): every call in flight waited. bench:gateway, whole answers, p99 time added: 3.0-4.2 ms
-//   in four runs with one marking thread, 4.8-10.8 ms in eight without (README, bench:gateway).
+//   25 MB): every call in flight waited. bench:gateway, whole answers, p99 time added: 3.0-6.8 ms
+//   (8 of 9 runs within 4.7) with one marking thread, 4.8-10.8 ms in eight without (README).
 
 export const SERVER_NODE_FLAGS: readonly string[] = ["--concurrent-marking-max-worker-num=1"];
 

@@ -14,7 +14,7 @@ import { applyMigrations } from "../../lib/db/migrate";
 import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
 import { createVersion } from "../../lib/release/version-service";
-import { SERVER_NODE_FLAGS } from "../../lib/server/node-flags";
+import { serverStartArgs } from "../helpers/server-command";
 
 export const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -183,7 +183,7 @@ export async function startApp(database: string | { embeddedDir: string }, port:
     delete env.DATABASE_URL;
     env.LLM_CANARY_DATA_DIR = database.embeddedDir;
   }
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, "--import", "tsx", "lib/server/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, serverStartArgs(profile), { env, stdio: ["ignore", "pipe", "pipe"] });
   await waitForLine(child, /is running at/, "the app");
   return { port, pid: child.pid, stop: stopper(child) };
 }

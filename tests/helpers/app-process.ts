@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SERVER_NODE_FLAGS } from "../../lib/server/node-flags";
+import { serverStartArgs } from "./server-command";
 
 // The production server as a child process, started with `npm start`'s own command
 // (`node <flags> --import tsx lib/server/start.ts`, never through npm, so the pid is the server's), with
@@ -60,7 +60,7 @@ function killChildrenOnExit(): void {
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const label = options.label ?? `app:${options.port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), "llm-canary-soak-"));
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "lib/server/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, serverStartArgs(), {
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl,

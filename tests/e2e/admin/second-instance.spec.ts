@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { SERVER_NODE_FLAGS } from "../../../lib/server/node-flags";
+import { serverStartArgs } from "../../helpers/server-command";
 import { E2E_DATABASE_FILE } from "../constants";
 
 // Two app instances on one PostgreSQL: changes made through the e2e server (instance A) reach
@@ -19,7 +19,7 @@ let instanceB: ChildProcess | null = null;
 let outputB = "";
 
 test.beforeAll(async () => {
-  instanceB = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "lib/server/start.ts"], {
+  instanceB = spawn(process.execPath, serverStartArgs(), {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { SERVER_NODE_FLAGS } from "../../../lib/server/node-flags";
+import { serverStartArgs } from "../../helpers/server-command";
 import { E2E_DATABASE_FILE } from "../constants";
 
 // The empty state's curl example names the URL the browser is on. The server only knows the Host
@@ -32,7 +32,7 @@ test.beforeAll(async () => {
   await client.connect();
   await client.query(`CREATE DATABASE ${database}`);
   await client.end();
-  app = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "lib/server/start.ts"], {
+  app = spawn(process.execPath, serverStartArgs(), {
     env: {
       ...process.env,
       DATABASE_URL: new URL(`/${database}`, server).toString(),
