@@ -20,7 +20,7 @@ import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
 import { createVersion } from "../../lib/release/version-service";
 import { DURATION_S, cpuMs, createBenchDatabase, fmt, load, startApp, startBenchScript, table, type LoadResult } from "./harness";
-import { checkTargets, type Measured, type Target } from "./targets";
+import { checkTargets, limitOf, type Measured, type Target } from "./targets";
 
 const USERS = 100_000;
 const APP_PORT = 3411;
@@ -211,6 +211,22 @@ function targetsOf({ scenario, direct, proxy, gateway }: ScenarioResult): Measur
   ];
 }
 
+/**
+ * The bare proxy judged by the gateway's latency bounds, printed for scale (it is not a target):
+ * on a shared 2-core machine forwarding alone costs about that much, so a run in which the proxy
+ * misses them says more about the machine than about the gateway.
+ */
+function proxyAgainstBounds(results: ScenarioResult[]): void {
+  console.info("\nfor scale, the bare proxy judged by the same bounds (not a target):");
+  for (const { scenario, direct, proxy } of results) {
+    const judged = ([[50, TARGETS.addedP50], [99, TARGETS.addedP99]] as const).map(([p, target]) => {
+      const added = percentile(proxy.latencies, p) - percentile(direct.latencies, p);
+      return `p${p} adds ${fmt(added, 2)} ms (${added <= limitOf(target) ? "within" : "BEYOND"} ≤ ${fmt(limitOf(target), 2)})`;
+    });
+    console.info(`  ${scenario.name}: ${judged.join(", ")}`);
+  }
+}
+
 function report(results: ScenarioResult[], startLoad: number[]): void {
   const row = (name: string, { reqPerSec, latencies, ramp, failed, cpuPerCall }: Run) => [
     name,
@@ -282,6 +298,7 @@ async function main(): Promise<void> {
     await database.drop();
   }
   report(results, startLoad);
+  proxyAgainstBounds(results);
   checkTargets("bench:gateway", [...results.flatMap(targetsOf), recorded]);
 }
 

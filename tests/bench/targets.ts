@@ -25,7 +25,8 @@ export interface Measured {
   detail?: string;
 }
 
-function limitOf(target: Target): number {
+/** The target's bound in this run: its `env` variable's value when set. */
+export function limitOf(target: Target): number {
   const raw = target.env ? process.env[target.env] : undefined;
   if (raw === undefined || raw === "") return target.limit;
   const value = Number(raw);
