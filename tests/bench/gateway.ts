@@ -20,7 +20,8 @@ import { createConfig } from "../../lib/release/config-service";
 import { startRollout } from "../../lib/release/rollout-service";
 import { createVersion } from "../../lib/release/version-service";
 import { DURATION_S, cpuMs, createBenchDatabase, fmt, load, startApp, startBenchScript, table, type LoadResult } from "./harness";
-import { checkTargets, limitOf, type Measured, type Target } from "./targets";
+import { percentile, proxyAgainstBounds, targetsOf, UNRECORDED, type Run, type Scenario, type ScenarioResult } from "./gateway-targets";
+import { checkTargets, type Measured } from "./targets";
 
 const USERS = 100_000;
 const APP_PORT = 3411;
@@ -28,21 +29,6 @@ const PROXY_PORT = 3412;
 const PROVIDER_PORT = 3413;
 const THINK_MS = Number(process.env.BENCH_GATEWAY_THINK_MS ?? 50);
 const CONFIG = "bench-gateway";
-
-const TARGETS = {
-  addedP50: { name: "time added p50 (gateway − direct)", unit: "ms", bound: "max", limit: 1, digits: 2, env: "BENCH_GATEWAY_MAX_ADDED_P50_MS" },
-  addedP99: { name: "time added p99 (gateway − direct)", unit: "ms", bound: "max", limit: 5, digits: 2, env: "BENCH_GATEWAY_MAX_ADDED_P99_MS" },
-  ratio: { name: "gateway / bare proxy req/s", unit: "×", bound: "min", limit: 0.8, digits: 2, env: "BENCH_GATEWAY_MIN_RATIO" },
-  failed: { name: "failed calls (non-2xx or errors)", unit: "", bound: "max", limit: 0 },
-} satisfies Record<string, Target>;
-
-/** Answered but not recorded, over every scenario: recording must keep up and lose nothing at a clean stop. */
-const UNRECORDED: Target = { name: "gateway calls answered but not recorded", unit: "", bound: "max", limit: 0 };
-
-interface Scenario {
-  name: string;
-  stream: boolean;
-}
 
 const SCENARIOS: Scenario[] = [
   { name: "whole answers", stream: false },
@@ -60,22 +46,8 @@ const SCENARIOS: Scenario[] = [
  */
 const RAMP_MS = 500;
 
-/**
- * One target's measurements over its rounds: each 2xx answer's latency in ms (after each turn's
- * first RAMP_MS, and within it), and the CPU its process spent per answer.
- */
-interface Run {
-  reqPerSec: number;
-  latencies: Float64Array;
-  ramp: Float64Array;
-  failed: { non2xx: number; errors: number };
-  cpuPerCall?: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+/** Each target's share of the run comes in this many turns of about 5 s. */
+const ROUNDS = Math.max(1, Math.round(DURATION_S / 5));
 
 /** The calls an app makes: its config as the model, a user, a short question; whole or streamed. */
 async function drive(port: number, authorization: string, scenario: Scenario, duration: number): Promise<{ result: LoadResult; latencies: number[]; ramp: number[] }> {
@@ -126,10 +98,9 @@ async function measureInTurns(targets: Target3[], authorization: string, scenari
     const { latencies, ramp } = await drive(target.port, authorization, scenario, 3);
     if (target.name === "gateway") gatewayAnswered += latencies.length + ramp.length;
   }
-  const rounds = Math.max(1, Math.round(DURATION_S / 5));
-  const perRound = DURATION_S / rounds;
+  const perRound = DURATION_S / ROUNDS;
   const acc = new Map(targets.map((t) => [t.name, { latencies: [] as number[], ramp: [] as number[], seconds: 0, non2xx: 0, errors: 0, cpu: 0 }]));
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const target of targets) {
       const a = acc.get(target.name)!;
       const before = cpuMs(target.pid);
@@ -190,43 +161,6 @@ async function countOutcomes(url: string): Promise<{ answered: number; all: numb
   }
 }
 
-interface ScenarioResult {
-  scenario: Scenario;
-  direct: Run;
-  proxy: Run;
-  gateway: Run;
-}
-
-function targetsOf({ scenario, direct, proxy, gateway }: ScenarioResult): Measured[] {
-  const named = (target: Target): Target => ({ ...target, name: `${scenario.name}: ${target.name}` });
-  const added = (run: Run, p: number) => percentile(run.latencies, p) - percentile(direct.latencies, p);
-  const at = (run: Run, p: number) => fmt(percentile(run.latencies, p), 2);
-  // What forwarding alone adds on this machine, for scale: the bare proxy is measured against the same bound.
-  const proxyAdds = (p: number) => `bare proxy ${at(proxy, p)}: adds ${fmt(added(proxy, p), 2)} ms`;
-  return [
-    { target: named(TARGETS.addedP50), value: added(gateway, 50), detail: `${at(gateway, 50)} vs ${at(direct, 50)} ms (${proxyAdds(50)})` },
-    { target: named(TARGETS.addedP99), value: added(gateway, 99), detail: `${at(gateway, 99)} vs ${at(direct, 99)} ms (${proxyAdds(99)})` },
-    { target: named(TARGETS.ratio), value: gateway.reqPerSec / proxy.reqPerSec, detail: `${fmt(gateway.reqPerSec)} vs ${fmt(proxy.reqPerSec)} req/s` },
-    { target: named(TARGETS.failed), value: gateway.failed.non2xx + gateway.failed.errors, detail: `${gateway.failed.non2xx} non-2xx, ${gateway.failed.errors} errors` },
-  ];
-}
-
-/**
- * The bare proxy judged by the gateway's latency bounds, printed for scale (it is not a target):
- * on a shared 2-core machine forwarding alone costs about that much, so a run in which the proxy
- * misses them says more about the machine than about the gateway.
- */
-function proxyAgainstBounds(results: ScenarioResult[]): void {
-  console.info("\nfor scale, the bare proxy judged by the same bounds (not a target):");
-  for (const { scenario, direct, proxy } of results) {
-    const judged = ([[50, TARGETS.addedP50], [99, TARGETS.addedP99]] as const).map(([p, target]) => {
-      const added = percentile(proxy.latencies, p) - percentile(direct.latencies, p);
-      return `p${p} adds ${fmt(added, 2)} ms (${added <= limitOf(target) ? "within" : "BEYOND"} ≤ ${fmt(limitOf(target), 2)})`;
-    });
-    console.info(`  ${scenario.name}: ${judged.join(", ")}`);
-  }
-}
-
 function report(results: ScenarioResult[], startLoad: number[]): void {
   const row = (name: string, { reqPerSec, latencies, ramp, failed, cpuPerCall }: Run) => [
     name,
@@ -241,7 +175,7 @@ function report(results: ScenarioResult[], startLoad: number[]): void {
   ];
   console.info(
     `\nbench:gateway — POST /v1/chat/completions, 50 connections, ${fmt(USERS)} distinct users, ${DURATION_S} s each in turns of ` +
-      `${fmt(DURATION_S / Math.max(1, Math.round(DURATION_S / 5)), 1)} s, provider think time ${THINK_MS} ms; load average (1, 5, 15 min) at the start ${startLoad.map((l) => l.toFixed(2)).join(", ")}, at the end ${loadavg().map((l) => l.toFixed(2)).join(", ")}\n`,
+      `${fmt(DURATION_S / ROUNDS, 1)} s, provider think time ${THINK_MS} ms; load average (1, 5, 15 min) at the start ${startLoad.map((l) => l.toFixed(2)).join(", ")}, at the end ${loadavg().map((l) => l.toFixed(2)).join(", ")}\n`,
   );
   console.info(
     table([
